@@ -1,0 +1,83 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
+import pg from "pg";
+import { DecreeError } from "../errors/decree-error.ts";
+import type { Database, Store } from "./database.ts";
+import { migrationProvider } from "./migrations.ts";
+
+export interface StoreOptions {
+  /** Folder of the embedded SQLite store; ignored when `databaseUrl` is set. */
+  dataDir?: string;
+  /** A PostgreSQL connection string; when present, PostgreSQL is used instead of SQLite. */
+  databaseUrl?: string;
+}
+
+export const sqliteFileName = "decree.db";
+
+/** Opens the store named by the options and brings its schema up to date before anyone uses it. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openSqlite(options.dataDir ?? "data");
+  try {
+    await migrate(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+function openSqlite(dataDir: string): Store {
+  const dir = resolve(dataDir);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, sqliteFileName);
+  const sqlite = new SqliteDatabase(file);
+  // WAL lets the HTTP server read while a command writes; NORMAL is durable across process crashes in WAL mode.
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
+}
+
+// node-pg returns int8 (bigserial ids, count(*)) as strings to protect precision; our ids and counts stay well
+// inside 2^53, so they are parsed as numbers to keep one result shape across both engines.
+const pgTypes = {
+  getTypeParser(oid: number, format?: "text" | "binary") {
+    if (oid === pg.types.builtins.INT8 && format !== "binary") return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format);
+  },
+};
+
+function openPostgres(url: string): Store {
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes as pg.CustomTypesConfig });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: "postgres", location: redactPassword(url), close: () => db.destroy() };
+}
+
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgresql (unparseable URL)";
+  }
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DecreeError(
+      "STORE_UNAVAILABLE",
+      `The store at ${store.location} could not be brought up to date (${reason}). ` +
+        "Check that the database is reachable and writable, or point --data / DATABASE_URL elsewhere.",
+    );
+  }
+}
