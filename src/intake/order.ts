@@ -1,0 +1,64 @@
+import type { Selectable } from "kysely";
+import type { OrdersTable } from "../store/database.ts";
+import type { Measure } from "./order-input.ts";
+
+export interface Addressee {
+  name: string;
+  role: "operator" | "search-engine";
+}
+
+/** An order as the rest of decree sees it. */
+export interface Order {
+  id: number;
+  kind: "court-decision" | "authority-decision";
+  authority: string;
+  jurisdiction: string;
+  caseNumber: string;
+  decisionDate: string;
+  applicants: string[];
+  addressees: Addressee[];
+  measures: Measure[];
+  deadline: string;
+  deadlineSeconds: number;
+  validFrom: string;
+  validUntil: string;
+  extendsToMirrors: boolean;
+  legalBasis: string | null;
+  document: { url: string | null; sha256: string | null };
+  summary: string | null;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+export type OrderState = "pending" | "in-force" | "expired";
+
+export function orderFromRow(row: Selectable<OrdersTable>): Order {
+  return {
+    id: row.id,
+    kind: row.kind as Order["kind"],
+    authority: row.authority,
+    jurisdiction: row.jurisdiction,
+    caseNumber: row.case_number,
+    decisionDate: row.decision_date,
+    applicants: JSON.parse(row.applicants),
+    addressees: JSON.parse(row.addressees),
+    measures: JSON.parse(row.measures),
+    deadline: row.deadline,
+    deadlineSeconds: row.deadline_seconds,
+    validFrom: row.valid_from,
+    validUntil: row.valid_until,
+    extendsToMirrors: row.extends_to_mirrors === 1,
+    legalBasis: row.legal_basis,
+    document: { url: row.document_url, sha256: row.document_sha256 },
+    summary: row.summary,
+    recordedAt: row.recorded_at,
+    recordedBy: row.recorded_by,
+  };
+}
+
+/** Whether an order is in force is a matter of the clock, so it is derived rather than stored. */
+export function orderState(order: Pick<Order, "validFrom" | "validUntil">, now: Date): OrderState {
+  const at = now.toISOString();
+  if (at < order.validFrom) return "pending";
+  return at < order.validUntil ? "in-force" : "expired";
+}

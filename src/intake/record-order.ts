@@ -1,0 +1,129 @@
+import type { Kysely } from "kysely";
+import { DecreeError } from "../errors/decree-error.ts";
+import { appendEvents } from "../store/append-events.ts";
+import type { Database, Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
+import { type AddTargetsResult, addTargets, type TargetRequest } from "./add-targets.ts";
+import { addDuration, durationSeconds, parseDuration } from "./duration.ts";
+import { findOrder } from "./find-order.ts";
+import { toInstant } from "./instant.ts";
+import type { Order } from "./order.ts";
+import type { OrderInput, TargetInput } from "./order-input.ts";
+
+export interface RecordOrderOptions {
+  actor: string;
+  now: Date;
+  /**
+   * Moves the validity window so that it starts here, keeping its length. Only the demo uses it, so that a
+   * 2013 order is in force on the day someone tries decree; the event says so.
+   */
+  validityStartsAt?: Date;
+}
+
+export interface RecordOrderResult {
+  order: Order;
+  targets: AddTargetsResult | null;
+}
+
+/** Records an order and the targets it names, in one transaction: a refused order leaves the store unchanged. */
+export async function recordOrder(
+  store: Store,
+  input: OrderInput,
+  options: RecordOrderOptions,
+): Promise<RecordOrderResult> {
+  const validity = orderValidity(input, options.validityStartsAt);
+  const deadline = parseDuration(input.deadline, "deadline");
+  return inTransaction(store.db, async (trx) => {
+    await assertNotRecorded(trx, input);
+    const at = options.now.toISOString();
+    const { id } = await trx
+      .insertInto("orders")
+      .values({
+        kind: input.kind,
+        authority: input.authority,
+        jurisdiction: input.jurisdiction,
+        case_number: input.caseNumber,
+        decision_date: input.decisionDate,
+        applicants: JSON.stringify(input.applicants),
+        addressees: JSON.stringify(input.addressees),
+        measures: JSON.stringify(input.measures),
+        deadline: input.deadline,
+        deadline_seconds: durationSeconds(deadline),
+        valid_from: validity.from,
+        valid_until: validity.until,
+        extends_to_mirrors: input.extendsToMirrors ? 1 : 0,
+        legal_basis: input.legalBasis ?? null,
+        document_url: input.document?.url ?? null,
+        document_sha256: input.document?.sha256 ?? null,
+        summary: input.summary ?? null,
+        recorded_at: at,
+        recorded_by: options.actor,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await appendEvents(trx, [
+      {
+        at,
+        actor: options.actor,
+        subject_type: "order",
+        subject_id: id,
+        action: "order.recorded",
+        from_state: null,
+        to_state: null,
+        reason: null,
+        data: {
+          caseNumber: input.caseNumber,
+          authority: input.authority,
+          ...(options.validityStartsAt ? { validityRebasedForDemo: true } : {}),
+        },
+      },
+    ]);
+    const order = await findOrder(trx, id);
+    const targets = input.targets?.length
+      ? await addTargets(trx, order, input.targets.map(targetRequest), {
+          actor: options.actor,
+          now: options.now,
+        })
+      : null;
+    return { order, targets };
+  });
+}
+
+function orderValidity(input: OrderInput, startsAt: Date | undefined): { from: string; until: string } {
+  const from = toInstant(input.validity.from);
+  const until = input.validity.until
+    ? toInstant(input.validity.until)
+    : addDuration(from, parseDuration(input.validity.duration ?? "", "validity.duration"));
+  if (until.getTime() <= from.getTime()) {
+    throw new DecreeError(
+      "ORDER_INVALID",
+      `validity.until (${until.toISOString()}) must come after validity.from (${from.toISOString()}).`,
+    );
+  }
+  if (!startsAt) return { from: from.toISOString(), until: until.toISOString() };
+  const length = until.getTime() - from.getTime();
+  return { from: startsAt.toISOString(), until: new Date(startsAt.getTime() + length).toISOString() };
+}
+
+async function assertNotRecorded(trx: Kysely<Database>, input: OrderInput): Promise<void> {
+  const existing = await trx
+    .selectFrom("orders")
+    .select("id")
+    .where("authority", "=", input.authority)
+    .where("case_number", "=", input.caseNumber)
+    .where("decision_date", "=", input.decisionDate)
+    .executeTakeFirst();
+  if (existing) {
+    throw new DecreeError(
+      "ORDER_DUPLICATE",
+      `This decision (${input.authority}, ${input.caseNumber}, ${input.decisionDate}) is already order ` +
+        `${existing.id}. Add targets to it with \`decree targets add ${existing.id} NAME…\`.`,
+      { orderId: existing.id },
+    );
+  }
+}
+
+function targetRequest(target: TargetInput, index: number): TargetRequest {
+  if (typeof target === "string") return { input: target, line: index + 1 };
+  return { input: target.value, kind: target.kind, until: target.until, line: index + 1 };
+}
