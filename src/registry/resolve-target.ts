@@ -1,0 +1,60 @@
+import type { Kysely } from "kysely";
+import { DecreeError } from "../errors/decree-error.ts";
+import { type Target, targetFromRow } from "../intake/target.ts";
+import { normalizeTarget } from "../names/normalize-target.ts";
+import type { Database } from "../store/database.ts";
+import { type Decision, statesAllowing } from "./target-lifecycle.ts";
+
+/**
+ * Finds the one target a person means: by id, or by name among the targets a decision can apply to. A name on
+ * several orders is ambiguous until an order is named, so a decision never lands on the wrong one.
+ */
+export async function resolveTarget(
+  trx: Kysely<Database>,
+  ref: string,
+  decision: Decision,
+  orderId?: number,
+): Promise<Target> {
+  const trimmed = ref.trim();
+  if (/^\d+$/.test(trimmed)) return targetById(trx, Number(trimmed));
+  const name = normalizeTarget(trimmed);
+  if (!name.ok) {
+    throw new DecreeError(
+      "TARGET_NOT_FOUND",
+      `"${ref}" is neither a target id nor a name decree can store (${name.code}: ${name.message}).`,
+    );
+  }
+  let query = trx.selectFrom("targets").selectAll().where("value", "=", name.value);
+  if (orderId !== undefined) query = query.where("order_id", "=", orderId);
+  const rows = await query.orderBy("id").execute();
+  const candidates = rows.filter((row) => statesAllowing(decision).includes(row.state as Target["state"]));
+  const [only] = candidates;
+  if (candidates.length === 1 && only) return targetFromRow(only);
+  if (candidates.length > 1) {
+    throw new DecreeError(
+      "TARGET_AMBIGUOUS",
+      `${name.value} matches targets ${candidates.map((row) => `${row.id} (order ${row.order_id})`).join(", ")}; ` +
+        "name the target by its id, or give --order.",
+      { targetIds: candidates.map((row) => row.id) },
+    );
+  }
+  const last = rows.at(-1);
+  if (last) {
+    throw new DecreeError(
+      "TARGET_TRANSITION_INVALID",
+      `${name.value} is ${rows.map((row) => `${row.state} (target ${row.id})`).join(", ")}; ` +
+        `${decision} applies only to a target that is ${statesAllowing(decision).join(" or ")}.`,
+    );
+  }
+  throw new DecreeError(
+    "TARGET_NOT_FOUND",
+    `No target is named ${name.value}${orderId ? ` on order ${orderId}` : ""}. See \`decree targets list\`.`,
+  );
+}
+
+async function targetById(trx: Kysely<Database>, id: number): Promise<Target> {
+  const row = await trx.selectFrom("targets").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!row)
+    throw new DecreeError("TARGET_NOT_FOUND", `There is no target ${id}. See \`decree targets list\`.`);
+  return targetFromRow(row);
+}

@@ -1,0 +1,59 @@
+import type { TargetState } from "../intake/target.ts";
+
+export const decisions = ["approve", "reject", "suspend", "lift"] as const;
+export type Decision = (typeof decisions)[number];
+
+/**
+ * The states each decision applies to. Approving a suspended target reinstates it (an appeal turned down);
+ * lifted, expired and rejected targets are final: blocking the name again takes a new target.
+ */
+const allowedFrom: Record<Decision, readonly TargetState[]> = {
+  approve: ["proposed", "suspended"],
+  reject: ["proposed"],
+  suspend: ["approved", "active"],
+  lift: ["approved", "active", "suspended"],
+};
+
+export function canDecide(decision: Decision, state: TargetState): boolean {
+  return allowedFrom[decision].includes(state);
+}
+
+export function statesAllowing(decision: Decision): readonly TargetState[] {
+  return allowedFrom[decision];
+}
+
+/** Where a decision leads; an approved target is `active` once its validity has begun, `approved` before. */
+export function stateAfter(
+  decision: Decision,
+  target: { validFrom: string; validUntil: string },
+  now: Date,
+): TargetState {
+  switch (decision) {
+    case "approve":
+      return clockState(target, now);
+    case "reject":
+      return "rejected";
+    case "suspend":
+      return "suspended";
+    case "lift":
+      return "lifted";
+  }
+}
+
+/** The state the clock gives an approved target: not yet valid, valid, or past its end. */
+export function clockState(target: { validFrom: string; validUntil: string }, now: Date): TargetState {
+  const at = now.toISOString();
+  if (at >= target.validUntil) return "expired";
+  return at >= target.validFrom ? "active" : "approved";
+}
+
+const decisionActions: Record<Decision, string> = {
+  approve: "target.approved",
+  reject: "target.rejected",
+  suspend: "target.suspended",
+  lift: "target.lifted",
+};
+
+export function eventAction(decision: Decision, from: TargetState): string {
+  return decision === "approve" && from === "suspended" ? "target.reinstated" : decisionActions[decision];
+}
