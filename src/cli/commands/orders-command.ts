@@ -1,0 +1,84 @@
+import { Command } from "commander";
+import { parseOrderFile } from "../../intake/parse-order-file.ts";
+import { recordOrder } from "../../intake/record-order.ts";
+import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
+import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { dateOnly, output, table } from "../output.ts";
+
+export function ordersCommand(): Command {
+  const orders = new Command("orders").description("record and read orders (court or authority decisions)");
+
+  orders
+    .command("add")
+    .description("record an order from a YAML or JSON file, with the targets it lists (all or nothing)")
+    .argument("<file>", "the order, e.g. data/demo/allostreaming-2013.yaml")
+    .action(async (file: string, _options: unknown, command: Command) => {
+      const input = await parseOrderFile(file);
+      const result = await withStore(command, (store) =>
+        recordOrder(store, input, { actor: actorOf(command), now: new Date() }),
+      );
+      output(globalOptions(command).json, result, () =>
+        [
+          `recorded order ${result.order.id}: ${result.order.authority}, ${result.order.caseNumber}`,
+          `  valid ${result.order.validFrom} to ${result.order.validUntil}`,
+          `  ${result.targets?.added.length ?? 0} targets proposed; approve them with \`decree targets approve\``,
+        ].join("\n"),
+      );
+    });
+
+  orders
+    .command("list")
+    .description("list orders with their state and target counts")
+    .action(async (_options: unknown, command: Command) => {
+      const list = await withStore(command, (store) => listOrders(store.db, new Date()));
+      output(globalOptions(command).json, { orders: list }, () => ordersTable(list));
+    });
+
+  orders
+    .command("show")
+    .description("show one order in full")
+    .argument("<id>", "the order id")
+    .action(async (id: string, _options: unknown, command: Command) => {
+      const order = await withStore(command, (store) => showOrder(store.db, id, new Date()));
+      output(globalOptions(command).json, order, () => describeOrder(order));
+    });
+
+  return orders;
+}
+
+function ordersTable(list: OrderSummary[]): string {
+  if (list.length === 0) return "no orders yet; record one with `decree orders add FILE`";
+  return table([
+    ["ID", "STATE", "DECIDED", "UNTIL", "CASE", "AUTHORITY", "TARGETS"],
+    ...list.map((order) => [
+      String(order.id),
+      order.state,
+      order.decisionDate,
+      dateOnly(order.validUntil),
+      order.caseNumber,
+      order.authority,
+      String(Object.values(order.targets).reduce((a, b) => a + b, 0)),
+    ]),
+  ]);
+}
+
+function describeOrder(order: OrderSummary): string {
+  const counts = Object.entries(order.targets)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(", ");
+  return [
+    `order ${order.id} (${order.state})`,
+    `  ${order.kind} of ${order.authority} (${order.jurisdiction}), ${order.caseNumber}, ${order.decisionDate}`,
+    `  applicants: ${order.applicants.join("; ")}`,
+    `  addressees: ${order.addressees.map((a) => `${a.name} (${a.role})`).join(", ")}`,
+    `  measures:   ${order.measures.join(", ")}; apply within ${order.deadline}`,
+    `  valid:      ${order.validFrom} to ${order.validUntil}; mirrors ${order.extendsToMirrors ? "included" : "not included"}`,
+    ...(order.legalBasis ? [`  basis:      ${order.legalBasis}`] : []),
+    ...(order.document.sha256
+      ? [`  document:   sha256 ${order.document.sha256} ${order.document.url ?? ""}`]
+      : []),
+    `  targets:    ${counts || "none"}`,
+    ...(order.summary ? ["", `  ${order.summary}`] : []),
+  ].join("\n");
+}

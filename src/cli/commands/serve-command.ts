@@ -1,0 +1,31 @@
+import { Command } from "commander";
+import { describeService, startService } from "../../main.ts";
+import { configOf, globalOptions } from "../cli-context.ts";
+
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("serve the registry over HTTP (and, with later releases, DNS) until stopped")
+    .option("--http <host:port>", "HTTP address (env DECREE_HTTP; default 127.0.0.1:8080)")
+    .option("--dns <host:port>", "DNS address for the RPZ primary (env DECREE_DNS; default 127.0.0.1:5300)")
+    .option("--demo", "load the Allostreaming demo order on first start (env DECREE_DEMO)")
+    .action(async (_options: unknown, command: Command) => {
+      const config = configOf(command);
+      const service = await startService(config, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+      const describe = describeService(service, config);
+      if (globalOptions(command).json) {
+        process.stdout.write(
+          `${JSON.stringify({ http: service.http, store: service.store.location, demo: service.demo })}\n`,
+        );
+      } else {
+        process.stdout.write(`${describe}\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.stdout.write("stopping…\n");
+          void service.close().then(resolve);
+        };
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+    });
+}

@@ -1,0 +1,165 @@
+import { Command, Option } from "commander";
+import { type AddTargetsResult, addTargets, type TargetRequest } from "../../intake/add-targets.ts";
+import { findOrder } from "../../intake/find-order.ts";
+import { readTargetFile } from "../../intake/parse-target-file.ts";
+import { type Target, targetStates } from "../../intake/target.ts";
+import { targetKinds } from "../../names/target-kind.ts";
+import { decideTargets } from "../../registry/decide-targets.ts";
+import { listTargets } from "../../registry/list-targets.ts";
+import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
+import { inTransaction } from "../../store/in-transaction.ts";
+import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { dateOnly, output, table } from "../output.ts";
+import { positiveInteger } from "../parse-options.ts";
+import { progressBar } from "../progress.ts";
+
+const decisionHelp: Record<Decision, string> = {
+  approve: "approve proposed targets (they become entries) or reinstate suspended ones",
+  reject: "reject proposed targets",
+  suspend: "suspend entries at once (e.g. on appeal); approve reinstates them",
+  lift: "lift entries for good",
+};
+
+export function targetsCommand(): Command {
+  const targets = new Command("targets").description("propose, decide and list the targets of orders");
+
+  targets
+    .command("add")
+    .description("propose targets under an order (all or nothing unless --skip-invalid)")
+    .argument("<order>", "the order id")
+    .argument("<names...>", "names, URLs, IPs or prefixes; *.name means the name and all below")
+    .addOption(
+      new Option("--kind <kind>", "the kind of every name (inferred when absent)").choices(targetKinds),
+    )
+    .option("--until <date>", "end of validity, within the order's (default: the order's end)")
+    .option("--skip-invalid", "store the valid targets and report the others")
+    .action(async (orderRef: string, names: string[], options: AddOptions, command: Command) => {
+      const requests = names.map((input, index) => ({
+        input,
+        kind: options.kind,
+        until: options.until,
+        line: index + 1,
+      }));
+      await runAdd(command, orderRef, requests, options, false);
+    });
+
+  targets
+    .command("import")
+    .description("propose every target of a file: one per line, or CSV with a header (target[,kind][,until])")
+    .argument("<order>", "the order id")
+    .argument("<file>", "the file to import")
+    .option("--skip-invalid", "store the valid lines and report the rejected ones")
+    .action(async (orderRef: string, file: string, options: AddOptions, command: Command) => {
+      await runAdd(command, orderRef, await readTargetFile(file), options, true);
+    });
+
+  for (const decision of decisions) {
+    targets
+      .command(decision)
+      .description(decisionHelp[decision])
+      .argument("<targets...>", "target ids or names")
+      .requiredOption("--reason <text>", "why: it goes on the public record")
+      .option("--order <id>", "only targets of this order (when a name is on several)", positiveInteger)
+      .action(async (refs: string[], options: { reason: string; order?: number }, command: Command) => {
+        const decided = await withStore(command, (store) =>
+          decideTargets(store, {
+            decision,
+            refs,
+            reason: options.reason,
+            actor: actorOf(command),
+            now: new Date(),
+            ...(options.order ? { orderId: options.order } : {}),
+          }),
+        );
+        output(globalOptions(command).json, { decision, targets: decided }, () =>
+          decided.map((t) => `target ${t.id} ${t.value}: ${t.from} -> ${t.to}`).join("\n"),
+        );
+      });
+  }
+
+  targets
+    .command("list")
+    .description("list targets, oldest first")
+    .option("--order <id>", "only this order's", positiveInteger)
+    .addOption(new Option("--state <state>", "only in this state").choices(targetStates))
+    .addOption(new Option("--kind <kind>", "only of this kind").choices(targetKinds))
+    .option("--after <id>", "start after this target id (pagination)", positiveInteger)
+    .option("--limit <n>", "at most this many", positiveInteger, 100)
+    .action(async (options: ListOptions, command: Command) => {
+      const list = await withStore(command, (store) =>
+        listTargets(store.db, { ...options, orderId: options.order }),
+      );
+      output(globalOptions(command).json, { targets: list }, () => targetsTable(list));
+    });
+
+  return targets;
+}
+
+interface AddOptions {
+  kind?: string;
+  until?: string;
+  skipInvalid?: boolean;
+}
+
+interface ListOptions {
+  order?: number;
+  state?: Target["state"];
+  kind?: Target["kind"];
+  after?: number;
+  limit?: number;
+}
+
+async function runAdd(
+  command: Command,
+  orderRef: string,
+  requests: TargetRequest[],
+  options: AddOptions,
+  bar: boolean,
+) {
+  const json = globalOptions(command).json;
+  const progress = progressBar(bar && !json);
+  let result: AddTargetsResult;
+  try {
+    result = await withStore(command, (store) =>
+      inTransaction(store.db, async (trx) =>
+        addTargets(trx, await findOrder(trx, orderRef), requests, {
+          actor: actorOf(command),
+          now: new Date(),
+          skipInvalid: options.skipInvalid ?? false,
+          onProgress: progress.report,
+        }),
+      ),
+    );
+  } finally {
+    progress.stop();
+  }
+  output(
+    json,
+    {
+      orderId: result.orderId,
+      added: result.added.length,
+      rejected: result.rejected,
+      targets: result.added.length <= 1000 ? result.added : undefined,
+    },
+    () =>
+      [
+        `order ${result.orderId}: ${result.added.length} targets proposed, ${result.rejected.length} rejected`,
+        ...result.rejected.map((r) => `  line ${r.line}: ${r.code} ${r.input}: ${r.message}`),
+      ].join("\n"),
+  );
+}
+
+function targetsTable(list: Target[]): string {
+  if (list.length === 0) return "no targets match";
+  return table([
+    ["ID", "ORDER", "STATE", "KIND", "UNTIL", "TARGET"],
+    ...list.map((t) => [
+      String(t.id),
+      String(t.orderId),
+      t.state,
+      t.kind,
+      dateOnly(t.validUntil),
+      t.display === t.value ? t.value : `${t.value} (${t.display})`,
+    ]),
+  ]);
+}

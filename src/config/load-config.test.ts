@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { DecreeError } from "../errors/decree-error.ts";
+import { loadConfig } from "./load-config.ts";
+
+describe("service configuration", () => {
+  const dir = mkdtempSync(join(tmpdir(), "decree-config-"));
+  const file = join(dir, "decree.yaml");
+  writeFileSync(file, "data: /from-file\nhttp: 0.0.0.0:9000\ndemo: true\n");
+
+  it("takes a flag over the environment, the environment over the file, and the file over defaults", () => {
+    const config = loadConfig({ config: file, data: "/from-flag" }, { DECREE_HTTP: "127.0.0.1:9100" });
+    assert.equal(config.dataDir, "/from-flag");
+    assert.deepEqual(config.http, { host: "127.0.0.1", port: 9100 });
+    assert.equal(config.demo, true);
+    assert.deepEqual(config.dns, { host: "127.0.0.1", port: 5300 });
+  });
+
+  it("defaults to ./data, 127.0.0.1:8080 and no demo", () => {
+    const config = loadConfig({}, {});
+    assert.equal(config.dataDir, "data");
+    assert.deepEqual(config.http, { host: "127.0.0.1", port: 8080 });
+    assert.equal(config.demo, false);
+    assert.equal(config.databaseUrl, undefined);
+  });
+
+  it("reads DATABASE_URL and bracketed IPv6 addresses", () => {
+    const config = loadConfig({}, { DATABASE_URL: "postgresql://db/decree", DECREE_DNS: "[::1]:5353" });
+    assert.equal(config.databaseUrl, "postgresql://db/decree");
+    assert.deepEqual(config.dns, { host: "::1", port: 5353 });
+  });
+
+  it("refuses an address without a port, and an unknown key in the file, with CONFIG_INVALID", () => {
+    const isConfigInvalid = (error: unknown) =>
+      error instanceof DecreeError && error.code === "CONFIG_INVALID";
+    assert.throws(() => loadConfig({ http: "localhost" }, {}), isConfigInvalid);
+    const bad = join(dir, "bad.yaml");
+    writeFileSync(bad, "listen: 1.2.3.4:80\n");
+    assert.throws(() => loadConfig({ config: bad }, {}), isConfigInvalid);
+  });
+});
