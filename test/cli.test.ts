@@ -1,0 +1,137 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { runCli } from "./support/run-cli.ts";
+
+describe("the decree command", () => {
+  let dir: string;
+  const cli = (...args: string[]) => runCli(["--data", join(dir, "data"), "--as", "test:cli", ...args]);
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "decree-cli-"));
+    writeFileSync(
+      join(dir, "order.json"),
+      JSON.stringify({
+        kind: "authority-decision",
+        authority: "ARCOM",
+        jurisdiction: "FR",
+        caseNumber: "ARCOM 2026-17",
+        decisionDate: "2026-11-01",
+        applicants: ["LFP"],
+        addressees: [{ name: "Free", role: "operator" }],
+        measures: ["dns-block"],
+        deadline: "PT30M",
+        validity: { from: "2026-11-01", duration: "P12M" },
+      }),
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("records an order from a file and shows it, as text and as JSON", async () => {
+    const added = await cli("--json", "orders", "add", join(dir, "order.json"));
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal(JSON.parse(added.stdout).order.id, 1);
+    const shown = await cli("orders", "show", "1");
+    assert.match(shown.stdout, /ARCOM 2026-17/);
+    assert.match(shown.stdout, /PT30M/);
+    const listed = JSON.parse((await cli("--json", "orders", "list")).stdout);
+    assert.equal(listed.orders[0].state, "in-force");
+  });
+
+  it("imports nothing from a file with rejected lines, naming each line and its code", async () => {
+    writeFileSync(
+      join(dir, "bad.txt"),
+      "live1.example-sport.com\nco.uk\nlive2.example-sport.com\n127.0.0.1\n",
+    );
+    const result = await cli("targets", "import", "1", join(dir, "bad.txt"));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /TARGETS_REJECTED/);
+    assert.match(result.stderr, /line 2: TARGET_PUBLIC_SUFFIX/);
+    assert.match(result.stderr, /line 4: TARGET_SPECIAL_RANGE/);
+    const status = JSON.parse((await cli("--json", "status")).stdout);
+    assert.equal(status.targets.total, 0);
+  });
+
+  it("imports the valid lines with --skip-invalid and reports the rejected ones", async () => {
+    const result = await cli("--json", "targets", "import", "1", join(dir, "bad.txt"), "--skip-invalid");
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.added, 2);
+    assert.deepEqual(
+      report.rejected.map((r: { line: number }) => r.line),
+      [2, 4],
+    );
+  });
+
+  it("approves, suspends and lifts from the shell, and counts entries by state", async () => {
+    assert.equal(
+      (await cli("targets", "approve", "live1.example-sport.com", "2", "--reason", "ordered")).code,
+      0,
+    );
+    assert.equal((await cli("targets", "suspend", "2", "--reason", "appeal filed")).code, 0);
+    const status = JSON.parse((await cli("--json", "status")).stdout);
+    assert.equal(status.entries.byState.active, 1);
+    assert.equal(status.entries.byState.suspended, 1);
+    const refused = await cli("targets", "reject", "1", "--reason", "too late");
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /TARGET_TRANSITION_INVALID/);
+  });
+
+  it("requires a reason for a decision", async () => {
+    const result = await cli("targets", "lift", "1");
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--reason/);
+  });
+
+  it("checks names without storing them: one JSON object per input", async () => {
+    const result = await cli(
+      "--json",
+      "names",
+      "check",
+      "BÜCHER.de.",
+      "github.io",
+      "https://user:pw@example.org/x",
+    );
+    assert.equal(result.code, 1);
+    const lines = result.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(lines[0], {
+      input: "BÜCHER.de.",
+      ok: true,
+      kind: "fqdn",
+      value: "xn--bcher-kva.de",
+      display: "bücher.de",
+      warnings: [],
+    });
+    assert.equal(lines[1].code, "TARGET_PUBLIC_SUFFIX");
+    assert.equal(lines[2].code, "TARGET_URL_CREDENTIALS");
+    assert.equal((await cli("names", "check", "--kind", "domain", "*.allostreaming.com")).code, 0);
+  });
+
+  it("has --help on every command", async () => {
+    for (const args of [
+      [],
+      ["orders"],
+      ["orders", "add"],
+      ["targets", "import"],
+      ["targets", "approve"],
+      ["names", "check"],
+      ["serve"],
+      ["status"],
+    ]) {
+      const result = await runCli([...args, "--help"]);
+      assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+      assert.match(result.stdout, /Usage: decree/);
+    }
+  });
+
+  it("says how to fix an unreadable order file", async () => {
+    const result = await cli("orders", "add", join(dir, "missing.yaml"));
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /ORDER_FILE_UNREADABLE: Cannot read .*missing\.yaml: ENOENT/);
+  });
+});

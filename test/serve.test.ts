@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { decreeBin, runCli } from "./support/run-cli.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: the test reads what the API returns
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url)).json();
+}
+
+describe("decree serve --demo", () => {
+  const dir = mkdtempSync(join(tmpdir(), "decree-serve-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("loads the demo order on first start, serves it over HTTP and stops cleanly on SIGTERM", async () => {
+    const child = spawn(
+      process.execPath,
+      [decreeBin, "serve", "--demo", "--data", dir, "--http", "127.0.0.1:0"],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let stdout = "";
+    const base = await new Promise<string>((resolve, reject) => {
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+        const match = /HTTP\s+(http:\/\/\S+)/.exec(stdout);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.on("exit", (code) => reject(new Error(`serve exited with ${code}: ${stdout}`)));
+    });
+    try {
+      assert.match(stdout, /demo\s+order 1 .* 16 active entries/);
+      assert.match(stdout, /Try:/);
+      const health = await getJson(`${base}/health`);
+      assert.equal(health.status, "ok");
+      const orders = await getJson(`${base}/orders`);
+      assert.equal(orders.orders[0].caseNumber, "RG 11/60013");
+      assert.equal(orders.orders[0].state, "in-force");
+      const found = await getJson(`${base}/targets?name=ALLOSTREAMING.com`);
+      assert.equal(found.targets[0].state, "active");
+      const missing = await fetch(`${base}/orders/42`);
+      assert.equal(missing.status, 404);
+      assert.equal(missing.headers.get("content-type"), "application/problem+json; charset=utf-8");
+      assert.equal(((await missing.json()) as { code: string }).code, "ORDER_NOT_FOUND");
+    } finally {
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      child.kill("SIGTERM");
+      assert.equal(await exited, 0);
+    }
+    // What the service wrote is the store every other command reads.
+    const status = JSON.parse((await runCli(["--json", "--data", dir, "status"])).stdout);
+    assert.equal(status.orders.total, 1);
+    assert.equal(status.entries.byState.active, 16);
+  });
+});
