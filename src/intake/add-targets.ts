@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { ErrorCode } from "../errors/error-catalogue.ts";
-import { type NameAccepted, normalizeTarget } from "../names/normalize-target.ts";
+import { normalizeTarget } from "../names/normalize-target.ts";
 import { isTargetKind, type TargetKind, targetKinds } from "../names/target-kind.ts";
-import { appendEvents, insertChunkRows } from "../store/append-events.ts";
+import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
+import { insertChunkRows, insertMany } from "../store/insert-many.ts";
 import { toInstant } from "./instant.ts";
 import { measuresForKind, orderGrantsKind } from "./measure-for-kind.ts";
 import { type Order, orderState } from "./order.ts";
@@ -47,11 +48,20 @@ export interface AddTargetsResult {
   rejected: RejectedTarget[];
 }
 
+/** A target that passed screening, flat so that a million of them stay cheap to hold. */
 interface Candidate {
-  request: TargetRequest;
-  name: NameAccepted;
+  line: number;
+  input: string;
+  kind: TargetKind;
+  value: string;
+  display: string;
   validUntil: string;
 }
+
+type Refusal = { code: ErrorCode; message: string };
+
+/** Targets already on the order (line 0) or earlier in the batch, by kind then canonical value. */
+type SeenTargets = Map<TargetKind, Map<string, number>>;
 
 const progressEvery = 10_000;
 
@@ -72,8 +82,7 @@ export async function addTargets(
       "No targets were given: name at least one, one per line in a file.",
     );
   }
-  const live = await liveTargetKeys(trx, order.id);
-  const { candidates, rejected } = screen(order, requests, live, options);
+  const { candidates, rejected } = screen(order, requests, await liveTargets(trx, order.id), options);
   if (rejected.length > 0 && !options.skipInvalid) throw rejection(rejected, requests.length);
   const added = await insertTargets(trx, order, candidates, options);
   return { orderId: order.id, added, rejected };
@@ -89,36 +98,39 @@ function assertOrderAcceptsTargets(order: Order, now: Date): void {
   }
 }
 
-async function liveTargetKeys(trx: Kysely<Database>, orderId: number): Promise<Set<string>> {
+async function liveTargets(trx: Kysely<Database>, orderId: number): Promise<SeenTargets> {
   const rows = await trx
     .selectFrom("targets")
     .select(["kind", "value"])
     .where("order_id", "=", orderId)
     .where("state", "not in", terminalTargetStates)
     .execute();
-  return new Set(rows.map((row) => `${row.kind} ${row.value}`));
+  const seen: SeenTargets = new Map();
+  for (const row of rows) markSeen(seen, row.kind as TargetKind, row.value, 0);
+  return seen;
 }
 
-function screen(order: Order, requests: TargetRequest[], live: Set<string>, options: AddTargetsOptions) {
+function markSeen(seen: SeenTargets, kind: TargetKind, value: string, line: number): void {
+  const values = seen.get(kind) ?? new Map<string, number>();
+  values.set(value, line);
+  seen.set(kind, values);
+}
+
+function screen(order: Order, requests: TargetRequest[], seen: SeenTargets, options: AddTargetsOptions) {
   const candidates: Candidate[] = [];
   const rejected: RejectedTarget[] = [];
-  const firstLine = new Map<string, number>();
-  requests.forEach((request, index) => {
+  for (let index = 0; index < requests.length; index++) {
     if (index % progressEvery === 0) options.onProgress?.("check", index, requests.length);
-    const outcome = screenOne(order, request, live, firstLine);
+    const request = requests[index]!;
+    const outcome = screenOne(order, request, seen);
     if ("code" in outcome) rejected.push({ line: request.line, input: request.input, ...outcome });
     else candidates.push(outcome);
-  });
+  }
   options.onProgress?.("check", requests.length, requests.length);
   return { candidates, rejected };
 }
 
-function screenOne(
-  order: Order,
-  request: TargetRequest,
-  live: Set<string>,
-  firstLine: Map<string, number>,
-): Candidate | { code: ErrorCode; message: string } {
+function screenOne(order: Order, request: TargetRequest, seen: SeenTargets): Candidate | Refusal {
   if (request.kind !== undefined && !isTargetKind(request.kind)) {
     return {
       code: "TARGET_UNKNOWN_KIND",
@@ -135,28 +147,20 @@ function screenOne(
         `${measuresForKind[name.kind].join(" or ")}. Add it under an order that grants that measure.`,
     };
   }
-  const key = `${name.kind} ${name.value}`;
-  if (live.has(key)) {
-    return {
-      code: "TARGET_DUPLICATE",
-      message: `${name.value} (${name.kind}) is already on order ${order.id}.`,
-    };
-  }
-  const seenAt = firstLine.get(key);
+  const seenAt = seen.get(name.kind)?.get(name.value);
   if (seenAt !== undefined) {
-    return {
-      code: "TARGET_DUPLICATE",
-      message: `${name.value} (${name.kind}) is the same target as line ${seenAt}.`,
-    };
+    const where = seenAt === 0 ? `already on order ${order.id}` : `the same target as line ${seenAt}`;
+    return { code: "TARGET_DUPLICATE", message: `${name.value} (${name.kind}) is ${where}.` };
   }
   const validUntil = targetUntil(order, request);
   if (typeof validUntil !== "string") return validUntil;
-  firstLine.set(key, request.line);
-  return { request, name, validUntil };
+  markSeen(seen, name.kind, name.value, request.line);
+  const { kind, value, display } = name;
+  return { line: request.line, input: request.input, kind, value, display, validUntil };
 }
 
 /** A target never outlives its order: its validity ends at the order's end or earlier (DESIGN.md, "entry"). */
-function targetUntil(order: Order, request: TargetRequest): string | { code: ErrorCode; message: string } {
+function targetUntil(order: Order, request: TargetRequest): string | Refusal {
   if (request.until === undefined) return order.validUntil;
   const until = toInstant(request.until);
   if (Number.isNaN(until.getTime())) {
@@ -190,6 +194,20 @@ function rejection(rejected: RejectedTarget[], total: number): DecreeError {
   );
 }
 
+const targetColumns = [
+  "order_id",
+  "kind",
+  "value",
+  "input",
+  "display",
+  "state",
+  "valid_from",
+  "valid_until",
+  "origin",
+  "created_at",
+  "updated_at",
+] as const;
+
 async function insertTargets(
   trx: Kysely<Database>,
   order: Order,
@@ -198,44 +216,66 @@ async function insertTargets(
 ): Promise<AddedTarget[]> {
   const at = options.now.toISOString();
   const origin = options.origin ?? "order";
+  const eventData = JSON.stringify({ orderId: order.id, origin });
   const added: AddedTarget[] = [];
-  for (let start = 0; start < candidates.length; start += insertChunkRows) {
-    const chunk = candidates.slice(start, start + insertChunkRows);
-    const rows = await trx
-      .insertInto("targets")
-      .values(
-        chunk.map(({ request, name, validUntil }) => ({
-          order_id: order.id,
-          kind: name.kind,
-          value: name.value,
-          input: request.input,
-          display: name.display,
-          state: "proposed",
-          valid_from: order.validFrom,
-          valid_until: validUntil,
-          origin,
-          created_at: at,
-          updated_at: at,
-        })),
-      )
-      .returning(["id", "kind", "value", "display"])
-      .execute();
-    for (const row of rows) added.push({ ...row, kind: row.kind as TargetKind });
+  // Steps of many store chunks, so that progress moves while a large file is written.
+  const step = insertChunkRows * 20;
+  for (let start = 0; start < candidates.length; start += step) {
+    const chunk = candidates.slice(start, start + step);
+    const rows = await insertMany(
+      trx,
+      "targets",
+      targetColumns,
+      chunk.length,
+      (row, out, at0) => {
+        const c = chunk[row]!;
+        out[at0] = order.id;
+        out[at0 + 1] = c.kind;
+        out[at0 + 2] = c.value;
+        out[at0 + 3] = c.input;
+        out[at0 + 4] = c.display;
+        out[at0 + 5] = "proposed";
+        out[at0 + 6] = order.validFrom;
+        out[at0 + 7] = c.validUntil;
+        out[at0 + 8] = origin;
+        out[at0 + 9] = at;
+        out[at0 + 10] = at;
+      },
+      ["id", "kind", "value"],
+    );
+    const ids = idsInChunkOrder(chunk, rows as Array<{ id: number; kind: string; value: string }>);
     await appendEvents(
       trx,
-      rows.map((row) => ({
+      ids.map((id) => ({
         at,
         actor: options.actor,
         subject_type: "target",
-        subject_id: row.id,
+        subject_id: id,
         action: "target.proposed",
         from_state: null,
         to_state: "proposed",
         reason: null,
-        data: { orderId: order.id, kind: row.kind, value: row.value, origin },
+        data: eventData,
       })),
     );
-    options.onProgress?.("store", Math.min(start + insertChunkRows, candidates.length), candidates.length);
+    chunk.forEach((c, index) => {
+      added.push({ id: ids[index]!, kind: c.kind, value: c.value, display: c.display });
+    });
+    options.onProgress?.("store", Math.min(start + step, candidates.length), candidates.length);
   }
   return added;
+}
+
+/**
+ * RETURNING promises no order (SQLite, PostgreSQL) though both return rows as inserted; that is checked, and
+ * only when it does not hold are ids matched by kind and value (unique within a batch).
+ */
+function idsInChunkOrder(
+  chunk: Candidate[],
+  rows: Array<{ id: number; kind: string; value: string }>,
+): number[] {
+  const inOrder = rows.every((row, i) => row.value === chunk[i]?.value && row.kind === chunk[i]?.kind);
+  if (inOrder) return rows.map((row) => Number(row.id));
+  const byKey = new Map(rows.map((row) => [`${row.kind} ${row.value}`, Number(row.id)]));
+  return chunk.map((c) => byKey.get(`${c.kind} ${c.value}`)!);
 }

@@ -6,6 +6,7 @@ import pg from "pg";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database, Store } from "./database.ts";
 import { migrationProvider } from "./migrations.ts";
+import { withStatementCache } from "./statement-cache.ts";
 
 export interface StoreOptions {
   /** Folder of the embedded SQLite store; ignored when `databaseUrl` is set. */
@@ -40,7 +41,8 @@ function openSqlite(dataDir: string): Store {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqlite.pragma("cache_size = -65536");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
 }
 
