@@ -5,6 +5,9 @@ export const orderKinds = ["court-decision", "authority-decision"] as const;
 export const measures = ["dns-block", "ip-block", "delist"] as const;
 export type Measure = (typeof measures)[number];
 export const addresseeRoles = ["operator", "search-engine"] as const;
+/** How a resolver answers for a blocked name (draft-ietf-dnsop-dns-rpz §4): NXDOMAIN, NODATA or a stop page. */
+export const dnsActions = ["nxdomain", "nodata", "stop-page"] as const;
+export type DnsAction = (typeof dnsActions)[number];
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: "expected a date (2013-11-28) or a date-time with offset (2013-11-28T10:00:00+01:00)",
@@ -57,6 +60,7 @@ export const orderInputSchema = z
         message: "give either validity.until or validity.duration (e.g. P12M), not both and not neither",
       }),
     extendsToMirrors: z.boolean().default(false),
+    dnsAction: z.enum(dnsActions).optional().describe("how resolvers answer for this order's names"),
     legalBasis: nonEmpty.optional(),
     document: z
       .object({

@@ -1,6 +1,6 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../store/database.ts";
-import type { Measure } from "./order-input.ts";
+import type { DnsAction, Measure } from "./order-input.ts";
 
 export interface Addressee {
   name: string;
@@ -26,6 +26,8 @@ export interface Order {
   legalBasis: string | null;
   document: { url: string | null; sha256: string | null };
   summary: string | null;
+  /** null: the registry's default action. */
+  dnsAction: DnsAction | null;
   recordedAt: string;
   recordedBy: string;
 }
@@ -51,6 +53,7 @@ export function orderFromRow(row: Selectable<OrdersTable>): Order {
     legalBasis: row.legal_basis,
     document: { url: row.document_url, sha256: row.document_sha256 },
     summary: row.summary,
+    dnsAction: (row.dns_action as DnsAction | null) ?? null,
     recordedAt: row.recorded_at,
     recordedBy: row.recorded_by,
   };

@@ -56,6 +56,7 @@ export async function recordOrder(
         document_url: input.document?.url ?? null,
         document_sha256: input.document?.sha256 ?? null,
         summary: input.summary ?? null,
+        dns_action: input.dnsAction ?? null,
         recorded_at: at,
         recorded_by: options.actor,
       })

@@ -23,6 +23,8 @@ export interface OrdersTable {
   document_url: string | null;
   document_sha256: string | null;
   summary: string | null;
+  /** How resolvers answer for this order's names: nxdomain (default), nodata or stop-page. */
+  dns_action: ColumnType<string | null, string | null | undefined, string | null>;
   recorded_at: string;
   recorded_by: string;
 }
@@ -55,10 +57,64 @@ export interface EventsTable {
   data: ColumnType<string, string | undefined, never>;
 }
 
+export interface ReleasesTable {
+  /** The release number: 1, 2, 3, … never reused. */
+  id: number;
+  /** The SOA serial (RFC 1982): the release number modulo 2^32. */
+  serial: number;
+  created_at: string;
+  /** Every event up to this one is reflected in this release. */
+  last_event_id: number;
+  record_count: number;
+  added: number;
+  removed: number;
+}
+
+/** One record added to or deleted from the zone by a release: the IXFR journal (RFC 1995). */
+export interface ReleaseChangesTable {
+  release_id: number;
+  op: "add" | "del";
+  owner: string;
+  rtype: string;
+  rdata: string;
+}
+
+/** The RPZ zone as of the latest release; owners are relative to the zone apex. */
+export interface ZoneRecordsTable {
+  owner: string;
+  rtype: string;
+  rdata: string;
+}
+
+export interface PublishCursorTable {
+  id: number;
+  last_event_id: number;
+}
+
+export interface OperatorsTable {
+  id: Generated<number>;
+  name: string;
+  tsig_key_name: string | null;
+  /** Base64 HMAC-SHA256 secret: TSIG is symmetric (RFC 8945), so the primary must keep the key itself. */
+  tsig_secret: string | null;
+  /** JSON list of HOST:PORT to NOTIFY. */
+  notify: string;
+  /** JSON list of addresses or prefixes allowed to transfer without TSIG. */
+  allow: string;
+  action: string | null;
+  created_at: string;
+  created_by: string;
+}
+
 export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
   events: EventsTable;
+  releases: ReleasesTable;
+  release_changes: ReleaseChangesTable;
+  zone_records: ZoneRecordsTable;
+  publish_cursor: PublishCursorTable;
+  operators: OperatorsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -1,0 +1,193 @@
+import { type Kysely, sql } from "kysely";
+import type { DnsAction, Measure } from "../intake/order-input.ts";
+import type { TargetKind } from "../names/target-kind.ts";
+import type { Database, Dialect } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
+import { insertMany } from "../store/insert-many.ts";
+import type { RpzPolicy } from "./rpz-policy.ts";
+import { ownersForTarget, recordsForAction, stricterAction, valuesForOwner, type ZoneRecord } from "./rpz-records.ts";
+
+export interface ReleaseSummary {
+  id: number;
+  serial: number;
+  createdAt: string;
+  added: number;
+  removed: number;
+  recordCount: number;
+}
+
+const chunk = 500;
+const serialModulus = 2 ** 32;
+
+/**
+ * Turns every registry change since the last release into the next release, or returns null when the zone is
+ * unchanged. One transaction: the zone, the journal and the release row appear together or not at all, so no
+ * reader (and no secondary) ever sees half a release, even if the process dies while building it.
+ */
+export async function buildRelease(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  policy: RpzPolicy,
+  now: Date,
+): Promise<ReleaseSummary | null> {
+  return inTransaction(db, async (trx) => {
+    const cursor = await lockAndReadCursor(trx, dialect);
+    const latest = await trx.selectFrom("releases").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
+    const lastEvent = await trx.selectFrom("events").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    const lastEventId = Number(lastEvent?.id ?? 0);
+    if (lastEventId === cursor && latest) return null;
+    const owners = await affectedOwners(trx, cursor);
+    const { added, removed } = await diffOwners(trx, owners, policy);
+    await trx.updateTable("publish_cursor").set({ last_event_id: lastEventId }).where("id", "=", 1).execute();
+    if (latest && added.length === 0 && removed.length === 0) return null;
+    return writeRelease(trx, latest, { added, removed, lastEventId, now });
+  });
+}
+
+/**
+ * Serialises builders and makes the event cursor safe: on PostgreSQL a SHARE lock on targets waits for every
+ * writer in flight, so no event with a lower id can commit after this build has read past it; on SQLite the
+ * first statement is a write, which takes the database's one write lock before anything is read.
+ */
+async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promise<number> {
+  if (dialect === "postgres") {
+    await sql`lock table releases in exclusive mode`.execute(trx);
+    await sql`lock table targets in share mode`.execute(trx);
+  }
+  const updated = await trx
+    .updateTable("publish_cursor")
+    .set({ last_event_id: sql`last_event_id` })
+    .where("id", "=", 1)
+    .executeTakeFirst();
+  if (updated.numUpdatedRows === 0n) {
+    await trx.insertInto("publish_cursor").values({ id: 1, last_event_id: 0 }).execute();
+    return 0;
+  }
+  const row = await trx.selectFrom("publish_cursor").select("last_event_id").where("id", "=", 1).executeTakeFirstOrThrow();
+  return Number(row.last_event_id);
+}
+
+/** The owners whose records may have changed: those of every target that entered or left `active`. */
+async function affectedOwners(trx: Kysely<Database>, cursor: number): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom("events")
+    .innerJoin("targets", "targets.id", "events.subject_id")
+    .select(["targets.kind", "targets.value"])
+    .distinct()
+    .where("events.id", ">", cursor)
+    .where("events.subject_type", "=", "target")
+    .where((eb) => eb.or([eb("events.from_state", "=", "active"), eb("events.to_state", "=", "active")]))
+    .execute();
+  const owners = new Set<string>();
+  for (const row of rows) for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+  return owners;
+}
+
+async function diffOwners(trx: Kysely<Database>, owners: Set<string>, policy: RpzPolicy) {
+  const added: ZoneRecord[] = [];
+  const removed: ZoneRecord[] = [];
+  const list = [...owners];
+  for (let start = 0; start < list.length; start += chunk) {
+    const slice = list.slice(start, start + chunk);
+    const desired = await desiredRecords(trx, slice, policy);
+    const current = await trx.selectFrom("zone_records").selectAll().where("owner", "in", slice).execute();
+    const currentKeys = new Set(current.map(recordKey));
+    const desiredKeys = new Set(desired.map(recordKey));
+    for (const record of desired) if (!currentKeys.has(recordKey(record))) added.push(record);
+    for (const record of current) if (!desiredKeys.has(recordKey(record))) removed.push(record as ZoneRecord);
+  }
+  return { added, removed };
+}
+
+/** What the zone should hold for these owners: the records of every active target that produces them. */
+async function desiredRecords(trx: Kysely<Database>, owners: string[], policy: RpzPolicy): Promise<ZoneRecord[]> {
+  const wanted = new Set(owners);
+  const values = [...new Set(owners.flatMap(valuesForOwner))];
+  const rows = await trx
+    .selectFrom("targets")
+    .innerJoin("orders", "orders.id", "targets.order_id")
+    .select(["targets.kind", "targets.value", "orders.measures", "orders.dns_action"])
+    .where("targets.value", "in", values)
+    .where("targets.state", "=", "active")
+    .execute();
+  const actions = new Map<string, DnsAction>();
+  for (const row of rows) {
+    const kind = row.kind as TargetKind;
+    if (!enforcedInDns(kind, JSON.parse(row.measures) as Measure[])) continue;
+    const action = (row.dns_action as DnsAction | null) ?? policy.defaultAction;
+    for (const owner of ownersForTarget(kind, row.value)) {
+      if (!wanted.has(owner)) continue;
+      const previous = actions.get(owner);
+      actions.set(owner, previous ? stricterAction(previous, action) : action);
+    }
+  }
+  return [...actions].flatMap(([owner, action]) => recordsForAction(owner, action, policy));
+}
+
+/** Names are blocked in DNS under a dns-block measure; addresses under ip-block (enforced by rpz-ip triggers). */
+function enforcedInDns(kind: TargetKind, measures: Measure[]): boolean {
+  if (kind === "url") return false;
+  return measures.includes(kind === "ip" || kind === "cidr" ? "ip-block" : "dns-block");
+}
+
+function recordKey(record: { owner: string; rtype: string; rdata: string }): string {
+  return `${record.owner} ${record.rtype} ${record.rdata}`;
+}
+
+async function writeRelease(
+  trx: Kysely<Database>,
+  latest: { id: number; record_count: number } | undefined,
+  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date },
+): Promise<ReleaseSummary> {
+  const id = Number(latest?.id ?? 0) + 1;
+  const serial = id % serialModulus;
+  const recordCount = Number(latest?.record_count ?? 0) + change.added.length - change.removed.length;
+  const createdAt = change.now.toISOString();
+  await trx
+    .insertInto("releases")
+    .values({
+      id,
+      serial,
+      created_at: createdAt,
+      last_event_id: change.lastEventId,
+      record_count: recordCount,
+      added: change.added.length,
+      removed: change.removed.length,
+    })
+    .execute();
+  for (let start = 0; start < change.removed.length; start += chunk) {
+    const slice = change.removed.slice(start, start + chunk);
+    await trx
+      .deleteFrom("zone_records")
+      .where((eb) =>
+        eb.or(slice.map((r) => eb.and([eb("owner", "=", r.owner), eb("rtype", "=", r.rtype), eb("rdata", "=", r.rdata)]))),
+      )
+      .execute();
+  }
+  const records = change.added;
+  await insertMany(trx, "zone_records", ["owner", "rtype", "rdata"], records.length, (row, out, at) => {
+    const record = records[row]!;
+    out[at] = record.owner;
+    out[at + 1] = record.rtype;
+    out[at + 2] = record.rdata;
+  });
+  const journal = [
+    ...change.removed.map((record) => ({ op: "del" as const, record })),
+    ...change.added.map((record) => ({ op: "add" as const, record })),
+  ];
+  await insertMany(
+    trx,
+    "release_changes",
+    ["release_id", "op", "owner", "rtype", "rdata"],
+    journal.length,
+    (row, out, at) => {
+      const { op, record } = journal[row]!;
+      out[at] = id;
+      out[at + 1] = op;
+      out[at + 2] = record.owner;
+      out[at + 3] = record.rtype;
+      out[at + 4] = record.rdata;
+    },
+  );
+  return { id, serial, createdAt, added: change.added.length, removed: change.removed.length, recordCount };
+}

@@ -1,0 +1,120 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/database.ts";
+import type { ZoneRecord } from "./rpz-records.ts";
+
+export interface ZoneVersion {
+  /** The release number and its SOA serial; 0 before the first release. */
+  releaseId: number;
+  serial: number;
+}
+
+export interface ZoneSnapshot extends ZoneVersion {
+  records: ZoneRecord[];
+}
+
+/** One release's change to the zone, as IXFR sends it (RFC 1995 §4): what it deleted, then what it added. */
+export interface ZoneStep {
+  fromSerial: number;
+  toSerial: number;
+  removed: ZoneRecord[];
+  added: ZoneRecord[];
+}
+
+const page = 5000;
+
+/** The published zone as the DNS primary and the feeds read it: always whole releases. */
+export class ZoneSource {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async version(): Promise<ZoneVersion> {
+    const latest = await this.db
+      .selectFrom("releases")
+      .select(["id", "serial"])
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return { releaseId: Number(latest?.id ?? 0), serial: Number(latest?.serial ?? 0) };
+  }
+
+  /**
+   * The whole zone at one release. Read in pages so that no single read holds the store, then checked: if a
+   * release landed meanwhile the read starts over, so a transfer never mixes two releases.
+   */
+  async snapshot(): Promise<ZoneSnapshot> {
+    for (;;) {
+      const before = await this.version();
+      const records: ZoneRecord[] = [];
+      let after: { owner: string; rtype: string; rdata: string } | undefined;
+      for (;;) {
+        let query = this.db.selectFrom("zone_records").select(["owner", "rtype", "rdata"]);
+        if (after) {
+          const last = after;
+          // A row-value comparison walks the primary key from where the last page ended.
+          query = query.where((eb) =>
+            eb(eb.refTuple("owner", "rtype", "rdata"), ">", eb.tuple(last.owner, last.rtype, last.rdata)),
+          );
+        }
+        const rows = await query.orderBy("owner").orderBy("rtype").orderBy("rdata").limit(page).execute();
+        for (const row of rows) records.push(row as ZoneRecord);
+        if (rows.length < page) break;
+        after = rows[rows.length - 1];
+      }
+      const now = await this.version();
+      if (now.releaseId === before.releaseId) return { ...before, records };
+    }
+  }
+
+  /**
+   * The steps from `serial` to the current release, or null when that serial is not in the journal (the caller
+   * then sends the whole zone, RFC 1995 §4), or when sending the steps would cost more than the zone itself.
+   */
+  async stepsSince(serial: number, maxRecords: number): Promise<{ version: ZoneVersion; steps: ZoneStep[] } | null> {
+    const version = await this.version();
+    const from = await this.db
+      .selectFrom("releases")
+      .select(["id"])
+      .where("serial", "=", serial)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!from || Number(from.id) > version.releaseId) return null;
+    const releases = await this.db
+      .selectFrom("releases")
+      .select(["id", "serial", "added", "removed"])
+      .where("id", ">", Number(from.id))
+      .where("id", "<=", version.releaseId)
+      .orderBy("id")
+      .execute();
+    const size = releases.reduce((sum, r) => sum + Number(r.added) + Number(r.removed), 0);
+    if (size > maxRecords) return null;
+    const changes = await this.db
+      .selectFrom("release_changes")
+      .selectAll()
+      .where("release_id", ">", Number(from.id))
+      .where("release_id", "<=", version.releaseId)
+      .execute();
+    let previous = serial;
+    const steps = releases.map((release) => {
+      const own = changes.filter((change) => Number(change.release_id) === Number(release.id));
+      const step: ZoneStep = {
+        fromSerial: previous,
+        toSerial: Number(release.serial),
+        removed: own.filter((c) => c.op === "del").map(toRecord),
+        added: own.filter((c) => c.op === "add").map(toRecord),
+      };
+      previous = step.toSerial;
+      return step;
+    });
+    return { version, steps };
+  }
+
+  /** The records at one owner, for ordinary queries into the zone. */
+  async lookup(owner: string): Promise<ZoneRecord[]> {
+    const rows = await this.db.selectFrom("zone_records").select(["owner", "rtype", "rdata"]).where("owner", "=", owner).execute();
+    return rows as ZoneRecord[];
+  }
+}
+
+function toRecord(change: { owner: string; rtype: string; rdata: string }): ZoneRecord {
+  return { owner: change.owner, rtype: change.rtype as ZoneRecord["rtype"], rdata: change.rdata };
+}
