@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
 import { namesCommand } from "./commands/names-command.ts";
+import { operatorsCommand } from "./commands/operators-command.ts";
 import { ordersCommand } from "./commands/orders-command.ts";
 import { serveCommand } from "./commands/serve-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     targetsCommand(),
     namesCommand(),
     statusCommand(),
+    operatorsCommand(),
     serveCommand(),
   ]) {
     program.addCommand(command);

@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
+import { type DnsAction, dnsActions } from "../intake/order-input.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
 
 export interface ServiceConfig {
@@ -10,6 +12,16 @@ export interface ServiceConfig {
   http: HostPort;
   dns: HostPort;
   demo: boolean;
+  /** The RPZ zone's apex, without trailing dot. */
+  rpzZone: string;
+  /** The action for orders that do not choose one. */
+  rpzAction: DnsAction;
+  /** Addresses of the stop page, for the stop-page action. */
+  stopPage: { ipv4?: string | undefined; ipv6?: string | undefined };
+  /** Addresses and prefixes allowed to transfer the zone without TSIG, besides each operator's own. */
+  transferAllow: string[];
+  /** Changes within this many milliseconds share one release. */
+  releaseWindowMs: number;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -22,6 +34,9 @@ export interface ConfigFlags {
   http?: string | undefined;
   dns?: string | undefined;
   demo?: boolean | undefined;
+  rpzZone?: string | undefined;
+  rpzAction?: string | undefined;
+  stopPage?: string[] | undefined;
 }
 
 export const defaultConfigFile = "decree.yaml";
@@ -33,6 +48,11 @@ const fileSchema = z
     http: z.string().optional(),
     dns: z.string().optional(),
     demo: z.boolean().optional(),
+    rpzZone: z.string().optional(),
+    rpzAction: z.enum(dnsActions).optional(),
+    stopPage: z.array(z.string()).optional(),
+    transferAllow: z.array(z.string()).optional(),
+    releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
   })
   .strict();
 
@@ -53,8 +73,41 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     http: parseHostPort(pick(flags.http, "DECREE_HTTP", file.http, "127.0.0.1:8080"), "HTTP address"),
     dns: parseHostPort(pick(flags.dns, "DECREE_DNS", file.dns, "127.0.0.1:5300"), "DNS address"),
     demo: flags.demo ?? parseBoolean(env.DECREE_DEMO) ?? file.demo ?? false,
+    rpzZone: parseZone(pick(flags.rpzZone, "DECREE_RPZ_ZONE", file.rpzZone, "rpz.decree")),
+    rpzAction: parseAction(pick(flags.rpzAction, "DECREE_RPZ_ACTION", file.rpzAction, "nxdomain")),
+    stopPage: parseStopPage(flags.stopPage ?? list(env.DECREE_STOP_PAGE) ?? file.stopPage ?? []),
+    transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
+    releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
     configFile,
   };
+}
+
+function list(value: string | undefined): string[] | undefined {
+  const text = nonEmpty(value);
+  return text === undefined ? undefined : text.split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+function parseZone(zone: string): string {
+  const name = zone.trim().toLowerCase().replace(/\.$/, "");
+  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new DecreeError("CONFIG_INVALID", `RPZ zone "${zone}" is not a domain name; e.g. rpz.decree or rpz.example.fr.`);
+  }
+  return name;
+}
+
+function parseAction(action: string): DnsAction {
+  if ((dnsActions as readonly string[]).includes(action)) return action as DnsAction;
+  throw new DecreeError("CONFIG_INVALID", `RPZ action "${action}" is not one of ${dnsActions.join(", ")}.`);
+}
+
+function parseStopPage(addresses: string[]): ServiceConfig["stopPage"] {
+  const stopPage: ServiceConfig["stopPage"] = {};
+  for (const address of addresses) {
+    if (isIP(address) === 4) stopPage.ipv4 = address;
+    else if (isIP(address) === 6) stopPage.ipv6 = address;
+    else throw new DecreeError("CONFIG_INVALID", `Stop page address "${address}" is not an IPv4 or IPv6 address.`);
+  }
+  return stopPage;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -85,7 +138,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, demo.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs.`,
     );
   }
   return result.data;

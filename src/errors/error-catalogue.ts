@@ -48,6 +48,14 @@ export const errorCatalogue = {
   TARGET_TRANSITION_INVALID: { status: 409, title: "Decision not possible in the target's state" },
   REASON_REQUIRED: { status: 422, title: "A reason is required" },
 
+  // publish/: operators, the DNS primary, feeds
+  OPERATOR_INVALID: { status: 422, title: "Invalid operator" },
+  OPERATOR_DUPLICATE: { status: 409, title: "Operator already registered" },
+  OPERATOR_NOT_FOUND: { status: 404, title: "No such operator" },
+  RELEASE_NOT_FOUND: { status: 404, title: "No such release" },
+  FEED_UNKNOWN_FORMAT: { status: 404, title: "Unknown feed format" },
+  PUSH_FAILED: { status: 502, title: "The external primary refused an update" },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },

@@ -44,23 +44,31 @@ export class ZoneSource {
     for (;;) {
       const before = await this.version();
       const records: ZoneRecord[] = [];
-      let after: { owner: string; rtype: string; rdata: string } | undefined;
-      for (;;) {
-        let query = this.db.selectFrom("zone_records").select(["owner", "rtype", "rdata"]);
-        if (after) {
-          const last = after;
-          // A row-value comparison walks the primary key from where the last page ended.
-          query = query.where((eb) =>
-            eb(eb.refTuple("owner", "rtype", "rdata"), ">", eb.tuple(last.owner, last.rtype, last.rdata)),
-          );
-        }
-        const rows = await query.orderBy("owner").orderBy("rtype").orderBy("rdata").limit(page).execute();
-        for (const row of rows) records.push(row as ZoneRecord);
-        if (rows.length < page) break;
-        after = rows[rows.length - 1];
-      }
+      for await (const rows of this.pages()) for (const row of rows) records.push(row);
       const now = await this.version();
       if (now.releaseId === before.releaseId) return { ...before, records };
+    }
+  }
+
+  /**
+   * The zone's records in pages, ordered by owner, for callers that stream (feeds of ten million names). A
+   * caller that must not mix releases compares `version()` before and after, as `snapshot` does.
+   */
+  async *pages(size = page): AsyncGenerator<ZoneRecord[]> {
+    let after: ZoneRecord | undefined;
+    for (;;) {
+      let query = this.db.selectFrom("zone_records").select(["owner", "rtype", "rdata"]);
+      if (after) {
+        const last = after;
+        // A row-value comparison walks the primary key from where the last page ended.
+        query = query.where((eb) =>
+          eb(eb.refTuple("owner", "rtype", "rdata"), ">", eb.tuple(last.owner, last.rtype, last.rdata)),
+        );
+      }
+      const rows = (await query.orderBy("owner").orderBy("rtype").orderBy("rdata").limit(size).execute()) as ZoneRecord[];
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+      after = rows[rows.length - 1];
     }
   }
 

@@ -106,6 +106,17 @@ export interface OperatorsTable {
   created_by: string;
 }
 
+/** The registry's signing key (Ed25519, RFC 8032), kept in the store so that every instance signs alike. */
+export interface SigningKeysTable {
+  id: Generated<number>;
+  algorithm: string;
+  /** The raw 32-byte public key, base64. */
+  public_key: string;
+  /** PKCS#8 PEM. */
+  private_key: string;
+  created_at: string;
+}
+
 export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
@@ -115,6 +126,7 @@ export interface Database {
   zone_records: ZoneRecordsTable;
   publish_cursor: PublishCursorTable;
   operators: OperatorsTable;
+  signing_keys: SigningKeysTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -169,6 +169,14 @@ function publication(dialect: Dialect): Migration {
         .addColumn("created_at", "text", (c) => c.notNull())
         .addColumn("created_by", "text", (c) => c.notNull())
         .execute();
+      await db.schema
+        .createTable("signing_keys")
+        .addColumn("id", idColumnType(dialect), primaryKey())
+        .addColumn("algorithm", "text", (c) => c.notNull())
+        .addColumn("public_key", "text", (c) => c.notNull())
+        .addColumn("private_key", "text", (c) => c.notNull())
+        .addColumn("created_at", "text", (c) => c.notNull())
+        .execute();
     },
   };
 }

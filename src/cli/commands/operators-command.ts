@@ -1,0 +1,103 @@
+import { Command, Option } from "commander";
+import { formatHostPort } from "../../config/host-port.ts";
+import { dnsActions } from "../../intake/order-input.ts";
+import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
+import { resolverConfig, resolverKinds, type ResolverKind } from "../../publish/resolver-config.ts";
+import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
+import { output, table } from "../output.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function operatorsCommand(): Command {
+  const operators = new Command("operators").description("ISPs and DNS providers that enforce orders");
+
+  operators
+    .command("add")
+    .description("register an operator; its TSIG key is generated and shown once")
+    .argument("<name>", "the operator's name, e.g. Orange")
+    .option("--notify <ip:port>", "a secondary to NOTIFY on each release (repeatable)", collect, [])
+    .option("--allow <address|prefix>", "may transfer without TSIG, e.g. for Unbound (repeatable)", collect, [])
+    .option("--no-tsig", "no TSIG key (the operator transfers by address only)")
+    .addOption(new Option("--action <action>", "how this operator's resolvers answer (config override)").choices(dnsActions))
+    .action(async (name: string, options: AddOptions, command: Command) => {
+      const { operator, secret } = await withStore(command, (store) =>
+        addOperator(store.db, { ...options, name }, { actor: actorOf(command), now: new Date() }),
+      );
+      output(globalOptions(command).json, { operator, secret }, () =>
+        [
+          `registered operator ${operator.name}`,
+          ...(secret
+            ? [
+                `  TSIG key ${operator.tsig?.keyName} (hmac-sha256), secret:`,
+                `  ${secret}`,
+                "  Keep it now: decree will not show it again.",
+              ]
+            : ["  no TSIG key: transfers are allowed from its --allow addresses only"]),
+          `  resolver configuration: decree operators config "${operator.name}" --for unbound|bind|powerdns|knot`,
+        ].join("\n"),
+      );
+    });
+
+  operators
+    .command("list")
+    .description("list operators")
+    .action(async (_options: unknown, command: Command) => {
+      const list = await withStore(command, (store) => listOperators(store.db));
+      output(globalOptions(command).json, { operators: list }, () => operatorsTable(list));
+    });
+
+  operators
+    .command("config")
+    .description("print a ready-to-paste resolver configuration for an operator")
+    .argument("<name>", "the operator")
+    .addOption(new Option("--for <resolver>", "the resolver software").choices(resolverKinds).makeOptionMandatory())
+    .option("--primary <host:port>", "decree's DNS primary as the resolver reaches it (default: the --dns address)")
+    .option("--http-base <url>", "decree's HTTP base as the resolver reaches it (default: from --http)")
+    .action(async (name: string, options: ConfigOptions, command: Command) => {
+      const config = configOf(command);
+      const operator = await withStore(command, (store) => findOperator(store.db, name));
+      const [host, port] = splitPrimary(options.primary) ?? [config.dns.host, config.dns.port];
+      const text = resolverConfig(options.for, operator, {
+        zone: config.rpzZone,
+        host,
+        port,
+        httpBase: options.httpBase ?? `http://${formatHostPort(config.http)}`,
+      });
+      output(globalOptions(command).json, { operator: operator.name, resolver: options.for, config: text }, () => text);
+    });
+
+  return operators;
+}
+
+interface AddOptions {
+  notify: string[];
+  allow: string[];
+  tsig: boolean;
+  action?: string;
+}
+
+interface ConfigOptions {
+  for: ResolverKind;
+  primary?: string;
+  httpBase?: string;
+}
+
+function splitPrimary(text: string | undefined): [string, number] | undefined {
+  if (!text) return undefined;
+  const match = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
+  return match ? [match[1]!, Number(match[2])] : [text, 53];
+}
+
+function operatorsTable(list: Operator[]): string {
+  if (list.length === 0) return "no operators yet; register one with `decree operators add NAME`";
+  return table([
+    ["NAME", "TSIG KEY", "NOTIFY", "ALLOW", "ACTION"],
+    ...list.map((o) => [
+      o.name,
+      o.tsig?.keyName ?? "-",
+      o.notify.map((n) => formatHostPort(n)).join(",") || "-",
+      o.allow.join(",") || "-",
+      o.action ?? "-",
+    ]),
+  ]);
+}

@@ -1,0 +1,110 @@
+import { EventEmitter } from "node:events";
+import type { Kysely } from "kysely";
+import type { Database, Dialect } from "../store/database.ts";
+import { buildRelease, type ReleaseSummary } from "./build-release.ts";
+import type { RpzPolicy } from "./rpz-policy.ts";
+
+export interface ReleaseSchedulerOptions {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  policy: RpzPolicy;
+  now?: () => Date;
+  /** Changes arriving within this window share one release. */
+  windowMs?: number;
+  /** How often to look for changes written by other processes (the CLI, other API instances). */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Builds a release whenever the registry changes: on a `poke()` from this process, or when the event log grows
+ * because another process wrote to the store. Emits `release` with the summary, for NOTIFY and feeds.
+ */
+export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }> {
+  private readonly windowMs: number;
+  private readonly pollMs: number;
+  private lastSeenEvent = -1;
+  private pending: NodeJS.Timeout | undefined;
+  private building: Promise<void> | undefined;
+  private again = false;
+  private poller: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ReleaseSchedulerOptions) {
+    super();
+    this.windowMs = options.windowMs ?? 10;
+    this.pollMs = options.pollMs ?? 10;
+  }
+
+  /** Builds what is pending now (at start, the first release), then watches for changes. */
+  async start(): Promise<ReleaseSummary | null> {
+    const first = await this.buildNow();
+    this.poller = setInterval(() => void this.poll(), this.pollMs);
+    this.poller.unref();
+    return first;
+  }
+
+  /** Something changed in this process: build within the window. */
+  poke(): void {
+    if (this.stopped || this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      void this.run();
+    }, this.windowMs);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.poller);
+    clearTimeout(this.pending);
+    await this.building;
+  }
+
+  /** Waits until no build is running or pending: for tests and for an orderly shutdown. */
+  async settled(): Promise<void> {
+    while (this.pending || this.building) {
+      await (this.building ?? new Promise((resolve) => setTimeout(resolve, this.windowMs)));
+    }
+  }
+
+  private async poll(): Promise<void> {
+    if (this.stopped || this.pending || this.building) return;
+    try {
+      const row = await this.options.db
+        .selectFrom("events")
+        .select((eb) => eb.fn.max("id").as("id"))
+        .executeTakeFirst();
+      const last = Number(row?.id ?? 0);
+      if (last !== this.lastSeenEvent) this.poke();
+    } catch (error) {
+      this.options.onError?.(error);
+    }
+  }
+
+  private run(): Promise<void> {
+    if (this.building) {
+      this.again = true;
+      return this.building;
+    }
+    this.building = this.buildNow()
+      .then(() => undefined)
+      .catch((error) => this.options.onError?.(error))
+      .finally(() => {
+        this.building = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.poke();
+        }
+      });
+    return this.building;
+  }
+
+  private async buildNow(): Promise<ReleaseSummary | null> {
+    const { db, dialect, policy } = this.options;
+    const lastEvent = await db.selectFrom("events").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    const release = await buildRelease(db, dialect, policy, (this.options.now ?? (() => new Date()))());
+    this.lastSeenEvent = Number(lastEvent?.id ?? 0);
+    if (release) this.emit("release", release);
+    return release;
+  }
+}
