@@ -1,0 +1,373 @@
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from "node:dgram";
+import { EventEmitter } from "node:events";
+import { createServer, isIPv6, type Server, type Socket } from "node:net";
+import dnsPacket from "dns-packet";
+import type { RpzPolicy } from "../rpz-policy.ts";
+import type { ZoneSource } from "../zone-source.ts";
+import { HeaderFlag, type Question } from "./message-writer.ts";
+import { RRType } from "./rr-type.ts";
+import { transferGrant } from "./transfer-access.ts";
+import { axfrMessages, ixfrMessages, soaOnlyMessage, zoneQuestion } from "./transfer-messages.ts";
+import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
+import { tsigErrorResponse } from "./tsig-error-response.ts";
+import { answerQuery } from "./zone-query.ts";
+
+export interface TransferPolicySource {
+  /** Operators' TSIG keys by canonical key name. */
+  keys(): Promise<Map<string, { operator: string; secret: Buffer }>>;
+  /** Addresses and prefixes allowed to transfer without TSIG. */
+  allowed(): Promise<string[]>;
+}
+
+export interface DnsPrimaryOptions {
+  host: string;
+  port: number;
+  zone: ZoneSource;
+  policy: RpzPolicy;
+  access: TransferPolicySource;
+  /** How long keys and address rules are cached, so that a new operator is served within a second. */
+  accessCacheMs?: number;
+}
+
+export interface TransferLog {
+  kind: "AXFR" | "IXFR" | "IXFR-AXFR" | "IXFR-UPTODATE";
+  remote: string;
+  by: string;
+  fromSerial?: number;
+  serial: number;
+  messages: number;
+  bytes: number;
+}
+
+export interface RefusalLog {
+  remote: string;
+  reason: string;
+}
+
+const opcodeQuery = 0;
+const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
+const tcpIdleMs = 30_000;
+
+/**
+ * decree's built-in DNS primary for the RPZ zone: SOA and ordinary queries over UDP and TCP, AXFR (RFC 5936) and
+ * IXFR (RFC 1995) over TCP, each transfer authorised by TSIG (RFC 8945) or by address. Whatever arrives, it
+ * answers or drops; a malformed packet never ends the process.
+ */
+export class DnsPrimary extends EventEmitter<{
+  transfer: [TransferLog];
+  refused: [RefusalLog];
+  error: [unknown];
+}> {
+  private udp: UdpSocket | undefined;
+  private tcp: Server | undefined;
+  private readonly connections = new Set<Socket>();
+  private axfr: { serial: number; messages: Promise<Buffer[]> } | undefined;
+  private access:
+    | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
+    | undefined;
+
+  constructor(private readonly options: DnsPrimaryOptions) {
+    super();
+  }
+
+  async start(): Promise<{ host: string; port: number }> {
+    const { host, port } = this.options;
+    this.tcp = createServer((socket) => this.serveTcp(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.tcp!.once("error", reject);
+      this.tcp!.listen(port, host, () => resolve());
+    });
+    // UDP on the same port as TCP, so that port 0 (tests) gives one port for both.
+    const boundPort = (this.tcp.address() as { port: number }).port;
+    this.udp = createSocket(isIPv6(host) ? "udp6" : "udp4");
+    this.udp.on("message", (message, remote) => void this.serveUdp(message, remote));
+    this.udp.on("error", (error) => this.emit("error", error));
+    await new Promise<void>((resolve, reject) => {
+      this.udp!.once("error", reject);
+      this.udp!.bind(boundPort, host, () => resolve());
+    });
+    return { host, port: boundPort };
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.connections) socket.destroy();
+    await Promise.all([
+      new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
+      new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
+    ]);
+  }
+
+  /** A new release: the cached AXFR is for an older serial from now on. */
+  invalidate(): void {
+    this.axfr = undefined;
+  }
+
+  private async serveUdp(message: Buffer, remote: RemoteInfo): Promise<void> {
+    try {
+      const replies = await this.respond(message, { transport: "udp", address: remote.address });
+      for (const reply of replies) this.udp?.send(reply, remote.port, remote.address);
+    } catch (error) {
+      this.emit("error", error);
+    }
+  }
+
+  /** DNS over TCP (RFC 1035 §4.2.2, RFC 7766): two-octet length, then the message; several per connection. */
+  private serveTcp(socket: Socket): void {
+    this.connections.add(socket);
+    socket.setTimeout(tcpIdleMs, () => socket.destroy());
+    socket.on("close", () => this.connections.delete(socket));
+    socket.on("error", () => socket.destroy());
+    let pending = Buffer.alloc(0);
+    let queue = Promise.resolve();
+    socket.on("data", (chunk) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      while (pending.length >= 2) {
+        const length = pending.readUInt16BE(0);
+        if (pending.length < 2 + length) break;
+        const message = pending.subarray(2, 2 + length);
+        pending = pending.subarray(2 + length);
+        // Answers go out in the order the queries came, one transfer at a time per connection.
+        queue = queue.then(() => this.answerTcp(socket, message));
+      }
+    });
+  }
+
+  private async answerTcp(socket: Socket, message: Buffer): Promise<void> {
+    if (socket.destroyed) return;
+    try {
+      const replies = await this.respond(message, { transport: "tcp", address: socket.remoteAddress ?? "" });
+      for (const reply of replies) {
+        const length = Buffer.allocUnsafe(2);
+        length.writeUInt16BE(reply.length);
+        socket.cork();
+        socket.write(length);
+        const flushed = socket.write(reply);
+        process.nextTick(() => socket.uncork());
+        // Backpressure: a slow secondary holds its own transfer, never the process's memory.
+        if (!flushed) await new Promise((resolve) => socket.once("drain", resolve));
+        if (socket.destroyed) return;
+      }
+    } catch (error) {
+      this.emit("error", error);
+      socket.destroy();
+    }
+  }
+
+  /** The replies to one message: none (dropped), one, or the messages of a transfer. */
+  async respond(message: Buffer, from: { transport: "udp" | "tcp"; address: string }): Promise<Buffer[]> {
+    if (message.length < 12 || (message[2]! & 0x80) !== 0) return []; // not a query: nothing to answer
+    const opcode = (message[2]! >> 3) & 0x0f;
+    const access = await this.accessRules();
+    const tsig = verifyMessage(message, { keys: (name) => keyFor(access.keys, name) });
+    if (tsig.status === "invalid") {
+      this.emit("refused", {
+        remote: from.address,
+        reason: `TSIG ${tsig.error} (key ${tsig.keyName ?? "?"})`,
+      });
+      const answer = tsigErrorResponse(message, tsig);
+      return answer ? [answer] : [];
+    }
+    let query: dnsPacket.DecodedPacket;
+    try {
+      query = dnsPacket.decode(message);
+    } catch {
+      return [errorReply(message, rcode.formErr)];
+    }
+    if (opcode !== opcodeQuery) return [errorReply(message, rcode.notImp)];
+    const [question] = query.questions ?? [];
+    if (!question || query.questions?.length !== 1) return [errorReply(message, rcode.formErr)];
+    const type = typeCode(question.type);
+    const name = question.name.toLowerCase().replace(/\.$/, "");
+    const zone = this.options.policy.zone;
+    if (name !== zone && !name.endsWith(`.${zone}`)) return [errorReply(message, rcode.refused)];
+    const sign = signer(tsig);
+    if (type === RRType.AXFR || type === RRType.IXFR) {
+      return this.transfer(message, query, { type, name, tsig, from, access, sign });
+    }
+    const answer = await answerQuery(this.options.zone, this.options.policy, query, name, type);
+    return [sign(withId(answer, query.id ?? 0), 0)];
+  }
+
+  private async transfer(
+    message: Buffer,
+    query: dnsPacket.DecodedPacket,
+    request: {
+      type: number;
+      name: string;
+      tsig: VerifyResult;
+      from: { transport: "udp" | "tcp"; address: string };
+      access: { keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] };
+      sign: (message: Buffer, index: number) => Buffer;
+    },
+  ): Promise<Buffer[]> {
+    const { policy, zone } = this.options;
+    const signedBy =
+      request.tsig.status === "valid" ? request.access.keys.get(request.tsig.key.name)?.operator : undefined;
+    const grant = transferGrant(request.from.address, signedBy, request.access.allowed);
+    if (!grant.allowed || request.name !== policy.zone) {
+      // RFC 5936 §6: a transfer that policy does not allow is answered REFUSED.
+      this.emit("refused", {
+        remote: request.from.address,
+        reason: grant.allowed ? "not the zone apex" : "not allowed",
+      });
+      return [request.sign(errorReply(message, rcode.refused), 0)];
+    }
+    const id = query.id ?? 0;
+    const question = zoneQuestion(policy, request.type);
+    const log = (entry: Omit<TransferLog, "remote" | "by" | "bytes">, replies: Buffer[]) => {
+      const bytes = replies.reduce((sum, reply) => sum + reply.length, 0);
+      this.emit("transfer", { ...entry, remote: request.from.address, by: grant.by, bytes });
+      return replies;
+    };
+    if (request.type === RRType.AXFR) {
+      // RFC 5936 §4.2: AXFR is a TCP affair.
+      if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
+      const { serial, messages } = await this.axfrFor();
+      const replies = messages.map((m, index) => request.sign(withId(m, id), index));
+      return log({ kind: "AXFR", serial, messages: replies.length }, replies);
+    }
+    const clientSerial = ixfrClientSerial(query);
+    if (clientSerial === undefined) return [request.sign(errorReply(message, rcode.formErr), 0)];
+    const version = await zone.version();
+    if (!serialLessThan(clientSerial, version.serial)) {
+      const reply = request.sign(withId(soaOnlyMessage(policy, version.serial, question), id), 0);
+      return log({ kind: "IXFR-UPTODATE", fromSerial: clientSerial, serial: version.serial, messages: 1 }, [
+        reply,
+      ]);
+    }
+    const steps = await zone.stepsSince(clientSerial, 100_000);
+    if (request.from.transport === "udp") {
+      // RFC 1995 §2: over UDP, the increments if they fit, else the current SOA to send the client to TCP.
+      const fits = steps && ixfrMessages(policy, steps.version.serial, steps.steps, question, 512);
+      const reply = fits && fits.length === 1 ? fits[0]! : soaOnlyMessage(policy, version.serial, question);
+      return [request.sign(withId(reply, id), 0)];
+    }
+    if (!steps) {
+      // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style.
+      const { serial, messages } = await this.axfrFor(question);
+      const replies = messages.map((m, index) => request.sign(withId(m, id), index));
+      return log({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial, messages: replies.length }, replies);
+    }
+    const replies = ixfrMessages(policy, steps.version.serial, steps.steps, question).map((m, index) =>
+      request.sign(withId(m, id), index),
+    );
+    return log(
+      { kind: "IXFR", fromSerial: clientSerial, serial: steps.version.serial, messages: replies.length },
+      replies,
+    );
+  }
+
+  /**
+   * The AXFR messages of the current release, encoded once and shared by every transfer of that release: a
+   * million-entry zone costs its ~40 MB once however many secondaries pull it at the same time.
+   */
+  private async axfrFor(question?: Question): Promise<{ serial: number; messages: Buffer[] }> {
+    const { policy, zone } = this.options;
+    const version = await zone.version();
+    if (question && question.type !== RRType.AXFR) {
+      const snapshot = await zone.snapshot();
+      return {
+        serial: snapshot.serial,
+        messages: axfrMessages(policy, snapshot.serial, snapshot.records, question),
+      };
+    }
+    if (!this.axfr || this.axfr.serial !== version.serial) {
+      const building = zone.snapshot().then((snapshot) => {
+        const messages = axfrMessages(
+          policy,
+          snapshot.serial,
+          snapshot.records,
+          zoneQuestion(policy, RRType.AXFR),
+        );
+        if (snapshot.serial !== version.serial) this.axfr = undefined;
+        return { serial: snapshot.serial, messages };
+      });
+      const entry = { serial: version.serial, messages: building.then((b) => b.messages) };
+      this.axfr = entry;
+      const built = await building.catch((error) => {
+        if (this.axfr === entry) this.axfr = undefined;
+        throw error;
+      });
+      return built;
+    }
+    return { serial: this.axfr.serial, messages: await this.axfr.messages };
+  }
+
+  private async accessRules() {
+    const ttl = this.options.accessCacheMs ?? 1000;
+    if (!this.access || Date.now() - this.access.at > ttl) {
+      const [keys, allowed] = await Promise.all([this.options.access.keys(), this.options.access.allowed()]);
+      this.access = { at: Date.now(), keys, allowed };
+    }
+    return this.access;
+  }
+}
+
+function keyFor(keys: Map<string, { operator: string; secret: Buffer }>, name: string): TsigKey | undefined {
+  const key = keys.get(name);
+  return key ? { name, algorithm: "hmac-sha256", secret: key.secret } : undefined;
+}
+
+/** Signs each reply to a signed request, chaining MACs across a transfer's messages (RFC 8945 §5.3.1). */
+function signer(tsig: VerifyResult): (message: Buffer, index: number) => Buffer {
+  if (tsig.status !== "valid") return (message) => message;
+  let previousMac = tsig.mac;
+  return (message, index) => {
+    const signed = signMessage(message, tsig.key, index === 0 ? { requestMac: tsig.mac } : { previousMac });
+    previousMac = signed.mac;
+    return signed.message;
+  };
+}
+
+/** The client's serial from the SOA in an IXFR query's authority section (RFC 1995 §3). */
+function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
+  const soa = query.authorities?.find((record) => record.type === "SOA");
+  return soa && soa.type === "SOA" ? soa.data.serial : undefined;
+}
+
+/** RFC 1982 §3.2: s1 < s2 in 32-bit serial number arithmetic. */
+export function serialLessThan(s1: number, s2: number): boolean {
+  return s1 !== s2 && ((s1 < s2 && s2 - s1 < 2 ** 31) || (s1 > s2 && s1 - s2 > 2 ** 31));
+}
+
+function withId(message: Buffer, id: number): Buffer {
+  const copy = Buffer.from(message);
+  copy.writeUInt16BE(id & 0xffff, 0);
+  return copy;
+}
+
+/** An answer with just a header (the request's ID, opcode and RD), the question echoed when it parses, an RCODE. */
+export function errorReply(request: Buffer, code: number): Buffer {
+  const header = Buffer.alloc(12);
+  request.copy(header, 0, 0, 2);
+  header[2] = (HeaderFlag.QR >> 8) | (request[2]! & 0x79);
+  header[3] = code;
+  const question = echoedQuestion(request);
+  if (!question) return header;
+  header.writeUInt16BE(1, 4);
+  return Buffer.concat([header, question]);
+}
+
+function echoedQuestion(request: Buffer): Buffer | undefined {
+  try {
+    const decoded = dnsPacket.decode(request);
+    if (decoded.questions?.length !== 1) return undefined;
+    return dnsPacket.encode({ questions: decoded.questions }).subarray(12);
+  } catch {
+    return undefined;
+  }
+}
+
+function typeCode(type: string): number {
+  const known: Record<string, number> = {
+    A: RRType.A,
+    NS: RRType.NS,
+    CNAME: RRType.CNAME,
+    SOA: RRType.SOA,
+    TXT: RRType.TXT,
+    AAAA: RRType.AAAA,
+    IXFR: RRType.IXFR,
+    AXFR: RRType.AXFR,
+  };
+  return known[type] ?? -1;
+}

@@ -1,0 +1,92 @@
+import type { RpzPolicy } from "../rpz-policy.ts";
+import type { ZoneRecord } from "../rpz-records.ts";
+import type { ZoneStep } from "../zone-source.ts";
+import { HeaderFlag, type Question, writeMessages } from "./message-writer.ts";
+import type { RecordToWrite } from "./record-to-write.ts";
+import { RRClass } from "./rr-type.ts";
+import { zoneRecordToWrite } from "./zone-record-to-write.ts";
+import { nsRecord, soaRecord } from "./zone-soa.ts";
+
+/**
+ * Messages of 16 KiB: compression pointers reach only the first 16 KiB of a message (RFC 1035 §4.1.4), so
+ * larger ones compress worse; this is also about the size NSD sends.
+ */
+export const transferMessageSize = 16_384;
+/** Room for the TSIG record each message may carry (RFC 8945 §4.2: ~100 octets for hmac-sha256). */
+export const tsigReserve = 256;
+
+const responseFlags = HeaderFlag.QR | HeaderFlag.AA;
+
+/** AXFR (RFC 5936 §2.2): the SOA, every record, the SOA again. Built with ID 0; the sender sets each query's. */
+export function axfrMessages(
+  policy: RpzPolicy,
+  serial: number,
+  records: ZoneRecord[],
+  question: Question,
+): Buffer[] {
+  return [
+    ...writeMessages(
+      { id: 0, flags: responseFlags, question },
+      axfrRecords(policy, serial, records),
+      options(policy),
+    ),
+  ];
+}
+
+function* axfrRecords(policy: RpzPolicy, serial: number, records: ZoneRecord[]): Generator<RecordToWrite> {
+  const soa = soaRecord(policy, serial);
+  yield soa;
+  yield nsRecord(policy);
+  for (const record of records) yield zoneRecordToWrite(record, policy);
+  yield soa;
+}
+
+/**
+ * IXFR (RFC 1995 §4): the current SOA, then for each release the old SOA, what it deleted, the new SOA, what it
+ * added, and the current SOA again.
+ */
+export function ixfrMessages(
+  policy: RpzPolicy,
+  serial: number,
+  steps: ZoneStep[],
+  question: Question,
+  maxSize = transferMessageSize,
+): Buffer[] {
+  return [
+    ...writeMessages(
+      { id: 0, flags: responseFlags, question },
+      ixfrRecords(policy, serial, steps),
+      options(policy, maxSize),
+    ),
+  ];
+}
+
+function* ixfrRecords(policy: RpzPolicy, serial: number, steps: ZoneStep[]): Generator<RecordToWrite> {
+  const current = soaRecord(policy, serial);
+  yield current;
+  for (const step of steps) {
+    yield soaRecord(policy, step.fromSerial);
+    for (const record of step.removed) yield zoneRecordToWrite(record, policy);
+    yield soaRecord(policy, step.toSerial);
+    for (const record of step.added) yield zoneRecordToWrite(record, policy);
+  }
+  yield current;
+}
+
+/** The answer to a client that is up to date, or that asked over UDP for more than fits (RFC 1995 §2, §4). */
+export function soaOnlyMessage(policy: RpzPolicy, serial: number, question: Question): Buffer {
+  const [message] = writeMessages(
+    { id: 0, flags: responseFlags, question },
+    [soaRecord(policy, serial)],
+    options(policy),
+  );
+  return message!;
+}
+
+function options(policy: RpzPolicy, maxSize = transferMessageSize) {
+  return { maxSize, reserve: tsigReserve, origin: policy.zone };
+}
+
+export function zoneQuestion(policy: RpzPolicy, type: number): Question {
+  return { name: policy.zone, type, class: RRClass.IN };
+}

@@ -1,0 +1,83 @@
+import dnsPacket from "dns-packet";
+import type { RpzPolicy } from "../rpz-policy.ts";
+import type { ZoneRecord } from "../rpz-records.ts";
+import type { ZoneSource } from "../zone-source.ts";
+import { HeaderFlag } from "./message-writer.ts";
+import { RRType } from "./rr-type.ts";
+import { zoneSoa } from "./zone-soa.ts";
+
+const nxDomain = 3;
+
+/**
+ * Answers an ordinary query into the zone as its authoritative server (RFC 1034 §4.3.2): the apex's SOA and NS,
+ * each policy record by its owner, wildcards synthesised for names below a blocked domain (RFC 4592), and
+ * NXDOMAIN or NODATA with the SOA otherwise (RFC 2308). Anyone may look: the zone is public by design.
+ */
+export async function answerQuery(
+  zone: ZoneSource,
+  policy: RpzPolicy,
+  query: dnsPacket.DecodedPacket,
+  name: string,
+  type: number,
+): Promise<Buffer> {
+  const version = await zone.version();
+  const soa: dnsPacket.Answer = {
+    type: "SOA",
+    name: policy.zone,
+    ttl: policy.ttl,
+    data: { ...zoneSoa(policy, version.serial), minimum: 60 },
+  };
+  const base = {
+    type: "response" as const,
+    id: query.id ?? 0,
+    flags: HeaderFlag.AA | (query.flag_rd ? HeaderFlag.RD : 0),
+    questions: query.questions ?? [],
+  };
+  if (name === policy.zone) {
+    if (type === RRType.SOA) return dnsPacket.encode({ ...base, answers: [soa] });
+    if (type === RRType.NS) {
+      return dnsPacket.encode({
+        ...base,
+        answers: [{ type: "NS", name: policy.zone, ttl: policy.ttl, data: "localhost" }],
+      });
+    }
+    return dnsPacket.encode({ ...base, authorities: [soa] });
+  }
+  const records = await recordsAt(zone, name.slice(0, -(policy.zone.length + 1)));
+  if (records.length === 0)
+    return dnsPacket.encode({ ...base, flags: base.flags | nxDomain, authorities: [soa] });
+  const answers = records
+    .filter((record) => record.rtype === "CNAME" || typeCode(record.rtype) === type)
+    .map(
+      (record): dnsPacket.Answer => ({
+        type: record.rtype,
+        name,
+        ttl: policy.ttl,
+        data: cnameTarget(record),
+      }),
+    );
+  return dnsPacket.encode(answers.length > 0 ? { ...base, answers } : { ...base, authorities: [soa] });
+}
+
+/** The records at an owner, or those of the nearest wildcard above it (`*.allostreaming.com` for `www.…`). */
+async function recordsAt(zone: ZoneSource, owner: string): Promise<ZoneRecord[]> {
+  const exact = await zone.lookup(owner);
+  if (exact.length > 0) return exact;
+  const labels = owner.split(".");
+  for (let i = 1; i < labels.length; i++) {
+    const wildcard = await zone.lookup(`*.${labels.slice(i).join(".")}`);
+    if (wildcard.length > 0) return wildcard;
+  }
+  return [];
+}
+
+function cnameTarget(record: ZoneRecord): string {
+  // dns-packet writes names without the root's trailing dot; "." and "*." must stay what they are.
+  return record.rtype === "CNAME" && record.rdata.endsWith(".") && record.rdata !== "."
+    ? record.rdata.slice(0, -1)
+    : record.rdata;
+}
+
+function typeCode(rtype: ZoneRecord["rtype"]): number {
+  return rtype === "A" ? RRType.A : rtype === "AAAA" ? RRType.AAAA : RRType.CNAME;
+}
