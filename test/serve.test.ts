@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { promisify } from "node:util";
 import { decreeBin, runCli } from "./support/run-cli.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads what the API returns
 async function getJson(url: string): Promise<any> {
   return (await fetch(url)).json();
 }
+
+const run = promisify(execFile);
 
 describe("decree serve --demo", () => {
   const dir = mkdtempSync(join(tmpdir(), "decree-serve-"));
@@ -18,7 +21,7 @@ describe("decree serve --demo", () => {
   it("loads the demo order on first start, serves it over HTTP and stops cleanly on SIGTERM", async () => {
     const child = spawn(
       process.execPath,
-      [decreeBin, "serve", "--demo", "--data", dir, "--http", "127.0.0.1:0"],
+      [decreeBin, "serve", "--demo", "--data", dir, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -35,6 +38,11 @@ describe("decree serve --demo", () => {
     try {
       assert.match(stdout, /demo\s+order 1 .* 16 active entries/);
       assert.match(stdout, /Try:/);
+      // The quick start's dig command sees a demo domain blocked (CNAME . is NXDOMAIN in RPZ).
+      const dig = /(dig @\S+ -p \d+ \+short allostreaming\.com\.rpz\.decree)/.exec(stdout)?.[1];
+      assert.ok(dig, stdout);
+      const { stdout: answer } = await run("sh", ["-c", dig]);
+      assert.equal(answer.trim(), ".");
       const health = await getJson(`${base}/health`);
       assert.equal(health.status, "ok");
       const orders = await getJson(`${base}/orders`);

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import { after, before, describe, it } from "node:test";
+import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
+import { type StoreUnderTest, storeEngines } from "../../test/support/stores.ts";
+import { recordOrder } from "../intake/record-order.ts";
+import { decideTargets } from "../registry/decide-targets.ts";
+import type { ReleaseSummary } from "./build-release.ts";
+import { ReleaseScheduler } from "./release-scheduler.ts";
+import { defaultRpzPolicy } from "./rpz-policy.ts";
+
+describe("the release scheduler", () => {
+  let opened: StoreUnderTest;
+  let scheduler: ReleaseScheduler;
+  const releases: ReleaseSummary[] = [];
+  // The scheduler's poll timer does not hold the process open (a service's sockets do); here a timer must.
+  const keepAlive = setInterval(() => {}, 1000);
+
+  before(async () => {
+    opened = await storeEngines[0]!.open();
+    scheduler = new ReleaseScheduler({
+      db: opened.store.db,
+      dialect: opened.store.dialect,
+      policy: defaultRpzPolicy,
+      now: () => duringOrder,
+      windowMs: 300,
+      pollMs: 5,
+    });
+    scheduler.on("release", (release) => releases.push(release));
+  });
+  after(async () => {
+    clearInterval(keepAlive);
+    await scheduler.stop();
+    await opened.dispose();
+  });
+
+  async function propose(names: string[]) {
+    const { targets } = await recordOrder(opened.store, sampleOrder({ targets: names }), {
+      actor: "test",
+      now: duringOrder,
+    });
+    return (targets?.added ?? []).map((t) => String(t.id));
+  }
+
+  it("publishes the first release when it starts", async () => {
+    const first = await scheduler.start();
+    assert.equal(first?.serial, 1);
+  });
+
+  it("notices a change written by someone else and publishes it without being told", async () => {
+    const ids = await propose(["noticed.fifostream.tv"]);
+    const released = once(scheduler, "release");
+    await decideTargets(opened.store, {
+      decision: "approve",
+      refs: ids,
+      reason: "t",
+      actor: "cli",
+      now: duringOrder,
+    });
+    const [release] = (await released) as [ReleaseSummary];
+    assert.equal(release.added, 1);
+  });
+
+  it("puts changes that arrive within the window into one release", async () => {
+    const ids = await propose(["one.fifostream.net", "two.fifostream.net", "three.fifostream.net"]);
+    await scheduler.settled();
+    const before = releases.length;
+    const released = once(scheduler, "release");
+    for (const id of ids) {
+      await decideTargets(opened.store, {
+        decision: "approve",
+        refs: [id],
+        reason: "t",
+        actor: "cli",
+        now: duringOrder,
+      });
+    }
+    const [release] = (await released) as [ReleaseSummary];
+    await scheduler.settled();
+    assert.equal(release.added, 3);
+    assert.equal(releases.length, before + 1);
+  });
+});
