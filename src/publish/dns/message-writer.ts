@@ -1,0 +1,268 @@
+// Encodes DNS response messages (RFC 1035 §4.1) into one preallocated buffer, with name compression, fast
+// enough to stream a million-entry zone by AXFR (RFC 5936) or IXFR (RFC 1995) at several million records a
+// second.
+import { NameCompressor } from "./name-compressor.ts";
+import { rdataBound, rrTypeOf, writeRdata } from "./rdata-writers.ts";
+import type { RecordToWrite } from "./record-to-write.ts";
+import { RRClass } from "./rr-type.ts";
+
+/** Header flag bits (RFC 1035 §4.1.1); the opcode is `opcode << 11` and the RCODE the low four bits. */
+export const HeaderFlag = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080 } as const;
+
+export interface Question {
+  name: string;
+  type: number;
+  class: number;
+}
+
+export interface MessageHeader {
+  id: number;
+  flags: number;
+  /** RFC 5936 §2.2: the first message of a transfer repeats the query's question, later ones may omit it. */
+  question?: Question;
+}
+
+export interface MessageWriterOptions {
+  /** Largest message in octets, 512 to 65,535: 65,535 over TCP (RFC 1035 §4.2.2), 512 or EDNS's over UDP. */
+  maxSize: number;
+  /**
+   * Octets kept free after the answers for `addRawAdditional`, e.g. ~100 for a TSIG record (RFC 8945 §4.2).
+   */
+  reserve?: number;
+  /** The zone's apex: owner names under it are written fastest. Defaults to the first question's name. */
+  origin?: string;
+}
+
+const headerOctets = 12;
+const fixedRecordOctets = 10; // TYPE, CLASS, TTL, RDLENGTH (RFC 1035 §4.1.3)
+const minMessageSize = 512; // RFC 1035 §2.3.4: every DNS implementation handles 512-octet messages
+const maxMessageSize = 0xffff;
+/**
+ * Room past `maxSize` for writing one record before knowing whether it fits. A record that could overrun it
+ * is too long anyway: compressing its owner name saves at most 255 octets.
+ */
+const slack = 1024;
+const maxTtl = 0x7fffffff; // RFC 2181 §8
+
+type State = "idle" | "answers" | "additional";
+
+/**
+ * Writes one message at a time: `begin`, `addAnswer` until it returns false, optionally `addRawAdditional`,
+ * then `finish`. Not reentrant; reuse one writer per transfer, it allocates nothing per record.
+ */
+export class MessageWriter {
+  private readonly buffer: Buffer;
+  private readonly names = new NameCompressor();
+  private readonly maxSize: number;
+  private readonly answerLimit: number;
+  private state: State = "idle";
+  private position = 0;
+  private questions = 0;
+  private answers = 0;
+  private additionals = 0;
+  private originSet: boolean;
+
+  constructor(options: MessageWriterOptions) {
+    const { maxSize, reserve = 0 } = options;
+    if (!Number.isInteger(maxSize) || maxSize < minMessageSize || maxSize > maxMessageSize) {
+      throw new Error(`maxSize must be an integer from 512 to 65,535, not ${maxSize}`);
+    }
+    if (!Number.isInteger(reserve) || reserve < 0 || reserve > maxSize - minMessageSize / 2) {
+      // Half of the smallest message stays for the header, the question and at least one record.
+      throw new Error(`reserve must be an integer from 0 to ${maxSize - minMessageSize / 2}, not ${reserve}`);
+    }
+    this.maxSize = maxSize;
+    this.answerLimit = maxSize - reserve;
+    this.buffer = Buffer.allocUnsafe(maxSize + slack);
+    this.originSet = options.origin !== undefined;
+    if (options.origin !== undefined) this.names.setOrigin(options.origin);
+  }
+
+  /** Octets written so far in the current message. */
+  get size(): number {
+    return this.position;
+  }
+
+  get answerCount(): number {
+    return this.answers;
+  }
+
+  /** Starts a new message, forgetting the previous one. Throws if the question cannot be encoded. */
+  begin(header: MessageHeader): void {
+    const message = this.buffer;
+    writeUint16(message, 0, header.id, "message id");
+    writeUint16(message, 2, header.flags, "header flags");
+    this.names.reset();
+    this.questions = 0;
+    this.answers = 0;
+    this.additionals = 0;
+    this.position = headerOctets;
+    this.state = "idle";
+    const question = header.question;
+    if (question !== undefined) {
+      if (!this.originSet) this.names.setOrigin(question.name);
+      this.originSet = true;
+      const end = this.names.writeOwner(message, headerOctets, question.name);
+      writeUint16(message, end, question.type, "question type");
+      writeUint16(message, end + 2, question.class, "question class");
+      this.position = end + 4;
+      this.questions = 1;
+    }
+    this.state = "answers";
+  }
+
+  /**
+   * Appends one record to the answer section. Returns false, leaving the message as it was, when the record
+   * would take the message past `maxSize - reserve`; the caller then finishes it and starts another. Throws
+   * (also leaving the message as it was) when the record cannot be encoded at all.
+   */
+  addAnswer(record: RecordToWrite): boolean {
+    if (this.state !== "answers") {
+      throw new Error("addAnswer needs begin() first, and no additional record before it");
+    }
+    const { name, ttl, data } = record;
+    const start = this.position;
+    if (start + name.length + 2 + fixedRecordOctets + rdataBound(data) > this.buffer.length) return false;
+    const mark = this.names.mark();
+    let end: number;
+    try {
+      end = this.writeRecord(start, name, ttl, record);
+    } catch (error) {
+      this.names.rollback(mark, start);
+      throw error;
+    }
+    if (end > this.answerLimit) {
+      this.names.rollback(mark, start);
+      return false;
+    }
+    this.position = end;
+    this.answers++;
+    return true;
+  }
+
+  /**
+   * Appends an encoded record to the additional section as is, e.g. TSIG (RFC 8945 §4.2), which comes last.
+   * It may use the `reserve`; throws if the message would exceed `maxSize`.
+   */
+  addRawAdditional(record: Uint8Array): void {
+    if (this.state === "idle") throw new Error("addRawAdditional needs begin() first");
+    const end = this.position + record.length;
+    if (end > this.maxSize) throw new Error(`the additional record does not fit in ${this.maxSize} octets`);
+    this.buffer.set(record, this.position);
+    this.position = end;
+    this.additionals++;
+    this.state = "additional";
+  }
+
+  /** The message as it stands, e.g. to compute a TSIG MAC: a view, valid until the writer's next call. */
+  peek(): Buffer {
+    if (this.state === "idle") throw new Error("peek needs begin() first");
+    this.writeCounts();
+    return this.buffer.subarray(0, this.position);
+  }
+
+  /** Ends the message and returns it in a Buffer of its own, which stays valid. */
+  finish(): Buffer {
+    const message = this.peek();
+    this.state = "idle";
+    const copy = Buffer.allocUnsafe(message.length);
+    message.copy(copy, 0);
+    return copy;
+  }
+
+  /**
+   * Like `finish`, with the two-octet length prefix of DNS over TCP (RFC 1035 §4.2.2), for a single write.
+   */
+  finishForTcp(): Buffer {
+    const message = this.peek();
+    this.state = "idle";
+    const framed = Buffer.allocUnsafe(message.length + 2);
+    framed.writeUInt16BE(message.length, 0);
+    message.copy(framed, 2);
+    return framed;
+  }
+
+  private writeRecord(start: number, name: string, ttl: number, record: RecordToWrite): number {
+    const message = this.buffer;
+    const at = this.names.writeOwner(message, start, name);
+    const type = rrTypeOf(record.data);
+    if ((ttl & maxTtl) !== ttl) throw new Error(`TTL must be an integer from 0 to 2^31 - 1, not ${ttl}`);
+    message[at] = type >>> 8;
+    message[at + 1] = type;
+    message[at + 2] = 0;
+    message[at + 3] = RRClass.IN;
+    message[at + 4] = ttl >>> 24;
+    message[at + 5] = ttl >>> 16;
+    message[at + 6] = ttl >>> 8;
+    message[at + 7] = ttl;
+    const rdataStart = at + fixedRecordOctets;
+    const end = writeRdata(message, rdataStart, record.data, this.names);
+    const length = end - rdataStart;
+    message[at + 8] = length >>> 8;
+    message[at + 9] = length;
+    return end;
+  }
+
+  private writeCounts(): void {
+    const message = this.buffer;
+    message.writeUInt16BE(this.questions, 4);
+    message.writeUInt16BE(this.answers, 6);
+    message.writeUInt16BE(0, 8);
+    message.writeUInt16BE(this.additionals, 10);
+  }
+}
+
+export interface WriteMessagesOptions extends MessageWriterOptions {
+  /** Repeat the question in every message rather than only the first (RFC 5936 §2.2 allows both). */
+  questionInEveryMessage?: boolean;
+  /** Yield each message with its two-octet length prefix, ready for a TCP stream (RFC 1035 §4.2.2). */
+  tcp?: boolean;
+  /**
+   * Called before each message is finished, e.g. to sign it and add TSIG in the reserve (RFC 8945 §5.3).
+   */
+  beforeFinish?: (writer: MessageWriter, index: number) => void;
+}
+
+/**
+ * Packs `records`, in order, into as few messages as possible, each at most `maxSize` octets: an AXFR or IXFR
+ * response stream. Yields at least one message. Each yielded Buffer is the caller's. Throws if a record does
+ * not fit even in an empty message.
+ *
+ * Compression pointers reach only the first 16 KiB of a message, so records past that compress less well:
+ * 16,384-octet messages give a smaller transfer than 65,535-octet ones, at the cost of more messages.
+ */
+export function* writeMessages(
+  header: MessageHeader,
+  records: Iterable<RecordToWrite>,
+  options: WriteMessagesOptions,
+): Generator<Buffer, void, undefined> {
+  const writer = new MessageWriter(options);
+  const later: MessageHeader = options.questionInEveryMessage
+    ? header
+    : { id: header.id, flags: header.flags };
+  let index = 0;
+  writer.begin(header);
+  for (const record of records) {
+    if (writer.addAnswer(record)) continue;
+    if (writer.answerCount > 0) {
+      yield seal(writer, index++, options);
+      writer.begin(later);
+      if (writer.addAnswer(record)) continue;
+    }
+    throw new Error(`the record for ${record.name} does not fit in a message of ${options.maxSize} octets`);
+  }
+  yield seal(writer, index, options);
+}
+
+function seal(writer: MessageWriter, index: number, options: WriteMessagesOptions): Buffer {
+  options.beforeFinish?.(writer, index);
+  return options.tcp ? writer.finishForTcp() : writer.finish();
+}
+
+function writeUint16(message: Buffer, position: number, value: number, what: string): void {
+  if ((value & 0xffff) !== value) {
+    throw new Error(`${what} must be an integer from 0 to 65,535, not ${value}`);
+  }
+  message[position] = value >>> 8;
+  message[position + 1] = value;
+}
