@@ -84,13 +84,21 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
 
 function list(value: string | undefined): string[] | undefined {
   const text = nonEmpty(value);
-  return text === undefined ? undefined : text.split(",").map((item) => item.trim()).filter(Boolean);
+  return text === undefined
+    ? undefined
+    : text
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 function parseZone(zone: string): string {
   const name = zone.trim().toLowerCase().replace(/\.$/, "");
   if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
-    throw new DecreeError("CONFIG_INVALID", `RPZ zone "${zone}" is not a domain name; e.g. rpz.decree or rpz.example.fr.`);
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `RPZ zone "${zone}" is not a domain name; e.g. rpz.decree or rpz.example.fr.`,
+    );
   }
   return name;
 }
@@ -105,7 +113,11 @@ function parseStopPage(addresses: string[]): ServiceConfig["stopPage"] {
   for (const address of addresses) {
     if (isIP(address) === 4) stopPage.ipv4 = address;
     else if (isIP(address) === 6) stopPage.ipv6 = address;
-    else throw new DecreeError("CONFIG_INVALID", `Stop page address "${address}" is not an IPv4 or IPv6 address.`);
+    else
+      throw new DecreeError(
+        "CONFIG_INVALID",
+        `Stop page address "${address}" is not an IPv4 or IPv6 address.`,
+      );
   }
   return stopPage;
 }

@@ -14,7 +14,10 @@ import { ZoneSource } from "./zone-source.ts";
 const actor = "test:authority";
 
 async function approved(store: Store, targets: unknown[], overrides: Record<string, unknown> = {}) {
-  const { targets: added } = await recordOrder(store, sampleOrder({ targets, ...overrides }), { actor, now: duringOrder });
+  const { targets: added } = await recordOrder(store, sampleOrder({ targets, ...overrides }), {
+    actor,
+    now: duringOrder,
+  });
   const refs = (added?.added ?? []).map((t) => String(t.id));
   await decideTargets(store, { decision: "approve", refs, reason: "ordered", actor, now: duringOrder });
   return refs;
@@ -52,7 +55,13 @@ describeEachEngine("building releases", (store) => {
     const [first] = await approved(store(), ["shared.fifostream.net"]);
     await approved(store(), ["shared.fifostream.net"]);
     await release(store());
-    await decideTargets(store(), { decision: "lift", refs: [first!], reason: "appeal upheld", actor, now: duringOrder });
+    await decideTargets(store(), {
+      decision: "lift",
+      refs: [first!],
+      reason: "appeal upheld",
+      actor,
+      now: duringOrder,
+    });
     assert.equal(await release(store()), null);
     assert.ok((await zone(store())).includes("shared.fifostream.net CNAME ."));
   });
@@ -60,17 +69,26 @@ describeEachEngine("building releases", (store) => {
   it("removes a suspended entry and records the removal in the journal", async () => {
     const [id] = await approved(store(), ["suspend-me.fifostream.org"]);
     const before = await release(store());
-    await decideTargets(store(), { decision: "suspend", refs: [id!], reason: "appeal", actor, now: duringOrder });
+    await decideTargets(store(), {
+      decision: "suspend",
+      refs: [id!],
+      reason: "appeal",
+      actor,
+      now: duringOrder,
+    });
     const after = await release(store());
     assert.equal(after?.removed, 1);
     const steps = await new ZoneSource(store().db).stepsSince(before!.serial, 1000);
-    assert.deepEqual(steps?.steps.map((s) => [s.fromSerial, s.toSerial, s.removed.length, s.added.length]), [
-      [before!.serial, after!.serial, 1, 0],
-    ]);
+    assert.deepEqual(
+      steps?.steps.map((s) => [s.fromSerial, s.toSerial, s.removed.length, s.added.length]),
+      [[before!.serial, after!.serial, 1, 0]],
+    );
   });
 
   it("expires an entry at its end through the clock, in a release of its own", async () => {
-    await approved(store(), ["short-lived.fifostream.com"], { validity: { from: "2026-01-01", until: "2026-07-01" } });
+    await approved(store(), ["short-lived.fifostream.com"], {
+      validity: { from: "2026-01-01", until: "2026-07-01" },
+    });
     await release(store());
     assert.ok((await zone(store())).includes("short-lived.fifostream.com CNAME ."));
     const end = new Date("2026-07-01T00:00:00Z");

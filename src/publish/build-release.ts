@@ -5,7 +5,13 @@ import type { Database, Dialect } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
-import { ownersForTarget, recordsForAction, stricterAction, valuesForOwner, type ZoneRecord } from "./rpz-records.ts";
+import {
+  ownersForTarget,
+  recordsForAction,
+  stricterAction,
+  valuesForOwner,
+  type ZoneRecord,
+} from "./rpz-records.ts";
 
 export interface ReleaseSummary {
   id: number;
@@ -32,8 +38,16 @@ export async function buildRelease(
 ): Promise<ReleaseSummary | null> {
   return inTransaction(db, async (trx) => {
     const cursor = await lockAndReadCursor(trx, dialect);
-    const latest = await trx.selectFrom("releases").selectAll().orderBy("id", "desc").limit(1).executeTakeFirst();
-    const lastEvent = await trx.selectFrom("events").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    const latest = await trx
+      .selectFrom("releases")
+      .selectAll()
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const lastEvent = await trx
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
     const lastEventId = Number(lastEvent?.id ?? 0);
     if (lastEventId === cursor && latest) return null;
     const owners = await affectedOwners(trx, cursor);
@@ -63,7 +77,11 @@ async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promi
     await trx.insertInto("publish_cursor").values({ id: 1, last_event_id: 0 }).execute();
     return 0;
   }
-  const row = await trx.selectFrom("publish_cursor").select("last_event_id").where("id", "=", 1).executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom("publish_cursor")
+    .select("last_event_id")
+    .where("id", "=", 1)
+    .executeTakeFirstOrThrow();
   return Number(row.last_event_id);
 }
 
@@ -79,7 +97,8 @@ async function affectedOwners(trx: Kysely<Database>, cursor: number): Promise<Se
     .where((eb) => eb.or([eb("events.from_state", "=", "active"), eb("events.to_state", "=", "active")]))
     .execute();
   const owners = new Set<string>();
-  for (const row of rows) for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+  for (const row of rows)
+    for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
   return owners;
 }
 
@@ -100,7 +119,11 @@ async function diffOwners(trx: Kysely<Database>, owners: Set<string>, policy: Rp
 }
 
 /** What the zone should hold for these owners: the records of every active target that produces them. */
-async function desiredRecords(trx: Kysely<Database>, owners: string[], policy: RpzPolicy): Promise<ZoneRecord[]> {
+async function desiredRecords(
+  trx: Kysely<Database>,
+  owners: string[],
+  policy: RpzPolicy,
+): Promise<ZoneRecord[]> {
   const wanted = new Set(owners);
   const values = [...new Set(owners.flatMap(valuesForOwner))];
   const rows = await trx
@@ -160,7 +183,11 @@ async function writeRelease(
     await trx
       .deleteFrom("zone_records")
       .where((eb) =>
-        eb.or(slice.map((r) => eb.and([eb("owner", "=", r.owner), eb("rtype", "=", r.rtype), eb("rdata", "=", r.rdata)]))),
+        eb.or(
+          slice.map((r) =>
+            eb.and([eb("owner", "=", r.owner), eb("rtype", "=", r.rtype), eb("rdata", "=", r.rdata)]),
+          ),
+        ),
       )
       .execute();
   }

@@ -56,7 +56,10 @@ export async function addOperator(
       .where((eb) => eb.or([eb("name", "=", name), eb("tsig_key_name", "=", keyName ?? "\u0000")]))
       .executeTakeFirst();
     if (clash) {
-      throw new DecreeError("OPERATOR_DUPLICATE", `An operator named ${clash.name} exists; pick another name.`);
+      throw new DecreeError(
+        "OPERATOR_DUPLICATE",
+        `An operator named ${clash.name} exists; pick another name.`,
+      );
     }
     const at = options.now.toISOString();
     const row = await trx
@@ -99,20 +102,28 @@ export async function listOperators(db: Kysely<Database>): Promise<Operator[]> {
 export async function findOperator(db: Kysely<Database>, name: string): Promise<Operator> {
   const row = await db.selectFrom("operators").selectAll().where("name", "=", name).executeTakeFirst();
   if (!row) {
-    throw new DecreeError("OPERATOR_NOT_FOUND", `There is no operator ${name}. See \`decree operators list\`.`);
+    throw new DecreeError(
+      "OPERATOR_NOT_FOUND",
+      `There is no operator ${name}. See \`decree operators list\`.`,
+    );
   }
   return operatorFromRow(row);
 }
 
 /** The keys the DNS primary accepts, by key name (RFC 8945 §4.2: the key name identifies the key). */
-export async function operatorKeys(db: Kysely<Database>): Promise<Map<string, { operator: string; secret: Buffer }>> {
+export async function operatorKeys(
+  db: Kysely<Database>,
+): Promise<Map<string, { operator: string; secret: Buffer }>> {
   const rows = await db
     .selectFrom("operators")
     .select(["name", "tsig_key_name", "tsig_secret"])
     .where("tsig_key_name", "is not", null)
     .execute();
   return new Map(
-    rows.map((row) => [row.tsig_key_name!, { operator: row.name, secret: Buffer.from(row.tsig_secret!, "base64") }]),
+    rows.map((row) => [
+      row.tsig_key_name!,
+      { operator: row.name, secret: Buffer.from(row.tsig_secret!, "base64") },
+    ]),
   );
 }
 

@@ -101,7 +101,10 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
 
   private async buildNow(): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
-    const lastEvent = await db.selectFrom("events").select((eb) => eb.fn.max("id").as("id")).executeTakeFirst();
+    const lastEvent = await db
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("id").as("id"))
+      .executeTakeFirst();
     const release = await buildRelease(db, dialect, policy, (this.options.now ?? (() => new Date()))());
     this.lastSeenEvent = Number(lastEvent?.id ?? 0);
     if (release) this.emit("release", release);

@@ -1,11 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { defaultRpzPolicy } from "./rpz-policy.ts";
-import { ownersForTarget, prefixFromRpzIpOwner, recordsForAction, rpzIpOwner, valuesForOwner } from "./rpz-records.ts";
+import {
+  ownersForTarget,
+  prefixFromRpzIpOwner,
+  recordsForAction,
+  rpzIpOwner,
+  valuesForOwner,
+} from "./rpz-records.ts";
 
 describe("RPZ triggers and actions", () => {
   it("gives a domain its name and its wildcard, and an fqdn its name only", () => {
-    assert.deepEqual(ownersForTarget("domain", "allostreaming.com"), ["allostreaming.com", "*.allostreaming.com"]);
+    assert.deepEqual(ownersForTarget("domain", "allostreaming.com"), [
+      "allostreaming.com",
+      "*.allostreaming.com",
+    ]);
     assert.deepEqual(ownersForTarget("fqdn", "www.allostreaming.com"), ["www.allostreaming.com"]);
     assert.deepEqual(ownersForTarget("url", "https://allostreaming.com/film"), []);
   });

@@ -78,6 +78,8 @@ export function prefixFromRpzIpOwner(owner: string): string {
   const parts = reversed.reverse();
   if (parts.length === 4 && parts.every((part) => /^\d+$/.test(part))) return `${parts.join(".")}/${length}`;
   const address = parts.map((part) => (part === "zz" ? "" : part)).join(":");
-  const normalized = ipaddr.IPv6.parse(address.startsWith(":") ? `:${address}` : address.endsWith(":") ? `${address}:` : address);
+  const normalized = ipaddr.IPv6.parse(
+    address.startsWith(":") ? `:${address}` : address.endsWith(":") ? `${address}:` : address,
+  );
   return `${normalized.toRFC5952String()}/${length}`;
 }

@@ -1,4 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign, verify } from "node:crypto";
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  sign,
+  verify,
+} from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
@@ -14,7 +22,12 @@ export interface SigningKey {
 /** The registry's Ed25519 key (RFC 8032), created on first use and kept in the store. */
 export async function registrySigningKey(db: Kysely<Database>, now = new Date()): Promise<SigningKey> {
   const row = await inTransaction(db, async (trx) => {
-    const existing = await trx.selectFrom("signing_keys").selectAll().orderBy("id").limit(1).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("signing_keys")
+      .selectAll()
+      .orderBy("id")
+      .limit(1)
+      .executeTakeFirst();
     if (existing) return existing;
     const { privateKey, publicKey } = generateKeyPairSync("ed25519");
     return trx

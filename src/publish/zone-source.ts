@@ -65,7 +65,12 @@ export class ZoneSource {
           eb(eb.refTuple("owner", "rtype", "rdata"), ">", eb.tuple(last.owner, last.rtype, last.rdata)),
         );
       }
-      const rows = (await query.orderBy("owner").orderBy("rtype").orderBy("rdata").limit(size).execute()) as ZoneRecord[];
+      const rows = (await query
+        .orderBy("owner")
+        .orderBy("rtype")
+        .orderBy("rdata")
+        .limit(size)
+        .execute()) as ZoneRecord[];
       if (rows.length > 0) yield rows;
       if (rows.length < size) return;
       after = rows[rows.length - 1];
@@ -76,7 +81,10 @@ export class ZoneSource {
    * The steps from `serial` to the current release, or null when that serial is not in the journal (the caller
    * then sends the whole zone, RFC 1995 §4), or when sending the steps would cost more than the zone itself.
    */
-  async stepsSince(serial: number, maxRecords: number): Promise<{ version: ZoneVersion; steps: ZoneStep[] } | null> {
+  async stepsSince(
+    serial: number,
+    maxRecords: number,
+  ): Promise<{ version: ZoneVersion; steps: ZoneStep[] } | null> {
     const version = await this.version();
     const from = await this.db
       .selectFrom("releases")
@@ -118,7 +126,11 @@ export class ZoneSource {
 
   /** The records at one owner, for ordinary queries into the zone. */
   async lookup(owner: string): Promise<ZoneRecord[]> {
-    const rows = await this.db.selectFrom("zone_records").select(["owner", "rtype", "rdata"]).where("owner", "=", owner).execute();
+    const rows = await this.db
+      .selectFrom("zone_records")
+      .select(["owner", "rtype", "rdata"])
+      .where("owner", "=", owner)
+      .execute();
     return rows as ZoneRecord[];
   }
 }

@@ -144,7 +144,11 @@ function publication(dialect: Dialect): Migration {
         .addColumn("rtype", "text", (c) => c.notNull())
         .addColumn("rdata", "text", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("release_changes_release").on("release_changes").column("release_id").execute();
+      await db.schema
+        .createIndex("release_changes_release")
+        .on("release_changes")
+        .column("release_id")
+        .execute();
       await db.schema
         .createTable("zone_records")
         .addColumn("owner", "text", (c) => c.notNull())

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { formatHostPort } from "../../config/host-port.ts";
 import { dnsActions } from "../../intake/order-input.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
-import { resolverConfig, resolverKinds, type ResolverKind } from "../../publish/resolver-config.ts";
+import { type ResolverKind, resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { output, table } from "../output.ts";
 
@@ -16,9 +16,18 @@ export function operatorsCommand(): Command {
     .description("register an operator; its TSIG key is generated and shown once")
     .argument("<name>", "the operator's name, e.g. Orange")
     .option("--notify <ip:port>", "a secondary to NOTIFY on each release (repeatable)", collect, [])
-    .option("--allow <address|prefix>", "may transfer without TSIG, e.g. for Unbound (repeatable)", collect, [])
+    .option(
+      "--allow <address|prefix>",
+      "may transfer without TSIG, e.g. for Unbound (repeatable)",
+      collect,
+      [],
+    )
     .option("--no-tsig", "no TSIG key (the operator transfers by address only)")
-    .addOption(new Option("--action <action>", "how this operator's resolvers answer (config override)").choices(dnsActions))
+    .addOption(
+      new Option("--action <action>", "how this operator's resolvers answer (config override)").choices(
+        dnsActions,
+      ),
+    )
     .action(async (name: string, options: AddOptions, command: Command) => {
       const { operator, secret } = await withStore(command, (store) =>
         addOperator(store.db, { ...options, name }, { actor: actorOf(command), now: new Date() }),
@@ -50,8 +59,13 @@ export function operatorsCommand(): Command {
     .command("config")
     .description("print a ready-to-paste resolver configuration for an operator")
     .argument("<name>", "the operator")
-    .addOption(new Option("--for <resolver>", "the resolver software").choices(resolverKinds).makeOptionMandatory())
-    .option("--primary <host:port>", "decree's DNS primary as the resolver reaches it (default: the --dns address)")
+    .addOption(
+      new Option("--for <resolver>", "the resolver software").choices(resolverKinds).makeOptionMandatory(),
+    )
+    .option(
+      "--primary <host:port>",
+      "decree's DNS primary as the resolver reaches it (default: the --dns address)",
+    )
     .option("--http-base <url>", "decree's HTTP base as the resolver reaches it (default: from --http)")
     .action(async (name: string, options: ConfigOptions, command: Command) => {
       const config = configOf(command);
@@ -63,7 +77,11 @@ export function operatorsCommand(): Command {
         port,
         httpBase: options.httpBase ?? `http://${formatHostPort(config.http)}`,
       });
-      output(globalOptions(command).json, { operator: operator.name, resolver: options.for, config: text }, () => text);
+      output(
+        globalOptions(command).json,
+        { operator: operator.name, resolver: options.for, config: text },
+        () => text,
+      );
     });
 
   return operators;
