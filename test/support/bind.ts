@@ -1,0 +1,94 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startDaemon, waitUntilServing } from "./daemon.ts";
+import { queryDns } from "./dns-client.ts";
+import type { ResolverUnderTest } from "./unbound.ts";
+import type { Upstream } from "./upstream.ts";
+
+export interface BindOptions {
+  port: number;
+  /** decree's generated configuration (`resolverConfig("bind", …)`): key, options and the secondary zone. */
+  rpz: string;
+  /** The operator's TSIG secret, in place of the placeholder in the generated key clause. */
+  secret?: string;
+  /** Where names that are not blocked resolve: one forward zone per upstream domain. */
+  upstream: Upstream;
+  /** The address BIND asks the primary from (SOA queries and transfers), e.g. 127.0.0.3. */
+  transferSource?: string;
+}
+
+/**
+ * BIND 9 (`named -g`: foreground, logging to stderr) on 127.0.0.1:port, in a temporary directory of its own.
+ * The generated configuration is used as it is, with the test instance's settings added to its `options`.
+ */
+export async function startBind(options: BindOptions): Promise<ResolverUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), "decree-bind-"));
+  if ((options.rpz.match(/^options \{$/gm) ?? []).length !== 1) {
+    throw new Error(`expected one options clause in the generated BIND configuration:\n${options.rpz}`);
+  }
+  const placeholder = /secret "<[^"]*>";/;
+  if (options.secret && !placeholder.test(options.rpz)) {
+    throw new Error(`no secret placeholder in the generated BIND configuration:\n${options.rpz}`);
+  }
+  const rpz = options.secret ? options.rpz.replace(placeholder, `secret "${options.secret}";`) : options.rpz;
+  const config = [
+    rpz.replace(
+      /^options \{$/m,
+      [
+        "options {",
+        `    directory "${dir}";`,
+        `    pid-file "${join(dir, "named.pid")}";`,
+        `    session-keyfile "${join(dir, "session.key")}";`,
+        `    managed-keys-directory "${dir}";`,
+        `    listen-on port ${options.port} { 127.0.0.1; };`,
+        "    listen-on-v6 { none; };",
+        "    recursion yes;",
+        "    allow-recursion { 127.0.0.0/8; };",
+        "    dnssec-validation no;",
+        "    max-cache-size 32m;",
+        "    notify no;",
+        ...(options.transferSource ? [`    transfer-source ${options.transferSource};`] : []),
+      ].join("\n"),
+    ),
+    // No rndc channel: several instances on one machine would fight over port 953.
+    "controls { };",
+    ...options.upstream.domains.map(
+      (domain) =>
+        `zone "${domain}" { type forward; forward only; ` +
+        `forwarders { ${options.upstream.host} port ${options.upstream.port}; }; };`,
+    ),
+    "",
+  ].join("\n");
+  const file = join(dir, "named.conf");
+  writeFileSync(file, config);
+  const check = spawnSync("named-checkconf", [file], { encoding: "utf8" });
+  if (check.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`named-checkconf refused the configuration: ${check.stderr}${check.stdout}\n${config}`);
+  }
+  const daemon = startDaemon("named", "named", ["-g", "-4", "-c", file], dir);
+  const resolver: ResolverUnderTest = {
+    name: "BIND",
+    host: "127.0.0.1",
+    port: options.port,
+    dir,
+    config,
+    daemon,
+    async stop() {
+      await daemon.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    await waitUntilServing(daemon, "BIND to answer", async () => {
+      await queryDns(resolver, `${options.upstream.domains[0]}`, "A", 300);
+      return true;
+    });
+  } catch (error) {
+    await resolver.stop();
+    throw error;
+  }
+  return resolver;
+}
