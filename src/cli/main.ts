@@ -3,6 +3,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { namesCommand } from "./commands/names-command.ts";
 import { operatorsCommand } from "./commands/operators-command.ts";
 import { ordersCommand } from "./commands/orders-command.ts";
+import { publishCommand } from "./commands/publish-command.ts";
 import { serveCommand } from "./commands/serve-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { targetsCommand } from "./commands/targets-command.ts";
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     statusCommand(),
     operatorsCommand(),
     serveCommand(),
+    publishCommand(),
   ]) {
     program.addCommand(command);
   }

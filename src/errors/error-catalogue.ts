@@ -54,7 +54,9 @@ export const errorCatalogue = {
   OPERATOR_NOT_FOUND: { status: 404, title: "No such operator" },
   RELEASE_NOT_FOUND: { status: 404, title: "No such release" },
   FEED_UNKNOWN_FORMAT: { status: 404, title: "Unknown feed format" },
+  FEED_ZONE_MOVING: { status: 503, title: "Releases landed faster than the feed could be rendered" },
   PUSH_FAILED: { status: 502, title: "The external primary refused an update" },
+  PUSH_KEY_INVALID: { status: 422, title: "Invalid TSIG key for the external primary" },
 
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
