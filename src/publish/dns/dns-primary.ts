@@ -7,7 +7,13 @@ import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag, type Question } from "./message-writer.ts";
 import { RRType } from "./rr-type.ts";
 import { transferGrant } from "./transfer-access.ts";
-import { axfrMessages, ixfrMessages, soaOnlyMessage, zoneQuestion } from "./transfer-messages.ts";
+import {
+  axfrMessages,
+  ixfrMessages,
+  soaOnlyMessage,
+  tsigReserve,
+  zoneQuestion,
+} from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
@@ -164,7 +170,8 @@ export class DnsPrimary extends EventEmitter<{
         remote: from.address,
         reason: `TSIG ${tsig.error} (key ${tsig.keyName ?? "?"})`,
       });
-      const answer = tsigErrorResponse(message, tsig);
+      // The answer echoes the question only if it can be copied as is: a garbled one may point nowhere.
+      const answer = tsigErrorResponse(withQuestionOnly(message), tsig);
       return answer ? [answer] : [];
     }
     let query: dnsPacket.DecodedPacket;
@@ -180,8 +187,14 @@ export class DnsPrimary extends EventEmitter<{
     const name = question.name.toLowerCase().replace(/\.$/, "");
     const zone = this.options.policy.zone;
     if (name !== zone && !name.endsWith(`.${zone}`)) return [errorReply(message, rcode.refused)];
+    // The zone is of class IN (ANY may ask about it, RFC 1035 §3.2.5, but not transfer it). A name with
+    // octets outside printable ASCII is no RPZ owner, and dns-packet, which reads labels as UTF-8, would
+    // answer about another name: both are refused, with the question echoed as it came.
+    const transfer = type === RRType.AXFR || type === RRType.IXFR;
+    const classOk = question.class === "IN" || (question.class === "ANY" && !transfer);
+    if (!classOk || !printableQuestionName(message)) return [errorReply(message, rcode.refused)];
     const sign = signer(tsig);
-    if (type === RRType.AXFR || type === RRType.IXFR) {
+    if (transfer) {
       return this.transfer(message, query, { type, name, tsig, from, access, sign });
     }
     const answer = await answerQuery(this.options.zone, this.options.policy, query, name, type);
@@ -238,7 +251,9 @@ export class DnsPrimary extends EventEmitter<{
     const steps = await zone.stepsSince(clientSerial, 100_000);
     if (request.from.transport === "udp") {
       // RFC 1995 §2: over UDP, the increments if they fit, else the current SOA to send the client to TCP.
-      const fits = steps && ixfrMessages(policy, steps.version.serial, steps.steps, question, 512);
+      // Room for a TSIG record only when the reply will carry one.
+      const reserve = request.tsig.status === "valid" ? tsigReserve : 0;
+      const fits = steps && ixfrMessages(policy, steps.version.serial, steps.steps, question, 512, reserve);
       const reply = fits && fits.length === 1 ? fits[0]! : soaOnlyMessage(policy, version.serial, question);
       return [request.sign(withId(reply, id), 0)];
     }
@@ -342,20 +357,47 @@ export function errorReply(request: Buffer, code: number): Buffer {
   request.copy(header, 0, 0, 2);
   header[2] = (HeaderFlag.QR >> 8) | (request[2]! & 0x79);
   header[3] = code;
-  const question = echoedQuestion(request);
+  const question = rawQuestion(request);
   if (!question) return header;
   header.writeUInt16BE(1, 4);
   return Buffer.concat([header, question]);
 }
 
-function echoedQuestion(request: Buffer): Buffer | undefined {
-  try {
-    const decoded = dnsPacket.decode(request);
-    if (decoded.questions?.length !== 1) return undefined;
-    return dnsPacket.encode({ questions: decoded.questions }).subarray(12);
-  } catch {
-    return undefined;
+/**
+ * The request's one question, octet for octet (RFC 1035 §4.1.2: the answer copies it): a name of at most 255
+ * octets without compression, then type and class. Copied rather than decoded and encoded again, which would
+ * turn a class dns-packet does not know into 0. Undefined when there is not exactly one such question.
+ */
+function rawQuestion(request: Buffer): Buffer | undefined {
+  if (request.length < 12 || request.readUInt16BE(4) !== 1) return undefined;
+  let at = 12;
+  for (let length = request[at]; length !== 0; length = request[at]) {
+    if (length === undefined || (length & 0xc0) !== 0) return undefined;
+    at += 1 + length;
   }
+  const end = at + 1 + 4;
+  return end <= request.length && at + 1 - 12 <= 255 ? request.subarray(12, end) : undefined;
+}
+
+/** The request's header and its question if `rawQuestion` can copy it, for `tsigErrorResponse` to echo. */
+function withQuestionOnly(request: Buffer): Buffer {
+  if (request.length < 12) return request;
+  const question = rawQuestion(request);
+  const header = Buffer.from(request.subarray(0, 12));
+  header.writeUInt16BE(question ? 1 : 0, 4);
+  header.fill(0, 6, 12);
+  return question ? Buffer.concat([header, question]) : header;
+}
+
+/** Whether the question's name is uncompressed and made of printable ASCII other than dots within labels. */
+function printableQuestionName(request: Buffer): boolean {
+  if (!rawQuestion(request)) return false;
+  for (let at = 12; request[at] !== 0; at += 1 + request[at]!) {
+    for (const octet of request.subarray(at + 1, at + 1 + request[at]!)) {
+      if (octet <= 0x20 || octet >= 0x7f || octet === 0x2e) return false;
+    }
+  }
+  return true;
 }
 
 function typeCode(type: string): number {

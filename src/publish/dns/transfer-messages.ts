@@ -43,7 +43,8 @@ function* axfrRecords(policy: RpzPolicy, serial: number, records: ZoneRecord[]):
 
 /**
  * IXFR (RFC 1995 §4): the current SOA, then for each release the old SOA, what it deleted, the new SOA, what it
- * added, and the current SOA again.
+ * added, and the current SOA again. `reserve` is the room kept in each message for a TSIG record: 0 for a
+ * reply that will not be signed, so that an increment over UDP gets the whole 512 octets.
  */
 export function ixfrMessages(
   policy: RpzPolicy,
@@ -51,12 +52,13 @@ export function ixfrMessages(
   steps: ZoneStep[],
   question: Question,
   maxSize = transferMessageSize,
+  reserve = tsigReserve,
 ): Buffer[] {
   return [
     ...writeMessages(
       { id: 0, flags: responseFlags, question },
       ixfrRecords(policy, serial, steps),
-      options(policy, maxSize),
+      options(policy, maxSize, reserve),
     ),
   ];
 }
@@ -83,8 +85,8 @@ export function soaOnlyMessage(policy: RpzPolicy, serial: number, question: Ques
   return message!;
 }
 
-function options(policy: RpzPolicy, maxSize = transferMessageSize) {
-  return { maxSize, reserve: tsigReserve, origin: policy.zone };
+function options(policy: RpzPolicy, maxSize = transferMessageSize, reserve = tsigReserve) {
+  return { maxSize, reserve, origin: policy.zone };
 }
 
 export function zoneQuestion(policy: RpzPolicy, type: number): Question {
