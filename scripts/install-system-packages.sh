@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives for real: PostgreSQL (a throwaway cluster when no server
-# answers), and the DNS software publication is tested against (Unbound and BIND 9 as RPZ secondaries, dig).
+# answers), and the DNS software publication is tested against (Unbound and BIND 9 as RPZ secondaries, dig;
+# dnsmasq and nft check the dnsmasq and nftables feeds).
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
-packages=(postgresql unbound bind9 bind9-dnsutils)
+packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables)
 
 missing=()
 for package in "${packages[@]}"; do

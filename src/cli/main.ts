@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
+import { keysCommand } from "./commands/keys-command.ts";
 import { namesCommand } from "./commands/names-command.ts";
 import { operatorsCommand } from "./commands/operators-command.ts";
 import { ordersCommand } from "./commands/orders-command.ts";
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     operatorsCommand(),
     serveCommand(),
     publishCommand(),
+    keysCommand(),
   ]) {
     program.addCommand(command);
   }

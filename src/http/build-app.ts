@@ -1,7 +1,12 @@
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { DecreeError } from "../errors/decree-error.ts";
+import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import type { Store } from "../store/database.ts";
 import { handleError, sendProblem } from "./problem.ts";
+import { feedRoutes } from "./routes/feed-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 
 export interface AppOptions {
@@ -9,6 +14,10 @@ export interface AppOptions {
   now?: () => Date;
   /** pino options, or false for silence (tests). */
   logger?: boolean | object;
+  /** Where rendered feeds are kept (`<dataDir>/feeds/`); by default a folder of this app's own in /tmp. */
+  dataDir?: string;
+  /** The zone's policy; feeds use its apex name. */
+  policy?: RpzPolicy;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
@@ -23,5 +32,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ),
   );
   await app.register(readRoutes, { store: options.store, now: options.now ?? (() => new Date()) });
+  await app.register(feedRoutes, {
+    store: options.store,
+    dataDir: options.dataDir ?? join(tmpdir(), `decree-feeds-${randomUUID()}`),
+    zone: (options.policy ?? defaultRpzPolicy).zone,
+  });
   return app;
 }
