@@ -62,7 +62,13 @@ export async function startService(
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
     await tickClock(store, now());
-    app = await buildApp({ store, now, logger: options.logger ?? false });
+    app = await buildApp({
+      store,
+      now,
+      logger: options.logger ?? false,
+      dataDir: config.dataDir,
+      policy: rpzPolicyOf(config),
+    });
     const log = app.log;
     publication = await startPublication(store, config, now, options, (error) =>
       log.error({ err: error }, "publication failed; it will try again"),
@@ -196,6 +202,7 @@ export function describeService(service: RunningService, config: ServiceConfig):
     "Try:",
     `  dig @${dns.host} -p ${dns.port} +short allostreaming.com.${config.rpzZone}   # CNAME . : blocked (NXDOMAIN)`,
     `  dig @${dns.host} -p ${dns.port} +tcp AXFR ${config.rpzZone}                 # the whole zone`,
+    `  curl ${base}/feeds/hosts                                  # the blocklist as a hosts file, signed`,
     `  curl ${base}/orders`,
     `  curl '${base}/targets?name=allostreaming.com'`,
     "  npx decree status",

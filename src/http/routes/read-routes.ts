@@ -36,6 +36,9 @@ export async function readRoutes(app: FastifyInstance, { store, now }: ReadRoute
       "/orders/{id}",
       "/orders/{id}/targets",
       "/targets?name=&state=&order=",
+      "/feeds",
+      "/feeds/{format}?since=",
+      "/keys",
     ],
   }));
 

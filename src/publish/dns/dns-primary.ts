@@ -4,7 +4,7 @@ import { createServer, isIPv6, type Server, type Socket } from "node:net";
 import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
-import { HeaderFlag, type Question } from "./message-writer.ts";
+import { HeaderFlag } from "./message-writer.ts";
 import { RRType } from "./rr-type.ts";
 import { transferGrant } from "./transfer-access.ts";
 import {
@@ -150,7 +150,7 @@ export class DnsPrimary extends EventEmitter<{
         const flushed = socket.write(reply);
         process.nextTick(() => socket.uncork());
         // Backpressure: a slow secondary holds its own transfer, never the process's memory.
-        if (!flushed) await new Promise((resolve) => socket.once("drain", resolve));
+        if (!flushed) await drainedOrClosed(socket);
         if (socket.destroyed) return;
       }
     } catch (error) {
@@ -160,7 +160,10 @@ export class DnsPrimary extends EventEmitter<{
   }
 
   /** The replies to one message: none (dropped), one, or the messages of a transfer. */
-  async respond(message: Buffer, from: { transport: "udp" | "tcp"; address: string }): Promise<Buffer[]> {
+  async respond(
+    message: Buffer,
+    from: { transport: "udp" | "tcp"; address: string },
+  ): Promise<Iterable<Buffer>> {
     if (message.length < 12 || (message[2]! & 0x80) !== 0) return []; // not a query: nothing to answer
     const opcode = (message[2]! >> 3) & 0x0f;
     const access = await this.accessRules();
@@ -212,7 +215,7 @@ export class DnsPrimary extends EventEmitter<{
       access: { keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] };
       sign: (message: Buffer, index: number) => Buffer;
     },
-  ): Promise<Buffer[]> {
+  ): Promise<Iterable<Buffer>> {
     const { policy, zone } = this.options;
     const signedBy =
       request.tsig.status === "valid" ? request.access.keys.get(request.tsig.key.name)?.operator : undefined;
@@ -227,26 +230,30 @@ export class DnsPrimary extends EventEmitter<{
     }
     const id = query.id ?? 0;
     const question = zoneQuestion(policy, request.type);
-    const log = (entry: Omit<TransferLog, "remote" | "by" | "bytes">, replies: Buffer[]) => {
-      const bytes = replies.reduce((sum, reply) => sum + reply.length, 0);
-      this.emit("transfer", { ...entry, remote: request.from.address, by: grant.by, bytes });
-      return replies;
-    };
+    // Each message gets its ID and signature as it is sent, so a transfer holds one message of its own at a
+    // time besides the shared encoding; the transfer is logged once its last message has been handed over.
+    const stream = (entry: Omit<TransferLog, "remote" | "by" | "bytes" | "messages">, messages: Buffer[]) =>
+      this.stream(messages, id, request.sign, (count, bytes) =>
+        this.emit("transfer", {
+          ...entry,
+          messages: count,
+          bytes,
+          remote: request.from.address,
+          by: grant.by,
+        }),
+      );
     if (request.type === RRType.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP affair.
       if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
       const { serial, messages } = await this.axfrFor();
-      const replies = messages.map((m, index) => request.sign(withId(m, id), index));
-      return log({ kind: "AXFR", serial, messages: replies.length }, replies);
+      return stream({ kind: "AXFR", serial }, messages);
     }
     const clientSerial = ixfrClientSerial(query);
     if (clientSerial === undefined) return [request.sign(errorReply(message, rcode.formErr), 0)];
     const version = await zone.version();
     if (!serialLessThan(clientSerial, version.serial)) {
-      const reply = request.sign(withId(soaOnlyMessage(policy, version.serial, question), id), 0);
-      return log({ kind: "IXFR-UPTODATE", fromSerial: clientSerial, serial: version.serial, messages: 1 }, [
-        reply,
-      ]);
+      const soa = soaOnlyMessage(policy, version.serial, question);
+      return stream({ kind: "IXFR-UPTODATE", fromSerial: clientSerial, serial: version.serial }, [soa]);
     }
     const steps = await zone.stepsSince(clientSerial, 100_000);
     if (request.from.transport === "udp") {
@@ -258,34 +265,39 @@ export class DnsPrimary extends EventEmitter<{
       return [request.sign(withId(reply, id), 0)];
     }
     if (!steps) {
-      // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style.
-      const { serial, messages } = await this.axfrFor(question);
-      const replies = messages.map((m, index) => request.sign(withId(m, id), index));
-      return log({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial, messages: replies.length }, replies);
+      // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style: the shared AXFR
+      // encoding, with the IXFR question in its first message.
+      const { serial, messages } = await this.axfrFor();
+      const [first, ...rest] = messages;
+      const withIxfrQuestion = [withQuestionType(first!, policy.zone, RRType.IXFR), ...rest];
+      return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial }, withIxfrQuestion);
     }
-    const replies = ixfrMessages(policy, steps.version.serial, steps.steps, question).map((m, index) =>
-      request.sign(withId(m, id), index),
-    );
-    return log(
-      { kind: "IXFR", fromSerial: clientSerial, serial: steps.version.serial, messages: replies.length },
-      replies,
-    );
+    const messages = ixfrMessages(policy, steps.version.serial, steps.steps, question);
+    return stream({ kind: "IXFR", fromSerial: clientSerial, serial: steps.version.serial }, messages);
+  }
+
+  private *stream(
+    messages: Buffer[],
+    id: number,
+    sign: (message: Buffer, index: number) => Buffer,
+    done: (count: number, bytes: number) => void,
+  ): Generator<Buffer> {
+    let bytes = 0;
+    for (let index = 0; index < messages.length; index++) {
+      const reply = sign(withId(messages[index]!, id), index);
+      bytes += reply.length;
+      yield reply;
+    }
+    done(messages.length, bytes);
   }
 
   /**
    * The AXFR messages of the current release, encoded once and shared by every transfer of that release: a
    * million-entry zone costs its ~40 MB once however many secondaries pull it at the same time.
    */
-  private async axfrFor(question?: Question): Promise<{ serial: number; messages: Buffer[] }> {
+  private async axfrFor(): Promise<{ serial: number; messages: Buffer[] }> {
     const { policy, zone } = this.options;
     const version = await zone.version();
-    if (question && question.type !== RRType.AXFR) {
-      const snapshot = await zone.snapshot();
-      return {
-        serial: snapshot.serial,
-        messages: axfrMessages(policy, snapshot.serial, snapshot.records, question),
-      };
-    }
     if (!this.axfr || this.axfr.serial !== version.serial) {
       const building = zone.snapshot().then((snapshot) => {
         const messages = axfrMessages(
@@ -343,6 +355,27 @@ function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
 /** RFC 1982 §3.2: s1 < s2 in 32-bit serial number arithmetic. */
 export function serialLessThan(s1: number, s2: number): boolean {
   return s1 !== s2 && ((s1 < s2 && s2 - s1 < 2 ** 31) || (s1 > s2 && s1 - s2 > 2 ** 31));
+}
+
+/** Waits until a socket can take more, or is gone: a secondary that hangs up must not leave a transfer waiting. */
+function drainedOrClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.once("drain", done);
+    socket.once("close", done);
+  });
+}
+
+/** A copy of a transfer's first message asking `type` instead: the question follows the 12-octet header. */
+function withQuestionType(message: Buffer, zone: string, type: number): Buffer {
+  const copy = Buffer.from(message);
+  const nameLength = zone.split(".").reduce((sum, label) => sum + label.length + 1, 1);
+  copy.writeUInt16BE(type, 12 + nameLength);
+  return copy;
 }
 
 function withId(message: Buffer, id: number): Buffer {
