@@ -19,27 +19,26 @@ export interface SigningKey {
   sign(data: Uint8Array): Buffer;
 }
 
+const registryKeyId = 1;
+
 /** The registry's Ed25519 key (RFC 8032), created on first use and kept in the store. */
 export async function registrySigningKey(db: Kysely<Database>, now = new Date()): Promise<SigningKey> {
+  // Key 1 is the registry's key. Two instances starting together on one PostgreSQL may both generate one;
+  // the first insert wins and both read it back, so every instance signs with the same key.
   const row = await inTransaction(db, async (trx) => {
-    const existing = await trx
-      .selectFrom("signing_keys")
-      .selectAll()
-      .orderBy("id")
-      .limit(1)
-      .executeTakeFirst();
-    if (existing) return existing;
     const { privateKey, publicKey } = generateKeyPairSync("ed25519");
-    return trx
+    await trx
       .insertInto("signing_keys")
       .values({
+        id: registryKeyId,
         algorithm: "ed25519",
         public_key: rawPublicKey(publicKey).toString("base64"),
         private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
         created_at: now.toISOString(),
       })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      .onConflict((conflict) => conflict.column("id").doNothing())
+      .execute();
+    return trx.selectFrom("signing_keys").selectAll().where("id", "=", registryKeyId).executeTakeFirstOrThrow();
   });
   const privateKey = createPrivateKey(row.private_key);
   return {
