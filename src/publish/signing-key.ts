@@ -38,7 +38,11 @@ export async function registrySigningKey(db: Kysely<Database>, now = new Date())
       })
       .onConflict((conflict) => conflict.column("id").doNothing())
       .execute();
-    return trx.selectFrom("signing_keys").selectAll().where("id", "=", registryKeyId).executeTakeFirstOrThrow();
+    return trx
+      .selectFrom("signing_keys")
+      .selectAll()
+      .where("id", "=", registryKeyId)
+      .executeTakeFirstOrThrow();
   });
   const privateKey = createPrivateKey(row.private_key);
   return {
