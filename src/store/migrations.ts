@@ -1,195 +1,21 @@
-import {
-  type ColumnDefinitionBuilder,
-  type Kysely,
-  type Migration,
-  type MigrationProvider,
-  sql,
-} from "kysely";
+import type { Migration, MigrationProvider } from "kysely";
 import type { Dialect } from "./database.ts";
+import { initialSchema } from "./migrations/0001-initial-schema.ts";
+import { publication } from "./migrations/0002-publication.ts";
 
-type SchemaDb = Kysely<unknown>;
+/**
+ * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
+ * under migrations/, run in the order of their names. A released migration is never edited: add a new one.
+ */
+const migrations: Record<string, (dialect: Dialect) => Migration> = {
+  "0001-initial-schema": initialSchema,
+  "0002-publication": publication,
+};
 
-function idColumnType(dialect: Dialect) {
-  return dialect === "postgres" ? "bigserial" : "integer";
-}
-
-// SQLite's INTEGER PRIMARY KEY is the rowid: ids only grow because decree never deletes a row, so AUTOINCREMENT
-// and its per-insert bookkeeping in sqlite_sequence would buy nothing.
-function primaryKey() {
-  return (column: ColumnDefinitionBuilder) => column.primaryKey();
-}
-
-function initialSchema(dialect: Dialect): Migration {
-  return {
-    async up(db: SchemaDb) {
-      await db.schema
-        .createTable("orders")
-        .addColumn("id", idColumnType(dialect), primaryKey())
-        .addColumn("kind", "text", (c) => c.notNull())
-        .addColumn("authority", "text", (c) => c.notNull())
-        .addColumn("jurisdiction", "text", (c) => c.notNull())
-        .addColumn("case_number", "text", (c) => c.notNull())
-        .addColumn("decision_date", "text", (c) => c.notNull())
-        .addColumn("applicants", "text", (c) => c.notNull())
-        .addColumn("addressees", "text", (c) => c.notNull())
-        .addColumn("measures", "text", (c) => c.notNull())
-        .addColumn("deadline", "text", (c) => c.notNull())
-        .addColumn("deadline_seconds", "integer", (c) => c.notNull())
-        .addColumn("valid_from", "text", (c) => c.notNull())
-        .addColumn("valid_until", "text", (c) => c.notNull())
-        .addColumn("extends_to_mirrors", "integer", (c) => c.notNull())
-        .addColumn("legal_basis", "text")
-        .addColumn("document_url", "text")
-        .addColumn("document_sha256", "text")
-        .addColumn("summary", "text")
-        .addColumn("recorded_at", "text", (c) => c.notNull())
-        .addColumn("recorded_by", "text", (c) => c.notNull())
-        .execute();
-      // The same decision cannot be recorded twice; a case can have several decisions on different dates.
-      await db.schema
-        .createIndex("orders_decision_unique")
-        .on("orders")
-        .columns(["authority", "case_number", "decision_date"])
-        .unique()
-        .execute();
-
-      await db.schema
-        .createTable("targets")
-        .addColumn("id", idColumnType(dialect), primaryKey())
-        .addColumn("order_id", dialect === "postgres" ? "bigint" : "integer", (c) =>
-          c.notNull().references("orders.id"),
-        )
-        .addColumn("kind", "text", (c) => c.notNull())
-        .addColumn("value", "text", (c) => c.notNull())
-        .addColumn("input", "text", (c) => c.notNull())
-        .addColumn("display", "text", (c) => c.notNull())
-        .addColumn("state", "text", (c) => c.notNull())
-        .addColumn("valid_from", "text", (c) => c.notNull())
-        .addColumn("valid_until", "text", (c) => c.notNull())
-        .addColumn("origin", "text", (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("updated_at", "text", (c) => c.notNull())
-        .execute();
-      // A name is live at most once per order; a rejected, lifted or expired target may be proposed again.
-      await db.schema
-        .createIndex("targets_live_unique")
-        .on("targets")
-        .columns(["order_id", "kind", "value"])
-        .unique()
-        .where(sql.ref("state"), "not in", ["rejected", "lifted", "expired"])
-        .execute();
-      await db.schema.createIndex("targets_value").on("targets").columns(["value"]).execute();
-      // The clock's two questions, indexed only over the rows they can concern, so that a bulk import of
-      // proposed targets does not pay for them.
-      await db.schema
-        .createIndex("targets_due_to_start")
-        .on("targets")
-        .column("valid_from")
-        .where(sql.ref("state"), "=", "approved")
-        .execute();
-      await db.schema
-        .createIndex("targets_due_to_end")
-        .on("targets")
-        .column("valid_until")
-        .where(sql.ref("state"), "in", ["approved", "active", "suspended"])
-        .execute();
-
-      await db.schema
-        .createTable("events")
-        .addColumn("id", idColumnType(dialect), primaryKey())
-        .addColumn("at", "text", (c) => c.notNull())
-        .addColumn("actor", "text", (c) => c.notNull())
-        .addColumn("subject_type", "text", (c) => c.notNull())
-        .addColumn("subject_id", dialect === "postgres" ? "bigint" : "integer", (c) => c.notNull())
-        .addColumn("action", "text", (c) => c.notNull())
-        .addColumn("from_state", "text")
-        .addColumn("to_state", "text")
-        .addColumn("reason", "text")
-        .addColumn("data", "text", (c) => c.notNull().defaultTo("{}"))
-        .execute();
-      await db.schema
-        .createIndex("events_subject")
-        .on("events")
-        .columns(["subject_type", "subject_id"])
-        .execute();
-    },
-  };
-}
-
-function bigint(dialect: Dialect) {
-  return dialect === "postgres" ? "bigint" : "integer";
-}
-
-/** Publication: numbered releases with their diffs (the IXFR journal), the zone as of the latest, operators. */
-function publication(dialect: Dialect): Migration {
-  return {
-    async up(db: SchemaDb) {
-      await db.schema.alterTable("orders").addColumn("dns_action", "text").execute();
-      await db.schema
-        .createTable("releases")
-        .addColumn("id", bigint(dialect), (c) => c.primaryKey())
-        .addColumn("serial", bigint(dialect), (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("last_event_id", bigint(dialect), (c) => c.notNull())
-        .addColumn("record_count", "integer", (c) => c.notNull())
-        .addColumn("added", "integer", (c) => c.notNull())
-        .addColumn("removed", "integer", (c) => c.notNull())
-        .execute();
-      await db.schema.createIndex("releases_serial").on("releases").column("serial").execute();
-      await db.schema
-        .createTable("release_changes")
-        .addColumn("release_id", bigint(dialect), (c) => c.notNull().references("releases.id"))
-        .addColumn("op", "text", (c) => c.notNull())
-        .addColumn("owner", "text", (c) => c.notNull())
-        .addColumn("rtype", "text", (c) => c.notNull())
-        .addColumn("rdata", "text", (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex("release_changes_release")
-        .on("release_changes")
-        .column("release_id")
-        .execute();
-      await db.schema
-        .createTable("zone_records")
-        .addColumn("owner", "text", (c) => c.notNull())
-        .addColumn("rtype", "text", (c) => c.notNull())
-        .addColumn("rdata", "text", (c) => c.notNull())
-        .addPrimaryKeyConstraint("zone_records_pk", ["owner", "rtype", "rdata"])
-        .execute();
-      await db.schema
-        .createTable("publish_cursor")
-        .addColumn("id", "integer", (c) => c.primaryKey())
-        .addColumn("last_event_id", bigint(dialect), (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable("operators")
-        .addColumn("id", idColumnType(dialect), primaryKey())
-        .addColumn("name", "text", (c) => c.notNull().unique())
-        .addColumn("tsig_key_name", "text", (c) => c.unique())
-        .addColumn("tsig_secret", "text")
-        .addColumn("notify", "text", (c) => c.notNull())
-        .addColumn("allow", "text", (c) => c.notNull())
-        .addColumn("action", "text")
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .addColumn("created_by", "text", (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createTable("signing_keys")
-        .addColumn("id", idColumnType(dialect), primaryKey())
-        .addColumn("algorithm", "text", (c) => c.notNull())
-        .addColumn("public_key", "text", (c) => c.notNull())
-        .addColumn("private_key", "text", (c) => c.notNull())
-        .addColumn("created_at", "text", (c) => c.notNull())
-        .execute();
-    },
-  };
-}
-
-/** Migrations live in code so that the one set runs on both engines and ships with the binary. */
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { "0001-initial-schema": initialSchema(dialect), "0002-publication": publication(dialect) };
+      return Object.fromEntries(Object.entries(migrations).map(([name, make]) => [name, make(dialect)]));
     },
   };
 }
