@@ -1,0 +1,39 @@
+import type { Role } from "../accounts/roles.ts";
+
+/**
+ * What each role may do: the one policy table every HTTP route and CLI command is checked against. A route
+ * declares the permission it needs (or "public"); a test walks every route and every role through this table.
+ * Whether an applicant acts on ITS OWN order is checked by the command itself (ownership), not here.
+ */
+export const policy = {
+  // the registry, read
+  "registry:read-private": ["authority", "auditor", "admin"],
+  // orders and targets
+  "orders:submit": ["authority", "applicant"],
+  "orders:confirm": ["authority"],
+  "targets:submit": ["authority", "applicant"],
+  "targets:review": ["authority"],
+  "targets:decide": ["authority"],
+  "mirrors:request": ["applicant", "authority"],
+  // publication and compliance
+  "releases:acknowledge": ["operator", "search-engine"],
+  "targets:report": ["operator", "search-engine"],
+  "compliance:read-own": ["operator", "search-engine"],
+  "compliance:read-all": ["authority", "auditor", "admin"],
+  "delisting:read": ["search-engine", "authority", "auditor", "admin"],
+  "webhooks:manage": ["operator", "search-engine", "admin"],
+  // appeals
+  "appeals:read": ["authority", "auditor", "admin"],
+  "appeals:decide": ["authority"],
+  // accounts
+  "accounts:manage": ["admin"],
+  "tokens:manage-own": ["authority", "applicant", "operator", "search-engine", "auditor", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof policy;
+/** A route's access: open to anyone, or a permission. */
+export type Access = "public" | Permission;
+
+export function may(role: Role, permission: Permission): boolean {
+  return (policy[permission] as readonly Role[]).includes(role);
+}
