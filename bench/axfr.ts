@@ -1,0 +1,276 @@
+/**
+ * bench/axfr: a full AXFR of the `--entries`-entry RPZ zone (default 1,000,000 entries, ~1.5 M records) from
+ * decree and, in the same run, from BIND 9, NSD and Knot DNS serving the same zone from a master file written
+ * from decree's store. One client for all (bench/support/axfr-client.ts: headers only, as fast as it reads).
+ *
+ * decree runs its whole service in a child process, so the peak RSS is its own; the first transfer of a
+ * release (which reads the store and encodes the zone) is measured apart from later ones (the shared
+ * encoding), and `--concurrent` transfers at once show what several secondaries pulling together cost in
+ * memory, and as many that stop reading after the first octets what a transfer holds while a slow secondary
+ * takes it. Each server's peak RSS is reset (clear_refs) before a transfer and read after it, so it is the
+ * transfer's, not the load's. Rounds go server by server in turn so that noise from other work on the machine
+ * falls on every server. Prints one JSON line.
+ * Usage: node --import tsx bench/axfr.ts [--entries 1000000] [--rounds 3] [--concurrent 4]
+ *   [--peers bind,nsd,knot] [--cpu-prof-dir DIR] [--keep (leave the servers' files and logs)]
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config/load-config.ts";
+import { rpzPolicyOf } from "../src/main.ts";
+import { type AxfrResult, axfr, stalledAxfr } from "./support/axfr-client.ts";
+import { DecreeProcess } from "./support/decree-process.ts";
+import { startBind, startKnot, startNsd, waitForSoa } from "./support/dns-servers.ts";
+import { freePort, resetPeakRss, rssMb, type Server, stopAll, versionOf } from "./support/processes.ts";
+import { buildRegistry, writeZoneFile } from "./support/registry.ts";
+import { ensurePackages } from "./support/system-packages.ts";
+
+const { values } = parseArgs({
+  options: {
+    entries: { type: "string", default: "1000000" },
+    rounds: { type: "string", default: "3" },
+    concurrent: { type: "string", default: "4" },
+    peers: { type: "string", default: "bind,nsd,knot" },
+    "cpu-prof-dir": { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const entries = Number(values.entries);
+const rounds = Math.max(1, Number(values.rounds));
+const concurrent = Math.max(1, Number(values.concurrent));
+const peerNames = values.peers.split(",").filter(Boolean);
+// Bounds for one server to load the zone and for one transfer; generous on a shared two-core machine.
+const loadTimeoutMs = 60_000 + entries * 0.3;
+const transferTimeoutMs = 30_000 + entries * 0.12;
+
+const policy = rpzPolicyOf(loadConfig({ config: "/dev/null", data: "unused" }, {}));
+const zone = policy.zone;
+
+const peerServers: Record<string, { debianPackage: string; start: typeof startNsd; version: () => string }> =
+  {
+    bind: {
+      debianPackage: "bind9",
+      start: startBind,
+      version: () => versionOf("/usr/sbin/named", ["-v"]),
+    },
+    nsd: { debianPackage: "nsd", start: startNsd, version: () => versionOf("/usr/sbin/nsd", ["-v"]) },
+    knot: { debianPackage: "knot", start: startKnot, version: () => versionOf("/usr/sbin/knotd", ["-V"]) },
+  };
+
+interface Measured extends AxfrResult {
+  peakRssMb: number;
+}
+
+function median(numbers: number[]): number {
+  const sorted = [...numbers].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/** A server's transfers, summed up: the median one (and the best), with their size and memory. */
+function describe(transfers: Measured[]) {
+  const seconds = transfers.map((t) => t.seconds);
+  const typical = median(seconds);
+  const first = transfers[0]!;
+  return {
+    seconds: Number(typical.toFixed(3)),
+    bestSeconds: Number(Math.min(...seconds).toFixed(3)),
+    recordsPerSecond: Math.round(first.records / typical),
+    records: first.records,
+    bytes: first.bytes,
+    messages: first.messages,
+    firstByteMs: Number(median(transfers.map((t) => t.firstByteMs)).toFixed(1)),
+    peakRssMb: Math.max(...transfers.map((t) => t.peakRssMb)),
+    runs: transfers.length,
+  };
+}
+
+async function measure(pid: number, port: number, expected: number): Promise<Measured> {
+  resetPeakRss(pid);
+  const result = await axfr(port, zone, expected, transferTimeoutMs);
+  return { ...result, peakRssMb: rssMb(pid).peakRssMb };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), "decree-bench-axfr-"));
+  let decree: DecreeProcess | undefined;
+  try {
+    const setupStarted = performance.now();
+    const since = (started: number) => Number(((performance.now() - started) / 1000).toFixed(2));
+    const dataDir = join(dir, "decree");
+    const registry = await buildRegistry({ dataDir, entries, pending: 0, policy });
+    let started = performance.now();
+    const zoneFile = join(dir, "rpz.zone");
+    const zoneRecords = await writeZoneFile(dataDir, policy, registry.serial, zoneFile);
+    const zoneFileSeconds = since(started);
+    // AXFR: the SOA, every record (the SOA and NS among them), the SOA again.
+    const expected = zoneRecords + 1;
+
+    const missing = ensurePackages(
+      peerNames.flatMap((name) => (peerServers[name] ? [peerServers[name].debianPackage] : [])),
+    );
+    const skipped: Record<string, string> = {};
+    const peers: Array<{
+      name: string;
+      server: Server;
+      port: number;
+      loadSeconds: number;
+      loadRssMb: number;
+    }> = [];
+    for (const name of peerNames) {
+      const peer = peerServers[name];
+      if (!peer) {
+        skipped[name] = "unknown peer";
+        continue;
+      }
+      const problem = missing.get(peer.debianPackage);
+      if (problem) {
+        skipped[name] = problem;
+        continue;
+      }
+      const port = await freePort();
+      started = performance.now();
+      const server = peer.start(name, { dir: join(dir, name), port, zone, zoneFile });
+      await waitForSoa(server, port, zone, loadTimeoutMs);
+      peers.push({
+        name,
+        server,
+        port,
+        loadSeconds: since(started),
+        loadRssMb: rssMb(server.child.pid!).peakRssMb,
+      });
+    }
+
+    started = performance.now();
+    decree = await DecreeProcess.start({
+      dataDir,
+      log: join(dir, "decree.log"),
+      cpuProfileDir: values["cpu-prof-dir"] ? resolve(values["cpu-prof-dir"]) : undefined,
+      readyTimeoutMs: loadTimeoutMs,
+    });
+    const decreeStartSeconds = since(started);
+    const decreeIdleRssMb = rssMb(decree.pid).rssMb;
+    const memoryIdle = await decree.memory();
+    const setupSeconds = since(setupStarted);
+
+    // The release's first transfer reads the zone from the store and encodes it; later ones reuse that.
+    const decreeFirst = await measure(decree.pid, decree.port, expected);
+    const memoryAfterFirst = await decree.memory();
+    const decreeLater: Measured[] = [];
+    const peerTransfers = new Map<string, Measured[]>(peers.map((peer) => [peer.name, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const peer of peers) {
+        peerTransfers.get(peer.name)!.push(await measure(peer.server.child.pid!, peer.port, expected));
+      }
+      decreeLater.push(await measure(decree.pid, decree.port, expected));
+    }
+
+    resetPeakRss(decree.pid);
+    const rssBefore = rssMb(decree.pid).rssMb;
+    started = performance.now();
+    const together = await Promise.all(
+      Array.from({ length: concurrent }, () =>
+        axfr(decree!.port, zone, expected, transferTimeoutMs * concurrent),
+      ),
+    );
+    const concurrentSeconds = (performance.now() - started) / 1000;
+    const concurrentPeak = rssMb(decree.pid).peakRssMb;
+
+    // The same number of secondaries that stop reading: what decree holds for each transfer until it ends.
+    resetPeakRss(decree.pid);
+    const rssBeforeStalled = rssMb(decree.pid).rssMb;
+    const memoryBeforeStalled = await decree.memory();
+    const stalled = await Promise.all(
+      Array.from({ length: concurrent }, () => stalledAxfr(decree!.port, zone, transferTimeoutMs)),
+    );
+    await sleep(1000);
+    const whileStalled = rssMb(decree.pid);
+    const memoryWhileStalled = await decree.memory();
+    for (const transfer of stalled) transfer.close();
+
+    const peerResults = Object.fromEntries(
+      peers.map((peer) => [
+        peer.name,
+        {
+          ...describe(peerTransfers.get(peer.name)!),
+          loadSeconds: peer.loadSeconds,
+          loadPeakRssMb: peer.loadRssMb,
+        },
+      ]),
+    );
+    const fastest = Object.entries(peerResults).sort(
+      (a, b) => b[1].recordsPerSecond - a[1].recordsPerSecond,
+    )[0];
+    const first = describe([decreeFirst]);
+    const later = describe(decreeLater);
+    const ratio = (rps: number) => (fastest ? Number((rps / fastest[1].recordsPerSecond).toFixed(2)) : null);
+    const ratios = {
+      decreeFirstVsFastest: ratio(first.recordsPerSecond),
+      decreeLaterVsFastest: ratio(later.recordsPerSecond),
+    };
+    const result = {
+      bench: "axfr",
+      entries: registry.entries,
+      records: expected,
+      rounds,
+      decree: {
+        first: { ...first, idleRssBeforeMb: decreeIdleRssMb },
+        later,
+        concurrent: {
+          transfers: concurrent,
+          wallSeconds: Number(concurrentSeconds.toFixed(3)),
+          slowestSeconds: Number(Math.max(...together.map((t) => t.seconds)).toFixed(3)),
+          recordsPerSecond: Math.round((together.length * expected) / concurrentSeconds),
+          rssBeforeMb: rssBefore,
+          peakRssMb: concurrentPeak,
+        },
+        stalledReaders: {
+          transfers: concurrent,
+          rssBeforeMb: rssBeforeStalled,
+          rssAfter1sMb: whileStalled.rssMb,
+          peakRssMb: whileStalled.peakRssMb,
+        },
+        // process.memoryUsage() of decree's process: encoded messages and their copies are in arrayBuffers.
+        memory: {
+          idle: memoryIdle,
+          afterFirstTransfer: memoryAfterFirst,
+          beforeStalled: memoryBeforeStalled,
+          whileStalled: memoryWhileStalled,
+        },
+        startSeconds: decreeStartSeconds,
+        childErrors: decree.errors.slice(0, 3),
+      },
+      ...peerResults,
+      skipped,
+      fastestPeer: fastest?.[0] ?? null,
+      // Speed relative to the fastest peer: 1.0 is as fast, above is faster.
+      ratios,
+      setupSeconds: {
+        total: setupSeconds,
+        decreeImport: registry.seconds.import,
+        decreeBulkApprove: registry.seconds.activate,
+        decreeFirstRelease: registry.seconds.firstRelease,
+        zoneFile: zoneFileSeconds,
+      },
+      target: {
+        decreeVsFastestAtLeast: 1,
+        metFirst: ratios.decreeFirstVsFastest !== null && ratios.decreeFirstVsFastest >= 1,
+        metLater: ratios.decreeLaterVsFastest !== null && ratios.decreeLaterVsFastest >= 1,
+      },
+      versions: {
+        node: process.version,
+        ...Object.fromEntries(peers.map((peer) => [peer.name, peerServers[peer.name]!.version()])),
+      },
+      note: "loopback, 2 cores shared with other work: figures are noisy",
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await decree?.stop();
+    await stopAll();
+    if (values.keep) process.stderr.write(`bench: files and logs kept in ${dir}\n`);
+    else rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
