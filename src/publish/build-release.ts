@@ -85,20 +85,34 @@ async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promi
   return Number(row.last_event_id);
 }
 
-/** The owners whose records may have changed: those of every target that entered or left `active`. */
+/**
+ * The owners whose records may have changed: those of every target that entered or left `active`. The events
+ * since the cursor are read by id range alone, then filtered here: given `subject_type = ?` as well, SQLite
+ * preferred the subject index and walked every target event ever written (80-120 ms a release at a million).
+ */
 async function affectedOwners(trx: Kysely<Database>, cursor: number): Promise<Set<string>> {
-  const rows = await trx
+  const events = await trx
     .selectFrom("events")
-    .innerJoin("targets", "targets.id", "events.subject_id")
-    .select(["targets.kind", "targets.value"])
-    .distinct()
-    .where("events.id", ">", cursor)
-    .where("events.subject_type", "=", "target")
-    .where((eb) => eb.or([eb("events.from_state", "=", "active"), eb("events.to_state", "=", "active")]))
+    .select(["subject_type", "subject_id", "from_state", "to_state"])
+    .where("id", ">", cursor)
     .execute();
+  const targetIds = [
+    ...new Set(
+      events
+        .filter((e) => e.subject_type === "target" && (e.from_state === "active" || e.to_state === "active"))
+        .map((e) => Number(e.subject_id)),
+    ),
+  ];
   const owners = new Set<string>();
-  for (const row of rows)
-    for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+  for (let start = 0; start < targetIds.length; start += chunk) {
+    const rows = await trx
+      .selectFrom("targets")
+      .select(["kind", "value"])
+      .where("id", "in", targetIds.slice(start, start + chunk))
+      .execute();
+    for (const row of rows)
+      for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+  }
   return owners;
 }
 

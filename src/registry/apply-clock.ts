@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { TargetState } from "../intake/target.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
@@ -24,10 +24,16 @@ export async function applyClock(trx: Kysely<Database>, now: Date): Promise<Cloc
   const due = await trx
     .selectFrom("targets")
     .select(["id", "state", "valid_from", "valid_until"])
+    // The states are literals, not bound parameters: only then can SQLite match the query to the partial
+    // indexes targets_due_to_start and targets_due_to_end (same WHERE); with parameters it scanned every
+    // target, 0.2 s per tick at a million entries (bench/propagation).
     .where((eb) =>
       eb.or([
-        eb.and([eb("state", "=", "approved"), eb("valid_from", "<=", at)]),
-        eb.and([eb("state", "in", ["approved", "active", "suspended"]), eb("valid_until", "<=", at)]),
+        eb.and([eb("state", "=", sql.lit("approved")), eb("valid_from", "<=", at)]),
+        eb.and([
+          eb("state", "in", [sql.lit("approved"), sql.lit("active"), sql.lit("suspended")]),
+          eb("valid_until", "<=", at),
+        ]),
       ]),
     )
     .execute();
