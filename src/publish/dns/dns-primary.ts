@@ -7,13 +7,7 @@ import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { RRType } from "./rr-type.ts";
 import { transferGrant } from "./transfer-access.ts";
-import {
-  axfrMessages,
-  ixfrMessages,
-  soaOnlyMessage,
-  tsigReserve,
-  zoneQuestion,
-} from "./transfer-messages.ts";
+import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
@@ -299,15 +293,9 @@ export class DnsPrimary extends EventEmitter<{
     const { policy, zone } = this.options;
     const version = await zone.version();
     if (!this.axfr || this.axfr.serial !== version.serial) {
-      const building = zone.snapshot().then((snapshot) => {
-        const messages = axfrMessages(
-          policy,
-          snapshot.serial,
-          snapshot.records,
-          zoneQuestion(policy, RRType.AXFR),
-        );
-        if (snapshot.serial !== version.serial) this.axfr = undefined;
-        return { serial: snapshot.serial, messages };
+      const building = encodeZone(zone, policy).then((encoded) => {
+        if (encoded.serial !== version.serial) this.axfr = undefined;
+        return encoded;
       });
       const entry = { serial: version.serial, messages: building.then((b) => b.messages) };
       this.axfr = entry;
@@ -355,6 +343,23 @@ function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
 /** RFC 1982 §3.2: s1 < s2 in 32-bit serial number arithmetic. */
 export function serialLessThan(s1: number, s2: number): boolean {
   return s1 !== s2 && ((s1 < s2 && s2 - s1 < 2 ** 31) || (s1 > s2 && s1 - s2 > 2 ** 31));
+}
+
+/**
+ * The current release as AXFR messages, encoded while its pages are read; started over if a release lands
+ * meanwhile, so that a transfer never mixes two releases.
+ */
+async function encodeZone(
+  zone: ZoneSource,
+  policy: RpzPolicy,
+): Promise<{ serial: number; messages: Buffer[] }> {
+  for (;;) {
+    const before = await zone.version();
+    const encoder = new AxfrEncoder(policy, before.serial, zoneQuestion(policy, RRType.AXFR));
+    for await (const page of zone.pages(50_000)) encoder.addZoneRecords(page);
+    const after = await zone.version();
+    if (after.releaseId === before.releaseId) return { serial: before.serial, messages: encoder.finish() };
+  }
 }
 
 /** Waits until a socket can take more, or is gone: a secondary that hangs up must not leave a transfer waiting. */

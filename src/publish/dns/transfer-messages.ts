@@ -1,7 +1,7 @@
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { ZoneStep } from "../zone-source.ts";
-import { HeaderFlag, type Question, writeMessages } from "./message-writer.ts";
+import { HeaderFlag, MessageWriter, type Question, writeMessages } from "./message-writer.ts";
 import type { RecordToWrite } from "./record-to-write.ts";
 import { RRClass } from "./rr-type.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
@@ -39,6 +39,46 @@ function* axfrRecords(policy: RpzPolicy, serial: number, records: ZoneRecord[]):
   yield nsRecord(policy);
   for (const record of records) yield zoneRecordToWrite(record, policy);
   yield soa;
+}
+
+/**
+ * An AXFR encoded page by page as the zone is read, so that a million-entry zone never sits in memory as
+ * records, only as the messages it becomes (RFC 5936 §2.2: SOA, NS and every record, SOA again).
+ */
+export class AxfrEncoder {
+  private readonly writer: MessageWriter;
+  private readonly messages: Buffer[] = [];
+  private readonly soa: RecordToWrite;
+
+  constructor(
+    private readonly policy: RpzPolicy,
+    serial: number,
+    question: Question,
+  ) {
+    this.writer = new MessageWriter(options(policy));
+    this.writer.begin({ id: 0, flags: responseFlags, question });
+    this.soa = soaRecord(policy, serial);
+    this.add(this.soa);
+    this.add(nsRecord(policy));
+  }
+
+  addZoneRecords(records: ZoneRecord[]): void {
+    for (const record of records) this.add(zoneRecordToWrite(record, this.policy));
+  }
+
+  finish(): Buffer[] {
+    this.add(this.soa);
+    this.messages.push(this.writer.finish());
+    return this.messages;
+  }
+
+  private add(record: RecordToWrite): void {
+    if (this.writer.addAnswer(record)) return;
+    this.messages.push(this.writer.finish());
+    this.writer.begin({ id: 0, flags: responseFlags });
+    if (!this.writer.addAnswer(record))
+      throw new Error(`the record for ${record.name} does not fit in a message`);
+  }
 }
 
 /**
