@@ -4,6 +4,11 @@ import { formatHostPort, type HostPort } from "./config/host-port.ts";
 import type { ServiceConfig } from "./config/load-config.ts";
 import { type DemoLoad, loadDemo } from "./demo/load-demo.ts";
 import { buildApp } from "./http/build-app.ts";
+import { buildStopPage } from "./http/stop-page/stop-page-server.ts";
+import { JobRunner } from "./jobs/job-runner.ts";
+import { type Leadership, soleLeadership } from "./jobs/leadership.ts";
+import { postgresLeadership } from "./jobs/postgres-leadership.ts";
+import { type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { NotifySender } from "./publish/dns/notify-sender.ts";
@@ -11,9 +16,7 @@ import { listOperators, operatorKeys } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
-import { applyClock } from "./registry/apply-clock.ts";
 import type { Store } from "./store/database.ts";
-import { inTransaction } from "./store/in-transaction.ts";
 import { openStore } from "./store/open-store.ts";
 
 export interface RunningService {
@@ -21,8 +24,12 @@ export interface RunningService {
   app: FastifyInstance;
   http: HostPort;
   dns: HostPort;
+  /** Where the stop page listens, and the public URL its pages link to. */
+  stop: { address: HostPort; publicUrl: string };
   demo: DemoLoad;
   publication: Publication;
+  /** The scheduler's jobs; they run in whichever instance leads (`jobs.isLeader`). */
+  jobs: JobRunner;
   close(): Promise<void>;
 }
 
@@ -37,8 +44,13 @@ export interface Publication {
 export interface ServiceOptions {
   now?: () => Date;
   logger?: boolean | object;
-  /** How often the clock moves time-driven states (activation, expiry). */
+  /**
+   * How often the scheduler's jobs run (the clock moving time-driven states, approvals leaving their cancel
+   * window, deadlines, webhooks), and how often a follower tries to take over the lead.
+   */
   clockIntervalMs?: number;
+  /** Webhook delivery settings (retry backoff, timeouts), for tests. */
+  webhooks?: SchedulerJobsOptions["webhooks"];
   /** How often the release scheduler looks for changes written by other processes. */
   releasePollMs?: number;
 }
@@ -48,8 +60,8 @@ export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
 }
 
 /**
- * Wires the service: store, demo data, releases, the DNS primary with its NOTIFYs, HTTP, and the clock that
- * activates and expires entries.
+ * Wires the service: store, demo data, releases, the DNS primary with its NOTIFYs, HTTP, and the scheduler's
+ * jobs (the clock that activates and expires entries, approvals, deadlines, webhooks), run by one instance.
  */
 export async function startService(
   config: ServiceConfig,
@@ -58,54 +70,102 @@ export async function startService(
   const now = options.now ?? (() => new Date());
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let app: FastifyInstance | undefined;
+  let stopPage: FastifyInstance | undefined;
   let publication: (Publication & { dns: HostPort; close(): Promise<void> }) | undefined;
+  let jobs: JobRunner | undefined;
+  const poke = () => publication?.scheduler.poke();
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
-    await tickClock(store, now());
     app = await buildApp({
       store,
       now,
       logger: options.logger ?? false,
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
+      approvalCancelWindowMs: config.approvalCancelWindowMs,
+      onRegistryChange: poke,
+      publicUrl: config.publicUrl,
+      trustProxy: config.trustProxy,
+      secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
     });
     const log = app.log;
+    jobs = startJobs(store, config, now, options, poke, log);
+    // The leader's first run moves the clock before the first release, as at every start.
+    await jobs.start();
     publication = await startPublication(store, config, now, options, (error) =>
       log.error({ err: error }, "publication failed; it will try again"),
     );
+    const runner = jobs;
+    // A new release goes out to webhooks at once when this instance leads, not at the next tick.
+    publication.scheduler.on("release", () => runner.kick());
     await app.listen({ host: config.http.host, port: config.http.port });
     const { address, port } = app.server.address() as AddressInfo;
-    const scheduler = publication.scheduler;
-    const clock = setInterval(
-      () =>
-        void tickClock(store, now())
-          .then((changes) => changes.length > 0 && scheduler.poke())
-          .catch(logClockFailure(app)),
-      options.clockIntervalMs ?? 1000,
-    );
-    clock.unref();
+    const publicUrl = config.publicUrl ?? `http://${formatHostPort({ host: address, port })}`;
+    stopPage = await buildStopPage({ store, publicUrl, logger: options.logger ?? false });
+    await stopPage.listen({ host: config.stop.host, port: config.stop.port });
+    const stopAddress = stopPage.server.address() as AddressInfo;
     const running = app;
+    const stopping = stopPage;
     const published = publication;
     return {
       store,
       app,
       http: { host: address, port },
       dns: published.dns,
+      stop: { address: { host: stopAddress.address, port: stopAddress.port }, publicUrl },
       demo,
       publication: published,
+      jobs: runner,
       async close() {
-        clearInterval(clock);
+        await stopping.close();
         await running.close();
+        await runner.stop();
         await published.close();
         await store.close();
       },
     };
   } catch (error) {
+    await stopPage?.close();
     await app?.close();
+    await jobs?.stop();
     await publication?.close();
     await store.close();
     throw error;
   }
+}
+
+/**
+ * The scheduler's jobs run in one instance at a time: on PostgreSQL, the one holding the advisory lock
+ * (postgres-leadership.ts), the others ready to take over; on SQLite, the one process that serves the store.
+ */
+function startJobs(
+  store: Store,
+  config: ServiceConfig,
+  now: () => Date,
+  options: ServiceOptions,
+  onChange: () => void,
+  log: FastifyInstance["log"],
+): JobRunner {
+  const leadership: Leadership = config.databaseUrl
+    ? postgresLeadership(config.databaseUrl, (error) => log.warn({ err: error }, "job leadership connection"))
+    : soleLeadership();
+  const runner = new JobRunner({
+    leadership,
+    jobs: schedulerJobs(store, {
+      webhooks: options.webhooks,
+      log: (message, details) => log.info(details, message),
+    }),
+    now,
+    intervalMs: options.clockIntervalMs ?? 1000,
+    onChange,
+  });
+  runner.on("leader", (leading) =>
+    log.info({ leading }, leading ? "leading the scheduler's jobs" : "no longer leading"),
+  );
+  runner.on("failed", (error, job) =>
+    log.error({ err: error, job }, "scheduler job failed; it will run again"),
+  );
+  return runner;
 }
 
 /**
@@ -177,22 +237,16 @@ async function startPublication(
   };
 }
 
-function tickClock(store: Store, at: Date) {
-  return inTransaction(store.db, (trx) => applyClock(trx, at));
-}
-
-function logClockFailure(app: FastifyInstance | undefined) {
-  return (error: unknown) => app?.log.error({ err: error }, "clock tick failed; it will run again");
-}
-
 export function describeService(service: RunningService, config: ServiceConfig): string {
   const base = `http://${formatHostPort(service.http)}`;
   const dns = service.dns;
   const serial = service.publication.first?.serial;
+  const stop = `http://${formatHostPort(service.stop.address)}`;
   return [
     `decree is serving the registry in ${service.store.location}`,
     `  HTTP  ${base}`,
     `  DNS   ${formatHostPort(dns)}, RPZ zone ${config.rpzZone}${serial ? `, serial ${serial}` : ""}`,
+    `  STOP  ${stop}   (the stop page operators point blocked names at; it links to ${service.stop.publicUrl})`,
     ...(service.demo.loaded
       ? [
           `  demo  order ${service.demo.orderId} (TGI Paris, RG 11/60013) with ${service.demo.entries} active entries`,
@@ -204,6 +258,7 @@ export function describeService(service: RunningService, config: ServiceConfig):
     `  dig @${dns.host} -p ${dns.port} +tcp AXFR ${config.rpzZone}                 # the whole zone`,
     `  curl ${base}/feeds/hosts                                  # the blocklist as a hosts file, signed`,
     `  curl ${base}/orders`,
+    `  curl -i -H 'Host: allostreaming.com' ${stop}/   # the stop page: 451, the order, how to appeal`,
     `  curl '${base}/targets?name=allostreaming.com'`,
     "  npx decree status",
   ].join("\n");

@@ -68,7 +68,10 @@ describe("Unbound and BIND as RPZ secondaries of decree", { timeout: 60_000 }, (
   before(async () => {
     upstream = await startUpstream(domains);
     const config = {
-      ...loadConfig({ data: dataDir, http: "127.0.0.1:0", dns: "127.0.0.1:0", stopPage: [stopPage] }, {}),
+      ...loadConfig(
+        { data: dataDir, http: "127.0.0.1:0", dns: "127.0.0.1:0", stop: "127.0.0.1:0", stopPage: [stopPage] },
+        {},
+      ),
       // No blanket rule for loopback: only the operators' own addresses and keys let anyone transfer.
       transferAllow: [],
     };

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { promisify } from "node:util";
+import { httpGet } from "./support/http-get.ts";
 import { decreeBin, runCli } from "./support/run-cli.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: the test reads what the API returns
@@ -21,7 +22,19 @@ describe("decree serve --demo", () => {
   it("loads the demo order on first start, serves it over HTTP and stops cleanly on SIGTERM", async () => {
     const child = spawn(
       process.execPath,
-      [decreeBin, "serve", "--demo", "--data", dir, "--http", "127.0.0.1:0", "--dns", "127.0.0.1:0"],
+      [
+        decreeBin,
+        "serve",
+        "--demo",
+        "--data",
+        dir,
+        "--http",
+        "127.0.0.1:0",
+        "--dns",
+        "127.0.0.1:0",
+        "--stop",
+        "127.0.0.1:0",
+      ],
       {
         stdio: ["ignore", "pipe", "pipe"],
       },
@@ -43,6 +56,13 @@ describe("decree serve --demo", () => {
       assert.ok(dig, stdout);
       const { stdout: answer } = await run("sh", ["-c", dig]);
       assert.equal(answer.trim(), ".");
+      // The stop page: operators point blocked names at it; it names the order and how to appeal.
+      const stop = /STOP\s+(http:\/\/\S+)/.exec(stdout)?.[1];
+      assert.ok(stop, stdout);
+      const blocked = await httpGet(`${stop}/`, { host: "www.allostreaming.com" });
+      assert.equal(blocked.status, 451);
+      assert.equal(blocked.headers.link, `<${base}/orders/1>; rel="blocked-by"`);
+      assert.match(blocked.body, /RG 11\/60013/);
       const health = await getJson(`${base}/health`);
       assert.equal(health.status, "ok");
       const orders = await getJson(`${base}/orders`);

@@ -37,7 +37,7 @@ const now = () => process.hrtime.bigint().toString();
 
 const env: NodeJS.ProcessEnv = values["window-ms"] ? { DECREE_RELEASE_WINDOW_MS: values["window-ms"] } : {};
 const config = loadConfig(
-  { data: values.data, http: "127.0.0.1:0", dns: "127.0.0.1:0", config: "/dev/null" },
+  { data: values.data, http: "127.0.0.1:0", dns: "127.0.0.1:0", stop: "127.0.0.1:0", config: "/dev/null" },
   env,
 );
 const clockIntervalMs = values["clock-interval-ms"] ? Number(values["clock-interval-ms"]) : undefined;

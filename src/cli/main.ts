@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
+import { accountsCommand } from "./commands/accounts-command.ts";
 import { keysCommand } from "./commands/keys-command.ts";
 import { namesCommand } from "./commands/names-command.ts";
 import { operatorsCommand } from "./commands/operators-command.ts";
@@ -8,6 +9,7 @@ import { publishCommand } from "./commands/publish-command.ts";
 import { serveCommand } from "./commands/serve-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { targetsCommand } from "./commands/targets-command.ts";
+import { tokensCommand } from "./commands/tokens-command.ts";
 
 /** Exit codes: 0 done, 1 refused (the message says why and how to fix it), 2 the command line was wrong. */
 export function buildProgram(): Command {
@@ -29,6 +31,8 @@ export function buildProgram(): Command {
     serveCommand(),
     publishCommand(),
     keysCommand(),
+    accountsCommand(),
+    tokensCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -41,4 +41,46 @@ describe("service configuration", () => {
     writeFileSync(bad, "listen: 1.2.3.4:80\n");
     assert.throws(() => loadConfig({ config: bad }, {}), isConfigInvalid);
   });
+
+  it("puts the stop page on its own port by default, and takes --stop, DECREE_STOP or the file's stop", () => {
+    assert.deepEqual(loadConfig({}, {}).stop, { host: "127.0.0.1", port: 8451 });
+    assert.deepEqual(loadConfig({}, { DECREE_STOP: "0.0.0.0:80" }).stop, { host: "0.0.0.0", port: 80 });
+    const file = join(dir, "stop.yaml");
+    writeFileSync(file, "stop: '[::1]:8452'\npublicUrl: https://decree.example.fr/\n");
+    const config = loadConfig({ config: file }, {});
+    assert.deepEqual(config.stop, { host: "::1", port: 8452 });
+    assert.equal(config.publicUrl, "https://decree.example.fr");
+    assert.deepEqual(loadConfig({ config: file, stop: "127.0.0.1:0" }, {}).stop, {
+      host: "127.0.0.1",
+      port: 0,
+    });
+  });
+
+  it("refuses a public URL that is not http(s), or carries a query or credentials", () => {
+    const isConfigInvalid = (error: unknown) =>
+      error instanceof DecreeError && error.code === "CONFIG_INVALID";
+    for (const publicUrl of [
+      "ftp://example.fr",
+      "https://example.fr/?a=1",
+      "https://u:p@example.fr",
+      "example",
+    ]) {
+      assert.throws(() => loadConfig({ publicUrl }, {}), isConfigInvalid, publicUrl);
+    }
+    assert.equal(
+      loadConfig({}, { DECREE_PUBLIC_URL: "http://example.fr/decree/" }).publicUrl,
+      "http://example.fr/decree",
+    );
+  });
+
+  it("trusts no proxy and sets Secure cookies on TLS requests only, unless told otherwise", () => {
+    const defaults = loadConfig({}, {});
+    assert.deepEqual([defaults.trustProxy, defaults.secureCookies], [false, "auto"]);
+    const told = loadConfig({}, { DECREE_TRUST_PROXY: "true", DECREE_SECURE_COOKIES: "always" });
+    assert.deepEqual([told.trustProxy, told.secureCookies], [true, "always"]);
+    assert.throws(
+      () => loadConfig({}, { DECREE_SECURE_COOKIES: "sometimes" }),
+      (error: unknown) => error instanceof DecreeError && error.code === "CONFIG_INVALID",
+    );
+  });
 });

@@ -11,6 +11,10 @@ export interface ServiceConfig {
   databaseUrl: string | undefined;
   http: HostPort;
   dns: HostPort;
+  /** Where the stop page listens: the server operators point blocked names at. */
+  stop: HostPort;
+  /** The registry's URL as the public reaches it, without a trailing slash; by default its HTTP address. */
+  publicUrl: string | undefined;
   demo: boolean;
   /** The RPZ zone's apex, without trailing dot. */
   rpzZone: string;
@@ -22,6 +26,12 @@ export interface ServiceConfig {
   transferAllow: string[];
   /** Changes within this many milliseconds share one release. */
   releaseWindowMs: number;
+  /** An approval takes effect this long after it is given and can be cancelled until then; 0: at once. */
+  approvalCancelWindowMs: number;
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy: client addresses for rate limits, TLS for cookies. */
+  trustProxy: boolean;
+  /** The session cookie's Secure attribute: "auto" sets it on requests that came over TLS. */
+  secureCookies: "auto" | "always" | "never";
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -33,6 +43,8 @@ export interface ConfigFlags {
   databaseUrl?: string | undefined;
   http?: string | undefined;
   dns?: string | undefined;
+  stop?: string | undefined;
+  publicUrl?: string | undefined;
   demo?: boolean | undefined;
   rpzZone?: string | undefined;
   rpzAction?: string | undefined;
@@ -41,18 +53,28 @@ export interface ConfigFlags {
 
 export const defaultConfigFile = "decree.yaml";
 
+/** A day: a window is "a short time to catch a slip", not a second review. */
+const maxCancelWindowMs = 86_400_000;
+
+const secureCookieModes = ["auto", "always", "never"] as const;
+
 const fileSchema = z
   .object({
     data: z.string().optional(),
     databaseUrl: z.string().optional(),
     http: z.string().optional(),
     dns: z.string().optional(),
+    stop: z.string().optional(),
+    publicUrl: z.string().optional(),
     demo: z.boolean().optional(),
     rpzZone: z.string().optional(),
     rpzAction: z.enum(dnsActions).optional(),
     stopPage: z.array(z.string()).optional(),
     transferAllow: z.array(z.string()).optional(),
     releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
+    approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
+    trustProxy: z.boolean().optional(),
+    secureCookies: z.enum(secureCookieModes).optional(),
   })
   .strict();
 
@@ -72,14 +94,60 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       file.databaseUrl,
     http: parseHostPort(pick(flags.http, "DECREE_HTTP", file.http, "127.0.0.1:8080"), "HTTP address"),
     dns: parseHostPort(pick(flags.dns, "DECREE_DNS", file.dns, "127.0.0.1:5300"), "DNS address"),
+    stop: parseHostPort(pick(flags.stop, "DECREE_STOP", file.stop, "127.0.0.1:8451"), "Stop page address"),
+    publicUrl: parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
     demo: flags.demo ?? parseBoolean(env.DECREE_DEMO) ?? file.demo ?? false,
     rpzZone: parseZone(pick(flags.rpzZone, "DECREE_RPZ_ZONE", file.rpzZone, "rpz.decree")),
     rpzAction: parseAction(pick(flags.rpzAction, "DECREE_RPZ_ACTION", file.rpzAction, "nxdomain")),
     stopPage: parseStopPage(flags.stopPage ?? list(env.DECREE_STOP_PAGE) ?? file.stopPage ?? []),
     transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
     releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
+    approvalCancelWindowMs: parseCancelWindow(
+      nonEmpty(env.DECREE_APPROVAL_CANCEL_WINDOW_MS) ?? file.approvalCancelWindowMs ?? 0,
+    ),
+    trustProxy: parseBoolean(env.DECREE_TRUST_PROXY, "DECREE_TRUST_PROXY") ?? file.trustProxy ?? false,
+    secureCookies: parseSecureCookies(pick(undefined, "DECREE_SECURE_COOKIES", file.secureCookies, "auto")),
     configFile,
   };
+}
+
+function parseSecureCookies(mode: string): ServiceConfig["secureCookies"] {
+  if ((secureCookieModes as readonly string[]).includes(mode)) return mode as ServiceConfig["secureCookies"];
+  throw new DecreeError(
+    "CONFIG_INVALID",
+    `secureCookies "${mode}" is not one of ${secureCookieModes.join(", ")}.`,
+  );
+}
+
+function parseCancelWindow(value: string | number): number {
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > maxCancelWindowMs) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `approvalCancelWindowMs "${value}" is not a number of milliseconds from 0 to ${maxCancelWindowMs}; ` +
+        "e.g. 60000 for a minute.",
+    );
+  }
+  return ms;
+}
+
+/** An http(s) origin with an optional path prefix (a reverse proxy's), no query or fragment, no final slash. */
+function parsePublicUrl(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username || url.password) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `publicUrl "${text}" is not an http(s) URL without query, fragment or credentials; ` +
+        "e.g. https://decree.example.fr or https://example.fr/decree.",
+    );
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 function list(value: string | undefined): string[] | undefined {
@@ -126,11 +194,11 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-function parseBoolean(value: string | undefined): boolean | undefined {
+function parseBoolean(value: string | undefined, name = "DECREE_DEMO"): boolean | undefined {
   if (value === undefined || value === "") return undefined;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
   if (/^(0|false|no|off)$/i.test(value)) return false;
-  throw new DecreeError("CONFIG_INVALID", `DECREE_DEMO="${value}" is not a boolean; use true or false.`);
+  throw new DecreeError("CONFIG_INVALID", `${name}="${value}" is not a boolean; use true or false.`);
 }
 
 function readConfigFile(path: string): z.infer<typeof fileSchema> {
@@ -150,7 +218,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, trustProxy, secureCookies.`,
     );
   }
   return result.data;

@@ -58,6 +58,53 @@ export const errorCatalogue = {
   PUSH_FAILED: { status: 502, title: "The external primary refused an update" },
   PUSH_KEY_INVALID: { status: 422, title: "Invalid TSIG key for the external primary" },
 
+  // accounts/ and the auth plugin: who is asking, and may they (issue 4, engineer A)
+  AUTH_REQUIRED: { status: 401, title: "Authentication required" },
+  // The precise token refusals are logged; clients are told AUTH_TOKEN_INVALID alone, so that a guessed or
+  // stolen token teaches nothing about which tokens exist (auth-plugin.ts).
+  AUTH_TOKEN_INVALID: { status: 401, title: "Invalid token" },
+  AUTH_TOKEN_EXPIRED: { status: 401, title: "Token expired" },
+  AUTH_TOKEN_REVOKED: { status: 401, title: "Token revoked" },
+  AUTH_ACCOUNT_DISABLED: { status: 401, title: "Account disabled" },
+  AUTH_SESSION_INVALID: { status: 401, title: "Session expired or unknown" },
+  AUTH_LOGIN_FAILED: { status: 401, title: "Wrong email or password" },
+  FORBIDDEN: { status: 403, title: "Not allowed for this role" },
+  CSRF_INVALID: { status: 403, title: "Missing or wrong CSRF token" },
+  RATE_LIMITED: { status: 429, title: "Too many requests" },
+  ORGANISATION_INVALID: { status: 422, title: "Invalid organisation" },
+  ORGANISATION_DUPLICATE: { status: 409, title: "Organisation already exists" },
+  ORGANISATION_NOT_FOUND: { status: 404, title: "No such organisation" },
+  USER_INVALID: { status: 422, title: "Invalid user" },
+  USER_DUPLICATE: { status: 409, title: "A user with this email exists" },
+  USER_NOT_FOUND: { status: 404, title: "No such user" },
+  USER_DISABLED: { status: 409, title: "User is disabled" },
+  TOKEN_INVALID: { status: 422, title: "Invalid token request" },
+  TOKEN_NOT_FOUND: { status: 404, title: "No such token" },
+
+  // the workflow over HTTP: orders, documents, cancel window, acknowledgments, webhooks (issue 4, engineer B)
+  ORDER_NOT_CONFIRMED: { status: 409, title: "Order awaits an authority's confirmation" },
+  ORDER_ALREADY_CONFIRMED: { status: 409, title: "Order already confirmed" },
+  DOCUMENT_DUPLICATE: { status: 409, title: "Order already has its document" },
+  DOCUMENT_HASH_MISMATCH: { status: 422, title: "Document does not match the order's SHA-256" },
+  DOCUMENT_INVALID: { status: 422, title: "Invalid document" },
+  DOCUMENT_MEDIA_TYPE: { status: 415, title: "Document type not accepted" },
+  DOCUMENT_NOT_FOUND: { status: 404, title: "No document for this order" },
+  APPROVAL_PENDING: { status: 409, title: "An approval is waiting out its cancel window" },
+  APPROVAL_NOT_FOUND: { status: 404, title: "No approval to cancel" },
+  APPROVAL_WINDOW_CLOSED: { status: 409, title: "The cancel window has ended" },
+  TARGET_NOT_AN_ENTRY: { status: 409, title: "Target was never published" },
+  WEBHOOK_INVALID: { status: 422, title: "Invalid webhook" },
+  WEBHOOK_LIMIT: { status: 409, title: "Too many webhooks for this organisation" },
+  WEBHOOK_NOT_FOUND: { status: 404, title: "No such webhook" },
+
+  // appeals, the de-listing lists and the stop page (issue 4, engineer C)
+  APPEAL_NOT_FOUND: { status: 404, title: "No such appeal" },
+  APPEAL_TARGET_NOT_IN_FORCE: { status: 409, title: "Only an entry in force can be appealed" },
+  APPEAL_DECISION_INVALID: { status: 409, title: "Decision not possible in the appeal's state" },
+  REQUEST_TOO_LARGE: { status: 413, title: "Request body too large" },
+  REQUEST_MEDIA_TYPE: { status: 415, title: "Request body of a type this route does not take" },
+  REQUEST_URI_TOO_LONG: { status: 414, title: "Request path too long" },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },

@@ -1,15 +1,5 @@
-import type { Role } from "../accounts/roles.ts";
+import type { Principal } from "../accounts/principal.ts";
 import type { Access } from "../review/permissions.ts";
-
-/** Who is asking: set by the auth plugin from an API token or a browser session; absent for the public. */
-export interface Principal {
-  userId: number;
-  organisationId: number;
-  organisationName: string;
-  role: Role;
-  /** How the request authenticated; a session also needs a CSRF token on unsafe methods. */
-  via: "token" | "session";
-}
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -21,4 +11,5 @@ declare module "fastify" {
   }
 }
 
-export type { Access };
+/** Principal is defined in accounts/ (shared, so that accounts may build it) and re-exported here. */
+export type { Access, Principal };

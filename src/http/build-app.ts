@@ -1,13 +1,71 @@
+/*
+ * How to write a route (issue 4). Each group is a plugin in routes/<name>-routes.ts, registered below with one line.
+ * Every route declares `config.access` ("public" or a permission of src/review/permissions.ts), else the app
+ * refuses to start; the auth plugin enforces it before the handler runs (401 AUTH_REQUIRED, 403 FORBIDDEN) and
+ * sets `request.principal` (undefined for the public). Schemas are zod, the one source of truth for validation,
+ * types and /openapi.json:
+ *
+ *   import type { FastifyInstance } from "fastify";
+ *   import type { ZodTypeProvider } from "fastify-type-provider-zod";
+ *   import { z } from "zod";
+ *   import { actorFor } from "../../accounts/principal.ts";
+ *
+ *   export async function thingRoutes(fastify: FastifyInstance, { store, now }: ThingRouteDeps) {
+ *     const app = fastify.withTypeProvider<ZodTypeProvider>();
+ *     app.post(
+ *       "/orders/:id/things",
+ *       {
+ *         config: { access: "targets:submit" },          // a public route that needs a limit adds
+ *                                                        // rateLimit: { max: 10, timeWindow: "1 minute" }
+ *         schema: {
+ *           tags: ["workflow"],
+ *           summary: "Add things to an order",
+ *           params: z.object({ id: z.coerce.number().int().positive() }),
+ *           body: z.object({ names: z.array(z.string().max(2048)).min(1).max(10_000) }).strict(),
+ *           response: { 201: thingSchema },              // optional; a response that does not fit is a 500
+ *         },
+ *       },
+ *       async (request, reply) => {
+ *         const principal = request.principal!;          // set: the route is not public
+ *         // Ownership is the handler's job: another organisation's order answers 404 (never 403, which the
+ *         // access matrix reserves for roles, and which would confirm the order exists).
+ *         const thing = await addThings(store.db, request.params.id, request.body, {
+ *           actor: actorFor(principal), now: now(),
+ *         });
+ *         return reply.code(201).send(thing);
+ *       },
+ *     );
+ *   }
+ *
+ * Invalid params, query or body answer 400 REQUEST_INVALID (problem+json) before the handler runs. Tests:
+ * `tokenFor(store, "applicant")` (test/support/accounts.ts) gives a token for `authorization: Bearer …`;
+ * src/http/access-matrix.test.ts calls every route with every role by itself.
+ */
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import type { Store } from "../store/database.ts";
+import { authPlugin } from "./auth-plugin.ts";
+import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
+import type { RateLimitOptions } from "./rate-limits.ts";
+import { refuseUnstorableText } from "./refuse-unstorable-text.ts";
+import { accountRoutes } from "./routes/account-routes.ts";
+import { appealRoutes } from "./routes/appeal-routes.ts";
+import { authRoutes } from "./routes/auth-routes.ts";
+import { complianceRoutes } from "./routes/compliance-routes.ts";
+import { delistingRoutes } from "./routes/delisting-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
+import { orderIntakeRoutes } from "./routes/order-intake-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
+import { reviewRoutes } from "./routes/review-routes.ts";
+import { tokenRoutes } from "./routes/token-routes.ts";
+import { webhookRoutes } from "./routes/webhook-routes.ts";
+import type { SecureCookies } from "./session-cookie.ts";
 
 export interface AppOptions {
   store: Store;
@@ -18,12 +76,34 @@ export interface AppOptions {
   dataDir?: string;
   /** The zone's policy; feeds use its apex name. */
   policy?: RpzPolicy;
+  /** The session cookie's Secure attribute: "auto" (default) sets it when the request came over TLS. */
+  secureCookies?: SecureCookies;
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy (client addresses for rate limits, TLS for cookies). */
+  trustProxy?: boolean;
+  rateLimits?: RateLimitOptions;
+  /** How long an approval can be cancelled before it takes effect (`approvalCancelWindowMs`); 0: none. */
+  approvalCancelWindowMs?: number;
+  /** Called when a request changed the registry (an approval, a suspension…): main.ts pokes the releases. */
+  onRegistryChange?: () => void;
+  /** The registry's public base URL without a trailing slash (config `publicUrl`), for links it hands out. */
+  publicUrl?: string | undefined;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    // Said rather than inherited: every body is refused past 1 MiB (413) unless its route allows more.
+    bodyLimit: 1_048_576,
+    // The router's own refusals (a malformed %-escape, a path parameter past 100 characters) as problem+json.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+  });
+  const now = options.now ?? (() => new Date());
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  refuseUnstorableText(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -31,11 +111,40 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       request.url,
     ),
   );
-  await app.register(readRoutes, { store: options.store, now: options.now ?? (() => new Date()) });
+  // Before any route: the document and the access check both see every route as it is added.
+  await registerOpenApi(app);
+  await app.register(authPlugin, { store: options.store, now, rateLimits: options.rateLimits });
+  await app.register(docsRoutes);
+  const secureCookies = options.secureCookies ?? "auto";
+  await app.register(authRoutes, {
+    store: options.store,
+    now,
+    secureCookies,
+    rateLimits: options.rateLimits,
+  });
+  await app.register(accountRoutes, { store: options.store, now });
+  await app.register(tokenRoutes, { store: options.store, now });
+  await app.register(readRoutes, { store: options.store, now });
+  const workflow = { store: options.store, now };
+  await app.register(orderIntakeRoutes, workflow);
+  await app.register(reviewRoutes, {
+    ...workflow,
+    approvalCancelWindowMs: options.approvalCancelWindowMs ?? 0,
+    onRegistryChange: options.onRegistryChange ?? (() => {}),
+  });
+  await app.register(complianceRoutes, workflow);
+  await app.register(webhookRoutes, workflow);
+  const dataDir = options.dataDir ?? join(tmpdir(), `decree-feeds-${randomUUID()}`);
   await app.register(feedRoutes, {
     store: options.store,
-    dataDir: options.dataDir ?? join(tmpdir(), `decree-feeds-${randomUUID()}`),
+    dataDir,
     zone: (options.policy ?? defaultRpzPolicy).zone,
+  });
+  await app.register(delistingRoutes, { store: options.store, dataDir, publicUrl: options.publicUrl });
+  await app.register(appealRoutes, {
+    ...workflow,
+    publicUrl: options.publicUrl,
+    onRegistryChange: options.onRegistryChange,
   });
   return app;
 }

@@ -35,9 +35,7 @@ export function sendProblem(reply: FastifyReply, error: DecreeError, instance?: 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DecreeError) return sendProblem(reply, error, request.url);
   const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
-  if (status < 500) {
-    return sendProblem(reply, new DecreeError("REQUEST_INVALID", `${error.message}.`), request.url);
-  }
+  if (status < 500) return sendProblem(reply, frameworkRefusal(status, error.message), request.url);
   request.log.error({ err: error }, "request failed");
   return reply
     .code(500)
@@ -46,4 +44,18 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
       ...problemFor(new DecreeError("INTERNAL", "The request failed on our side; it has been logged.")),
       title: errorCatalogue.INTERNAL.title,
     });
+}
+
+/**
+ * Fastify's own refusals, kept at their status: 413 Content Too Large (RFC 9110 §15.5.14) past the body limit,
+ * 415 Unsupported Media Type (§15.5.16) for a body type the route does not parse, 414 URI Too Long (§15.5.15)
+ * for a path parameter past the router's limit; anything else is a 400.
+ */
+function frameworkRefusal(status: number, message: string): DecreeError {
+  const text = `${message.replace(/\.$/, "")}.`;
+  if (status === 413)
+    return new DecreeError("REQUEST_TOO_LARGE", `${text} Send at most 1 MiB (documents: see the route).`);
+  if (status === 415) return new DecreeError("REQUEST_MEDIA_TYPE", `${text} Send application/json.`);
+  if (status === 414) return new DecreeError("REQUEST_URI_TOO_LONG", `${text} Ids are short numbers.`);
+  return new DecreeError("REQUEST_INVALID", text);
 }

@@ -17,11 +17,14 @@ export function parseOrderId(ref: string | number): number {
 export async function findOrder(db: Kysely<Database>, ref: string | number): Promise<Order> {
   const id = parseOrderId(ref);
   const row = await db.selectFrom("orders").selectAll().where("id", "=", id).executeTakeFirst();
-  if (!row) {
-    throw new DecreeError(
-      "ORDER_NOT_FOUND",
-      `There is no order ${id}. See \`decree orders list\` for the ids.`,
-    );
-  }
+  if (!row) throw orderNotFound(id);
   return orderFromRow(row);
+}
+
+/** The one refusal for a missing order, also given for another organisation's order (find-order-as.ts). */
+export function orderNotFound(id: number): DecreeError {
+  return new DecreeError(
+    "ORDER_NOT_FOUND",
+    `There is no order ${id}. See \`decree orders list\` for the ids.`,
+  );
 }

@@ -30,6 +30,11 @@ export interface Order {
   dnsAction: DnsAction | null;
   recordedAt: string;
   recordedBy: string;
+  /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
+  ownerOrganisationId: number | null;
+  /** An authority's confirmation; the order's targets can be approved only once it is there. */
+  confirmedAt: string | null;
+  confirmedBy: string | null;
 }
 
 export type OrderState = "pending" | "in-force" | "expired";
@@ -56,6 +61,9 @@ export function orderFromRow(row: Selectable<OrdersTable>): Order {
     dnsAction: (row.dns_action as DnsAction | null) ?? null,
     recordedAt: row.recorded_at,
     recordedBy: row.recorded_by,
+    ownerOrganisationId: row.owner_organisation_id === null ? null : Number(row.owner_organisation_id),
+    confirmedAt: row.confirmed_at,
+    confirmedBy: row.confirmed_by,
   };
 }
 

@@ -18,6 +18,12 @@ export interface RecordOrderOptions {
    * 2013 order is in force on the day someone tries decree; the event says so.
    */
   validityStartsAt?: Date;
+  /**
+   * The applicant's organisation, for an order an applicant submits: the order is theirs, and waits for an
+   * authority's confirmation (`confirmOrder`). Absent: an authority or the shell records it, confirmed at
+   * once.
+   */
+  ownerOrganisationId?: number;
 }
 
 export interface RecordOrderResult {
@@ -59,6 +65,9 @@ export async function recordOrder(
         dns_action: input.dnsAction ?? null,
         recorded_at: at,
         recorded_by: options.actor,
+        owner_organisation_id: options.ownerOrganisationId ?? null,
+        confirmed_at: options.ownerOrganisationId === undefined ? at : null,
+        confirmed_by: options.ownerOrganisationId === undefined ? options.actor : null,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -75,6 +84,9 @@ export async function recordOrder(
         data: {
           caseNumber: input.caseNumber,
           authority: input.authority,
+          ...(options.ownerOrganisationId === undefined
+            ? { confirmed: true }
+            : { ownerOrganisationId: options.ownerOrganisationId, confirmed: false }),
           ...(options.validityStartsAt ? { validityRebasedForDemo: true } : {}),
         },
       },

@@ -4,6 +4,7 @@ import type { TargetKind } from "../names/target-kind.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
+import { delistingChangedSince } from "./delisting-entries.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -26,8 +27,8 @@ const chunk = 500;
 const serialModulus = 2 ** 32;
 
 /**
- * Turns every registry change since the last release into the next release, or returns null when the zone is
- * unchanged. One transaction: the zone, the journal and the release row appear together or not at all, so no
+ * Turns every registry change since the last release into the next release, or returns null when neither the
+ * zone nor the de-listing list changed. One transaction: the zone, the journal and the release row appear together or not at all, so no
  * reader (and no secondary) ever sees half a release, even if the process dies while building it.
  */
 export async function buildRelease(
@@ -53,7 +54,10 @@ export async function buildRelease(
     const owners = await affectedOwners(trx, cursor);
     const { added, removed } = await diffOwners(trx, owners, policy);
     await trx.updateTable("publish_cursor").set({ last_event_id: lastEventId }).where("id", "=", 1).execute();
-    if (latest && added.length === 0 && removed.length === 0) return null;
+    // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
+    // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
+    const unchanged = added.length === 0 && removed.length === 0;
+    if (latest && unchanged && !(await delistingChangedSince(trx, cursor))) return null;
     return writeRelease(trx, latest, { added, removed, lastEventId, now });
   });
 }

@@ -1,11 +1,12 @@
 import { DecreeError } from "../errors/decree-error.ts";
-import type { TargetState } from "../intake/target.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { applyClock } from "./apply-clock.ts";
-import { resolveTarget } from "./resolve-target.ts";
-import { canDecide, type Decision, eventAction, stateAfter, statesAllowing } from "./target-lifecycle.ts";
+import { type DecidedTarget, planDecisions } from "./plan-decisions.ts";
+import { type Decision, eventAction } from "./target-lifecycle.ts";
+
+export type { DecidedTarget };
 
 export interface DecideOptions {
   decision: Decision;
@@ -14,15 +15,6 @@ export interface DecideOptions {
   actor: string;
   now: Date;
   orderId?: number;
-}
-
-export interface DecidedTarget {
-  id: number;
-  orderId: number;
-  value: string;
-  kind: string;
-  from: TargetState;
-  to: TargetState;
 }
 
 /** Applies one decision to several targets, all or none: one refused target leaves every other unchanged. */
@@ -39,36 +31,9 @@ export async function decideTargets(store: Store, options: DecideOptions): Promi
   }
   return inTransaction(store.db, async (trx) => {
     await applyClock(trx, options.now);
-    const decided = new Map<number, DecidedTarget>();
-    for (const ref of options.refs) {
-      const target = await resolveTarget(trx, ref, options.decision, options.orderId);
-      if (decided.has(target.id)) continue;
-      if (!canDecide(options.decision, target.state)) {
-        throw new DecreeError(
-          "TARGET_TRANSITION_INVALID",
-          `Target ${target.id} (${target.value}) is ${target.state}; ${options.decision} applies only to a target ` +
-            `that is ${statesAllowing(options.decision).join(" or ")}.`,
-        );
-      }
-      const to = stateAfter(options.decision, target, options.now);
-      if (to === "expired") {
-        throw new DecreeError(
-          "ORDER_EXPIRED",
-          `Target ${target.id} (${target.value}) was valid until ${target.validUntil}; it cannot be approved now. ` +
-            "Propose it under a decision that is in force.",
-        );
-      }
-      decided.set(target.id, {
-        id: target.id,
-        orderId: target.orderId,
-        value: target.value,
-        kind: target.kind,
-        from: target.state,
-        to,
-      });
-    }
+    const decided = await planDecisions(trx, options);
     const at = options.now.toISOString();
-    for (const change of decided.values()) {
+    for (const change of decided) {
       // The state guard makes a concurrent decision on the same target (another API instance) fail loudly.
       const result = await trx
         .updateTable("targets")
@@ -85,7 +50,7 @@ export async function decideTargets(store: Store, options: DecideOptions): Promi
     }
     await appendEvents(
       trx,
-      [...decided.values()].map((change) => ({
+      decided.map((change) => ({
         at,
         actor: options.actor,
         subject_type: "target",
@@ -96,6 +61,6 @@ export async function decideTargets(store: Store, options: DecideOptions): Promi
         reason,
       })),
     );
-    return [...decided.values()];
+    return decided;
   });
 }

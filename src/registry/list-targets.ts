@@ -6,6 +6,8 @@ import type { Database } from "../store/database.ts";
 export interface TargetFilter {
   orderId?: number | undefined;
   state?: TargetState | undefined;
+  /** Only targets in one of these states (what a reader may see; the public sees entries only). */
+  states?: readonly TargetState[] | undefined;
   kind?: TargetKind | undefined;
   /** Exact canonical value, e.g. to see every order that names one domain. */
   value?: string | undefined;
@@ -21,6 +23,7 @@ export async function listTargets(db: Kysely<Database>, filter: TargetFilter): P
   let query = db.selectFrom("targets").selectAll();
   if (filter.orderId !== undefined) query = query.where("order_id", "=", filter.orderId);
   if (filter.state !== undefined) query = query.where("state", "=", filter.state);
+  if (filter.states !== undefined) query = query.where("state", "in", filter.states);
   if (filter.kind !== undefined) query = query.where("kind", "=", filter.kind);
   if (filter.value !== undefined) query = query.where("value", "=", filter.value);
   if (filter.after !== undefined) query = query.where("id", ">", filter.after);

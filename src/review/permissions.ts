@@ -15,11 +15,15 @@ export const policy = {
   "targets:review": ["authority"],
   "targets:decide": ["authority"],
   "mirrors:request": ["applicant", "authority"],
+  // an order's stored document: an applicant its own orders' only (checked by the command)
+  "documents:read": ["authority", "applicant", "auditor", "admin"],
   // publication and compliance
   "releases:acknowledge": ["operator", "search-engine"],
   "targets:report": ["operator", "search-engine"],
   "compliance:read-own": ["operator", "search-engine"],
   "compliance:read-all": ["authority", "auditor", "admin"],
+  // the routes that show compliance to both: their own to the first, everyone's to the second (by the above)
+  "compliance:read": ["operator", "search-engine", "authority", "auditor", "admin"],
   "delisting:read": ["search-engine", "authority", "auditor", "admin"],
   "webhooks:manage": ["operator", "search-engine", "admin"],
   // appeals
@@ -27,6 +31,8 @@ export const policy = {
   "appeals:decide": ["authority"],
   // accounts
   "accounts:manage": ["admin"],
+  // any signed-in user: who am I (GET /me)
+  "accounts:read-own": ["authority", "applicant", "operator", "search-engine", "auditor", "admin"],
   "tokens:manage-own": ["authority", "applicant", "operator", "search-engine", "auditor", "admin"],
 } as const satisfies Record<string, readonly Role[]>;
 

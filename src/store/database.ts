@@ -27,6 +27,11 @@ export interface OrdersTable {
   dns_action: ColumnType<string | null, string | null | undefined, string | null>;
   recorded_at: string;
   recorded_by: string;
+  /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
+  owner_organisation_id: ColumnType<number | null, number | null | undefined, never>;
+  /** When an authority confirmed the order; its targets can be approved only after. */
+  confirmed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  confirmed_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface TargetsTable {
@@ -117,6 +122,167 @@ export interface SigningKeysTable {
   created_at: string;
 }
 
+export interface OrganisationsTable {
+  id: Generated<number>;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  organisation_id: number;
+  /** Lowercase. */
+  email: string;
+  role: string;
+  /** `scrypt$N$r$p$salt$hash` (base64url), or null for a user who signs in with tokens only. */
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  /** SHA-256 hex of the token: the token itself is shown once and never stored. */
+  token_hash: string;
+  label: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+/** Browser sessions: the cookie's value and the CSRF token are stored as SHA-256 hex only. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  csrf_token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** An appeal against an entry, by anyone. `contact_email` is personal data: never shown publicly nor logged. */
+export interface AppealsTable {
+  id: Generated<number>;
+  /** SHA-256 hex of the follow token, which is shown to the appellant once. */
+  token_hash: string;
+  target_id: number;
+  order_id: number;
+  reason: string;
+  contact_email: string;
+  /** open, suspended (the entry is out of the zone meanwhile), upheld or lifted. */
+  state: string;
+  filed_at: string;
+  updated_at: string;
+}
+
+/** An order's document, kept in the store so that every API instance can serve it (0004-workflow). */
+export interface DocumentsTable {
+  id: Generated<number>;
+  order_id: number;
+  /** Lowercase hex SHA-256 of `bytes`. */
+  sha256: string;
+  media_type: string;
+  size: number;
+  bytes: Buffer;
+  uploaded_at: string;
+  uploaded_by: string;
+}
+
+/** An approval waiting out the cancel window: pending, then applied, cancelled or superseded. */
+export interface ScheduledApprovalsTable {
+  id: Generated<number>;
+  target_id: number;
+  actor: string;
+  reason: string;
+  scheduled_at: string;
+  effective_at: string;
+  state: string;
+  settled_at: string | null;
+  settled_by: string | null;
+  /** Why a superseded approval could not be applied. */
+  outcome: string | null;
+}
+
+/** "We applied release N": an operator's or search engine's statement, the first one per release. */
+export interface AcknowledgmentsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  release_id: number;
+  serial: number;
+  at: string;
+  /** From the release's created_at to this acknowledgment. */
+  time_to_ack_ms: number;
+  actor: string;
+}
+
+/** A problem an operator or search engine reports with one target. */
+export interface TargetReportsTable {
+  id: Generated<number>;
+  organisation_id: number;
+  target_id: number;
+  /** already-blocked, cannot-apply or believed-wrong. */
+  kind: string;
+  reason: string;
+  at: string;
+  actor: string;
+}
+
+/** A release that carried an order's entries must be acknowledged by its addressees by `due_at`. */
+export interface DeadlinesTable {
+  id: Generated<number>;
+  order_id: number;
+  release_id: number;
+  serial: number;
+  due_at: string;
+  /** When the addressees were checked (and breaches recorded); null while open. */
+  settled_at: string | null;
+}
+
+export interface DeadlineBreachesTable {
+  id: Generated<number>;
+  order_id: number;
+  organisation_id: number;
+  release_id: number;
+  serial: number;
+  due_at: string;
+  flagged_at: string;
+}
+
+export interface WebhooksTable {
+  id: Generated<number>;
+  organisation_id: number;
+  url: string;
+  /** The HMAC-SHA256 key, kept as is: signing needs the key itself. */
+  secret: string;
+  created_at: string;
+  created_by: string;
+  disabled_at: string | null;
+  /** Releases up to this one are queued for delivery (or predate the webhook). */
+  last_release_id: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  release_id: number;
+  serial: number;
+  /** Attempts made so far. */
+  attempt: number;
+  /** pending, delivered or failed (gave up). */
+  status: string;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
+/** Where a background job has got to, e.g. the last release the deadline job has read. */
+export interface JobCursorsTable {
+  name: string;
+  value: number;
+}
+
 export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
@@ -127,6 +293,20 @@ export interface Database {
   publish_cursor: PublishCursorTable;
   operators: OperatorsTable;
   signing_keys: SigningKeysTable;
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  appeals: AppealsTable;
+  documents: DocumentsTable;
+  scheduled_approvals: ScheduledApprovalsTable;
+  acknowledgments: AcknowledgmentsTable;
+  target_reports: TargetReportsTable;
+  deadlines: DeadlinesTable;
+  deadline_breaches: DeadlineBreachesTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  job_cursors: JobCursorsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -2,6 +2,9 @@ import type { Migration, MigrationProvider } from "kysely";
 import type { Dialect } from "./database.ts";
 import { initialSchema } from "./migrations/0001-initial-schema.ts";
 import { publication } from "./migrations/0002-publication.ts";
+import { accounts } from "./migrations/0003-accounts.ts";
+import { workflow } from "./migrations/0004-workflow.ts";
+import { appeals } from "./migrations/0005-appeals.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -10,6 +13,9 @@ import { publication } from "./migrations/0002-publication.ts";
 const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0001-initial-schema": initialSchema,
   "0002-publication": publication,
+  "0003-accounts": accounts,
+  "0004-workflow": workflow,
+  "0005-appeals": appeals,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -57,6 +57,10 @@ const pgTypes = {
 
 function openPostgres(url: string): Store {
   const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes as pg.CustomTypesConfig });
+  // An idle connection the server drops (a restart, a failover, an administrator) is an 'error' event of the
+  // pool; unheard, Node would end the process for it. The pool has already discarded that connection and the
+  // next query opens a new one, so there is nothing else to do.
+  pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: "postgres", location: redactPassword(url), close: () => db.destroy() };
 }

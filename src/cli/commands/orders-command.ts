@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { confirmOrder } from "../../intake/confirm-order.ts";
 import { parseOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
@@ -24,6 +25,18 @@ export function ordersCommand(): Command {
           `  ${result.targets?.added.length ?? 0} targets proposed; approve them with \`decree targets approve\``,
         ].join("\n"),
       );
+    });
+
+  orders
+    .command("confirm")
+    .description("confirm an order an applicant submitted over HTTP, so that its targets can be approved")
+    .argument("<id>", "the order id")
+    .option("--reason <text>", "why, for the record (e.g. checked against the court's register)")
+    .action(async (id: string, options: { reason?: string }, command: Command) => {
+      const order = await withStore(command, (store) =>
+        confirmOrder(store, id, { actor: actorOf(command), now: new Date(), reason: options.reason }),
+      );
+      output(globalOptions(command).json, order, () => `confirmed order ${order.id} (${order.caseNumber})`);
     });
 
   orders
@@ -62,6 +75,8 @@ function ordersTable(list: OrderSummary[]): string {
   ]);
 }
 
+const notConfirmed = "not yet: `decree orders confirm ID` (an applicant submitted it)";
+
 function describeOrder(order: OrderSummary): string {
   const counts = Object.entries(order.targets)
     .filter(([, n]) => n > 0)
@@ -78,6 +93,7 @@ function describeOrder(order: OrderSummary): string {
     ...(order.document.sha256
       ? [`  document:   sha256 ${order.document.sha256} ${order.document.url ?? ""}`]
       : []),
+    `  confirmed:  ${order.confirmedAt ? `${order.confirmedAt} by ${order.confirmedBy}` : notConfirmed}`,
     `  targets:    ${counts || "none"}`,
     ...(order.summary ? ["", `  ${order.summary}`] : []),
   ].join("\n");

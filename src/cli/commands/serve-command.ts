@@ -7,6 +7,8 @@ export function serveCommand(): Command {
     .description("serve the registry over HTTP (and, with later releases, DNS) until stopped")
     .option("--http <host:port>", "HTTP address (env DECREE_HTTP; default 127.0.0.1:8080)")
     .option("--dns <host:port>", "DNS address for the RPZ primary (env DECREE_DNS; default 127.0.0.1:5300)")
+    .option("--stop <host:port>", "stop page address (env DECREE_STOP; default 127.0.0.1:8451)")
+    .option("--public-url <url>", "the registry's URL as the public reaches it (env DECREE_PUBLIC_URL)")
     .option("--demo", "load the Allostreaming demo order on first start (env DECREE_DEMO)")
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
@@ -14,7 +16,12 @@ export function serveCommand(): Command {
       const describe = describeService(service, config);
       if (globalOptions(command).json) {
         process.stdout.write(
-          `${JSON.stringify({ http: service.http, store: service.store.location, demo: service.demo })}\n`,
+          `${JSON.stringify({
+            http: service.http,
+            stop: service.stop.address,
+            store: service.store.location,
+            demo: service.demo,
+          })}\n`,
         );
       } else {
         process.stdout.write(`${describe}\n`);

@@ -1,9 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { type CachedFeed, FeedCache } from "../../publish/feed-cache.ts";
+import { FeedCache } from "../../publish/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import type { Store } from "../../store/database.ts";
-import { parseQuery } from "../parse-query.ts";
+import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
   store: Store;
@@ -22,6 +23,8 @@ const sinceQuery = z.object({
     .optional(),
 });
 
+const publicFeed = { config: { access: "public" }, schema: { tags: ["feeds"] } } as const;
+
 /** The lists Piracy Shield serves ISPs, at its own paths (sources: renderers/piracy-shield-list.ts). */
 const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
 
@@ -35,7 +38,7 @@ const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
 export async function feedRoutes(app: FastifyInstance, { store, dataDir, zone }: FeedRouteDeps) {
   const feeds = new FeedCache({ db: store.db, dataDir, zone });
 
-  app.get("/feeds", async () => {
+  app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async () => {
     const [version, key] = await Promise.all([feeds.version(), feeds.signingKey()]);
     return {
       zone,
@@ -58,24 +61,31 @@ export async function feedRoutes(app: FastifyInstance, { store, dataDir, zone }:
     };
   });
 
-  app.get("/keys", async () => {
+  app.get("/keys", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async () => {
     const key = await feeds.signingKey();
     return { algorithm: "ed25519", keyId: key.keyId, publicKey: key.publicKey };
   });
 
-  app.get<{ Params: { format: string } }>("/feeds/:format", async (request, reply) => {
-    const { since } = parseQuery(sinceQuery, request.query);
-    const { format } = request.params;
-    if (format.endsWith(".sig")) return sendSignature(reply, await feeds.feed(format.slice(0, -4), since));
-    return sendFeed(feeds, request, reply, format, since);
-  });
+  app.withTypeProvider<ZodTypeProvider>().get(
+    "/feeds/:format",
+    {
+      config: { access: "public" },
+      schema: { tags: ["feeds"], params: z.object({ format: z.string().max(100) }), querystring: sinceQuery },
+    },
+    async (request, reply) => {
+      const { since } = request.query;
+      const { format } = request.params;
+      if (format.endsWith(".sig")) return sendSignature(reply, await feeds.feed(format.slice(0, -4), since));
+      return sendFeed(request, reply, await feeds.open(format, since));
+    },
+  );
 
   for (const genre of piracyShieldGenres) {
-    app.get(`/api/v1/${genre}/get/all/txt`, (request, reply) =>
-      sendFeed(feeds, request, reply, `piracy-shield-${genre}`, undefined),
+    app.get(`/api/v1/${genre}/get/all/txt`, publicFeed, async (request, reply) =>
+      sendFeed(request, reply, await feeds.open(`piracy-shield-${genre}`)),
     );
     // The platform answers the hex digest alone, as text (its get_all_checksum_txt handlers).
-    app.get(`/api/v1/${genre}/get/all/txt/checksum`, async (_request, reply) => {
+    app.get(`/api/v1/${genre}/get/all/txt/checksum`, publicFeed, async (_request, reply) => {
       const feed = await feeds.feed(`piracy-shield-${genre}`);
       return releaseHeaders(reply, feed).type("text/plain; charset=UTF-8").send(feed.sha256);
     });
@@ -86,51 +96,8 @@ export async function feedRoutes(app: FastifyInstance, { store, dataDir, zone }:
    * decree's lists are public, so this answers the login step for such clients to run unchanged; the token
    * grants nothing and is never checked.
    */
-  app.post("/api/v1/authentication/login", async () => ({
+  app.post("/api/v1/authentication/login", publicFeed, async () => ({
     status: "success",
     data: { access_token: "decree-feeds-are-public", refresh_token: "decree-feeds-are-public" },
   }));
-}
-
-async function sendFeed(
-  feeds: FeedCache,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  format: string,
-  since: number | undefined,
-) {
-  const { feed, handle } = await feeds.open(format, since);
-  const etag = `"${feed.sha256.slice(0, 32)}"`;
-  releaseHeaders(reply, feed)
-    .header("ETag", etag)
-    .header("Cache-Control", "no-cache")
-    .header("Decree-Signature", `ed25519 ${feed.keyId} ${feed.signature}`);
-  if (matchesEtag(request.headers["if-none-match"], etag)) {
-    await handle.close();
-    return reply.code(304).send();
-  }
-  return reply.type(feed.contentType).header("Content-Length", feed.size).send(handle.createReadStream());
-}
-
-/** The detached signature alone, as raw bytes: what `openssl pkeyutl -verify -sigfile` reads. */
-function sendSignature(reply: FastifyReply, feed: CachedFeed) {
-  return releaseHeaders(reply, feed)
-    .header("Decree-Key-Id", feed.keyId)
-    .type("application/octet-stream")
-    .send(Buffer.from(feed.signature, "base64"));
-}
-
-function releaseHeaders(reply: FastifyReply, feed: CachedFeed): FastifyReply {
-  return reply
-    .header("Decree-Serial", feed.serial)
-    .header("Decree-Feed", feed.from === null ? "full" : `diff; from=${feed.from}`);
-}
-
-/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored, `*` matches any. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(",").some((tag) => {
-    const candidate = tag.trim().replace(/^W\//, "");
-    return candidate === "*" || candidate === etag;
-  });
 }

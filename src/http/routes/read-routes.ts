@@ -1,13 +1,15 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { targetStates } from "../../intake/target.ts";
+import { entryStates, type TargetState, targetStates } from "../../intake/target.ts";
 import { normalizeTarget } from "../../names/normalize-target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { listOrders, showOrder } from "../../registry/list-orders.ts";
-import { listTargets, maxTargetPage } from "../../registry/list-targets.ts";
+import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
 import { registryStatus } from "../../registry/registry-status.ts";
 import type { Store } from "../../store/database.ts";
-import { parseQuery } from "../parse-query.ts";
+import { declaredRoutes } from "../auth-plugin.ts";
+import { principalMay, requirePermission } from "../require-permission.ts";
 
 export interface ReadRouteDeps {
   store: Store;
@@ -19,51 +21,112 @@ const targetQuery = z
     order: z.coerce.number().int().positive().optional(),
     state: z.enum(targetStates).optional(),
     kind: z.enum(targetKinds).optional(),
-    name: z.string().min(1).optional(),
-    after: z.coerce.number().int().nonnegative().optional(),
+    name: z.string().min(1).max(2048).optional().describe("any spelling: it is normalized as a target is"),
+    after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
     limit: z.coerce.number().int().min(1).max(maxTargetPage).optional(),
   })
   .strict();
 
-/** Read-only JSON of the registry: orders, targets, counts. Later issues add the writing routes. */
-export async function readRoutes(app: FastifyInstance, { store, now }: ReadRouteDeps) {
-  app.get("/", async () => ({
+const orderParams = z.object({ id: z.string().max(100).describe("the order's id") });
+const open = { access: "public" } as const;
+const tags = ["registry"];
+
+/**
+ * Read-only JSON of the registry: orders, targets, counts. What is blocked is public (DESIGN.md: a public,
+ * tamper-evident list, unlike Piracy Shield's secret one): entries, i.e. approved, active, suspended, lifted and
+ * expired targets. Proposed and rejected targets are not: a proposal is not a decision, and naming a site that
+ * was never blocked would harm it; they need registry:read-private.
+ */
+export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  // The index is built from the routes themselves, so that it lists every route a later group adds.
+  app.get("/", { config: open, schema: { tags, summary: "What this server offers" } }, async () => ({
     name: "decree",
-    routes: [
-      "/health",
-      "/status",
-      "/orders",
-      "/orders/{id}",
-      "/orders/{id}/targets",
-      "/targets?name=&state=&order=",
-      "/feeds",
-      "/feeds/{format}?since=",
-      "/keys",
-    ],
+    openapi: "/openapi.json",
+    docs: "/docs",
+    routes: declaredRoutes(fastify)
+      .filter((route) => !route.hidden && route.method !== "HEAD")
+      .map((route) => ({ method: route.method, path: route.url, access: route.access })),
   }));
 
-  app.get("/health", async () => ({ status: "ok", store: store.dialect, at: now().toISOString() }));
-
-  app.get("/status", async () => registryStatus(store, now()));
-
-  app.get("/orders", async () => ({ orders: await listOrders(store.db, now()) }));
-
-  app.get<{ Params: { id: string } }>("/orders/:id", async (request) =>
-    showOrder(store.db, request.params.id, now()),
+  app.get(
+    "/health",
+    { config: open, schema: { tags, summary: "Liveness and the store's engine" } },
+    async () => ({
+      status: "ok",
+      store: store.dialect,
+      at: now().toISOString(),
+    }),
   );
 
-  app.get<{ Params: { id: string } }>("/orders/:id/targets", async (request) => {
-    const order = await showOrder(store.db, request.params.id, now());
-    const query = parseQuery(targetQuery.omit({ order: true }), request.query);
-    return page(await listTargets(store.db, { ...query, orderId: order.id }));
-  });
+  app.get(
+    "/status",
+    { config: open, schema: { tags, summary: "Counts of orders, targets and entries" } },
+    async () => registryStatus(store, now()),
+  );
 
-  app.get("/targets", async (request) => {
-    const { order, name, ...query } = parseQuery(targetQuery, request.query);
-    const normalized = name === undefined ? undefined : normalizeTarget(name);
-    const value = normalized === undefined ? undefined : normalized.ok ? normalized.value : name;
-    return page(await listTargets(store.db, { ...query, orderId: order, value }));
-  });
+  app.get(
+    "/orders",
+    { config: open, schema: { tags, summary: "Orders, their state and target counts" } },
+    async () => ({
+      orders: await listOrders(store.db, now()),
+    }),
+  );
+
+  app.get(
+    "/orders/:id",
+    { config: open, schema: { tags, summary: "One order", params: orderParams } },
+    async (request) => showOrder(store.db, request.params.id, now()),
+  );
+
+  app.get(
+    "/orders/:id/targets",
+    {
+      config: open,
+      schema: {
+        tags,
+        summary: "An order's targets, by page (the public sees entries only)",
+        params: orderParams,
+        querystring: targetQuery.omit({ order: true }),
+      },
+    },
+    async (request, reply) => {
+      const order = await showOrder(store.db, request.params.id, now());
+      const { state, ...query } = request.query;
+      const visible = visibleStates(request, reply, state);
+      return page(await listTargets(store.db, { ...query, ...visible, orderId: order.id }));
+    },
+  );
+
+  app.get(
+    "/targets",
+    {
+      config: open,
+      schema: { tags, summary: "Targets, by page (the public sees entries only)", querystring: targetQuery },
+    },
+    async (request, reply) => {
+      const { order, name, state, ...query } = request.query;
+      const normalized = name === undefined ? undefined : normalizeTarget(name);
+      const value = normalized === undefined ? undefined : normalized.ok ? normalized.value : name;
+      const visible = visibleStates(request, reply, state);
+      return page(await listTargets(store.db, { ...query, ...visible, orderId: order, value }));
+    },
+  );
+}
+
+/** The state filter a reader gets: any state with registry:read-private, else entries only. */
+function visibleStates(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  state: TargetState | undefined,
+): Pick<TargetFilter, "state" | "states"> {
+  if (principalMay(request, "registry:read-private")) return { state };
+  if (state === undefined) return { states: entryStates };
+  if (!(entryStates as readonly TargetState[]).includes(state)) {
+    requirePermission(request, reply, "registry:read-private", `list ${state} targets`);
+  }
+  return { state };
 }
 
 function page<T extends { id: number }>(targets: T[]) {

@@ -1,0 +1,232 @@
+/**
+ * bench/api-load: the HTTP API under load on loopback, with autocannon, against `decree serve` (SQLite) in a
+ * process of its own: requests per second and p99 latency for
+ * - reading a feed diff (GET /feeds/json?since=S: the operators' poll, 1,000 entries added since S),
+ * - submitting targets through the checks (POST /orders/{id}/targets as an authority, one new name a request:
+ *   the names module's refusals and the order's checks run on each),
+ * - the stop page (a blocked name's 451 page).
+ * Prints one JSON line, with Piracy Shield's API limit beside it as the peer figure (its published code, not
+ * a measurement). Usage: node --import tsx bench/api-load.ts [--seconds 10] [--connections 50]
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { createOrganisation } from "../src/accounts/organisations.ts";
+import { issueToken } from "../src/accounts/tokens.ts";
+import { createUser } from "../src/accounts/users.ts";
+import { recordOrder } from "../src/intake/record-order.ts";
+import { buildRelease } from "../src/publish/build-release.ts";
+import { defaultRpzPolicy } from "../src/publish/rpz-policy.ts";
+import { decideTargets } from "../src/registry/decide-targets.ts";
+import type { Store } from "../src/store/database.ts";
+import { openStore } from "../src/store/open-store.ts";
+import { sampleOrder } from "../test/support/sample-order.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    connections: { type: "string", default: "50" },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+
+/**
+ * Piracy Shield's own limit, from its code as published in 2024 (github.com/fuckpiracyshield/api,
+ * interceptors/security/rate_limit.py: `MAX_REQUESTS_PER_SECOND = 1000` for the whole API; another published
+ * commit has 100). A documented ceiling, not a measurement: it is what that platform lets any client reach.
+ */
+const peer = {
+  name: "Piracy Shield",
+  api_limit_requests_per_s: 1000,
+  kind: "documented limit, not measured",
+  source: "github.com/fuckpiracyshield/api interceptors/security/rate_limit.py",
+};
+const goals = { feed_diff_reads_per_s: 5000, target_submissions_per_s: 1000 };
+
+const actor = "bench:api-load";
+const entries = 5000;
+const added = 1000;
+/**
+ * Submissions are spread over authorities and orders as a regulator's clients would be: the API limits each
+ * credential to 600 requests a minute (src/http/rate-limits.ts), and an order's duplicate check reads the
+ * order's live targets, so one order taking every submission measures that order's growth, not the API.
+ */
+const clients = 256;
+
+const dataDir = mkdtempSync(join(tmpdir(), "decree-api-load-"));
+let server: ChildProcess | undefined;
+try {
+  const setup = await prepare(dataDir);
+  server = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL("../bin/decree.js", import.meta.url)),
+      "--json",
+      "--data",
+      dataDir,
+      "serve",
+      "--http",
+      "127.0.0.1:0",
+      "--dns",
+      "127.0.0.1:0",
+      "--stop",
+      "127.0.0.1:0",
+    ],
+    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "error" } },
+  );
+  const addresses = await listening(server);
+  const http = `http://127.0.0.1:${addresses.http.port}`;
+  const stop = `http://127.0.0.1:${addresses.stop.port}`;
+
+  const feedPath = `/feeds/json?since=${setup.firstSerial}`;
+  const warm = await fetch(`${http}${feedPath}`);
+  if (warm.headers.get("decree-feed") !== `diff; from=${setup.firstSerial}`) {
+    throw new Error(`the feed diff is not served: ${warm.status} ${warm.headers.get("decree-feed")}`);
+  }
+  await warm.arrayBuffer();
+  const feed = await load({ url: `${http}${feedPath}` });
+
+  const stopPage = await load({ url: `${stop}/`, headers: { host: "www.bench-00001.fr" } }, 451);
+
+  let next = 0;
+  const submissions = await load(
+    {
+      url: http,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (request) => {
+            next += 1;
+            const client = setup.clients[next % setup.clients.length]!;
+            return {
+              ...request,
+              path: `/orders/${client.orderId}/targets`,
+              headers: {
+                "content-type": "application/json",
+                authorization: `Bearer ${client.token}`,
+              },
+              body: JSON.stringify({ targets: [`s${next}.submitted-bench.com`] }),
+            };
+          },
+        },
+      ],
+    },
+    201,
+  );
+
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: "api-load",
+      store: "sqlite",
+      cpus: cpus().length,
+      seconds,
+      connections,
+      feed_diff_read: { ...feed, path: "/feeds/json?since=S", diff_entries: added },
+      target_submission: { ...submissions, path: "/orders/{id}/targets", targets_per_request: 1 },
+      stop_page: { ...stopPage, status: 451 },
+      goals,
+      met: {
+        feed_diff_reads: feed.requests_per_s >= goals.feed_diff_reads_per_s,
+        target_submissions: submissions.requests_per_s >= goals.target_submissions_per_s,
+      },
+      peer,
+    })}\n`,
+  );
+} finally {
+  server?.kill("SIGTERM");
+  if (server && server.exitCode === null) await new Promise((resolve) => server?.once("exit", resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+interface Measured {
+  requests_per_s: number;
+  p99_ms: number;
+  p50_ms: number;
+  requests: number;
+  /** Answers other than the expected status, and connection errors or timeouts. */
+  unexpected: number;
+  errors: number;
+}
+
+/** One autocannon run; every answer must have `expected` status for the figure to count. */
+async function load(options: autocannon.Options, expected = 200): Promise<Measured> {
+  const result = await autocannon({ connections, duration: seconds, ...options });
+  const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
+  const good = statuses[String(expected)]?.count ?? 0;
+  const total = Object.values(statuses).reduce((sum, { count }) => sum + count, 0);
+  return {
+    requests_per_s: Math.round(good / seconds),
+    p99_ms: result.latency.p99,
+    p50_ms: result.latency.p50,
+    requests: total,
+    unexpected: total - good,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+/**
+ * The registry before the run: 5,000 active entries published as release S, 1,000 more as the next release
+ * (the feed diff), and the authorities who submit, each with a token and an order of its own.
+ */
+async function prepare(dir: string) {
+  const store = await openStore({ dataDir: dir });
+  try {
+    const now = new Date();
+    const from = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const order = (targets: string[], extra: Record<string, unknown> = {}) =>
+      recordOrder(store, sampleOrder({ targets, validity: { from, duration: "P12M" }, ...extra }), {
+        actor,
+        now,
+      });
+    await approveAll(store, await order(names(0, entries)), now);
+    const first = await buildRelease(store.db, store.dialect, defaultRpzPolicy, now);
+    await approveAll(store, await order(names(entries, added)), now);
+    await buildRelease(store.db, store.dialect, defaultRpzPolicy, now);
+    const organisation = await createOrganisation(store.db, { name: "Bench authority" }, { actor, now });
+    const submitters = [];
+    for (let client = 0; client < clients; client += 1) {
+      const user = await createUser(
+        store.db,
+        { organisationId: organisation.id, email: `authority-${client}@bench.example`, role: "authority" },
+        { actor, now },
+      );
+      const { token } = await issueToken(store.db, { userId: user.id, label: "bench" }, { actor, now });
+      const recorded = await order([], { measures: ["dns-block"] });
+      submitters.push({ token, orderId: recorded.order.id });
+    }
+    return { firstSerial: first!.serial, clients: submitters };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Domains shaped like a blocklist: bench-00001.fr, … (the stop page is asked for a name below one). */
+function names(start: number, count: number): string[] {
+  return Array.from(
+    { length: count },
+    (_, index) => `*.bench-${String(start + index + 1).padStart(5, "0")}.fr`,
+  );
+}
+
+async function approveAll(store: Store, recorded: Awaited<ReturnType<typeof recordOrder>>, now: Date) {
+  const refs = (recorded.targets?.added ?? []).map((target) => String(target.id));
+  await decideTargets(store, { decision: "approve", refs, reason: "bench", actor, now });
+}
+
+/** The addresses `decree --json serve` prints once it listens. */
+function listening(child: ChildProcess): Promise<{ http: { port: number }; stop: { port: number } }> {
+  return new Promise((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
+      if (line) resolve(JSON.parse(line));
+    });
+    child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
+  });
+}

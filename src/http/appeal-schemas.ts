@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { appealStates } from "../intake/appeal.ts";
+
+/** The response schemas of the appeal routes: what /openapi.json documents and the serializer checks. */
+export const appealViewSchema = z.object({
+  id: z.number().int(),
+  state: z.enum(appealStates),
+  reason: z.string(),
+  filedAt: z.string(),
+  updatedAt: z.string(),
+  target: z.object({
+    id: z.number().int(),
+    kind: z.string(),
+    value: z.string(),
+    display: z.string(),
+    state: z.string(),
+  }),
+  order: z.object({
+    id: z.number().int(),
+    authority: z.string(),
+    caseNumber: z.string(),
+    decisionDate: z.string(),
+    jurisdiction: z.string(),
+  }),
+  contact: z.string().optional().describe("only for the authority, who answers the appellant"),
+});
+
+export const appealStepSchema = z.object({
+  at: z.string(),
+  action: z.string(),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+
+export const filedAppealSchema = z.object({
+  id: z.number().int(),
+  state: z.literal("open"),
+  targetId: z.number().int(),
+  orderId: z.number().int(),
+  filedAt: z.string(),
+  token: z.string().describe("shown once: the follow link's secret"),
+  follow: z.string().describe("the appeal's follow link"),
+});
+
+export const decidedAppealSchema = z.object({
+  id: z.number().int(),
+  from: z.enum(appealStates),
+  to: z.enum(appealStates),
+  target: z
+    .object({ id: z.number().int(), from: z.string(), to: z.string() })
+    .nullable()
+    .describe("what the decision did to the entry; null when nothing changed"),
+});
+
+/** A follow token as newSecret makes it: 32 random bytes in base64url. */
+export const followTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "not a follow token");

@@ -1,0 +1,37 @@
+import { escapeHtml } from "./escape-html.ts";
+import type { PageLanguage } from "./pick-language.ts";
+
+/**
+ * Headers for decree's HTML pages: no script may run (CSP `default-src 'none'`; the pages need none and work
+ * without JavaScript), no other site may frame them, the browser must not guess another type, and no
+ * referrer leaks the blocked name to the next site.
+ */
+export const htmlPageHeaders = {
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+} as const;
+
+const style = [
+  "body{font:16px/1.5 system-ui,sans-serif;max-width:42rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}",
+  "h1{font-size:1.5rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}",
+  "dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}section{border-top:1px solid #ccc;margin-top:1rem}",
+  "label{display:block;margin-top:1rem;font-weight:600}input,textarea{width:100%;font:inherit}",
+  "button{margin-top:1rem;font:inherit}.note{color:#555}",
+].join("");
+
+/** A whole page; `title` is text (escaped here), `body` is HTML its callers built from escaped parts. */
+export function htmlDocument(language: PageLanguage, title: string, body: string): string {
+  return [
+    "<!doctype html>",
+    `<html lang="${language}">`,
+    '<head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="robots" content="noindex">',
+    `<title>${escapeHtml(title)}</title><style>${style}</style></head>`,
+    `<body>${body}</body>`,
+    "</html>",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { actorFor } from "../../accounts/principal.ts";
+import { closeSession, openSession } from "../../accounts/sessions.ts";
+import { findUser } from "../../accounts/users.ts";
+import type { Store } from "../../store/database.ts";
+import { userSchema } from "../account-schemas.ts";
+import { loginLimiter, type RateLimitOptions } from "../rate-limits.ts";
+import {
+  clearSessionCookies,
+  type SecureCookies,
+  sessionCookie,
+  setSessionCookies,
+} from "../session-cookie.ts";
+
+export interface AuthRouteDeps {
+  store: Store;
+  now: () => Date;
+  secureCookies: SecureCookies;
+  rateLimits?: RateLimitOptions | undefined;
+}
+
+const loginBody = z
+  .object({ email: z.string().min(1).max(254), password: z.string().min(1).max(1024) })
+  .strict();
+
+const meSchema = z.object({
+  user: userSchema,
+  via: z.enum(["token", "session"]),
+});
+
+/** Browser sessions for the web UI: sign in, sign out, who am I. Scripts use API tokens instead. */
+export async function authRoutes(
+  fastify: FastifyInstance,
+  { store, now, secureCookies, rateLimits }: AuthRouteDeps,
+) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const limitLogins = loginLimiter(fastify, rateLimits);
+
+  app.post(
+    "/auth/login",
+    {
+      // Anonymous by nature; its limits are per address and per account (loginLimiter), not per credential.
+      config: { access: "public", rateLimit: false },
+      schema: {
+        tags: ["accounts"],
+        summary: "Sign in with email and password: sets the session cookie and returns the CSRF token",
+        body: loginBody,
+        response: {
+          200: z.object({
+            csrfToken: z.string().describe("send it back in X-CSRF-Token on POST, PUT, PATCH and DELETE"),
+            expiresAt: z.string(),
+            user: userSchema,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      await limitLogins(request, reply);
+      const session = await openSession(store.db, request.body, { now: now() });
+      setSessionCookies(request, reply, session, secureCookies);
+      const user = await findUser(store.db, session.userId);
+      return { csrfToken: session.csrfToken, expiresAt: session.expiresAt, user };
+    },
+  );
+
+  app.post(
+    "/auth/logout",
+    {
+      // Public so that signing out always works; only a session proven by its CSRF token is closed.
+      config: { access: "public" },
+      schema: { tags: ["accounts"], summary: "Sign out: ends the browser session" },
+    },
+    async (request, reply) => {
+      const sessionId = request.cookies[sessionCookie];
+      const principal = request.principal;
+      if (sessionId && principal?.via === "session") {
+        await closeSession(store.db, sessionId, { actor: actorFor(principal), now: now() });
+      }
+      clearSessionCookies(request, reply, secureCookies);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    "/me",
+    {
+      config: { access: "accounts:read-own" },
+      schema: {
+        tags: ["accounts"],
+        summary: "Who the request authenticates as",
+        response: { 200: meSchema },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      return { user: await findUser(store.db, principal.userId), via: principal.via };
+    },
+  );
+}

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { tokenFor } from "../../../test/support/accounts.ts";
+import { type StoreUnderTest, storeEngines } from "../../../test/support/stores.ts";
+import { loadDemo } from "../../demo/load-demo.ts";
+import { buildApp } from "../build-app.ts";
+
+const now = new Date("2026-11-28T12:00:00Z");
+
+/** What the public may see of targets: entries (what is blocked), not proposals nor rejections. */
+describe("the public view of targets", () => {
+  let opened: StoreUnderTest;
+  let app: FastifyInstance;
+
+  before(async () => {
+    opened = await storeEngines[0]!.open();
+    await loadDemo(opened.store, now);
+    const demo = await opened.store.db.selectFrom("targets").selectAll().executeTakeFirstOrThrow();
+    const { id: _id, ...row } = demo;
+    for (const [value, state] of [
+      ["proposed-not-yet-decided.example", "proposed"],
+      ["rejected-innocent.example", "rejected"],
+    ]) {
+      await opened.store.db
+        .insertInto("targets")
+        .values({ ...row, value: value!, input: value!, display: value!, state: state! })
+        .execute();
+    }
+    app = await buildApp({ store: opened.store, now: () => now });
+  });
+  after(async () => {
+    await app.close();
+    await opened.dispose();
+  });
+
+  const values = (body: { targets: Array<{ value: string }> }) => body.targets.map((t) => t.value);
+
+  it("lists entries only to the public, on /targets and on an order's targets", async () => {
+    for (const url of ["/targets?limit=100", "/orders/1/targets?limit=100"]) {
+      const listed = values((await app.inject(url)).json());
+      assert.equal(listed.length, 16, url);
+      assert.ok(!listed.includes("proposed-not-yet-decided.example"));
+      assert.ok(!listed.includes("rejected-innocent.example"));
+    }
+    const byName = await app.inject("/targets?name=rejected-innocent.example");
+    assert.deepEqual(values(byName.json()), []);
+  });
+
+  it("answers a public request for proposed targets with 401, an operator's with 403", async () => {
+    const anonymous = await app.inject("/targets?state=proposed");
+    assert.equal(anonymous.statusCode, 401);
+    assert.equal(anonymous.json().code, "AUTH_REQUIRED");
+    const { token } = await tokenFor(opened.store, "operator");
+    const operator = await app.inject({
+      url: "/targets?state=rejected",
+      headers: { authorization: `Bearer ${token}` },
+    });
+    assert.equal(operator.statusCode, 403);
+    assert.equal(operator.json().code, "FORBIDDEN");
+    const active = await app.inject({ url: "/targets?state=active&limit=1" });
+    assert.equal(active.statusCode, 200);
+  });
+
+  it("shows every state to the roles with registry:read-private", async () => {
+    const { token } = await tokenFor(opened.store, "auditor");
+    const headers = { authorization: `Bearer ${token}` };
+    const all = values((await app.inject({ url: "/targets?limit=100", headers })).json());
+    assert.equal(all.length, 18);
+    const proposed = await app.inject({ url: "/orders/1/targets?state=proposed", headers });
+    assert.deepEqual(values(proposed.json()), ["proposed-not-yet-decided.example"]);
+  });
+
+  it("lists every route with its access at GET /, from the routes themselves", async () => {
+    const { routes, openapi } = (await app.inject("/")).json();
+    assert.equal(openapi, "/openapi.json");
+    assert.deepEqual(
+      routes.find((route: { path: string }) => route.path === "/tokens/:id"),
+      { method: "DELETE", path: "/tokens/:id", access: "tokens:manage-own" },
+    );
+    assert.ok(routes.some((route: { path: string }) => route.path === "/targets"));
+  });
+});

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { errorCatalogue } from "../errors/error-catalogue.ts";
+import { targetStates } from "../intake/target.ts";
+import { targetKinds } from "../names/target-kind.ts";
+
+/** The shapes of the workflow on the wire (orders in, targets, decisions, acknowledgments, webhooks). */
+export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+
+export const pageQuery = {
+  after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
+  limit: z.coerce.number().int().min(1).max(1000).optional().describe("default 100"),
+};
+
+export const nextSchema = z.object({ after: z.number().int() }).nullable();
+
+export const addresseeSchema = z.object({ name: z.string(), role: z.enum(["operator", "search-engine"]) });
+
+export const orderSchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  authority: z.string(),
+  jurisdiction: z.string(),
+  caseNumber: z.string(),
+  decisionDate: z.string(),
+  applicants: z.array(z.string()),
+  addressees: z.array(addresseeSchema),
+  measures: z.array(z.string()),
+  deadline: z.string(),
+  deadlineSeconds: z.number(),
+  validFrom: z.string(),
+  validUntil: z.string(),
+  extendsToMirrors: z.boolean(),
+  legalBasis: z.string().nullable(),
+  document: z.object({ url: z.string().nullable(), sha256: z.string().nullable() }),
+  summary: z.string().nullable(),
+  dnsAction: z.string().nullable(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+  ownerOrganisationId: z.number().int().nullable(),
+  confirmedAt: z.string().nullable().describe("null: waits for an authority's confirmation"),
+  confirmedBy: z.string().nullable(),
+});
+
+export const targetSchema = z.object({
+  id: z.number().int(),
+  orderId: z.number().int(),
+  kind: z.enum(targetKinds),
+  value: z.string(),
+  input: z.string(),
+  display: z.string(),
+  state: z.enum(targetStates),
+  validFrom: z.string(),
+  validUntil: z.string(),
+  origin: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const addedTargetSchema = z.object({
+  id: z.number().int(),
+  kind: z.enum(targetKinds),
+  value: z.string(),
+  display: z.string(),
+});
+
+export const errorCodeSchema = z.enum(Object.keys(errorCatalogue) as [keyof typeof errorCatalogue]);
+
+export const rejectedTargetSchema = z.object({
+  index: z.number().int().describe("0-based position in the request's `targets`"),
+  line: z.number().int().describe("1-based, as in an imported file"),
+  input: z.string(),
+  code: errorCodeSchema,
+  message: z.string(),
+});
+
+export const decidedTargetSchema = z.object({
+  id: z.number().int(),
+  orderId: z.number().int(),
+  value: z.string(),
+  kind: z.string(),
+  from: z.enum(targetStates),
+  to: z.enum(targetStates),
+});

@@ -1,0 +1,58 @@
+import { DecreeError } from "../errors/decree-error.ts";
+import { appendEvents } from "../store/append-events.ts";
+import type { Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
+import { findOrder } from "./find-order.ts";
+import type { Order } from "./order.ts";
+
+export interface ConfirmOrderOptions {
+  actor: string;
+  now: Date;
+  reason?: string | undefined;
+}
+
+/**
+ * An authority confirms an order an applicant submitted: that the decision exists and says what the applicant
+ * wrote. Until then none of its targets can be approved, so an applicant alone can never get a name blocked.
+ */
+export async function confirmOrder(
+  store: Store,
+  ref: string | number,
+  options: ConfirmOrderOptions,
+): Promise<Order> {
+  return inTransaction(store.db, async (trx) => {
+    const order = await findOrder(trx, ref);
+    if (order.confirmedAt !== null) {
+      throw new DecreeError(
+        "ORDER_ALREADY_CONFIRMED",
+        `Order ${order.id} was confirmed at ${order.confirmedAt} by ${order.confirmedBy}; there is nothing to do.`,
+      );
+    }
+    const at = options.now.toISOString();
+    // The guard makes a second authority confirming at the same moment (another API instance) fail loudly.
+    const result = await trx
+      .updateTable("orders")
+      .set({ confirmed_at: at, confirmed_by: options.actor })
+      .where("id", "=", order.id)
+      .where("confirmed_at", "is", null)
+      .executeTakeFirst();
+    if (result.numUpdatedRows !== 1n) {
+      throw new DecreeError(
+        "ORDER_ALREADY_CONFIRMED",
+        `Order ${order.id} was confirmed meanwhile; nothing to do.`,
+      );
+    }
+    await appendEvents(trx, [
+      {
+        at,
+        actor: options.actor,
+        subject_type: "order",
+        subject_id: order.id,
+        action: "order.confirmed",
+        reason: options.reason?.trim() || null,
+        data: { ownerOrganisationId: order.ownerOrganisationId },
+      },
+    ]);
+    return findOrder(trx, order.id);
+  });
+}

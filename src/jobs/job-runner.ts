@@ -1,0 +1,105 @@
+import { EventEmitter } from "node:events";
+import type { Leadership } from "./leadership.ts";
+
+/** One of the scheduler's jobs; `run` returns true when it changed the registry (a release may be due). */
+export interface Job {
+  name: string;
+  run(now: Date): Promise<boolean>;
+}
+
+export interface JobRunnerOptions {
+  leadership: Leadership;
+  jobs: Job[];
+  now?: () => Date;
+  intervalMs?: number;
+  /** Called after a run in which some job changed the registry. */
+  onChange?: () => void;
+}
+
+type JobRunnerEvents = {
+  /** Leadership was taken (true) or lost (false). */
+  leader: [boolean];
+  failed: [unknown, string];
+};
+
+/**
+ * Runs the jobs every interval while this process leads, one run at a time. Every instance keeps trying to
+ * lead, so that when the leader stops, another takes over at its next tick. Each job is idempotent (its
+ * writes are guarded by state and unique keys), so even an overlap at a change of leader could not do
+ * anything twice.
+ */
+export class JobRunner extends EventEmitter<JobRunnerEvents> {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private leading = false;
+  /** Runs done as leader, for status and tests. */
+  runs = 0;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    super();
+  }
+
+  get isLeader(): boolean {
+    return this.leading;
+  }
+
+  /** Tries to lead and, if it does, runs the jobs once before returning; then keeps ticking. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.options.intervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Something happened (a release): run soon rather than at the next interval. */
+  kick(): void {
+    if (!this.stopped) void this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    while (this.running) await this.running;
+    await this.options.leadership.release();
+    if (this.leading) {
+      this.leading = false;
+      this.emit("leader", false);
+    }
+  }
+
+  private tick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = this.runOnce().finally(() => {
+      this.running = undefined;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        void this.tick();
+      }
+    });
+    return this.running;
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.stopped) return;
+    const leading = await this.options.leadership.lead();
+    if (leading !== this.leading) {
+      this.leading = leading;
+      this.emit("leader", leading);
+    }
+    if (!leading || this.stopped) return;
+    let changed = false;
+    for (const job of this.options.jobs) {
+      try {
+        changed = (await job.run((this.options.now ?? (() => new Date()))())) || changed;
+      } catch (error) {
+        this.emit("failed", error, job.name);
+      }
+    }
+    this.runs++;
+    if (changed) this.options.onChange?.();
+  }
+}

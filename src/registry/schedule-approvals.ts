@@ -1,0 +1,77 @@
+import { DecreeError } from "../errors/decree-error.ts";
+import { appendEvents } from "../store/append-events.ts";
+import type { Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
+import { applyClock } from "./apply-clock.ts";
+import { type DecidedTarget, planDecisions } from "./plan-decisions.ts";
+
+export interface ScheduleApprovalsOptions {
+  refs: string[];
+  reason: string;
+  actor: string;
+  now: Date;
+  /** The cancel window: the approval takes effect this long after it is given. */
+  windowMs: number;
+}
+
+export interface ScheduledApproval extends DecidedTarget {
+  effectiveAt: string;
+}
+
+/**
+ * Approves targets with a cancel window: every check of an approval runs now, all or none, but the targets
+ * stay `proposed` until the window ends. Nothing is published meanwhile, by construction rather than by care:
+ * a release is built from the states of targets (build-release.ts), and these states have not changed; the
+ * event written here changes no zone record, so the release it triggers is empty and is not made. When the
+ * window ends, `applyDueApprovals` approves them as their author and with their reason; `cancelApproval`
+ * undoes it before then.
+ */
+export async function scheduleApprovals(
+  store: Store,
+  options: ScheduleApprovalsOptions,
+): Promise<ScheduledApproval[]> {
+  const reason = options.reason.trim();
+  if (reason === "") {
+    throw new DecreeError(
+      "REASON_REQUIRED",
+      "Say why the targets are approved: every approval is on the record.",
+    );
+  }
+  if (options.refs.length === 0) {
+    throw new DecreeError("TARGET_NOT_FOUND", "Name at least one target, by id or by name.");
+  }
+  return inTransaction(store.db, async (trx) => {
+    await applyClock(trx, options.now);
+    const planned = await planDecisions(trx, { decision: "approve", refs: options.refs, now: options.now });
+    const at = options.now.toISOString();
+    const effectiveAt = new Date(options.now.getTime() + options.windowMs).toISOString();
+    for (const target of planned) {
+      await trx
+        .insertInto("scheduled_approvals")
+        .values({
+          target_id: target.id,
+          actor: options.actor,
+          reason,
+          scheduled_at: at,
+          effective_at: effectiveAt,
+          state: "pending",
+        })
+        .execute();
+    }
+    await appendEvents(
+      trx,
+      planned.map((target) => ({
+        at,
+        actor: options.actor,
+        subject_type: "target",
+        subject_id: target.id,
+        action: "target.approval-scheduled",
+        from_state: target.from,
+        to_state: target.from,
+        reason,
+        data: { effectiveAt, cancelWindowMs: options.windowMs },
+      })),
+    );
+    return planned.map((target) => ({ ...target, effectiveAt }));
+  });
+}

@@ -1,0 +1,88 @@
+import { type Kysely, sql } from "kysely";
+import { type Target, targetFromRow } from "../intake/target.ts";
+import type { Database } from "../store/database.ts";
+
+export interface ReviewQueueFilter {
+  orderId?: number | undefined;
+  /** Only targets of confirmed orders (approvable now), or only of orders awaiting confirmation. */
+  confirmed?: boolean | undefined;
+  /** Keyset pagination: targets proposed after this one. */
+  after?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface QueuedTarget extends Target {
+  order: {
+    id: number;
+    authority: string;
+    caseNumber: string;
+    decisionDate: string;
+    jurisdiction: string;
+    measures: string[];
+    validUntil: string;
+    ownerOrganisationId: number | null;
+    confirmedAt: string | null;
+  };
+}
+
+export const defaultQueuePage = 100;
+export const maxQueuePage = 1000;
+
+/**
+ * The authority's review queue: proposed targets with the order they come under, oldest first (ids grow with
+ * time), so that nothing waits longer than what came after it. An approval waiting out its cancel window has
+ * been decided, so it is not in the queue; cancelling it puts the target back.
+ */
+export async function listReviewQueue(
+  db: Kysely<Database>,
+  filter: ReviewQueueFilter,
+): Promise<QueuedTarget[]> {
+  let query = db
+    .selectFrom("targets")
+    .innerJoin("orders", "orders.id", "targets.order_id")
+    .selectAll("targets")
+    .select([
+      "orders.authority as o_authority",
+      "orders.case_number as o_case_number",
+      "orders.decision_date as o_decision_date",
+      "orders.jurisdiction as o_jurisdiction",
+      "orders.measures as o_measures",
+      "orders.valid_until as o_valid_until",
+      "orders.owner_organisation_id as o_owner",
+      "orders.confirmed_at as o_confirmed_at",
+    ])
+    // A literal, not a parameter, so that SQLite can use the partial index targets_proposed.
+    .where("targets.state", "=", sql.lit("proposed"))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("scheduled_approvals")
+            .select("scheduled_approvals.id")
+            .whereRef("scheduled_approvals.target_id", "=", "targets.id")
+            .where("scheduled_approvals.state", "=", "pending"),
+        ),
+      ),
+    );
+  if (filter.orderId !== undefined) query = query.where("targets.order_id", "=", filter.orderId);
+  if (filter.confirmed !== undefined) {
+    query = query.where("orders.confirmed_at", filter.confirmed ? "is not" : "is", null);
+  }
+  if (filter.after !== undefined) query = query.where("targets.id", ">", filter.after);
+  const limit = Math.min(filter.limit ?? defaultQueuePage, maxQueuePage);
+  const rows = await query.orderBy("targets.id").limit(limit).execute();
+  return rows.map((row) => ({
+    ...targetFromRow(row),
+    order: {
+      id: row.order_id,
+      authority: row.o_authority,
+      caseNumber: row.o_case_number,
+      decisionDate: row.o_decision_date,
+      jurisdiction: row.o_jurisdiction,
+      measures: JSON.parse(row.o_measures),
+      validUntil: row.o_valid_until,
+      ownerOrganisationId: row.o_owner === null ? null : Number(row.o_owner),
+      confirmedAt: row.o_confirmed_at,
+    },
+  }));
+}

@@ -1,0 +1,20 @@
+import type { Addressee } from "../intake/order.ts";
+
+/**
+ * How an order's addressee (a name written in a court decision: "Orange", "Free", "Google") is matched to an
+ * organisation with an account: by name, compared after Unicode NFKC normalisation, case folding and
+ * collapsing of whitespace, so that "ORANGE", "Orange " and "Orange" are one; nothing looser (no "Orange SA"
+ * ≈ "Orange"), because a breach is an accusation. An admin names the organisation as orders name it. An
+ * addressee with no matching organisation has no account to acknowledge with and is not flagged.
+ */
+export function addresseeKey(name: string): string {
+  return name.normalize("NFKC").toLocaleLowerCase("und").replace(/\s+/g, " ").trim();
+}
+
+export function addresseeOrganisations<T extends { id: number; name: string }>(
+  addressees: readonly Addressee[],
+  organisations: readonly T[],
+): T[] {
+  const wanted = new Set(addressees.map((addressee) => addresseeKey(addressee.name)));
+  return organisations.filter((organisation) => wanted.has(addresseeKey(organisation.name)));
+}

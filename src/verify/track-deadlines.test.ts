@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { before, it } from "node:test";
+import { tokenFor } from "../../test/support/accounts.ts";
+import { describeEachEngine } from "../../test/support/each-engine.ts";
+import { approveTargets, suspendTargets } from "../../test/support/published-zone.ts";
+import { duringOrder } from "../../test/support/sample-order.ts";
+import { buildRelease } from "../publish/build-release.ts";
+import { defaultRpzPolicy } from "../publish/rpz-policy.ts";
+import type { Store } from "../store/database.ts";
+import { acknowledgeRelease } from "./acknowledge-release.ts";
+import { addresseeKey } from "./addressee-organisations.ts";
+import { listBreaches } from "./list-breaches.ts";
+import { trackDeadlines } from "./track-deadlines.ts";
+
+const minutes = (n: number) => n * 60_000;
+const at = (offset: number) => new Date(duringOrder.getTime() + offset);
+
+describeEachEngine("deadlines: addressees that do not acknowledge in time", (store) => {
+  const organisations = new Map<string, number>();
+
+  before(async () => {
+    // Free's organisation is spelt as an admin might; the order says "Free".
+    for (const [key, name, role] of [
+      ["Orange", "Orange", "operator"],
+      ["Free", "FREE ", "operator"],
+      ["Google", "Google", "search-engine"],
+      ["SFR", "SFR", "operator"],
+    ] as const) {
+      organisations.set(key, (await tokenFor(store(), role, name)).principal.organisationId);
+    }
+  });
+
+  async function release(s: Store, when: Date) {
+    const built = await buildRelease(s.db, s.dialect, defaultRpzPolicy, when);
+    assert.ok(built, "a release was built");
+    return built;
+  }
+
+  function ack(name: string, serial: number, when: Date) {
+    return acknowledgeRelease(store(), serial, {
+      organisationId: organisations.get(name)!,
+      actor: `test:${name}`,
+      now: when,
+    });
+  }
+
+  it("matches addressees to organisations by name, ignoring case, width and spacing only", () => {
+    assert.equal(addresseeKey("  Free "), addresseeKey("FREE"));
+    assert.equal(addresseeKey("Ｏｒａｎｇｅ"), addresseeKey("orange"));
+    assert.notEqual(addresseeKey("Orange SA"), addresseeKey("Orange"));
+  });
+
+  it("flags, once, each addressee that did not acknowledge the release within the order's deadline", async () => {
+    await trackDeadlines(store(), at(0));
+    const order = {
+      addressees: [
+        { name: "Orange", role: "operator" },
+        { name: "Free", role: "operator" },
+        { name: "Google", role: "search-engine" },
+        { name: "Bouygues Télécom", role: "operator" },
+      ],
+      deadline: "PT30M",
+    };
+    await approveTargets(store(), ["deadline-a.example-films.com"], order);
+    const first = await release(store(), at(0));
+    await approveTargets(store(), ["deadline-b.example-films.com"], order);
+    const second = await release(store(), at(minutes(5)));
+    // Orange applies the second release within the first one's deadline: serials are cumulative.
+    await ack("Orange", second.serial, at(minutes(20)));
+    // Free acknowledges, but late; Google never; SFR is no addressee of this order.
+    await ack("Free", second.serial, at(minutes(50)));
+
+    const early = await trackDeadlines(store(), at(minutes(29)));
+    assert.equal(early.opened, 2);
+    assert.deepEqual(early.breaches, []);
+
+    const due = await trackDeadlines(store(), at(minutes(36)));
+    const flagged = due.breaches.map((b) => [b.organisationId, b.serial]).sort();
+    const expected = [
+      [organisations.get("Free")!, first.serial],
+      [organisations.get("Free")!, second.serial],
+      [organisations.get("Google")!, first.serial],
+      [organisations.get("Google")!, second.serial],
+    ].sort();
+    assert.deepEqual(flagged, expected);
+    assert.equal(due.breaches[0]!.dueAt > at(minutes(29)).toISOString(), true);
+
+    const again = await trackDeadlines(store(), at(minutes(60)));
+    assert.deepEqual(again.breaches, []);
+    const listed = await listBreaches(store().db, {});
+    assert.equal(listed.breaches.length, 4);
+    assert.deepEqual([...new Set(listed.breaches.map((b) => b.organisationName))].sort(), ["FREE", "Google"]);
+    const googleOnly = await listBreaches(store().db, { organisationId: organisations.get("Google")! });
+    assert.equal(googleOnly.breaches.length, 2);
+    const events = await store()
+      .db.selectFrom("events")
+      .selectAll()
+      .where("action", "=", "order.deadline-missed")
+      .execute();
+    assert.equal(events.length, 4);
+    assert.equal(events[0]!.actor, "system:deadlines");
+  });
+
+  it("opens no deadline for a release that only takes entries out", async () => {
+    const ids = await approveTargets(store(), ["removed-later.example-films.com"], { deadline: "PT1M" });
+    await release(store(), at(minutes(100)));
+    await trackDeadlines(store(), at(minutes(100)));
+    await suspendTargets(store(), ids);
+    await release(store(), at(minutes(101)));
+    const run = await trackDeadlines(store(), at(minutes(101)));
+    assert.equal(run.opened, 0);
+  });
+});

@@ -1,0 +1,201 @@
+import type { Kysely } from "kysely";
+import type { Addressee } from "../intake/order.ts";
+import { appendEvents } from "../store/append-events.ts";
+import type { Database, Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
+import { addresseeOrganisations } from "./addressee-organisations.ts";
+
+export interface DeadlineRun {
+  /** Deadlines opened: an order's entries reached a release. */
+  opened: number;
+  /** Deadlines that came due and were checked. */
+  settled: number;
+  breaches: Array<{ orderId: number; organisationId: number; serial: number; dueAt: string }>;
+}
+
+export const deadlineActor = "system:deadlines";
+const cursorName = "deadlines.release";
+const batch = 500;
+
+/**
+ * The deadline job. A release that first publishes entries of an order (events moving a target to `active`:
+ * approved, activated by the clock, reinstated) opens a deadline for that order: its addressees must
+ * acknowledge that release, or any later one (serials are cumulative), within the order's deadline (15 days;
+ * 30 minutes for a live event). When the deadline passes, each addressee organisation without such an
+ * acknowledgment made in time is flagged once. Removals (suspend, lift, expiry) open no deadline: the order's
+ * deadline is for applying it.
+ */
+export async function trackDeadlines(store: Store, now: Date): Promise<DeadlineRun> {
+  const opened = await openDeadlines(store);
+  const { settled, breaches } = await settleDueDeadlines(store, now);
+  return { opened, settled, breaches };
+}
+
+/** Reads releases past the cursor and opens a deadline per order they published entries of. */
+async function openDeadlines(store: Store): Promise<number> {
+  return inTransaction(store.db, async (trx) => {
+    const cursor = await readCursor(trx);
+    const previous = await trx
+      .selectFrom("releases")
+      .select("last_event_id")
+      .where("id", "=", cursor)
+      .executeTakeFirst();
+    const releases = await trx
+      .selectFrom("releases")
+      .select(["id", "serial", "created_at", "last_event_id"])
+      .where("id", ">", cursor)
+      .orderBy("id")
+      .limit(batch)
+      .execute();
+    let fromEvent = Number(previous?.last_event_id ?? 0);
+    let opened = 0;
+    for (const release of releases) {
+      const orders = await ordersPublishedBetween(trx, fromEvent, Number(release.last_event_id));
+      for (const order of orders) {
+        const dueAt = new Date(Date.parse(release.created_at) + Number(order.deadline_seconds) * 1000);
+        const inserted = await trx
+          .insertInto("deadlines")
+          .values({
+            order_id: order.id,
+            release_id: release.id,
+            serial: release.serial,
+            due_at: dueAt.toISOString(),
+          })
+          .onConflict((conflict) => conflict.columns(["order_id", "release_id"]).doNothing())
+          .executeTakeFirst();
+        opened += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+      }
+      fromEvent = Number(release.last_event_id);
+    }
+    const last = releases.at(-1);
+    if (last) await writeCursor(trx, Number(last.id));
+    return opened;
+  });
+}
+
+async function ordersPublishedBetween(trx: Kysely<Database>, afterEvent: number, upToEvent: number) {
+  return trx
+    .selectFrom("events")
+    .innerJoin("targets", "targets.id", "events.subject_id")
+    .innerJoin("orders", "orders.id", "targets.order_id")
+    .select(["orders.id", "orders.deadline_seconds"])
+    .distinct()
+    .where("events.id", ">", afterEvent)
+    .where("events.id", "<=", upToEvent)
+    .where("events.subject_type", "=", "target")
+    .where("events.to_state", "=", "active")
+    .where("events.from_state", "!=", "active")
+    .execute();
+}
+
+async function settleDueDeadlines(store: Store, now: Date) {
+  const at = now.toISOString();
+  const due = await store.db
+    .selectFrom("deadlines")
+    .innerJoin("orders", "orders.id", "deadlines.order_id")
+    .select([
+      "deadlines.id",
+      "deadlines.order_id",
+      "deadlines.release_id",
+      "deadlines.serial",
+      "deadlines.due_at",
+      "orders.addressees",
+    ])
+    .where("deadlines.settled_at", "is", null)
+    .where("deadlines.due_at", "<=", at)
+    .orderBy("deadlines.id")
+    .limit(batch)
+    .execute();
+  if (due.length === 0) return { settled: 0, breaches: [] };
+  const organisations = (await store.db.selectFrom("organisations").select(["id", "name"]).execute()).map(
+    (o) => ({
+      id: Number(o.id),
+      name: o.name,
+    }),
+  );
+  const breaches: DeadlineRun["breaches"] = [];
+  for (const deadline of due) {
+    const addressees = JSON.parse(deadline.addressees) as Addressee[];
+    await inTransaction(store.db, async (trx) => {
+      for (const organisation of addresseeOrganisations(addressees, organisations)) {
+        if (await acknowledgedInTime(trx, organisation.id, deadline)) continue;
+        const breach = {
+          orderId: Number(deadline.order_id),
+          organisationId: organisation.id,
+          serial: Number(deadline.serial),
+          dueAt: deadline.due_at,
+        };
+        if (await recordBreach(trx, { ...breach, releaseId: Number(deadline.release_id) }, at)) {
+          breaches.push(breach);
+        }
+      }
+      await trx.updateTable("deadlines").set({ settled_at: at }).where("id", "=", deadline.id).execute();
+    });
+  }
+  return { settled: due.length, breaches };
+}
+
+async function acknowledgedInTime(
+  trx: Kysely<Database>,
+  organisationId: number,
+  deadline: { release_id: number; due_at: string },
+): Promise<boolean> {
+  const ack = await trx
+    .selectFrom("acknowledgments")
+    .select("id")
+    .where("organisation_id", "=", organisationId)
+    .where("release_id", ">=", deadline.release_id)
+    .where("at", "<=", deadline.due_at)
+    .limit(1)
+    .executeTakeFirst();
+  return ack !== undefined;
+}
+
+async function recordBreach(
+  trx: Kysely<Database>,
+  breach: { orderId: number; organisationId: number; releaseId: number; serial: number; dueAt: string },
+  at: string,
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto("deadline_breaches")
+    .values({
+      order_id: breach.orderId,
+      organisation_id: breach.organisationId,
+      release_id: breach.releaseId,
+      serial: breach.serial,
+      due_at: breach.dueAt,
+      flagged_at: at,
+    })
+    .onConflict((conflict) => conflict.columns(["order_id", "organisation_id", "release_id"]).doNothing())
+    .executeTakeFirst();
+  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+  await appendEvents(trx, [
+    {
+      at,
+      actor: deadlineActor,
+      subject_type: "order",
+      subject_id: breach.orderId,
+      action: "order.deadline-missed",
+      reason: `no acknowledgment of serial ${breach.serial} or later by ${breach.dueAt}`,
+      data: { organisationId: breach.organisationId, serial: breach.serial, dueAt: breach.dueAt },
+    },
+  ]);
+  return true;
+}
+
+async function readCursor(trx: Kysely<Database>): Promise<number> {
+  const row = await trx
+    .selectFrom("job_cursors")
+    .select("value")
+    .where("name", "=", cursorName)
+    .executeTakeFirst();
+  return Number(row?.value ?? 0);
+}
+
+async function writeCursor(trx: Kysely<Database>, value: number): Promise<void> {
+  await trx
+    .insertInto("job_cursors")
+    .values({ name: cursorName, value })
+    .onConflict((conflict) => conflict.column("name").doUpdateSet({ value }))
+    .execute();
+}
