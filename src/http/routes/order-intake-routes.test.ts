@@ -42,6 +42,29 @@ describeEachEngine("submitting orders, documents and targets over HTTP", (store)
     assert.equal(official.ownerOrganisationId, null);
   });
 
+  it("keeps an applicant's order out of public view until an authority confirms it", async () => {
+    const mine = await submit(applicant);
+    const seenBy = async (token?: string) => {
+      const headers = token ? bearer(token) : {};
+      const one = await app.inject({ url: `/orders/${mine.id}`, headers });
+      const list = await app.inject({ url: "/orders", headers });
+      const listed = (list.json().orders as Array<{ id: number }>).some((order) => order.id === mine.id);
+      return [one.statusCode, listed];
+    };
+    assert.deepEqual(await seenBy(), [404, false]);
+    assert.deepEqual(await seenBy(otherApplicant), [404, false]);
+    assert.deepEqual(await seenBy(applicant), [200, true]);
+    assert.deepEqual(await seenBy(authority), [200, true]);
+    const confirmed = await app.inject({
+      method: "POST",
+      url: `/orders/${mine.id}/confirm`,
+      headers: bearer(authority),
+      payload: {},
+    });
+    assert.equal(confirmed.statusCode, 200, confirmed.body);
+    assert.deepEqual(await seenBy(), [200, true]);
+  });
+
   it("records an order's own targets with it, and refuses the whole order for one bad target", async () => {
     const before = await workflowCounts(store());
     const refused = await app.inject({
@@ -175,7 +198,8 @@ describeEachEngine("submitting orders, documents and targets over HTTP", (store)
     assert.equal(res.statusCode, 201, res.body);
     assert.equal(res.json().sha256, sha256);
     assert.equal(res.json().size, bytes.length);
-    const shown = (await app.inject({ url: `/orders/${order.id}` })).json();
+    // Still unconfirmed, so not public: its own organisation reads it.
+    const shown = (await app.inject({ url: `/orders/${order.id}`, headers: bearer(applicant) })).json();
     assert.equal(shown.document.sha256, sha256);
     const download = await app.inject({ url: `/orders/${order.id}/document`, headers: bearer(authority) });
     assert.equal(download.statusCode, 200);

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { DecreeError } from "../../errors/decree-error.ts";
+import type { Order } from "../../intake/order.ts";
 import { entryStates, type TargetState, targetStates } from "../../intake/target.ts";
 import { normalizeTarget } from "../../names/normalize-target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
@@ -69,15 +71,15 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
   app.get(
     "/orders",
     { config: open, schema: { tags, summary: "Orders, their state and target counts" } },
-    async () => ({
-      orders: await listOrders(store.db, now()),
+    async (request) => ({
+      orders: (await listOrders(store.db, now())).filter((order) => maySeeOrder(request, order)),
     }),
   );
 
   app.get(
     "/orders/:id",
     { config: open, schema: { tags, summary: "One order", params: orderParams } },
-    async (request) => showOrder(store.db, request.params.id, now()),
+    async (request) => visibleOrder(request, await showOrder(store.db, request.params.id, now())),
   );
 
   app.get(
@@ -92,7 +94,7 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       },
     },
     async (request, reply) => {
-      const order = await showOrder(store.db, request.params.id, now());
+      const order = visibleOrder(request, await showOrder(store.db, request.params.id, now()));
       const { state, ...query } = request.query;
       const visible = visibleStates(request, reply, state);
       return page(await listTargets(store.db, { ...query, ...visible, orderId: order.id }));
@@ -113,6 +115,24 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       return page(await listTargets(store.db, { ...query, ...visible, orderId: order, value }));
     },
   );
+}
+
+/**
+ * An applicant's order is not public until an authority has confirmed it: until then only its own
+ * organisation and those who may read the private registry see it. Others get the answer for a missing order.
+ */
+function maySeeOrder(
+  request: FastifyRequest,
+  order: Pick<Order, "confirmedAt" | "ownerOrganisationId">,
+): boolean {
+  if (order.confirmedAt !== null || order.ownerOrganisationId === null) return true;
+  if (principalMay(request, "registry:read-private")) return true;
+  return request.principal?.organisationId === order.ownerOrganisationId;
+}
+
+function visibleOrder<T extends Order>(request: FastifyRequest, order: T): T {
+  if (maySeeOrder(request, order)) return order;
+  throw new DecreeError("ORDER_NOT_FOUND", `There is no order ${order.id}. See GET /orders for the ids.`);
 }
 
 /** The state filter a reader gets: any state with registry:read-private, else entries only. */
