@@ -2,6 +2,7 @@ import { type Kysely, sql } from "kysely";
 import type { DnsAction, Measure } from "../intake/order-input.ts";
 import type { TargetKind } from "../names/target-kind.ts";
 import type { Database, Dialect } from "../store/database.ts";
+import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
 import { delistingChangedSince } from "./delisting-entries.ts";
@@ -89,24 +90,9 @@ async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promi
   return Number(row.last_event_id);
 }
 
-/**
- * The owners whose records may have changed: those of every target that entered or left `active`. The events
- * since the cursor are read by id range alone, then filtered here: given `subject_type = ?` as well, SQLite
- * preferred the subject index and walked every target event ever written (80-120 ms a release at a million).
- */
+/** The owners whose records may have changed: those of every target that entered or left `active`. */
 async function affectedOwners(trx: Kysely<Database>, cursor: number): Promise<Set<string>> {
-  const events = await trx
-    .selectFrom("events")
-    .select(["subject_type", "subject_id", "from_state", "to_state"])
-    .where("id", ">", cursor)
-    .execute();
-  const targetIds = [
-    ...new Set(
-      events
-        .filter((e) => e.subject_type === "target" && (e.from_state === "active" || e.to_state === "active"))
-        .map((e) => Number(e.subject_id)),
-    ),
-  ];
+  const targetIds = targetsMovedThroughActive(await eventsSince(trx, cursor));
   const owners = new Set<string>();
   for (let start = 0; start < targetIds.length; start += chunk) {
     const rows = await trx

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
 import type { Database } from "../store/database.ts";
+import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
 
 /** What a search engine de-lists: a host name, a domain and everything below it, or one page. */
 export const delistingKinds = ["fqdn", "domain", "url"] as const;
@@ -152,16 +153,7 @@ export async function delistingDiff(
 
 /** Targets some event after `after` (and up to `upTo`) moved into or out of `active`. */
 async function movedTargets(db: Kysely<Database>, after: number, upTo: number | undefined) {
-  let query = db
-    .selectFrom("events")
-    .select("subject_id")
-    .distinct()
-    .where("id", ">", after)
-    .where("subject_type", "=", "target")
-    .where((eb) => eb.or([eb("from_state", "=", "active"), eb("to_state", "=", "active")]));
-  if (upTo !== undefined) query = query.where("id", "<=", upTo);
-  const rows = await query.execute();
-  return new Set(rows.map((row) => Number(row.subject_id)));
+  return new Set(targetsMovedThroughActive(await eventsSince(db, after, upTo)));
 }
 
 /** Of these targets, the de-listable ones whose last state change up to `cutoff` made them active. */

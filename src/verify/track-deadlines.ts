@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Addressee } from "../intake/order.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
+import { eventsSince } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { addresseeOrganisations } from "./addressee-organisations.ts";
 
@@ -73,19 +74,29 @@ async function openDeadlines(store: Store): Promise<number> {
   });
 }
 
+/** The orders some of whose targets became active between two events: their deadlines open now. */
 async function ordersPublishedBetween(trx: Kysely<Database>, afterEvent: number, upToEvent: number) {
-  return trx
-    .selectFrom("events")
-    .innerJoin("targets", "targets.id", "events.subject_id")
-    .innerJoin("orders", "orders.id", "targets.order_id")
-    .select(["orders.id", "orders.deadline_seconds"])
-    .distinct()
-    .where("events.id", ">", afterEvent)
-    .where("events.id", "<=", upToEvent)
-    .where("events.subject_type", "=", "target")
-    .where("events.to_state", "=", "active")
-    .where("events.from_state", "!=", "active")
-    .execute();
+  const events = await eventsSince(trx, afterEvent, upToEvent);
+  const activated = [
+    ...new Set(
+      events
+        .filter((e) => e.subjectType === "target" && e.toState === "active" && e.fromState !== "active")
+        .map((e) => e.subjectId),
+    ),
+  ];
+  const orders = new Map<number, { id: number; deadline_seconds: number }>();
+  for (let start = 0; start < activated.length; start += 500) {
+    const rows = await trx
+      .selectFrom("targets")
+      .innerJoin("orders", "orders.id", "targets.order_id")
+      .select(["orders.id", "orders.deadline_seconds"])
+      .distinct()
+      .where("targets.id", "in", activated.slice(start, start + 500))
+      .execute();
+    for (const row of rows)
+      orders.set(Number(row.id), { id: Number(row.id), deadline_seconds: row.deadline_seconds });
+  }
+  return [...orders.values()];
 }
 
 async function settleDueDeadlines(store: Store, now: Date) {
