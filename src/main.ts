@@ -83,6 +83,7 @@ export async function startService(
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
       approvalCancelWindowMs: config.approvalCancelWindowMs,
+      webhookAllowPrivate: config.webhookAllowPrivate,
       onRegistryChange: poke,
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
@@ -152,7 +153,7 @@ function startJobs(
   const runner = new JobRunner({
     leadership,
     jobs: schedulerJobs(store, {
-      webhooks: options.webhooks,
+      webhooks: { allowPrivateDestinations: config.webhookAllowPrivate, ...options.webhooks },
       log: (message, details) => log.info(details, message),
     }),
     now,

@@ -39,7 +39,8 @@ for (const engine of engines) {
           dns: "127.0.0.1:0",
           stop: "127.0.0.1:0",
         },
-        {},
+        // The test's webhook receiver is on loopback, which decree refuses to call unless told.
+        { DECREE_WEBHOOK_ALLOW_PRIVATE: "true" },
       );
       service = await startService(config, { clockIntervalMs: 50 });
       base = `http://${service.http.host}:${service.http.port}`;

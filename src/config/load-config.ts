@@ -28,6 +28,8 @@ export interface ServiceConfig {
   releaseWindowMs: number;
   /** An approval takes effect this long after it is given and can be cancelled until then; 0: at once. */
   approvalCancelWindowMs: number;
+  /** Call webhooks on loopback and private addresses; off by default (server-side request forgery). */
+  webhookAllowPrivate: boolean;
   /** Trust X-Forwarded-For/-Proto from a reverse proxy: client addresses for rate limits, TLS for cookies. */
   trustProxy: boolean;
   /** The session cookie's Secure attribute: "auto" sets it on requests that came over TLS. */
@@ -73,6 +75,7 @@ const fileSchema = z
     transferAllow: z.array(z.string()).optional(),
     releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
     approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
+    webhookAllowPrivate: z.boolean().optional(),
     trustProxy: z.boolean().optional(),
     secureCookies: z.enum(secureCookieModes).optional(),
   })
@@ -102,6 +105,10 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     stopPage: parseStopPage(flags.stopPage ?? list(env.DECREE_STOP_PAGE) ?? file.stopPage ?? []),
     transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
     releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
+    webhookAllowPrivate:
+      parseBoolean(env.DECREE_WEBHOOK_ALLOW_PRIVATE, "DECREE_WEBHOOK_ALLOW_PRIVATE") ??
+      file.webhookAllowPrivate ??
+      false,
     approvalCancelWindowMs: parseCancelWindow(
       nonEmpty(env.DECREE_APPROVAL_CANCEL_WINDOW_MS) ?? file.approvalCancelWindowMs ?? 0,
     ),
@@ -218,7 +225,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, trustProxy, secureCookies.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies.`,
     );
   }
   return result.data;

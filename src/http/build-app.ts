@@ -83,6 +83,8 @@ export interface AppOptions {
   rateLimits?: RateLimitOptions;
   /** How long an approval can be cancelled before it takes effect (`approvalCancelWindowMs`); 0: none. */
   approvalCancelWindowMs?: number;
+  /** Accept webhook URLs on loopback and private addresses (`webhookAllowPrivate`); refused by default. */
+  webhookAllowPrivate?: boolean;
   /** Called when a request changed the registry (an approval, a suspension…): main.ts pokes the releases. */
   onRegistryChange?: () => void;
   /** The registry's public base URL without a trailing slash (config `publicUrl`), for links it hands out. */
@@ -133,7 +135,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onRegistryChange: options.onRegistryChange ?? (() => {}),
   });
   await app.register(complianceRoutes, workflow);
-  await app.register(webhookRoutes, workflow);
+  await app.register(webhookRoutes, {
+    ...workflow,
+    allowPrivateDestinations: options.webhookAllowPrivate ?? false,
+  });
   const dataDir = options.dataDir ?? join(tmpdir(), `decree-feeds-${randomUUID()}`);
   await app.register(feedRoutes, {
     store: options.store,

@@ -14,7 +14,15 @@ import { verifyWebhookSignature, webhookSignature } from "./webhook-signature.ts
 
 const seconds = (n: number) => n * 1000;
 const at = (offset: number) => new Date(duringOrder.getTime() + offset);
-const fast = { retryBaseMs: 1000, maxRetryDelayMs: 4000, maxAttempts: 4, timeoutMs: 2000 };
+// The receivers listen on loopback, which decree refuses to call unless told (webhook-destination.ts).
+const fast = {
+  retryBaseMs: 1000,
+  maxRetryDelayMs: 4000,
+  maxAttempts: 4,
+  timeoutMs: 2000,
+  allowPrivateDestinations: true,
+};
+const loopbackAllowed = { allowPrivateDestinations: true };
 
 describeEachEngine("delivering releases to webhooks", (store) => {
   let organisationId: number;
@@ -30,7 +38,7 @@ describeEachEngine("delivering releases to webhooks", (store) => {
   it("POSTs each new release, signed over timestamp and body, and the receiver can verify it", async () => {
     receiver = await startWebhookReceiver();
     await publish(store());
-    const hook = await registerWebhook(store(), receiver.url, context());
+    const hook = await registerWebhook(store(), receiver.url, context(), loopbackAllowed);
     await approveTargets(store(), ["hooked.example-films.com"]);
     const serial = await publish(store());
     const run = await deliverWebhooks(store(), { ...fast, now: at(0) });
@@ -79,7 +87,7 @@ describeEachEngine("delivering releases to webhooks", (store) => {
   it("retries a failing receiver with exponential backoff, from the store, and gives up in the end", async () => {
     await receiver.close();
     receiver = await startWebhookReceiver([500, 503, 502, 500, 500, 500]);
-    const hook = await registerWebhook(store(), receiver.url, context());
+    const hook = await registerWebhook(store(), receiver.url, context(), loopbackAllowed);
     await approveTargets(store(), ["retried.example-films.com"]);
     await publish(store());
     const first = await deliverWebhooks(store(), { ...fast, now: at(0) });
@@ -116,8 +124,8 @@ describeEachEngine("delivering releases to webhooks", (store) => {
   it("delivers what a restart left pending, and nothing to a deleted webhook", async () => {
     await receiver.close();
     receiver = await startWebhookReceiver([500]);
-    const kept = await registerWebhook(store(), receiver.url, context());
-    const dropped = await registerWebhook(store(), `${receiver.url}?dropped`, context());
+    const kept = await registerWebhook(store(), receiver.url, context(), loopbackAllowed);
+    const dropped = await registerWebhook(store(), `${receiver.url}?dropped`, context(), loopbackAllowed);
     await approveTargets(store(), ["resumed.example-films.com"]);
     await publish(store());
     await deliverWebhooks(store(), { ...fast, now: at(0) });
@@ -140,7 +148,7 @@ describeEachEngine("delivering releases to webhooks", (store) => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const port = (silent.address() as { port: number }).port;
     try {
-      const hook = await registerWebhook(store(), `http://127.0.0.1:${port}/`, context());
+      const hook = await registerWebhook(store(), `http://127.0.0.1:${port}/`, context(), loopbackAllowed);
       await approveTargets(store(), ["silent.example-films.com"]);
       await publish(store());
       const run = await deliverWebhooks(store(), { ...fast, timeoutMs: 200, now: at(0) });
@@ -154,6 +162,33 @@ describeEachEngine("delivering releases to webhooks", (store) => {
       await disableWebhook(store(), hook.id, context());
     } finally {
       silent.close();
+    }
+  });
+
+  it("does not call a receiver whose name resolves to loopback unless allowed, and records why", async () => {
+    const guarded = await startWebhookReceiver();
+    try {
+      const hook = await registerWebhook(
+        store(),
+        guarded.url.replace("127.0.0.1", "localhost"),
+        context(),
+        loopbackAllowed,
+      );
+      await approveTargets(store(), ["guarded.example-films.com"]);
+      await publish(store());
+      const { allowPrivateDestinations: _, ...strict } = fast;
+      const run = await deliverWebhooks(store(), { ...strict, now: at(0) });
+      assert.equal(run.delivered, 0);
+      assert.equal(guarded.received.length, 0);
+      const row = await store()
+        .db.selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("webhook_id", "=", hook.id)
+        .executeTakeFirstOrThrow();
+      assert.match(row.last_error ?? "", /localhost resolves to .* not a public address/);
+      await disableWebhook(store(), hook.id, context());
+    } finally {
+      await guarded.close();
     }
   });
 

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import { privateDestination } from "./webhook-destination.ts";
 import { deliveryHeader, signatureHeader, timestampHeader, webhookSignature } from "./webhook-signature.ts";
 
 export interface DeliverWebhooksOptions {
@@ -14,6 +15,8 @@ export interface DeliverWebhooksOptions {
   /** Deliveries sent at once per run. */
   batch?: number;
   fetch?: typeof fetch;
+  /** Call receivers on loopback and private addresses too (tests; a receiver on the registry's own network). */
+  allowPrivateDestinations?: boolean;
 }
 
 export interface DeliveryRun {
@@ -46,7 +49,9 @@ export async function deliverWebhooks(store: Store, options: DeliverWebhooksOpti
   const outcomes = await Promise.all(
     due.map(async (delivery) => ({
       delivery,
-      error: await send(delivery, options.now, settings.timeoutMs, options.fetch ?? fetch),
+      error:
+        (options.allowPrivateDestinations ? null : await destinationProblem(delivery.url)) ??
+        (await send(delivery, options.now, settings.timeoutMs, options.fetch ?? fetch)),
     })),
   );
   const run: DeliveryRun = { queued, delivered: 0, retrying: 0, failed: 0 };
@@ -188,6 +193,15 @@ export function webhookBody(delivery: DueDelivery): string {
       acknowledge: `/releases/${serial}/ack`,
     },
   });
+}
+
+/** Whether the receiver's name now points somewhere decree must not call; as an attempt's error. */
+async function destinationProblem(url: string): Promise<string | null> {
+  try {
+    return await privateDestination(new URL(url));
+  } catch (error) {
+    return `cannot resolve ${new URL(url).hostname}: ${(error as NodeJS.ErrnoException).code ?? "error"}`;
+  }
 }
 
 /** Sends one attempt; returns null when delivered, else what went wrong. */

@@ -3,6 +3,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import { refuseLiteralPrivateDestination } from "./webhook-destination.ts";
 
 export interface WebhookContext {
   organisationId: number;
@@ -36,8 +37,10 @@ export async function registerWebhook(
   store: Store,
   url: string,
   context: WebhookContext,
+  options: { allowPrivateDestinations?: boolean } = {},
 ): Promise<RegisteredWebhook> {
   const checked = checkedUrl(url);
+  if (!options.allowPrivateDestinations) refuseLiteralPrivateDestination(checked);
   const secret = randomBytes(32).toString("base64url");
   return inTransaction(store.db, async (trx) => {
     const active = await trx

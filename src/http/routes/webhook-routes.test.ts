@@ -14,7 +14,7 @@ describeEachEngine("webhooks over HTTP", (store) => {
   let free: string;
 
   before(async () => {
-    app = await buildApp({ store: store(), now: () => duringOrder });
+    app = await buildApp({ store: store(), now: () => duringOrder, webhookAllowPrivate: true });
     orange = (await tokenFor(store(), "operator", "Orange")).token;
     free = (await tokenFor(store(), "operator", "Free")).token;
   });
@@ -23,6 +23,22 @@ describeEachEngine("webhooks over HTTP", (store) => {
   function register(token: string, url: string) {
     return app.inject({ method: "POST", url: "/webhooks", headers: bearer(token), payload: { url } });
   }
+
+  it("refuses a receiver on loopback or a private address unless the configuration allows it", async () => {
+    const strict = await buildApp({ store: store(), now: () => duringOrder });
+    try {
+      const res = await strict.inject({
+        method: "POST",
+        url: "/webhooks",
+        headers: bearer(orange),
+        payload: { url: "http://169.254.169.254/latest/meta-data" },
+      });
+      assert.equal(res.statusCode, 422, res.body);
+      assert.equal(res.json().code, "WEBHOOK_INVALID");
+    } finally {
+      await strict.close();
+    }
+  });
 
   it("shows the secret once, on registration, and lists an organisation's own webhooks only", async () => {
     const res = await register(orange, "https://hooks.orange.example/decree?team=dns");

@@ -11,6 +11,8 @@ import { idParams } from "../workflow-schemas.ts";
 export interface WebhookRouteDeps {
   store: Store;
   now: () => Date;
+  /** Accept receivers on loopback and private addresses (see publish/webhook-destination.ts). */
+  allowPrivateDestinations?: boolean;
 }
 
 const tags = ["webhooks"];
@@ -19,7 +21,10 @@ const tags = ["webhooks"];
  * An organisation's webhooks: each new release is POSTed to them, signed with HMAC-SHA256 over the timestamp
  * and the body (src/publish/webhook-signature.ts says how to verify), and retried with exponential backoff.
  */
-export async function webhookRoutes(fastify: FastifyInstance, { store, now }: WebhookRouteDeps) {
+export async function webhookRoutes(
+  fastify: FastifyInstance,
+  { store, now, allowPrivateDestinations }: WebhookRouteDeps,
+) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const context = (principal: Principal) => ({
     organisationId: principal.organisationId,
@@ -51,7 +56,11 @@ export async function webhookRoutes(fastify: FastifyInstance, { store, now }: We
       },
     },
     async (request, reply) =>
-      reply.code(201).send(await registerWebhook(store, request.body.url, context(request.principal!))),
+      reply.code(201).send(
+        await registerWebhook(store, request.body.url, context(request.principal!), {
+          allowPrivateDestinations,
+        }),
+      ),
   );
 
   app.get(
