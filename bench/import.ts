@@ -17,6 +17,7 @@ import { inTransaction } from "../src/store/in-transaction.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { createTestDatabase } from "../test/support/postgres.ts";
 import { sampleOrder } from "../test/support/sample-order.ts";
+import { suffixes, words } from "./support/name-parts.ts";
 
 const { values } = parseArgs({
   options: {
@@ -26,22 +27,6 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.names);
-
-const suffixes = ["com", "net", "org", "fr", "tv", "io", "co.uk", "com.br", "xyz", "to", "cc", "stream"];
-const words = [
-  "allo",
-  "stream",
-  "film",
-  "serie",
-  "tv",
-  "watch",
-  "live",
-  "foot",
-  "sport",
-  "cine",
-  "replay",
-  "hd",
-];
 
 /** Names shaped like a real blocklist: mirror-style second-level names and some hosts below them. */
 function generateNames(n: number): string {

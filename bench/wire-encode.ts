@@ -12,6 +12,7 @@ import * as dnsPacket from "dns-packet";
 import { type MessageHeader, writeMessages } from "../src/publish/dns/message-writer.ts";
 import type { RecordToWrite } from "../src/publish/dns/record-to-write.ts";
 import { RRClass, RRType } from "../src/publish/dns/rr-type.ts";
+import { suffixes, words } from "./support/name-parts.ts";
 
 const { values } = parseArgs({
   options: {
@@ -25,21 +26,6 @@ const maxSize = Number(values["max-size"]);
 const runs = Number(values.runs);
 
 const apex = "rpz.decree";
-const suffixes = ["com", "net", "org", "fr", "tv", "io", "co.uk", "com.br", "xyz", "to", "cc", "stream"];
-const words = [
-  "allo",
-  "stream",
-  "film",
-  "serie",
-  "tv",
-  "watch",
-  "live",
-  "foot",
-  "sport",
-  "cine",
-  "replay",
-  "hd",
-];
 const soa: RecordToWrite = {
   name: apex,
   ttl: 60,

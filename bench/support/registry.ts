@@ -18,6 +18,7 @@ import type { Store } from "../../src/store/database.ts";
 import { inTransaction } from "../../src/store/in-transaction.ts";
 import { openStore } from "../../src/store/open-store.ts";
 import { sampleOrder } from "../../test/support/sample-order.ts";
+import { suffixes, words } from "./name-parts.ts";
 
 export interface RegistrySetup {
   entries: number;
@@ -39,22 +40,6 @@ export interface RegistryOptions {
   /** Operators to register, so that decree NOTIFYs their secondaries on each release. */
   operators?: Array<{ name: string; notify: string[]; allow: string[] }>;
 }
-
-const suffixes = ["com", "net", "org", "fr", "tv", "io", "co.uk", "com.br", "xyz", "to", "cc", "stream"];
-const words = [
-  "allo",
-  "stream",
-  "film",
-  "serie",
-  "tv",
-  "watch",
-  "live",
-  "foot",
-  "sport",
-  "cine",
-  "replay",
-  "hd",
-];
 
 /**
  * Names shaped like bench/import's blocklist, deterministic: every even entry a `domain` (name and `*.name`,
