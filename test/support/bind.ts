@@ -1,10 +1,7 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startDaemon, waitUntilServing } from "./daemon.ts";
-import { queryDns } from "./dns-client.ts";
-import type { ResolverUnderTest } from "./unbound.ts";
+import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface BindOptions {
@@ -61,34 +58,15 @@ export async function startBind(options: BindOptions): Promise<ResolverUnderTest
     ),
     "",
   ].join("\n");
-  const file = join(dir, "named.conf");
-  writeFileSync(file, config);
-  const check = spawnSync("named-checkconf", [file], { encoding: "utf8" });
-  if (check.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`named-checkconf refused the configuration: ${check.stderr}${check.stdout}\n${config}`);
-  }
-  const daemon = startDaemon("named", "named", ["-g", "-4", "-c", file], dir);
-  const resolver: ResolverUnderTest = {
+  return startResolver({
     name: "BIND",
-    host: "127.0.0.1",
-    port: options.port,
+    program: "named",
+    checker: "named-checkconf",
+    args: (file) => ["-g", "-4", "-c", file],
     dir,
+    fileName: "named.conf",
     config,
-    daemon,
-    async stop() {
-      await daemon.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    await waitUntilServing(daemon, "BIND to answer", async () => {
-      await queryDns(resolver, `${options.upstream.domains[0]}`, "A", 300);
-      return true;
-    });
-  } catch (error) {
-    await resolver.stop();
-    throw error;
-  }
-  return resolver;
+    port: options.port,
+    probe: `${options.upstream.domains[0]}`,
+  });
 }

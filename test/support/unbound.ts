@@ -1,19 +1,8 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Daemon, startDaemon, waitUntilServing } from "./daemon.ts";
-import { type DnsServer, queryDns } from "./dns-client.ts";
+import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 import type { Upstream } from "./upstream.ts";
-
-/** A resolver started by a test on loopback, in a temporary directory of its own. */
-export interface ResolverUnderTest extends DnsServer {
-  name: string;
-  dir: string;
-  config: string;
-  daemon: Daemon;
-  stop(): Promise<void>;
-}
 
 export interface UnboundOptions {
   port: number;
@@ -51,34 +40,17 @@ export async function startUnbound(options: UnboundOptions): Promise<ResolverUnd
     ]),
     "",
   ].join("\n");
-  const file = join(dir, "unbound.conf");
-  writeFileSync(file, config);
-  const check = spawnSync("unbound-checkconf", [file], { encoding: "utf8" });
-  if (check.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`unbound-checkconf refused the configuration: ${check.stderr}${check.stdout}\n${config}`);
-  }
-  const daemon = startDaemon("unbound", "unbound", ["-d", "-c", file], dir);
-  const resolver: ResolverUnderTest = {
+  return startResolver({
     name: "Unbound",
-    host: "127.0.0.1",
-    port: options.port,
+    program: "unbound",
+    checker: "unbound-checkconf",
+    args: (file) => ["-d", "-c", file],
     dir,
+    fileName: "unbound.conf",
     config,
-    daemon,
-    async stop() {
-      await daemon.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  try {
-    await waitUntilServing(daemon, "Unbound to answer", async () => {
-      await queryDns(resolver, `${options.upstream.domains[0]}`, "A", 300);
-      return true;
-    });
-  } catch (error) {
-    await resolver.stop();
-    throw error;
-  }
-  return resolver;
+    port: options.port,
+    probe: `${options.upstream.domains[0]}`,
+  });
 }
+
+export type { ResolverUnderTest };
