@@ -1,0 +1,18 @@
+/**
+ * What a safeguard check says about a target (DESIGN.md, "finding"): `block` stops approval unless an admin
+ * overrides it with a reason and a second person's confirmation; `review` needs two different authority users;
+ * `info` is shown to the reviewer. Findings are evidence: the public sees them without personal data.
+ */
+export type Severity = "block" | "review" | "info";
+
+export interface Finding {
+  /** The check that found it, e.g. `protected-names`. */
+  check: string;
+  severity: Severity;
+  /** Stable code, e.g. `TARGET_PROTECTED_NAME`, `TARGET_SHARED_INFRASTRUCTURE`. */
+  code: string;
+  /** What was found and what a reviewer should weigh, in plain words. */
+  message: string;
+  /** What the finding rests on: the list entry and its source, the DNS answer, the other order… */
+  evidence: Record<string, unknown>;
+}
