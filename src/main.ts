@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
+import { checkSettings } from "./checks/check-settings.ts";
 import { formatHostPort, type HostPort } from "./config/host-port.ts";
 import type { ServiceConfig } from "./config/load-config.ts";
 import { type DemoLoad, loadDemo } from "./demo/load-demo.ts";
@@ -88,6 +89,7 @@ export async function startService(
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
+      checkSettings: checkSettings(config),
     });
     const log = app.log;
     jobs = startJobs(store, config, now, options, poke, log);

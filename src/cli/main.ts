@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
 import { accountsCommand } from "./commands/accounts-command.ts";
+import { dataCommand } from "./commands/data-command.ts";
 import { keysCommand } from "./commands/keys-command.ts";
 import { namesCommand } from "./commands/names-command.ts";
 import { operatorsCommand } from "./commands/operators-command.ts";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
     keysCommand(),
     accountsCommand(),
     tokensCommand(),
+    dataCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -83,4 +83,20 @@ describe("service configuration", () => {
       (error: unknown) => error instanceof DecreeError && error.code === "CONFIG_INVALID",
     );
   });
+
+  it("takes the DNS snapshot's resolver from DECREE_CHECK_RESOLVER or the file, and none by default", () => {
+    assert.equal(loadConfig({}, {}).checkResolver, undefined);
+    assert.deepEqual(loadConfig({}, { DECREE_CHECK_RESOLVER: "127.0.0.1:5353" }).checkResolver, {
+      host: "127.0.0.1",
+      port: 5353,
+    });
+    const dir = mkdtempSync(join(tmpdir(), "decree-config-"));
+    const file = join(dir, "decree.yaml");
+    writeFileSync(file, 'checkResolver: "[::1]:53"\n');
+    assert.deepEqual(loadConfig({ config: file }, {}).checkResolver, { host: "::1", port: 53 });
+    assert.throws(
+      () => loadConfig({}, { DECREE_CHECK_RESOLVER: "127.0.0.1" }),
+      (error: unknown) => error instanceof DecreeError && error.code === "CONFIG_INVALID",
+    );
+  });
 });

@@ -34,6 +34,12 @@ export interface ServiceConfig {
   trustProxy: boolean;
   /** The session cookie's Secure attribute: "auto" sets it on requests that came over TLS. */
   secureCookies: "auto" | "always" | "never";
+  /** A JSON file of further protected names (format of data/protected-names.json), for the checks. */
+  protectedNamesFile: string | undefined;
+  /** A JSON file of further exemptions (format of data/exemptions.json), for the checks. */
+  exemptionsFile: string | undefined;
+  /** The resolver the DNS snapshot check asks, HOST:PORT; unset: the check is skipped, with an info finding. */
+  checkResolver: HostPort | undefined;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -78,6 +84,9 @@ const fileSchema = z
     webhookAllowPrivate: z.boolean().optional(),
     trustProxy: z.boolean().optional(),
     secureCookies: z.enum(secureCookieModes).optional(),
+    protectedNamesFile: z.string().optional(),
+    exemptionsFile: z.string().optional(),
+    checkResolver: z.string().optional(),
   })
   .strict();
 
@@ -114,8 +123,15 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     ),
     trustProxy: parseBoolean(env.DECREE_TRUST_PROXY, "DECREE_TRUST_PROXY") ?? file.trustProxy ?? false,
     secureCookies: parseSecureCookies(pick(undefined, "DECREE_SECURE_COOKIES", file.secureCookies, "auto")),
+    protectedNamesFile: nonEmpty(env.DECREE_PROTECTED_NAMES_FILE) ?? file.protectedNamesFile,
+    exemptionsFile: nonEmpty(env.DECREE_EXEMPTIONS_FILE) ?? file.exemptionsFile,
+    checkResolver: optionalHostPort(nonEmpty(env.DECREE_CHECK_RESOLVER) ?? file.checkResolver),
     configFile,
   };
+}
+
+function optionalHostPort(text: string | undefined): HostPort | undefined {
+  return text === undefined ? undefined : parseHostPort(text, "Check resolver address (checkResolver)");
 }
 
 function parseSecureCookies(mode: string): ServiceConfig["secureCookies"] {
@@ -225,7 +241,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver.`,
     );
   }
   return result.data;

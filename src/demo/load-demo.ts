@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { recordFindings } from "../checks/record-findings.ts";
 import { parseOrderFile } from "../intake/parse-order-file.ts";
 import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
@@ -30,6 +31,7 @@ export async function loadDemo(store: Store, now: Date): Promise<DemoLoad> {
       actor: demoActor,
       now,
       validityStartsAt: now,
+      afterTargets: (trx2, recorded, added) => recordFindings(trx2, recorded, added.added, { now }),
     });
     const approved = await decideTargets(scoped, {
       decision: "approve",

@@ -105,6 +105,32 @@ export const errorCatalogue = {
   REQUEST_MEDIA_TYPE: { status: 415, title: "Request body of a type this route does not take" },
   REQUEST_URI_TOO_LONG: { status: 414, title: "Request path too long" },
 
+  // checks/: what the safeguards find (issue 5, engineer A); a finding's code, or a refusal of their data
+  TARGET_HOSTING_PLATFORM: { status: 409, title: "Target reaches a hosting platform's independent sites" },
+  TARGET_WILDCARD_BREADTH: { status: 409, title: "Target reaches a name and every name below it" },
+  TARGET_ON_SHARED_PLATFORM: { status: 409, title: "Target is one user's site on a shared platform" },
+  TARGET_PROTECTED_NAME: { status: 409, title: "Target reaches a protected name" },
+  TARGET_SHARED_INFRASTRUCTURE: { status: 409, title: "Target inside a CDN's or cloud's shared range" },
+  TARGET_MIRROR_NOT_ALLOWED: { status: 409, title: "Mirror under an order that does not extend to mirrors" },
+  ORDER_NOT_IN_FORCE: { status: 409, title: "Order not yet in force" },
+  TARGET_ACTIVE_UNDER_OTHER_ORDER: { status: 409, title: "Target already under another order" },
+  TARGET_EXEMPTED: { status: 409, title: "Target listed as an exemption" },
+  CHECKS_DATA_INVALID: { status: 422, title: "Invalid safeguard data file" },
+  CHECKS_DATA_UNREADABLE: { status: 400, title: "Safeguard data file cannot be read" },
+
+  // checks/ and the decisions they weigh: DNS snapshot, overrides, the two-person rule (issue 5, engineer B)
+  TARGET_CNAME_INTO_CDN: { status: 409, title: "Target's name is an alias into a CDN or shared host" },
+  TARGET_ADDRESS_SHARED: { status: 409, title: "Target's address answers for many names" },
+  TARGET_IP_WITHOUT_NAME: { status: 409, title: "No name of the order points at this address" },
+  DNS_SNAPSHOT_SKIPPED: { status: 409, title: "No resolver configured for the DNS snapshot" },
+  DNS_SNAPSHOT_FAILED: { status: 409, title: "The target's name could not be resolved" },
+  TARGET_BLOCKED_BY_FINDING: { status: 409, title: "A finding blocks approval without a confirmed override" },
+  APPROVAL_SAME_USER: { status: 409, title: "The second approval must come from another user" },
+  OVERRIDE_CODE_UNKNOWN: { status: 422, title: "The target has no blocking finding with this code" },
+  OVERRIDE_NOT_FOUND: { status: 404, title: "No such open override" },
+  OVERRIDE_SAME_USER: { status: 409, title: "An override must be confirmed by another user" },
+  OVERRIDE_ALREADY_CONFIRMED: { status: 409, title: "Override already confirmed" },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },

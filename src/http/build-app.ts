@@ -46,6 +46,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { CheckSettings } from "../checks/check-data.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import type { Store } from "../store/database.ts";
@@ -89,6 +90,8 @@ export interface AppOptions {
   onRegistryChange?: () => void;
   /** The registry's public base URL without a trailing slash (config `publicUrl`), for links it hands out. */
   publicUrl?: string | undefined;
+  /** Files extending the safeguards' lists (config `protectedNamesFile`, `exemptionsFile`). */
+  checkSettings?: CheckSettings;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
@@ -128,7 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now });
   const workflow = { store: options.store, now };
-  await app.register(orderIntakeRoutes, workflow);
+  await app.register(orderIntakeRoutes, { ...workflow, checkSettings: options.checkSettings ?? {} });
   await app.register(reviewRoutes, {
     ...workflow,
     approvalCancelWindowMs: options.approvalCancelWindowMs ?? 0,

@@ -56,6 +56,16 @@ export const targetSchema = z.object({
   updatedAt: z.string(),
 });
 
+/** What a safeguard check found (src/checks/finding.ts); public, as it holds no personal data. */
+export const findingSchema = z.object({
+  check: z.string(),
+  severity: z.enum(["block", "review", "info"]),
+  code: z.string(),
+  message: z.string(),
+  evidence: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
 export const addedTargetSchema = z.object({
   id: z.number().int(),
   kind: z.enum(targetKinds),

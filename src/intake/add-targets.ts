@@ -32,6 +32,9 @@ export interface AddedTarget {
   kind: TargetKind;
   value: string;
   display: string;
+  /** What the safeguard checks weigh besides the name (src/checks/record-findings.ts). */
+  validUntil: string;
+  origin: TargetOrigin;
 }
 
 export interface AddTargetsOptions {
@@ -259,7 +262,14 @@ async function insertTargets(
       })),
     );
     chunk.forEach((c, index) => {
-      added.push({ id: ids[index]!, kind: c.kind, value: c.value, display: c.display });
+      added.push({
+        id: ids[index]!,
+        kind: c.kind,
+        value: c.value,
+        display: c.display,
+        validUntil: c.validUntil,
+        origin,
+      });
     });
     options.onProgress?.("store", Math.min(start + step, candidates.length), candidates.length);
   }

@@ -24,6 +24,11 @@ export interface RecordOrderOptions {
    * once.
    */
   ownerOrganisationId?: number;
+  /**
+   * Called in the same transaction once the order's targets are added: the wiring runs the safeguard checks
+   * here (src/checks/record-findings.ts), which intake, an earlier stage, cannot call itself.
+   */
+  afterTargets?: (trx: Kysely<Database>, order: Order, targets: AddTargetsResult) => Promise<unknown>;
 }
 
 export interface RecordOrderResult {
@@ -98,6 +103,7 @@ export async function recordOrder(
           now: options.now,
         })
       : null;
+    if (targets && options.afterTargets) await options.afterTargets(trx, order, targets);
     return { order, targets };
   });
 }

@@ -71,6 +71,8 @@ async function applyGroup(store: Store, group: Due[], now: Date): Promise<void> 
         reason: first.reason,
         actor: first.actor,
         now,
+        // Weighed when the approval was given; the window only delays it.
+        policyWeighed: true,
       },
     );
   });

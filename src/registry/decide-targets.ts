@@ -5,6 +5,7 @@ import { inTransaction } from "../store/in-transaction.ts";
 import { applyClock } from "./apply-clock.ts";
 import { type DecidedTarget, planDecisions } from "./plan-decisions.ts";
 import { type Decision, eventAction } from "./target-lifecycle.ts";
+import { recordFirstApprovals, weighApprovals } from "./weigh-approvals.ts";
 
 export type { DecidedTarget };
 
@@ -15,9 +16,15 @@ export interface DecideOptions {
   actor: string;
   now: Date;
   orderId?: number;
+  /** The approval policy was consulted already, when the approval was scheduled (applyDueApprovals). */
+  policyWeighed?: boolean;
 }
 
-/** Applies one decision to several targets, all or none: one refused target leaves every other unchanged. */
+/**
+ * Applies one decision to several targets, all or none: one refused target leaves every other unchanged. An
+ * approval consults the review stage's policy first (approval-policy.ts): a target held for a second authority
+ * user is returned with `pending` and its state unchanged, the first approval recorded as an event.
+ */
 export async function decideTargets(store: Store, options: DecideOptions): Promise<DecidedTarget[]> {
   const reason = options.reason.trim();
   if (reason === "") {
@@ -31,7 +38,12 @@ export async function decideTargets(store: Store, options: DecideOptions): Promi
   }
   return inTransaction(store.db, async (trx) => {
     await applyClock(trx, options.now);
-    const decided = await planDecisions(trx, options);
+    const planned = await planDecisions(trx, options);
+    const weighed =
+      options.decision === "approve" && !options.policyWeighed
+        ? await weighApprovals(trx, planned, options.actor)
+        : { ready: planned, pending: [] };
+    const decided = weighed.ready;
     const at = options.now.toISOString();
     for (const change of decided) {
       // The state guard makes a concurrent decision on the same target (another API instance) fail loudly.
@@ -61,6 +73,8 @@ export async function decideTargets(store: Store, options: DecideOptions): Promi
         reason,
       })),
     );
-    return decided;
+    await recordFirstApprovals(trx, weighed.pending, { at, actor: options.actor, reason });
+    const held = new Map(weighed.pending.map((target) => [target.id, target]));
+    return planned.map((target) => held.get(target.id) ?? target);
   });
 }

@@ -19,6 +19,8 @@ export interface DecidedTarget {
   kind: string;
   from: TargetState;
   to: TargetState;
+  /** Set when the approval waits for a second authority user (two-person rule); `to` is then `from`. */
+  pending?: string;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { applyClock } from "./apply-clock.ts";
 import { type DecidedTarget, planDecisions } from "./plan-decisions.ts";
+import { recordFirstApprovals, weighApprovals } from "./weigh-approvals.ts";
 
 export interface ScheduleApprovalsOptions {
   refs: string[];
@@ -15,7 +16,8 @@ export interface ScheduleApprovalsOptions {
 }
 
 export interface ScheduledApproval extends DecidedTarget {
-  effectiveAt: string;
+  /** null: held for a second authority user (two-person rule), nothing scheduled. */
+  effectiveAt: string | null;
 }
 
 /**
@@ -42,7 +44,10 @@ export async function scheduleApprovals(
   }
   return inTransaction(store.db, async (trx) => {
     await applyClock(trx, options.now);
-    const planned = await planDecisions(trx, { decision: "approve", refs: options.refs, now: options.now });
+    const all = await planDecisions(trx, { decision: "approve", refs: options.refs, now: options.now });
+    // The policy is weighed now, when the authority decides; the window only delays what it allowed.
+    const weighed = await weighApprovals(trx, all, options.actor);
+    const planned = weighed.ready;
     const at = options.now.toISOString();
     const effectiveAt = new Date(options.now.getTime() + options.windowMs).toISOString();
     for (const target of planned) {
@@ -72,6 +77,11 @@ export async function scheduleApprovals(
         data: { effectiveAt, cancelWindowMs: options.windowMs },
       })),
     );
-    return planned.map((target) => ({ ...target, effectiveAt }));
+    await recordFirstApprovals(trx, weighed.pending, { at, actor: options.actor, reason });
+    const held = new Map(weighed.pending.map((target) => [target.id, target]));
+    return all.map((target) => {
+      const pending = held.get(target.id);
+      return pending ? { ...pending, effectiveAt: null } : { ...target, effectiveAt };
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { findingsOf, type StoredFinding } from "../checks/findings-of.ts";
 import { type Target, targetFromRow } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
 
@@ -12,6 +13,8 @@ export interface ReviewQueueFilter {
 }
 
 export interface QueuedTarget extends Target {
+  /** What the safeguard checks found when the target was submitted, for the reviewer to weigh. */
+  findings: StoredFinding[];
   order: {
     id: number;
     authority: string;
@@ -71,7 +74,12 @@ export async function listReviewQueue(
   if (filter.after !== undefined) query = query.where("targets.id", ">", filter.after);
   const limit = Math.min(filter.limit ?? defaultQueuePage, maxQueuePage);
   const rows = await query.orderBy("targets.id").limit(limit).execute();
+  const findings = await findingsOf(
+    db,
+    rows.map((row) => Number(row.id)),
+  );
   return rows.map((row) => ({
+    findings: findings.get(Number(row.id)) ?? [],
     ...targetFromRow(row),
     order: {
       id: row.order_id,

@@ -14,6 +14,9 @@ export const policy = {
   "targets:submit": ["authority", "applicant"],
   "targets:review": ["authority"],
   "targets:decide": ["authority"],
+  // a blocking finding's override: asked for by an admin, confirmed by a second person (issue 5)
+  "targets:override": ["admin"],
+  "targets:confirm-override": ["admin", "authority"],
   "mirrors:request": ["applicant", "authority"],
   // an order's stored document: an applicant its own orders' only (checked by the command)
   "documents:read": ["authority", "applicant", "auditor", "admin"],

@@ -283,6 +283,34 @@ export interface JobCursorsTable {
   value: number;
 }
 
+/** What a safeguard check found about a target (0006-checks); evidence is JSON text. */
+export interface FindingsTable {
+  id: Generated<number>;
+  target_id: number;
+  check: string;
+  severity: string;
+  code: string;
+  message: string;
+  evidence: string;
+  created_at: string;
+}
+
+/** A copy of a check's data loaded with `decree data update`: the newest of a kind is the one in use. */
+export interface ChecksDataTable {
+  id: Generated<number>;
+  /** shared-infrastructure or protected-names. */
+  kind: string;
+  /** The file as loaded, JSON text. */
+  data: string;
+  /** The date the data was taken from its source, as the file says. */
+  data_date: string;
+  source: string;
+  /** SHA-256 hex of `data`. */
+  sha256: string;
+  loaded_at: string;
+  loaded_by: string;
+}
+
 export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
@@ -307,6 +335,8 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   job_cursors: JobCursorsTable;
+  findings: FindingsTable;
+  checks_data: ChecksDataTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -5,6 +5,7 @@ import { publication } from "./migrations/0002-publication.ts";
 import { accounts } from "./migrations/0003-accounts.ts";
 import { workflow } from "./migrations/0004-workflow.ts";
 import { appeals } from "./migrations/0005-appeals.ts";
+import { checks } from "./migrations/0006-checks.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -16,6 +17,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0003-accounts": accounts,
   "0004-workflow": workflow,
   "0005-appeals": appeals,
+  "0006-checks": checks,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -1,9 +1,11 @@
 import { Command } from "commander";
+import { checkSettings } from "../../checks/check-settings.ts";
+import { recordFindings } from "../../checks/record-findings.ts";
 import { confirmOrder } from "../../intake/confirm-order.ts";
 import { parseOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
-import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { dateOnly, output, table } from "../output.ts";
 
 export function ordersCommand(): Command {
@@ -15,8 +17,14 @@ export function ordersCommand(): Command {
     .argument("<file>", "the order, e.g. data/demo/allostreaming-2013.yaml")
     .action(async (file: string, _options: unknown, command: Command) => {
       const input = await parseOrderFile(file);
+      const now = new Date();
+      const settings = checkSettings(configOf(command));
       const result = await withStore(command, (store) =>
-        recordOrder(store, input, { actor: actorOf(command), now: new Date() }),
+        recordOrder(store, input, {
+          actor: actorOf(command),
+          now,
+          afterTargets: (trx, order, targets) => recordFindings(trx, order, targets.added, { now, settings }),
+        }),
       );
       output(globalOptions(command).json, result, () =>
         [

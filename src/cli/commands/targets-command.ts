@@ -1,4 +1,6 @@
 import { Command, Option } from "commander";
+import { checkSettings } from "../../checks/check-settings.ts";
+import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
 import { type AddTargetsResult, addTargets, type TargetRequest } from "../../intake/add-targets.ts";
 import { findOrder } from "../../intake/find-order.ts";
 import { readTargetFile } from "../../intake/parse-target-file.ts";
@@ -6,9 +8,10 @@ import { type Target, targetStates } from "../../intake/target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { listTargets } from "../../registry/list-targets.ts";
+import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
-import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { dateOnly, output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
 import { progressBar } from "../progress.ts";
@@ -72,10 +75,63 @@ export function targetsCommand(): Command {
           }),
         );
         output(globalOptions(command).json, { decision, targets: decided }, () =>
-          decided.map((t) => `target ${t.id} ${t.value}: ${t.from} -> ${t.to}`).join("\n"),
+          decided
+            .map((t) =>
+              t.pending
+                ? `target ${t.id} ${t.value}: ${t.from}, ${t.pending} (another user approves it)`
+                : `target ${t.id} ${t.value}: ${t.from} -> ${t.to}`,
+            )
+            .join("\n"),
         );
       });
   }
+
+  // The shell has no roles: whoever runs it holds the store. The two persons are told apart by --as.
+  targets
+    .command("override")
+    .description("override a blocking finding by its code; another person confirms it (confirm-override)")
+    .argument("<target>", "target id", positiveInteger)
+    .requiredOption("--code <code>", "the blocking finding's code, e.g. TARGET_PROTECTED_NAME")
+    .requiredOption("--reason <text>", "why: it goes on the public record")
+    .action(async (target: number, options: { code: string; reason: string }, command: Command) => {
+      const requested = await withStore(command, (store) =>
+        requestOverride(store, {
+          targetId: target,
+          code: options.code,
+          reason: options.reason,
+          actor: actorOf(command),
+          now: new Date(),
+        }),
+      );
+      output(
+        globalOptions(command).json,
+        requested,
+        () =>
+          `override ${requested.overrideId} of ${requested.code} on target ${requested.targetId}: ` +
+          "another person must confirm it",
+      );
+    });
+
+  targets
+    .command("confirm-override")
+    .description("confirm another person's override; the last one missing approves the target")
+    .argument("<target>", "target id", positiveInteger)
+    .argument("<override>", "override id", positiveInteger)
+    .action(async (target: number, override: number, _options: unknown, command: Command) => {
+      const confirmed = await withStore(command, (store) =>
+        confirmOverride(store, {
+          targetId: target,
+          overrideId: override,
+          actor: actorOf(command),
+          now: new Date(),
+        }),
+      );
+      output(globalOptions(command).json, confirmed, () =>
+        confirmed.targets.length > 0
+          ? confirmed.targets.map((t) => `target ${t.id} ${t.value}: ${t.from} -> ${t.to}`).join("\n")
+          : `override ${confirmed.overrideId} confirmed; still blocked by ${confirmed.remaining.join(", ")}`,
+      );
+    });
 
   targets
     .command("list")
@@ -118,18 +174,28 @@ async function runAdd(
 ) {
   const json = globalOptions(command).json;
   const progress = progressBar(bar && !json);
+  const config = configOf(command);
+  const now = new Date();
   let result: AddTargetsResult;
+  let findings: RecordedFindings;
   try {
-    result = await withStore(command, (store) =>
-      inTransaction(store.db, async (trx) =>
-        addTargets(trx, await findOrder(trx, orderRef), requests, {
+    ({ result, findings } = await withStore(command, (store) =>
+      inTransaction(store.db, async (trx) => {
+        const order = await findOrder(trx, orderRef);
+        const added = await addTargets(trx, order, requests, {
           actor: actorOf(command),
-          now: new Date(),
+          now,
           skipInvalid: options.skipInvalid ?? false,
           onProgress: progress.report,
-        }),
-      ),
-    );
+        });
+        // The safeguards' findings land in the same transaction as the targets they are about.
+        const recorded = await recordFindings(trx, order, added.added, {
+          now,
+          settings: checkSettings(config),
+        });
+        return { result: added, findings: recorded };
+      }),
+    ));
   } finally {
     progress.stop();
   }
@@ -140,11 +206,14 @@ async function runAdd(
       added: result.added.length,
       rejected: result.rejected,
       targets: result.added.length <= 1000 ? result.added : undefined,
+      findings,
     },
     () =>
       [
         `order ${result.orderId}: ${result.added.length} targets proposed, ${result.rejected.length} rejected`,
         ...result.rejected.map((r) => `  line ${r.line}: ${r.code} ${r.input}: ${r.message}`),
+        `findings: ${findings.counts.block} block, ${findings.counts.review} review, ${findings.counts.info} info`,
+        ...findings.held.slice(0, 20).map((h) => `  target ${h.targetId}: ${h.codes.join(", ")}`),
       ].join("\n"),
   );
 }

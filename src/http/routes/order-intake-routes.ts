@@ -2,6 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor } from "../../accounts/principal.ts";
+import type { CheckSettings } from "../../checks/check-data.ts";
+import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
 import { DecreeError, isDecreeError } from "../../errors/decree-error.ts";
 import { type AddTargetsResult, addTargets, type RejectedTarget } from "../../intake/add-targets.ts";
 import { attachOrderDocument, maxDocumentBytes } from "../../intake/attach-order-document.ts";
@@ -18,6 +20,7 @@ import { addedTargetSchema, idParams, orderSchema, rejectedTargetSchema } from "
 export interface OrderIntakeRouteDeps {
   store: Store;
   now: () => Date;
+  checkSettings?: CheckSettings;
 }
 
 const tags = ["workflow"];
@@ -40,6 +43,12 @@ const addTargetsResponse = z.object({
   orderId: z.number().int(),
   added: z.array(addedTargetSchema),
   rejected: z.array(rejectedTargetSchema),
+  findings: z
+    .object({
+      counts: z.object({ block: z.number().int(), review: z.number().int(), info: z.number().int() }),
+      held: z.array(z.object({ targetId: z.number().int(), codes: z.array(z.string()) })),
+    })
+    .describe("what the safeguard checks found: counts by severity, and the targets a block or review holds"),
 });
 
 /**
@@ -47,7 +56,10 @@ const addTargetsResponse = z.object({
  * their targets; an authority submits orders (confirmed at once) and confirms applicants' ones. Targets wait
  * in the review queue.
  */
-export async function orderIntakeRoutes(fastify: FastifyInstance, { store, now }: OrderIntakeRouteDeps) {
+export async function orderIntakeRoutes(
+  fastify: FastifyInstance,
+  { store, now, checkSettings = {} }: OrderIntakeRouteDeps,
+) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   // A document comes as the request body with its own media type (no multipart: one file, no form fields);
   // the command decides which types it accepts, so this scope reads any other type as bytes.
@@ -75,12 +87,20 @@ export async function orderIntakeRoutes(fastify: FastifyInstance, { store, now }
     async (request, reply) => {
       const principal = request.principal!;
       const scope = orderScopeOf(principal);
+      const at = now();
+      let findings: RecordedFindings | undefined;
       const { order, targets } = await recordOrder(store, request.body, {
         actor: actorFor(principal),
-        now: now(),
+        now: at,
         ...(scope ? { ownerOrganisationId: scope.ownOrganisationId } : {}),
+        // The safeguards' findings land in the order's transaction, with its targets.
+        afterTargets: async (trx, recorded, added) => {
+          findings = await recordFindings(trx, recorded, added.added, { now: at, settings: checkSettings });
+        },
       });
-      return reply.code(201).send({ order, targets: targets && withIndexes(targets) });
+      return reply
+        .code(201)
+        .send({ order, targets: targets && { ...withIndexes(targets), findings: findings! } });
     },
   );
 
@@ -208,14 +228,22 @@ export async function orderIntakeRoutes(fastify: FastifyInstance, { store, now }
           : { input: line.value, kind: line.kind, until: line.until, line: index + 1 },
       );
       try {
-        const result = await inTransaction(store.db, async (trx) =>
-          addTargets(trx, await findOrderAs(trx, request.params.id, orderScopeOf(principal)), requests, {
+        const at = now();
+        const result = await inTransaction(store.db, async (trx) => {
+          const order = await findOrderAs(trx, request.params.id, orderScopeOf(principal));
+          const added = await addTargets(trx, order, requests, {
             actor: actorFor(principal),
-            now: now(),
+            now: at,
             skipInvalid: request.body.skipInvalid ?? false,
-          }),
-        );
-        return reply.code(201).send(withIndexes(result));
+          });
+          // The safeguards' findings land in the same transaction as the targets they are about.
+          const findings = await recordFindings(trx, order, added.added, {
+            now: at,
+            settings: checkSettings,
+          });
+          return { ...added, findings };
+        });
+        return reply.code(201).send({ ...withIndexes(result), findings: result.findings });
       } catch (error) {
         throw withRejectedIndexes(error);
       }

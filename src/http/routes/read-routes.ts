@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { withFindings } from "../../checks/findings-of.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Order } from "../../intake/order.ts";
 import { entryStates, type TargetState, targetStates } from "../../intake/target.ts";
@@ -97,7 +98,12 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       const order = visibleOrder(request, await showOrder(store.db, request.params.id, now()));
       const { state, ...query } = request.query;
       const visible = visibleStates(request, reply, state);
-      return page(await listTargets(store.db, { ...query, ...visible, orderId: order.id }));
+      return page(
+        await withFindings(
+          store.db,
+          await listTargets(store.db, { ...query, ...visible, orderId: order.id }),
+        ),
+      );
     },
   );
 
@@ -112,7 +118,12 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       const normalized = name === undefined ? undefined : normalizeTarget(name);
       const value = normalized === undefined ? undefined : normalized.ok ? normalized.value : name;
       const visible = visibleStates(request, reply, state);
-      return page(await listTargets(store.db, { ...query, ...visible, orderId: order, value }));
+      return page(
+        await withFindings(
+          store.db,
+          await listTargets(store.db, { ...query, ...visible, orderId: order, value }),
+        ),
+      );
     },
   );
 }

@@ -4,11 +4,20 @@ import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
 import { cancelApproval } from "../../registry/cancel-approval.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
+import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { scheduleApprovals } from "../../registry/schedule-approvals.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
+import { secondApprovalNeeded } from "../../registry/weigh-approvals.ts";
 import { listReviewQueue } from "../../review/list-review-queue.ts";
 import type { Store } from "../../store/database.ts";
-import { decidedTargetSchema, idParams, nextSchema, pageQuery, targetSchema } from "../workflow-schemas.ts";
+import {
+  decidedTargetSchema,
+  findingSchema,
+  idParams,
+  nextSchema,
+  pageQuery,
+  targetSchema,
+} from "../workflow-schemas.ts";
 
 export interface ReviewRouteDeps {
   store: Store;
@@ -22,6 +31,9 @@ export interface ReviewRouteDeps {
 const tags = ["review"];
 
 const queuedTargetSchema = targetSchema.extend({
+  findings: z
+    .array(findingSchema)
+    .describe("what the safeguard checks found, in the order of src/checks/index.ts"),
   order: z.object({
     id: z.number().int(),
     authority: z.string(),
@@ -37,13 +49,28 @@ const queuedTargetSchema = targetSchema.extend({
 
 const reason = z.string().max(4000).describe("required: every decision is on the record with its reason");
 
+const heldTargetSchema = decidedTargetSchema.extend({
+  pending: z.string().optional().describe("set when the approval waits for a second authority user"),
+});
+
 const decisionResponse = z.object({
   decision: z.enum(decisions),
-  targets: z.array(decidedTargetSchema),
+  targets: z.array(heldTargetSchema),
   effectiveAt: z
     .string()
     .nullable()
     .describe("an approval with a cancel window takes effect then; until then the targets stay proposed"),
+});
+
+const pendingResponse = z.object({
+  pending: z.literal("second approval needed"),
+  targetId: z.number().int(),
+  decision: z.literal("approve"),
+});
+
+const overrideParams = z.object({
+  id: idParams.shape.id,
+  override: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
 });
 
 /**
@@ -92,7 +119,7 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         summary: "Approve, reject, suspend or lift a target, with a reason",
         params: idParams,
         body: z.object({ decision: z.enum(decisions), reason }).strict(),
-        response: { 200: decisionResponse, 202: decisionResponse },
+        response: { 200: decisionResponse, 202: z.union([pendingResponse, decisionResponse]) },
       },
     },
     async (request, reply) =>
@@ -100,6 +127,7 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         decision: request.body.decision,
         ids: [request.params.id],
         reason: request.body.reason,
+        single: true,
       }),
   );
 
@@ -126,6 +154,71 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         ids: request.body.targets,
         reason: request.body.reason,
       }),
+  );
+
+  app.post(
+    "/targets/:id/override",
+    {
+      config: { access: "targets:override" },
+      schema: {
+        tags,
+        summary: "Override a blocking finding, by its code, with a reason; another person must confirm it",
+        params: idParams,
+        body: z.object({ code: z.string().min(1).max(100), reason }).strict(),
+        response: {
+          201: z.object({
+            overrideId: z.number().int(),
+            targetId: z.number().int(),
+            code: z.string(),
+            requestedBy: z.string(),
+            requestedAt: z.string(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const requested = await requestOverride(store, {
+        targetId: request.params.id,
+        code: request.body.code,
+        reason: request.body.reason,
+        actor: actorFor(request.principal!),
+        now: now(),
+      });
+      return reply.code(201).send(requested);
+    },
+  );
+
+  app.post(
+    "/targets/:id/override/:override/confirm",
+    {
+      config: { access: "targets:confirm-override" },
+      schema: {
+        tags,
+        summary: "Confirm another user's override; the last one missing approves the target",
+        params: overrideParams,
+        body: z.object({}).strict().nullish().describe("no body"),
+        response: {
+          200: z.object({
+            overrideId: z.number().int(),
+            targetId: z.number().int(),
+            code: z.string(),
+            confirmedBy: z.string(),
+            targets: z.array(decidedTargetSchema),
+            remaining: z.array(z.string()),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const confirmed = await confirmOverride(store, {
+        targetId: request.params.id,
+        overrideId: request.params.override,
+        actor: actorFor(request.principal!),
+        now: now(),
+      });
+      if (confirmed.targets.length > 0) deps.onRegistryChange();
+      return confirmed;
+    },
   );
 
   app.post(
@@ -167,7 +260,7 @@ async function decide(
   deps: ReviewRouteDeps,
   reply: FastifyReply,
   principal: Principal,
-  request: { decision: Decision; ids: number[]; reason: string },
+  request: { decision: Decision; ids: number[]; reason: string; single?: boolean },
 ) {
   const base = {
     refs: request.ids.map(String),
@@ -177,14 +270,23 @@ async function decide(
   };
   if (request.decision === "approve" && deps.approvalCancelWindowMs > 0) {
     const scheduled = await scheduleApprovals(deps.store, { ...base, windowMs: deps.approvalCancelWindowMs });
+    const held = scheduled[0];
+    if (request.single && held?.pending) {
+      return reply.code(202).send({ pending: secondApprovalNeeded, targetId: held.id, decision: "approve" });
+    }
     return reply.code(202).send({
       decision: request.decision,
       // `to` is the state each target will have when the approval takes effect.
       targets: scheduled.map(({ effectiveAt: _, ...target }) => target),
-      effectiveAt: scheduled[0]?.effectiveAt ?? null,
+      effectiveAt: scheduled.find((target) => target.effectiveAt !== null)?.effectiveAt ?? null,
     });
   }
   const decided = await decideTargets(deps.store, { ...base, decision: request.decision });
+  const held = decided[0];
+  // The first of two approvals (two-person rule): accepted, not done (RFC 9110 §15.3.3).
+  if (request.single && held?.pending) {
+    return reply.code(202).send({ pending: secondApprovalNeeded, targetId: held.id, decision: "approve" });
+  }
   deps.onRegistryChange();
   return reply.code(200).send({ decision: request.decision, targets: decided, effectiveAt: null });
 }

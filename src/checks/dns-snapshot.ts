@@ -1,0 +1,228 @@
+import { toInterval } from "./address-ranges.ts";
+import { type CdnSuffixes, shippedCdnSuffixes } from "./cdn-suffixes.ts";
+import type { Check, CheckedTarget } from "./check.ts";
+import type { CheckRun } from "./check-run.ts";
+import type { Finding } from "./finding.ts";
+import {
+  type NameSnapshot,
+  resolveSnapshots,
+  type SnapshotOptions,
+  type SnapshotResolver,
+} from "./resolve-snapshot.ts";
+import { targetAddress, targetHost } from "./target-host.ts";
+
+const name = "dns-snapshot";
+
+/** Target states whose names still speak for the order: a rejected or lifted name points nowhere it matters. */
+const livingStates = ["proposed", "approved", "active", "suspended"];
+
+export interface DnsSnapshotSettings extends Omit<SnapshotOptions, "resolver"> {
+  /** Config `checkResolver` (env DECREE_CHECK_RESOLVER); unset: the check is skipped, with an info finding. */
+  resolver: SnapshotResolver | undefined;
+  /** Another list of CDN suffixes (tests); the shipped one by default. */
+  cdnSuffixes?: CdnSuffixes;
+}
+
+/**
+ * The DNS snapshot (issue 5): every name of the batch is resolved once, at submission, through the configured
+ * resolver, and its answer kept as evidence (info). An alias into a CDN or a shared host, or an address inside
+ * a published shared range, is `review`: the name may be exactly right to block, but it lives where many
+ * others do. An address target that no name of the order resolves to is `review`: nothing ties the address to
+ * the site the order is about (Piracy Shield's 188.114.97.7 and 104.166.170.62). The names are resolved in
+ * `prepare`, all at once with bounded concurrency, so that per target the check is a map lookup.
+ */
+export function dnsSnapshot(settings: DnsSnapshotSettings): (run: CheckRun) => Promise<Check> {
+  return async (run) => {
+    const { resolver } = settings;
+    if (resolver === undefined) return { name, run: () => [skipped()] };
+    const hosts = run.targets.map(targetHost).filter((host): host is string => host !== null);
+    const addressTargets = run.targets.some((target) => targetAddress(target) !== null);
+    // Names of the order already stored count too: the address may be what an earlier target resolved to.
+    const orderNames = addressTargets ? await storedNamesOfOrder(run) : [];
+    const snapshots = await resolveSnapshots([...hosts, ...orderNames], { ...settings, resolver });
+    const at = run.context.now.toISOString();
+    const server = `${resolver.host}:${resolver.port}`;
+    const cdn = settings.cdnSuffixes ?? shippedCdnSuffixes();
+    const pointing = addressTargets ? addressIndex(snapshots) : [];
+    return {
+      name,
+      run: (target) => {
+        const host = targetHost(target);
+        if (host !== null) {
+          const snapshot = snapshots.get(host);
+          return snapshot ? nameFindings(snapshot, { at, server }, cdn, run) : [];
+        }
+        const address = targetAddress(target);
+        return address === null ? [] : addressFindings(target, address, pointing, { at, server });
+      },
+    };
+  };
+}
+
+/**
+ * The check as index.ts lists it: the resolver comes from the run's settings (config `checkResolver`, carried by
+ * `checkSettings()` into CheckSettings). Read through a widened type so that the check does not depend on
+ * which other settings the list's data needs.
+ */
+export function prepareDnsSnapshot(run: CheckRun): Promise<Check> {
+  const settings = run.settings as { checkResolver?: SnapshotResolver | undefined } | undefined;
+  return dnsSnapshot({ resolver: settings?.checkResolver })(run);
+}
+
+function skipped(): Finding {
+  return {
+    check: name,
+    severity: "info",
+    code: "DNS_SNAPSHOT_SKIPPED",
+    message:
+      "No DNS snapshot: no resolver is configured for the checks (config checkResolver, env " +
+      "DECREE_CHECK_RESOLVER). What the name resolved to at submission is not on the record.",
+    evidence: { configured: false },
+  };
+}
+
+interface Taken {
+  at: string;
+  server: string;
+}
+
+function nameFindings(snapshot: NameSnapshot, taken: Taken, cdn: CdnSuffixes, run: CheckRun): Finding[] {
+  const evidence = { ...taken, ...snapshot };
+  const findings: Finding[] = [];
+  if (snapshot.status === "error") {
+    findings.push({
+      check: name,
+      severity: "info",
+      code: "DNS_SNAPSHOT_FAILED",
+      message: `${snapshot.name} could not be resolved through ${taken.server} (${snapshot.error}); no snapshot.`,
+      evidence,
+    });
+    return findings;
+  }
+  findings.push({
+    check: name,
+    severity: "info",
+    code: "DNS_SNAPSHOT",
+    message: describe(snapshot),
+    evidence,
+  });
+  const into = snapshot.cnames
+    .map((alias) => ({ alias, listed: cdn.find(alias) }))
+    .find((hop) => hop.listed !== undefined);
+  if (into?.listed) {
+    findings.push({
+      check: name,
+      severity: "review",
+      code: "TARGET_CNAME_INTO_CDN",
+      message:
+        `${snapshot.name} is an alias of ${into.alias}, a name of ${into.listed.provider} (${into.listed.kind}): ` +
+        "its addresses serve many unrelated sites. Block the name if the order names it; never its addresses.",
+      evidence: { ...evidence, alias: into.alias, ...into.listed, list: "data/cdn-cname-suffixes.json" },
+    });
+  }
+  const shared = [...snapshot.a, ...snapshot.aaaa].flatMap((address) =>
+    run.data.sharedInfrastructure.match(address).map((match) => ({
+      address,
+      range: match.range,
+      provider: match.entry.provider,
+      source: match.entry.source,
+      date: match.entry.date,
+    })),
+  );
+  if (shared.length > 0) {
+    const providers = [...new Set(shared.map((s) => s.provider))].join(", ");
+    findings.push({
+      check: name,
+      severity: "review",
+      code: "TARGET_ADDRESS_SHARED",
+      message:
+        `${snapshot.name} resolves to ${shared.map((s) => s.address).join(", ")}, inside ranges ${providers} ` +
+        "publishes as shared: many unrelated names answer with the same addresses.",
+      evidence: { ...evidence, shared },
+    });
+  }
+  return findings;
+}
+
+function describe(snapshot: NameSnapshot): string {
+  if (snapshot.status === "nxdomain") return `${snapshot.name} did not exist in the DNS at submission.`;
+  const chain = snapshot.cnames.length > 0 ? ` via ${snapshot.cnames.join(" -> ")}` : "";
+  const addresses = [...snapshot.a, ...snapshot.aaaa];
+  return `${snapshot.name} resolved${chain} to ${addresses.length > 0 ? addresses.join(", ") : "no address"}.`;
+}
+
+interface PointingName {
+  name: string;
+  address: string;
+  v6: boolean;
+  value: bigint;
+}
+
+function addressIndex(snapshots: Map<string, NameSnapshot>): PointingName[] {
+  const index: PointingName[] = [];
+  for (const snapshot of snapshots.values()) {
+    for (const address of [...snapshot.a, ...snapshot.aaaa]) {
+      const interval = toInterval(address);
+      index.push({ name: snapshot.name, address, v6: interval.v6, value: interval.first });
+    }
+  }
+  return index;
+}
+
+function addressFindings(
+  target: CheckedTarget,
+  address: string,
+  pointing: PointingName[],
+  taken: Taken,
+): Finding[] {
+  const range = toInterval(address);
+  const names = pointing.filter((p) => p.v6 === range.v6 && p.value >= range.first && p.value <= range.last);
+  const evidence = {
+    ...taken,
+    target: target.value,
+    names: names.map((p) => ({ name: p.name, address: p.address })),
+  };
+  if (names.length > 0) {
+    return [
+      {
+        check: name,
+        severity: "info",
+        code: "DNS_SNAPSHOT",
+        message: `${address} is what ${[...new Set(names.map((p) => p.name))].join(", ")} of this order resolve to.`,
+        evidence,
+      },
+    ];
+  }
+  return [
+    {
+      check: name,
+      severity: "review",
+      code: "TARGET_IP_WITHOUT_NAME",
+      message:
+        `No name of this order resolves to ${address} (through ${taken.server}, at submission): nothing ties ` +
+        "the address to the site the order is about, and an address may serve many others. Name the site's " +
+        "host names instead, or say why the address itself must go.",
+      evidence,
+    },
+  ];
+}
+
+async function storedNamesOfOrder(run: CheckRun): Promise<string[]> {
+  const rows = await run.context.db
+    .selectFrom("targets")
+    .select(["kind", "value", "origin", "valid_until"])
+    .where("order_id", "=", run.context.order.id)
+    .where("kind", "in", ["fqdn", "domain", "url"])
+    .where("state", "in", livingStates)
+    .execute();
+  return rows
+    .map((row) =>
+      targetHost({
+        kind: row.kind as CheckedTarget["kind"],
+        value: row.value,
+        origin: "order",
+        validUntil: row.valid_until,
+      }),
+    )
+    .filter((host): host is string => host !== null);
+}
