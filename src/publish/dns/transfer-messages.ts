@@ -17,30 +17,6 @@ export const tsigReserve = 256;
 
 const responseFlags = HeaderFlag.QR | HeaderFlag.AA;
 
-/** AXFR (RFC 5936 §2.2): the SOA, every record, the SOA again. Built with ID 0; the sender sets each query's. */
-export function axfrMessages(
-  policy: RpzPolicy,
-  serial: number,
-  records: ZoneRecord[],
-  question: Question,
-): Buffer[] {
-  return [
-    ...writeMessages(
-      { id: 0, flags: responseFlags, question },
-      axfrRecords(policy, serial, records),
-      options(policy),
-    ),
-  ];
-}
-
-function* axfrRecords(policy: RpzPolicy, serial: number, records: ZoneRecord[]): Generator<RecordToWrite> {
-  const soa = soaRecord(policy, serial);
-  yield soa;
-  yield nsRecord(policy);
-  for (const record of records) yield zoneRecordToWrite(record, policy);
-  yield soa;
-}
-
 /**
  * An AXFR encoded page by page as the zone is read, so that a million-entry zone never sits in memory as
  * records, only as the messages it becomes (RFC 5936 §2.2: SOA, NS and every record, SOA again).
