@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as dnsPacket from "dns-packet";
+import { udpExchange } from "../../../test/support/dns-wire.ts";
 import { readTsig, signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 
@@ -63,23 +64,6 @@ function zoneFile(): string {
 
 function query(name: string, type: dnsPacket.RecordType, id = randomBytes(2).readUInt16BE()): Buffer {
   return dnsPacket.encode({ type: "query", id, flags: 0, questions: [{ type, name, class: "IN" }] });
-}
-
-async function udpExchange(port: number, message: Buffer, timeoutMs: number): Promise<Buffer | undefined> {
-  const socket = createSocket("udp4");
-  try {
-    return await new Promise<Buffer | undefined>((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      socket.once("message", (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      socket.once("error", () => resolve(undefined));
-      socket.send(message, port, "127.0.0.1");
-    });
-  } finally {
-    socket.close();
-  }
 }
 
 async function waitForSoa(port: number, deadline: number, named: ChildProcess): Promise<void> {
