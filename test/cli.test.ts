@@ -79,6 +79,36 @@ describe("the decree command", () => {
     assert.match(refused.stderr, /TARGET_TRANSITION_INVALID/);
   });
 
+  it("renews an entry from the shell, and refuses a renewal past the order's end", async () => {
+    const added = await cli(
+      "--json",
+      "targets",
+      "add",
+      "1",
+      "live3.example-sport.com",
+      "--until",
+      "2027-03-01",
+    );
+    assert.equal(added.code, 0, added.stderr);
+    const id = String(JSON.parse(added.stdout).targets[0].id);
+    assert.equal((await cli("targets", "approve", id, "--reason", "ordered")).code, 0);
+    const renewed = await cli(
+      "--json",
+      "targets",
+      "renew",
+      id,
+      "--until",
+      "2027-06-01",
+      "--reason",
+      "still live",
+    );
+    assert.equal(renewed.code, 0, renewed.stderr);
+    assert.equal(JSON.parse(renewed.stdout).renewed[0].until, "2027-06-01T00:00:00.000Z");
+    const tooFar = await cli("targets", "renew", id, "--until", "2028-06-01", "--reason", "forever");
+    assert.equal(tooFar.code, 1);
+    assert.match(tooFar.stderr, /TARGET_VALIDITY_BEYOND_ORDER/);
+  });
+
   it("requires a reason for a decision", async () => {
     const result = await cli("targets", "lift", "1");
     assert.equal(result.code, 2);
@@ -119,6 +149,7 @@ describe("the decree command", () => {
       ["orders", "add"],
       ["targets", "import"],
       ["targets", "approve"],
+      ["targets", "renew"],
       ["names", "check"],
       ["serve"],
       ["status"],

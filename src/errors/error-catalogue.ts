@@ -47,6 +47,7 @@ export const errorCatalogue = {
   TARGET_AMBIGUOUS: { status: 409, title: "Name matches several targets" },
   TARGET_TRANSITION_INVALID: { status: 409, title: "Decision not possible in the target's state" },
   REASON_REQUIRED: { status: 422, title: "A reason is required" },
+  RENEWAL_NOT_LATER: { status: 422, title: "A renewal must end later, in the future" },
 
   // publish/: operators, the DNS primary, feeds
   OPERATOR_INVALID: { status: 422, title: "Invalid operator" },

@@ -3,7 +3,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { type Target, targetFromRow } from "../intake/target.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
 import type { Database } from "../store/database.ts";
-import { type Decision, statesAllowing } from "./target-lifecycle.ts";
+import { statesAllowing, type TargetAct } from "./target-lifecycle.ts";
 
 /**
  * Finds the one target a person means: by id, or by name among the targets a decision can apply to. A name on
@@ -12,7 +12,7 @@ import { type Decision, statesAllowing } from "./target-lifecycle.ts";
 export async function resolveTarget(
   trx: Kysely<Database>,
   ref: string,
-  decision: Decision,
+  decision: TargetAct,
   orderId?: number,
 ): Promise<Target> {
   const trimmed = ref.trim();

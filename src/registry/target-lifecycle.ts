@@ -5,7 +5,7 @@ export type Decision = (typeof decisions)[number];
 
 /**
  * The states each decision applies to. Approving a suspended target reinstates it (an appeal turned down);
- * lifted, expired and rejected targets are final: blocking the name again takes a new target.
+ * lifted and rejected targets are final, and so is an expired one except by an explicit renewal (renew-targets.ts).
  */
 const allowedFrom: Record<Decision, readonly TargetState[]> = {
   approve: ["proposed", "suspended"],
@@ -14,12 +14,18 @@ const allowedFrom: Record<Decision, readonly TargetState[]> = {
   lift: ["approved", "active", "suspended"],
 };
 
+/** What a person can do to a target by naming it: a decision, or a renewal of its validity (renew-targets.ts). */
+export type TargetAct = Decision | "renew";
+
+// A renewal moves an entry's end later; an expired entry renewed under an order still in force comes back.
+const renewableStates: readonly TargetState[] = ["approved", "active", "expired"];
+
 export function canDecide(decision: Decision, state: TargetState): boolean {
   return allowedFrom[decision].includes(state);
 }
 
-export function statesAllowing(decision: Decision): readonly TargetState[] {
-  return allowedFrom[decision];
+export function statesAllowing(act: TargetAct): readonly TargetState[] {
+  return act === "renew" ? renewableStates : allowedFrom[act];
 }
 
 /** Where a decision leads; an approved target is `active` once its validity has begun, `approved` before. */

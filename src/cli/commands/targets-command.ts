@@ -9,6 +9,7 @@ import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { listTargets } from "../../registry/list-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
+import { renewTargets } from "../../registry/renew-targets.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
@@ -85,6 +86,40 @@ export function targetsCommand(): Command {
         );
       });
   }
+
+  targets
+    .command("renew")
+    .description("move entries' end of validity later, within their order; renews expired ones too")
+    .argument("<targets...>", "target ids or names")
+    .requiredOption("--until <date>", "the new end, e.g. 2027-06-01 or 2027-06-01T00:00:00Z")
+    .requiredOption("--reason <text>", "why: it goes on the public record")
+    .option("--order <id>", "only targets of this order (when a name is on several)", positiveInteger)
+    .action(
+      async (
+        refs: string[],
+        options: { until: string; reason: string; order?: number },
+        command: Command,
+      ) => {
+        const renewed = await withStore(command, (store) =>
+          renewTargets(store, {
+            refs,
+            until: options.until,
+            reason: options.reason,
+            actor: actorOf(command),
+            now: new Date(),
+            ...(options.order ? { orderId: options.order } : {}),
+          }),
+        );
+        output(globalOptions(command).json, { renewed }, () =>
+          renewed
+            .map(
+              (t) =>
+                `target ${t.id} ${t.value}: until ${t.previousUntil} -> ${t.until} (${t.from} -> ${t.to})`,
+            )
+            .join("\n"),
+        );
+      },
+    );
 
   // The shell has no roles: whoever runs it holds the store. The two persons are told apart by --as.
   targets

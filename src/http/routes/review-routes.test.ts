@@ -301,4 +301,45 @@ describeEachEngine("the review queue and decisions over HTTP", (store) => {
     });
     assert.equal(missing.json().code, "TARGET_NOT_FOUND");
   });
+  it("renews an entry to a later end for the authority only, and refuses a renewal past the order with 422", async () => {
+    const [id] = await proposed(["renew-http.example-films.com"]);
+    const approved = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/decision`,
+      headers: bearer(authority),
+      payload: { decision: "approve", reason: "clean" },
+    });
+    assert.equal(approved.statusCode, 200, approved.body);
+    const before = pokes;
+    const refused = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/renewal`,
+      headers: bearer(applicant),
+      payload: { until: "2026-12-01", reason: "still infringing" },
+    });
+    assert.equal(refused.statusCode, 403);
+    // The sample order runs to 2027-01-01, and so do its targets: only an earlier end can be renewed from.
+    await store()
+      .db.updateTable("targets")
+      .set({ valid_until: "2026-09-01T00:00:00.000Z" })
+      .where("id", "=", id!)
+      .execute();
+    const renewed = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/renewal`,
+      headers: bearer(authority),
+      payload: { until: "2026-12-01", reason: "still infringing" },
+    });
+    assert.equal(renewed.statusCode, 200, renewed.body);
+    assert.equal(renewed.json().renewed[0].until, "2026-12-01T00:00:00.000Z");
+    assert.equal(pokes, before + 1);
+    const tooFar = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/renewal`,
+      headers: bearer(authority),
+      payload: { until: "2028-01-01", reason: "forever" },
+    });
+    assert.equal(tooFar.statusCode, 422);
+    assert.equal(tooFar.json().code, "TARGET_VALIDITY_BEYOND_ORDER");
+  });
 });

@@ -5,6 +5,7 @@ import { actorFor, type Principal } from "../../accounts/principal.ts";
 import { cancelApproval } from "../../registry/cancel-approval.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
+import { renewTargets } from "../../registry/renew-targets.ts";
 import { scheduleApprovals } from "../../registry/schedule-approvals.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { secondApprovalNeeded } from "../../registry/weigh-approvals.ts";
@@ -154,6 +155,51 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         ids: request.body.targets,
         reason: request.body.reason,
       }),
+  );
+
+  app.post(
+    "/targets/:id/renewal",
+    {
+      config: { access: "targets:decide" },
+      schema: {
+        tags,
+        summary:
+          "Renew an entry: move its end of validity later, within its order; an expired one comes back",
+        params: idParams,
+        body: z
+          .object({
+            until: z.string().min(1).max(40).describe("the new end, e.g. 2027-06-01 or 2027-06-01T00:00:00Z"),
+            reason,
+          })
+          .strict(),
+        response: {
+          200: z.object({
+            renewed: z.array(
+              z.object({
+                id: z.number().int(),
+                orderId: z.number().int(),
+                value: z.string(),
+                from: z.string(),
+                to: z.string(),
+                previousUntil: z.string(),
+                until: z.string(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const renewed = await renewTargets(store, {
+        refs: [String(request.params.id)],
+        until: request.body.until,
+        reason: request.body.reason,
+        actor: actorFor(request.principal!),
+        now: now(),
+      });
+      deps.onRegistryChange();
+      return { renewed };
+    },
   );
 
   app.post(
