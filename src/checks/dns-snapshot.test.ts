@@ -7,10 +7,12 @@ import type { ResolverUnderTest } from "../../test/support/resolver-process.ts";
 import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
 import type { Order } from "../intake/order.ts";
 import { recordOrder } from "../intake/record-order.ts";
+import { inTransaction } from "../store/in-transaction.ts";
 import type { CheckedTarget } from "./check.ts";
 import { type CheckData, loadCheckData } from "./check-data.ts";
 import { type DnsSnapshotSettings, dnsSnapshot } from "./dns-snapshot.ts";
 import type { Finding } from "./finding.ts";
+import { recordFindings } from "./record-findings.ts";
 
 /**
  * The zones a real BIND serves for these tests: a pirate site's names, one of them aliased into Cloudflare's
@@ -28,9 +30,14 @@ const zones: TestZone[] = [
       "shop IN CNAME shop.example-films.com.cdn.cloudflare.net.",
       "loop-a IN CNAME loop-b",
       "loop-b IN CNAME loop-a",
+      "hosted IN A 62.210.16.50",
     ],
   },
   { origin: "cdn.cloudflare.net", records: ["shop.example-films.com IN A 104.16.132.229"] },
+  // Five unrelated sites of other orders on one shared hosting address, as a budget host puts them.
+  ...["boulangerie-durand.fr", "club-echecs.fr", "mairie-exemple.fr", "photo-atelier.fr", "yoga-lyon.fr"].map(
+    (origin) => ({ origin, records: ["@ IN A 62.210.16.50", "www IN A 62.210.16.50"] }),
+  ),
 ];
 
 function target(kind: CheckedTarget["kind"], value: string): CheckedTarget {
@@ -61,6 +68,20 @@ describeEachEngine("the DNS snapshot check against a real authoritative BIND", (
     const found: Finding[][] = [];
     for (const t of targets) found.push(await check.run(t, run.context));
     return found;
+  }
+
+  /** Another order's submission through the real path: its snapshots land in the address index. */
+  async function submitElsewhere(names: string[], resolver: { host: string; port: number }) {
+    const recorded = await recordOrder(store(), sampleOrder({ targets: names }), {
+      actor: "test",
+      now: duringOrder,
+    });
+    await inTransaction(store().db, (trx) =>
+      recordFindings(trx, recorded.order, recorded.targets?.added ?? [], {
+        now: duringOrder,
+        settings: { checkResolver: resolver },
+      }),
+    );
   }
 
   const codes = (findings: Finding[] | undefined) => (findings ?? []).map((f) => `${f.severity} ${f.code}`);
@@ -112,6 +133,37 @@ describeEachEngine("the DNS snapshot check against a real authoritative BIND", (
     assert.deepEqual(codes(stored), ["info DNS_SNAPSHOT"]);
     assert.match(JSON.stringify(stored?.[0]?.evidence.names), /stored\.example-films\.com/);
     assert.deepEqual(codes(prefix), ["info DNS_SNAPSHOT"]);
+  });
+
+  it("holds a name and an address for review when many sites of other orders resolved to the same address", async () => {
+    const resolver = { host: bind.host, port: bind.port };
+    const [first, ...rest] = [
+      "boulangerie-durand.fr",
+      "club-echecs.fr",
+      "mairie-exemple.fr",
+      "photo-atelier.fr",
+    ];
+    // Four other sites (two names each, one site): one short of the default of five; nothing is held yet.
+    for (const site of [first!, ...rest]) await submitElsewhere([site, `www.${site}`], resolver);
+    const [before] = await findingsFor([target("fqdn", "hosted.example-films.com")]);
+    assert.deepEqual(codes(before), ["info DNS_SNAPSHOT"]);
+    await submitElsewhere(["yoga-lyon.fr"], resolver);
+    const [hosted, address] = await findingsFor([
+      target("fqdn", "hosted.example-films.com"),
+      target("ip", "62.210.16.50"),
+    ]);
+    assert.deepEqual(codes(hosted), ["info DNS_SNAPSHOT", "review TARGET_ADDRESS_SHARED_BY_NAMES"]);
+    const shared = hosted?.find((f) => f.code === "TARGET_ADDRESS_SHARED_BY_NAMES");
+    assert.match(String(shared?.message), /62\.210\.16\.50 is where 5 other sites/);
+    assert.match(JSON.stringify(shared?.evidence), /www\.club-echecs\.fr/);
+    assert.ok(codes(address).includes("review TARGET_ADDRESS_SHARED_BY_NAMES"));
+  });
+
+  it("does not count the order's own names on the address, however many", async () => {
+    const [hosted] = await findingsFor([target("fqdn", "hosted.example-films.com")], {
+      sharedAddressSites: 100,
+    });
+    assert.deepEqual(codes(hosted), ["info DNS_SNAPSHOT"]);
   });
 
   it("records a name that does not exist, and survives a CNAME loop", async () => {

@@ -9,6 +9,7 @@ import {
   type SnapshotOptions,
   type SnapshotResolver,
 } from "./resolve-snapshot.ts";
+import { type NameOnAddress, namesOnAddresses, siteOf } from "./snapshot-addresses.ts";
 import { targetAddress, targetHost } from "./target-host.ts";
 
 const name = "dns-snapshot";
@@ -21,7 +22,14 @@ export interface DnsSnapshotSettings extends Omit<SnapshotOptions, "resolver"> {
   resolver: SnapshotResolver | undefined;
   /** Another list of CDN suffixes (tests); the shipped one by default. */
   cdnSuffixes?: CdnSuffixes;
+  /**
+   * How many other sites (registrable domains, of other orders) on one address make it a shared host; 5 by
+   * default. Names of the order itself never count: a pirate site's own mirrors often share its server.
+   */
+  sharedAddressSites?: number;
 }
+
+const defaultSharedAddressSites = 5;
 
 /**
  * The DNS snapshot (issue 5): every name of the batch is resolved once, at submission, through the configured
@@ -44,16 +52,30 @@ export function dnsSnapshot(settings: DnsSnapshotSettings): (run: CheckRun) => P
     const server = `${resolver.host}:${resolver.port}`;
     const cdn = settings.cdnSuffixes ?? shippedCdnSuffixes();
     const pointing = addressTargets ? addressIndex(snapshots) : [];
+    const neighbours = await namesOnAddresses(
+      run.context.db,
+      [...addressesOf(snapshots), ...run.targets.map(targetAddress).filter(isSingleAddress)],
+      run.context.order.id,
+    );
+    const shared = { neighbours, threshold: settings.sharedAddressSites ?? defaultSharedAddressSites };
     return {
       name,
       run: (target) => {
         const host = targetHost(target);
         if (host !== null) {
           const snapshot = snapshots.get(host);
-          return snapshot ? nameFindings(snapshot, { at, server }, cdn, run) : [];
+          if (!snapshot) return [];
+          return [
+            ...nameFindings(snapshot, { at, server }, cdn, run),
+            ...sharedAddressFindings(snapshot.name, [...snapshot.a, ...snapshot.aaaa], shared),
+          ];
         }
         const address = targetAddress(target);
-        return address === null ? [] : addressFindings(target, address, pointing, { at, server });
+        if (address === null) return [];
+        return [
+          ...addressFindings(target, address, pointing, { at, server }),
+          ...sharedAddressFindings(null, [address], shared),
+        ];
       },
     };
   };
@@ -149,6 +171,61 @@ function describe(snapshot: NameSnapshot): string {
   const chain = snapshot.cnames.length > 0 ? ` via ${snapshot.cnames.join(" -> ")}` : "";
   const addresses = [...snapshot.a, ...snapshot.aaaa];
   return `${snapshot.name} resolved${chain} to ${addresses.length > 0 ? addresses.join(", ") : "no address"}.`;
+}
+
+interface SharedAddresses {
+  neighbours: Map<string, NameOnAddress[]>;
+  threshold: number;
+}
+
+/**
+ * An address many unrelated sites resolved to, as the registry's own snapshots saw them: a shared host, whose
+ * address must never be blocked and whose names deserve a second look. Sites, not names: one site's hundred
+ * subdomains on one address are one neighbour.
+ */
+function sharedAddressFindings(name: string | null, addresses: string[], shared: SharedAddresses): Finding[] {
+  const own = name === null ? null : siteOf(name);
+  const crowded = addresses
+    .map((address) => {
+      const others = (shared.neighbours.get(address) ?? []).filter((other) => other.site !== own);
+      return { address, others, sites: new Set(others.map((other) => other.site)) };
+    })
+    .filter((entry) => entry.sites.size >= shared.threshold);
+  if (crowded.length === 0) return [];
+  const subject = name ?? addresses.join(", ");
+  return [
+    {
+      check: "dns-snapshot",
+      severity: "review",
+      code: "TARGET_ADDRESS_SHARED_BY_NAMES",
+      message:
+        `${crowded
+          .map(
+            (entry) =>
+              `${entry.address} is where ${entry.sites.size} other sites of other orders ` +
+              `resolved (${[...entry.sites].slice(0, 5).join(", ")}${entry.sites.size > 5 ? ", …" : ""})`,
+          )
+          .join("; ")}. ` +
+        `${subject} lives on a shared host: block by name, never by address, and check it is not the host's own.`,
+      evidence: {
+        threshold: shared.threshold,
+        addresses: crowded.map((entry) => ({
+          address: entry.address,
+          sites: entry.sites.size,
+          names: entry.others.slice(0, 50).map((other) => ({ name: other.name, orderId: other.orderId })),
+        })),
+      },
+    },
+  ];
+}
+
+function addressesOf(snapshots: Map<string, NameSnapshot>): string[] {
+  return [...snapshots.values()].flatMap((snapshot) => [...snapshot.a, ...snapshot.aaaa]);
+}
+
+/** An exact address (not a prefix), as snapshots record them. */
+function isSingleAddress(value: string | null): value is string {
+  return value !== null && !value.includes("/");
 }
 
 interface PointingName {

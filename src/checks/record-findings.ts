@@ -6,6 +6,7 @@ import { insertMany } from "../store/insert-many.ts";
 import type { CheckSettings } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
 import { runChecks } from "./index.ts";
+import { recordSnapshotAddresses } from "./snapshot-addresses.ts";
 
 export interface RecordedFindings {
   /** Findings by severity over the batch, for the submitter's answer. */
@@ -57,5 +58,6 @@ export async function recordFindings(
     out[offset + 5] = JSON.stringify(finding.evidence);
     out[offset + 6] = at;
   });
+  await recordSnapshotAddresses(trx, order.id, rows, at);
   return { counts, held };
 }

@@ -122,6 +122,7 @@ export const errorCatalogue = {
   // checks/ and the decisions they weigh: DNS snapshot, overrides, the two-person rule (issue 5, engineer B)
   TARGET_CNAME_INTO_CDN: { status: 409, title: "Target's name is an alias into a CDN or shared host" },
   TARGET_ADDRESS_SHARED: { status: 409, title: "Target's address answers for many names" },
+  TARGET_ADDRESS_SHARED_BY_NAMES: { status: 409, title: "Many other sites resolved to the target's address" },
   TARGET_IP_WITHOUT_NAME: { status: 409, title: "No name of the order points at this address" },
   DNS_SNAPSHOT_SKIPPED: { status: 409, title: "No resolver configured for the DNS snapshot" },
   DNS_SNAPSHOT_FAILED: { status: 409, title: "The target's name could not be resolved" },

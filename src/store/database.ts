@@ -295,6 +295,17 @@ export interface FindingsTable {
   created_at: string;
 }
 
+/** A name's address at submission, from its DNS snapshot (0010-snapshot-addresses): who else is on it? */
+export interface SnapshotAddressesTable {
+  address: string;
+  name: string;
+  /** The registrable domain of `name` (its site): names of one site sharing an address are no warning. */
+  site: string;
+  order_id: number;
+  target_id: number;
+  taken_at: string;
+}
+
 /** A copy of a check's data loaded with `decree data update`: the newest of a kind is the one in use. */
 export interface ChecksDataTable {
   id: Generated<number>;
@@ -315,6 +326,7 @@ export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
   events: EventsTable;
+  snapshot_addresses: SnapshotAddressesTable;
   releases: ReleasesTable;
   release_changes: ReleaseChangesTable;
   zone_records: ZoneRecordsTable;

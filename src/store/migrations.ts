@@ -6,6 +6,7 @@ import { accounts } from "./migrations/0003-accounts.ts";
 import { workflow } from "./migrations/0004-workflow.ts";
 import { appeals } from "./migrations/0005-appeals.ts";
 import { checks } from "./migrations/0006-checks.ts";
+import { snapshotAddresses } from "./migrations/0010-snapshot-addresses.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -18,6 +19,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0004-workflow": workflow,
   "0005-appeals": appeals,
   "0006-checks": checks,
+  "0010-snapshot-addresses": snapshotAddresses,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
