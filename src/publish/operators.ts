@@ -53,7 +53,12 @@ export async function addOperator(
     const clash = await trx
       .selectFrom("operators")
       .select("name")
-      .where((eb) => eb.or([eb("name", "=", name), eb("tsig_key_name", "=", keyName ?? "\u0000")]))
+      // Without a key only the name can clash; PostgreSQL refuses a NUL in text, so no sentinel key name.
+      .where((eb) =>
+        keyName === null
+          ? eb("name", "=", name)
+          : eb.or([eb("name", "=", name), eb("tsig_key_name", "=", keyName)]),
+      )
       .executeTakeFirst();
     if (clash) {
       throw new DecreeError(
