@@ -71,6 +71,39 @@ describe("the public view of targets", () => {
     assert.deepEqual(values(proposed.json()), ["proposed-not-yet-decided.example"]);
   });
 
+  it("shows the submitting organisation every state of its own order's targets, and another applicant entries only", async () => {
+    const owner = await tokenFor(opened.store, "applicant", "APC");
+    const other = await tokenFor(opened.store, "applicant", "Another rights holder");
+    await opened.store.db
+      .updateTable("orders")
+      .set({ owner_organisation_id: owner.principal.organisationId })
+      .where("id", "=", 1)
+      .execute();
+    try {
+      const asOwner = await app.inject({
+        url: "/orders/1/targets?limit=100",
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      assert.equal(asOwner.json().targets.length, 18);
+      const rejected = await app.inject({
+        url: "/orders/1/targets?state=rejected",
+        headers: { authorization: `Bearer ${owner.token}` },
+      });
+      assert.deepEqual(values(rejected.json()), ["rejected-innocent.example"]);
+      const asOther = await app.inject({
+        url: "/orders/1/targets?limit=100",
+        headers: { authorization: `Bearer ${other.token}` },
+      });
+      assert.equal(asOther.json().targets.length, 16);
+    } finally {
+      await opened.store.db
+        .updateTable("orders")
+        .set({ owner_organisation_id: null })
+        .where("id", "=", 1)
+        .execute();
+    }
+  });
+
   it("lists every route with its access at GET /, from the routes themselves", async () => {
     const { routes, openapi } = (await app.inject("/")).json();
     assert.equal(openapi, "/openapi.json");

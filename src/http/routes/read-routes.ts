@@ -89,7 +89,8 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       config: open,
       schema: {
         tags,
-        summary: "An order's targets, by page (the public sees entries only)",
+        summary:
+          "An order's targets, by page (the public sees entries only; the submitting organisation sees all)",
         params: orderParams,
         querystring: targetQuery.omit({ order: true }),
       },
@@ -97,7 +98,10 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
     async (request, reply) => {
       const order = visibleOrder(request, await showOrder(store.db, request.params.id, now()));
       const { state, ...query } = request.query;
-      const visible = visibleStates(request, reply, state);
+      // The organisation that submitted the order follows its proposals through review, refusals included.
+      const own =
+        order.ownerOrganisationId !== null && request.principal?.organisationId === order.ownerOrganisationId;
+      const visible = own ? { state } : visibleStates(request, reply, state);
       return page(
         await withFindings(
           store.db,
