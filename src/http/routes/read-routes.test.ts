@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
 import { tokenFor } from "../../../test/support/accounts.ts";
 import { type StoreUnderTest, storeEngines } from "../../../test/support/stores.ts";
 import { loadDemo } from "../../demo/load-demo.ts";
@@ -74,11 +75,10 @@ describe("the public view of targets", () => {
   it("shows the submitting organisation every state of its own order's targets, and another applicant entries only", async () => {
     const owner = await tokenFor(opened.store, "applicant", "APC");
     const other = await tokenFor(opened.store, "applicant", "Another rights holder");
-    await opened.store.db
-      .updateTable("orders")
-      .set({ owner_organisation_id: owner.principal.organisationId })
-      .where("id", "=", 1)
-      .execute();
+    // The owner never changes in the model (the column's type refuses updates); the test plays a submitted order.
+    await sql`update orders set owner_organisation_id = ${owner.principal.organisationId} where id = 1`.execute(
+      opened.store.db,
+    );
     try {
       const asOwner = await app.inject({
         url: "/orders/1/targets?limit=100",
@@ -96,11 +96,7 @@ describe("the public view of targets", () => {
       });
       assert.equal(asOther.json().targets.length, 16);
     } finally {
-      await opened.store.db
-        .updateTable("orders")
-        .set({ owner_organisation_id: null })
-        .where("id", "=", 1)
-        .execute();
+      await sql`update orders set owner_organisation_id = null where id = 1`.execute(opened.store.db);
     }
   });
 
