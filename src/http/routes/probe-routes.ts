@@ -1,0 +1,232 @@
+import { Readable } from "node:stream";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { DecreeError } from "../../errors/decree-error.ts";
+import type { Store } from "../../store/database.ts";
+import { acceptAgentBatch, agentWork } from "../../verify/probes/agent-batch.ts";
+import { expectations, verdicts } from "../../verify/probes/classify-answer.ts";
+import { DnsProber } from "../../verify/probes/dns-prober.ts";
+import { listMeasurements, measurementsCsv } from "../../verify/probes/list-measurements.ts";
+import { agentForToken } from "../../verify/probes/probe-agents.ts";
+import { probeCompliance } from "../../verify/probes/probe-compliance.ts";
+import type { ProbeSettings } from "../../verify/probes/probe-settings.ts";
+import { transports } from "../../verify/probes/resolver-endpoint.ts";
+
+export interface ProbeRouteDeps {
+  store: Store;
+  now: () => Date;
+  probes: ProbeSettings;
+}
+
+const tags = ["compliance"];
+const counts = z.object({
+  enforced: z.number().int(),
+  notEnforced: z.number().int(),
+  overBlocked: z.number().int(),
+  error: z.number().int(),
+});
+const operatorCompliance = z.object({
+  operator: z.string(),
+  resolvers: z.number().int(),
+  counts,
+  shareEnforced: z
+    .number()
+    .nullable()
+    .describe("enforced / (enforced + not enforced) among names that must be blocked"),
+  missedNames: z.array(z.string()),
+  overBlockedNames: z.array(z.string()),
+  timeToEnforce: z.object({
+    p50Ms: z.number().nullable(),
+    p95Ms: z.number().nullable(),
+    maxMs: z.number().nullable(),
+    count: z.number().int(),
+    pending: z.number().int(),
+  }),
+  lastMeasuredAt: z.string().nullable(),
+});
+const measurementSchema = z.object({
+  id: z.number().int(),
+  runId: z.number().int(),
+  operator: z.string(),
+  resolver: z.string(),
+  name: z.string(),
+  qtype: z.string(),
+  expectation: z.enum(expectations),
+  verdict: z.enum(verdicts),
+  detail: z.string().nullable(),
+  rcode: z.string().nullable(),
+  answers: z.array(z.string()),
+  raw: z.string().nullable().describe("the answer's DNS wire format, base64"),
+  reference: z
+    .object({
+      rcode: z.string().optional(),
+      answers: z.array(z.string()).optional(),
+      failure: z.string().optional(),
+    })
+    .nullable(),
+  attempts: z.number().int(),
+  rttMs: z.number().nullable(),
+  at: z.string(),
+  source: z.string().describe('"registry", or "agent:<name>"'),
+});
+const measurementQuery = z
+  .object({
+    operator: z.string().max(63).optional(),
+    since: z.iso.datetime().optional().describe("measurements taken at or after this time"),
+    after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
+    limit: z.coerce.number().int().min(1).max(10_000).optional().describe("default 1000"),
+  })
+  .strict();
+const itemSchema = z.object({
+  name: z.string(),
+  qtype: z.enum(["A", "AAAA"]),
+  expectation: z.enum(expectations),
+  targetId: z.number().int().nullable(),
+});
+const endpointSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  transport: z.enum(transports),
+  url: z.string().optional(),
+});
+/** Agents send raw answers: a batch of a few thousand measurements is a few MB. */
+const batchBodyLimit = 16 * 1024 * 1024;
+
+/**
+ * Measured compliance (issue 7). What probes saw is public, as OONI's measurements are: the roll-up per
+ * operator, every measurement with its raw answer, and the CSV. Probe agents (an operator's or an authority's
+ * token registered with `decree probe agent add`) fetch their work and send signed batches.
+ */
+export async function probeRoutes(fastify: FastifyInstance, { store, now, probes }: ProbeRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const prober = new DnsProber(probes);
+  app.addHook("onClose", async () => prober.close());
+
+  app.get(
+    "/compliance/probes",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        summary: "Measured compliance per operator: verdicts, share enforced, over-blocking, time to enforce",
+        querystring: z.object({ operator: z.string().max(63).optional() }).strict(),
+        response: { 200: z.object({ operators: z.array(operatorCompliance) }) },
+      },
+    },
+    async (request) => ({ operators: await probeCompliance(store.db, request.query.operator) }),
+  );
+
+  app.get(
+    "/compliance/probes.csv",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        summary: "Every stored measurement as CSV (RFC 4180), raw answers included",
+        querystring: measurementQuery.omit({ limit: true }),
+      },
+    },
+    async (request, reply) => {
+      return reply
+        .type("text/csv; charset=utf-8; header=present")
+        .header("content-disposition", 'attachment; filename="measurements.csv"')
+        .send(Readable.from(measurementsCsv(store.db, request.query)));
+    },
+  );
+
+  app.get(
+    "/compliance/measurements",
+    {
+      config: { access: "public" },
+      schema: {
+        tags,
+        summary: "Stored measurements, oldest first, with what is needed to reproduce them",
+        querystring: measurementQuery,
+        response: {
+          200: z.object({
+            measurements: z.array(measurementSchema),
+            next: z.object({ after: z.number().int() }).nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit ?? 1000;
+      const measurements = await listMeasurements(store.db, { ...request.query, limit });
+      return {
+        measurements,
+        next: measurements.length === limit ? { after: measurements.at(-1)!.id } : null,
+      };
+    },
+  );
+
+  app.get(
+    "/probe/work",
+    {
+      config: { access: "probes:agent" },
+      schema: {
+        tags,
+        summary: "A probe agent's work: its operator's resolvers and the questions to ask them",
+        description:
+          "Send the agent's Ed25519 public key (raw, base64) in Decree-Agent-Key: it is pinned on first use.",
+        headers: z.object({ "decree-agent-key": z.string().max(100).optional() }).passthrough(),
+        response: {
+          200: z.object({
+            agent: z.string(),
+            operator: z.string(),
+            resolvers: z.array(endpointSchema),
+            items: z.array(itemSchema),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const agent = await agentForToken(
+        store.db,
+        bearerOf(request),
+        request.headers["decree-agent-key"],
+        now(),
+      );
+      return agentWork(store, agent, { ...probes, now: now() });
+    },
+  );
+
+  app.post(
+    "/probe/measurements",
+    {
+      config: { access: "probes:agent" },
+      bodyLimit: batchBodyLimit,
+      schema: {
+        tags,
+        summary: "A probe agent's signed batch of raw answers; the registry judges and stores them",
+        description:
+          "`payload` is JSON text (agent, startedAt, finishedAt, measurements); `signature` the agent's " +
+          "Ed25519 signature (base64) over payload's exact UTF-8 bytes.",
+        body: z.object({ payload: z.string().max(batchBodyLimit), signature: z.string().max(200) }).strict(),
+        response: { 201: z.object({ runId: z.number().int(), measurements: z.number().int() }) },
+      },
+    },
+    async (request, reply) => {
+      const agent = await agentForToken(
+        store.db,
+        bearerOf(request),
+        request.headers["decree-agent-key"] as string | undefined,
+        now(),
+      );
+      const result = await acceptAgentBatch(store, agent, request.body, { ...probes, prober, now: now() });
+      return reply.code(201).send(result);
+    },
+  );
+}
+
+function bearerOf(request: FastifyRequest): string {
+  const token = /^Bearer +(\S+)/i.exec(request.headers.authorization ?? "")?.[1];
+  if (!token) {
+    throw new DecreeError(
+      "PROBE_AGENT_UNKNOWN",
+      "A probe agent authenticates with its token (Authorization: Bearer …), not a browser session.",
+    );
+  }
+  return token;
+}

@@ -1,0 +1,139 @@
+import dnsPacket from "dns-packet";
+
+export type RecordType = "A" | "AAAA";
+
+const typeCodes: Record<RecordType, number> = { A: 1, AAAA: 28 };
+const rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+const headerLength = 12;
+
+/**
+ * What a resolver answered, kept whole (raw wire) so that a measurement can be re-read and re-judged later.
+ * The probe's hot path reads only what a verdict needs (RCODE, AA, the addresses); the answer section as text
+ * is decoded, by dns-packet, only when asked for (to store it).
+ */
+export class DnsAnswer {
+  private text: string[] | undefined;
+
+  constructor(
+    readonly raw: Buffer,
+    readonly rcode: string,
+    /** Authoritative Answer: resolvers set it on RPZ-rewritten answers. */
+    readonly aa: boolean,
+    /** The A and AAAA addresses of the answer section. */
+    readonly addresses: string[],
+    readonly rttMs: number,
+  ) {}
+
+  /** The answer section as presentation text, one record each. */
+  get answers(): string[] {
+    this.text ??= decodeRecords(this.raw);
+    return this.text;
+  }
+}
+
+/**
+ * A query with recursion desired, as a stub resolver sends it (RFC 1035 §4.1.1, §4.1.2). Written here rather
+ * than by dns-packet's general encoder: it is the probe engine's hot path, and its bytes after the header are
+ * the question an answer must repeat.
+ */
+export function encodeQuery(id: number, name: string, qtype: RecordType): Buffer {
+  const end = name.endsWith(".") ? name.length - 1 : name.length;
+  // Names are ASCII (A-labels): one byte per character, and one length byte per label plus the root's.
+  const message = Buffer.allocUnsafe(headerLength + end + 2 + 4);
+  message.fill(0, 0, headerLength);
+  message.writeUInt16BE(id, 0);
+  message[2] = 0x01; // RD
+  message[5] = 1; // QDCOUNT
+  let lengthAt = headerLength;
+  let at = headerLength + 1;
+  for (let i = 0; i < end; i++) {
+    const code = name.charCodeAt(i);
+    if (code === 0x2e) {
+      message[lengthAt] = at - lengthAt - 1;
+      lengthAt = at;
+    } else message[at] = code;
+    at++;
+  }
+  message[lengthAt] = at - lengthAt - 1;
+  message[at] = 0;
+  message.writeUInt16BE(typeCodes[qtype], at + 1);
+  message.writeUInt16BE(1, at + 3); // IN
+  return message;
+}
+
+/**
+ * Reads an answer to `query` (the bytes sent): a response (QR) with one question whose bytes are those asked,
+ * so that the ID alone does not make an answer (RFC 5452 §9.1); undefined otherwise. Case is compared exactly:
+ * a resolver copies the question (RFC 1035 §4.1.1).
+ */
+export function decodeAnswer(raw: Buffer, query: Buffer, rttMs: number): DnsAnswer | undefined {
+  if (raw.length < query.length || (raw[2]! & 0x80) === 0 || raw.readUInt16BE(4) !== 1) return undefined;
+  if (raw.compare(query, headerLength, query.length, headerLength, query.length) !== 0) return undefined;
+  const rcodeValue = raw[3]! & 0x0f;
+  const rcode = rcodeNames[rcodeValue] ?? `RCODE${rcodeValue}`;
+  const aa = (raw[2]! & 0x04) !== 0;
+  const addresses = readAddresses(raw, query.length, raw.readUInt16BE(6));
+  if (addresses === undefined) return undefined;
+  return new DnsAnswer(raw, rcode, aa, addresses, rttMs);
+}
+
+/** The A and AAAA data of the answer section (RFC 1035 §4.1.3), or undefined for a truncated message. */
+function readAddresses(raw: Buffer, start: number, count: number): string[] | undefined {
+  const addresses: string[] = [];
+  let at = start;
+  for (let record = 0; record < count; record++) {
+    at = skipName(raw, at);
+    if (at < 0 || at + 10 > raw.length) return undefined;
+    const type = raw.readUInt16BE(at);
+    const length = raw.readUInt16BE(at + 8);
+    at += 10;
+    if (at + length > raw.length) return undefined;
+    if (type === 1 && length === 4) addresses.push(`${raw[at]}.${raw[at + 1]}.${raw[at + 2]}.${raw[at + 3]}`);
+    else if (type === 28 && length === 16) addresses.push(ipv6Text(raw.subarray(at, at + 16)));
+    at += length;
+  }
+  return addresses;
+}
+
+/** Past a name: labels up to the root, or up to a compression pointer (RFC 1035 §4.1.4). */
+function skipName(raw: Buffer, start: number): number {
+  let at = start;
+  while (at < raw.length) {
+    const length = raw[at]!;
+    if (length === 0) return at + 1;
+    if ((length & 0xc0) === 0xc0) return at + 2;
+    at += length + 1;
+  }
+  return -1;
+}
+
+function ipv6Text(bytes: Buffer): string {
+  const groups: string[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(bytes.readUInt16BE(i).toString(16));
+  // RFC 5952 §4.2: the longest run of two or more zero groups becomes "::".
+  let best = { at: -1, length: 0 };
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== "0") {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === "0") j++;
+    if (j - i > best.length && j - i > 1) best = { at: i, length: j - i };
+    i = j;
+  }
+  if (best.at < 0) return groups.join(":");
+  return `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.length).join(":")}`;
+}
+
+function decodeRecords(raw: Buffer): string[] {
+  try {
+    return (dnsPacket.decode(raw).answers ?? []).map((answer) => {
+      const record = answer as { name: string; type: string; ttl?: number; data?: unknown };
+      const data = typeof record.data === "string" ? record.data : JSON.stringify(record.data ?? null);
+      return `${record.name.replace(/\.$/, "")}. ${record.ttl ?? 0} ${record.type} ${data}`;
+    });
+  } catch {
+    return [];
+  }
+}
