@@ -1,0 +1,59 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { HostPort } from "../../config/host-port.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { findOperator } from "../../publish/operators.ts";
+import { resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
+import type { Store } from "../../store/database.ts";
+
+export interface OperatorConfigRouteDeps {
+  store: Store;
+  /** The zone's apex name. */
+  zone: string;
+  /** Where decree's DNS primary listens (known once it does); undefined: not serving DNS in this process. */
+  dnsPrimary: () => HostPort | undefined;
+  publicUrl?: string | undefined;
+}
+
+/**
+ * The operator's dashboard asks how to connect its resolver: the same ready-to-paste text as
+ * `decree operators config NAME --for KIND`, for the operator registered under the caller's organisation name.
+ */
+export async function operatorConfigRoutes(fastify: FastifyInstance, deps: OperatorConfigRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    "/operators/own/config",
+    {
+      config: { access: "operators:read-own-config" },
+      schema: {
+        tags: ["feeds"],
+        summary: "Your resolver's configuration as an RPZ consumer of decree (Unbound, BIND, PowerDNS, Knot)",
+        querystring: z.object({ for: z.enum(resolverKinds) }).strict(),
+      },
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const primary = deps.dnsPrimary();
+      if (!primary) {
+        throw new DecreeError(
+          "NOT_FOUND",
+          "This instance serves no DNS primary; ask the registry's operators.",
+        );
+      }
+      const operator = await findOperator(deps.store.db, principal.organisationName);
+      const httpBase = deps.publicUrl ?? `${request.protocol}://${request.host}`;
+      // Bound to every address: name the address this request came in on (an address, as BIND's primaries
+      // needs), where the operator's side reached this server.
+      const local = request.socket.localAddress?.replace(/^::ffff:/, "");
+      const host = (primary.host === "0.0.0.0" || primary.host === "::") && local ? local : primary.host;
+      const text = resolverConfig(request.query.for, operator, {
+        zone: deps.zone,
+        host,
+        port: primary.port,
+        httpBase,
+      });
+      return reply.type("text/plain; charset=utf-8").send(text);
+    },
+  );
+}

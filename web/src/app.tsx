@@ -1,0 +1,112 @@
+import { lazy, Suspense } from "react";
+import { Link, Route, Switch, useLocation } from "wouter";
+import { ErrorBoundary } from "./components/error-boundary.tsx";
+import { useT } from "./i18n.tsx";
+import { LogPage } from "./pages/log-page.tsx";
+import { OrderPage } from "./pages/order-page.tsx";
+import { OrdersPage } from "./pages/orders-page.tsx";
+import { SearchPage } from "./pages/search-page.tsx";
+import { StatisticsPage } from "./pages/statistics-page.tsx";
+import { deskOf, useSession } from "./session.tsx";
+
+// The desks are loaded on demand: the public's first load carries the portal only.
+const LoginPage = lazy(() => import("./pages/login-page.tsx"));
+const AuthorityDesk = lazy(() => import("./pages/authority-desk.tsx"));
+const ApplicantDesk = lazy(() => import("./pages/applicant-desk.tsx"));
+const OperatorDesk = lazy(() => import("./pages/operator-desk.tsx"));
+const AdminDesk = lazy(() => import("./pages/admin-desk.tsx"));
+
+export function App() {
+  const t = useT();
+  const [location] = useLocation();
+  return (
+    <>
+      <a className="skip" href="#main">
+        {t("skipToContent")}
+      </a>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <ErrorBoundary key={location} message={t("pageFailed")}>
+          <Suspense fallback={<p aria-busy="true">{t("loading")}</p>}>
+            <Switch>
+              <Route path="/" component={SearchPage} />
+              <Route path="/portal/orders" component={OrdersPage} />
+              <Route path="/portal/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
+              <Route path="/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
+              <Route path="/portal/statistics" component={StatisticsPage} />
+              <Route path="/portal/log" component={LogPage} />
+              <Route path="/login" component={LoginPage} />
+              <Route path="/desk/authority" component={AuthorityDesk} />
+              <Route path="/desk/applicant" component={ApplicantDesk} />
+              <Route path="/desk/operator" component={OperatorDesk} />
+              <Route path="/desk/admin" component={AdminDesk} />
+              <Route>
+                <h1>{t("notFound")}</h1>
+                <Link href="/">{t("nav.search")}</Link>
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
+      </main>
+      <footer>
+        <p>
+          {t("footer")} <a href="/docs">API</a> · <a href="/appeals/new">{t("appeal.noScript")}</a>
+        </p>
+      </footer>
+    </>
+  );
+}
+
+function Header() {
+  const t = useT();
+  const { user, logout } = useSession();
+  return (
+    <header>
+      <nav aria-label={t("nav.label")}>
+        <Link href="/" className="brand">
+          decree
+        </Link>
+        <ul>
+          <li>
+            <Link href="/">{t("nav.search")}</Link>
+          </li>
+          <li>
+            <Link href="/portal/orders">{t("nav.orders")}</Link>
+          </li>
+          <li>
+            <Link href="/portal/statistics">{t("nav.statistics")}</Link>
+          </li>
+          <li>
+            <Link href="/portal/log">{t("nav.log")}</Link>
+          </li>
+          {user ? (
+            <>
+              <li>
+                <Link href={deskOf(user.role)}>{t("nav.desk")}</Link>
+              </li>
+              <li>
+                <button type="button" className="link" onClick={() => void logout()}>
+                  {t("nav.logout")} ({user.email})
+                </button>
+              </li>
+            </>
+          ) : (
+            <li>
+              <Link href="/login">{t("nav.login")}</Link>
+            </li>
+          )}
+          <li>
+            <button
+              type="button"
+              className="link"
+              lang={t.language === "fr" ? "en" : "fr"}
+              onClick={() => t.setLanguage(t.language === "fr" ? "en" : "fr")}
+            >
+              {t.language === "fr" ? "English" : "Français"}
+            </button>
+          </li>
+        </ul>
+      </nav>
+    </header>
+  );
+}

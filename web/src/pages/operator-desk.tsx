@@ -1,0 +1,165 @@
+import { useState } from "react";
+import { api } from "../api.ts";
+import { CopyBlock, ErrorMessage, Show, useAction, useLoad } from "../components/common.tsx";
+import { Desk } from "../components/desk.tsx";
+import { useT } from "../i18n.tsx";
+import { loadProbes } from "../probes.ts";
+import { useSession } from "../session.tsx";
+
+interface Feeds {
+  zone: string;
+  serial: number;
+  publicKey: string;
+  keyId: string;
+  formats: { format: string; description: string; url: string; signature: string }[];
+}
+
+export default function OperatorDesk() {
+  const t = useT();
+  return (
+    <Desk
+      title={t("operator.title")}
+      roles={["operator", "search-engine"]}
+      sections={[
+        { id: "release", label: t("operator.release"), render: () => <Release /> },
+        { id: "connect", label: t("operator.connect"), render: () => <Connect /> },
+        { id: "compliance", label: t("operator.compliance"), render: () => <OwnCompliance /> },
+      ]}
+    />
+  );
+}
+
+function Release() {
+  const t = useT();
+  const [feeds, reload] = useLoad((signal) => api<Feeds>("/feeds", { signal }), []);
+  const [checkpoint] = useLoad((signal) => api<string>("/log/checkpoint", { signal }), []);
+  const [acked, setAcked] = useState<number | null>(null);
+  const ack = useAction(async (serial: number) => {
+    await api(`/releases/${serial}/ack`, { body: {} });
+    setAcked(serial);
+    reload();
+  });
+  return (
+    <>
+      <Show loaded={feeds}>
+        {(value) => (
+          <>
+            <p className="big" data-testid="current-serial">
+              {t("operator.serial", { serial: value.serial, zone: value.zone })}
+            </p>
+            <button type="button" onClick={() => void ack.run(value.serial)} disabled={ack.busy}>
+              {t("operator.ack", { serial: value.serial })}
+            </button>
+            <ErrorMessage error={ack.error} />
+            {acked !== null && (
+              <p className="success" role="status">
+                {t("operator.acked", { serial: acked })}
+              </p>
+            )}
+          </>
+        )}
+      </Show>
+      <h2>{t("log.checkpoint")}</h2>
+      <Show loaded={checkpoint}>{(text) => <CopyBlock text={text} label={t("log.checkpoint")} />}</Show>
+    </>
+  );
+}
+
+const resolverKinds = ["unbound", "bind", "powerdns", "knot"] as const;
+
+function Connect() {
+  const t = useT();
+  const [kind, setKind] = useState<(typeof resolverKinds)[number]>("unbound");
+  const [config] = useLoad((signal) => api<string>(`/operators/own/config?for=${kind}`, { signal }), [kind]);
+  const [feeds] = useLoad((signal) => api<Feeds>("/feeds", { signal }), []);
+  return (
+    <>
+      <h2>{t("operator.resolverConfig")}</h2>
+      <fieldset className="tabs">
+        <legend className="visually-hidden">{t("operator.resolverConfig")}</legend>
+        {resolverKinds.map((candidate) => (
+          <button
+            key={candidate}
+            type="button"
+            aria-pressed={candidate === kind}
+            onClick={() => setKind(candidate)}
+          >
+            {candidate}
+          </button>
+        ))}
+      </fieldset>
+      <Show loaded={config}>{(text) => <CopyBlock text={text} label={`${kind} configuration`} />}</Show>
+      <h2>{t("operator.feeds")}</h2>
+      <Show loaded={feeds}>
+        {(value) => (
+          <>
+            <p>
+              {t("operator.signingKey")} <code>{value.publicKey}</code> ({value.keyId})
+            </p>
+            <ul className="plain">
+              {value.formats.map((format) => (
+                <li key={format.format}>
+                  <a href={format.url}>{`${location.origin}${format.url}`}</a> — {format.description} (
+                  <a href={format.signature}>{t("operator.signature")}</a>)
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </Show>
+    </>
+  );
+}
+
+interface Acks {
+  latestRelease: { serial: number; createdAt: string } | null;
+  acknowledgments: { id: number; serial: number; at: string; timeToAckMs: number }[];
+}
+
+function OwnCompliance() {
+  const t = useT();
+  const { user } = useSession();
+  const organisation = user?.organisationName ?? "";
+  const [acks] = useLoad((signal) => api<Acks>("/compliance/acks?limit=50", { signal }), []);
+  const [probes] = useLoad((signal) => loadProbes(signal, organisation), [organisation]);
+  return (
+    <>
+      <h2>{t("operator.acks")}</h2>
+      <Show loaded={acks}>
+        {(value) => (
+          <ul className="plain">
+            {value.acknowledgments.map((ack) => (
+              <li key={ack.id}>
+                {t("operator.ackLine", {
+                  serial: ack.serial,
+                  at: t.dateTime(ack.at),
+                  seconds: Math.round(ack.timeToAckMs / 1000),
+                })}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Show>
+      <h2>{t("operator.measured")}</h2>
+      <Show loaded={probes}>
+        {(list) => {
+          if (list === null || list.length === 0) return <p>{t("operator.notMeasured")}</p>;
+          return (
+            <ul className="plain">
+              {list.map((item) => (
+                <li key={item.operator}>
+                  {t("operator.probeLine", {
+                    operator: item.operator,
+                    share: Math.round(item.shareEnforced * 100),
+                    p50: Math.round(item.timeToEnforce.p50Ms / 1000),
+                    over: item.counts.overBlocked,
+                  })}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Show>
+    </>
+  );
+}

@@ -1,0 +1,89 @@
+import { Link } from "wouter";
+import { api } from "../api.ts";
+import { Show, StateBadge, useLoad } from "../components/common.tsx";
+import { DataTable } from "../components/data-table.tsx";
+import { useT } from "../i18n.tsx";
+import type { Order, Target } from "../types.ts";
+
+/** One order with its entries; the stop page links here (`rel="blocked-by"`). */
+export function OrderPage({ id }: { id: string }) {
+  const t = useT();
+  const [order] = useLoad((signal) => api<Order>(`/orders/${encodeURIComponent(id)}`, { signal }), [id]);
+  const [targets] = useLoad(
+    (signal) =>
+      api<{ targets: Target[]; next: { after: number } | null }>(
+        `/orders/${encodeURIComponent(id)}/targets?limit=500`,
+        { signal },
+      ),
+    [id],
+  );
+  return (
+    <Show loaded={order}>
+      {(value) => (
+        <>
+          <h1>
+            {value.authority}, {value.caseNumber}
+          </h1>
+          <dl className="facts">
+            <dt>{t("order.decisionDate")}</dt>
+            <dd>{t.date(value.decisionDate)}</dd>
+            <dt>{t("order.applicants")}</dt>
+            <dd>{value.applicants.join("; ")}</dd>
+            <dt>{t("order.addressees")}</dt>
+            <dd>{value.addressees.map((addressee) => addressee.name).join(", ")}</dd>
+            <dt>{t("order.measures")}</dt>
+            <dd>{value.measures.join(", ")}</dd>
+            <dt>{t("order.deadline")}</dt>
+            <dd>{value.deadline}</dd>
+            <dt>{t("order.validity")}</dt>
+            <dd>
+              {t.date(value.validFrom)} – {t.date(value.validUntil)}
+            </dd>
+            {value.legalBasis && (
+              <>
+                <dt>{t("order.legalBasis")}</dt>
+                <dd>{value.legalBasis}</dd>
+              </>
+            )}
+            {value.document.sha256 && (
+              <>
+                <dt>{t("order.documentHash")}</dt>
+                <dd>
+                  <code>{value.document.sha256}</code>
+                </dd>
+              </>
+            )}
+          </dl>
+          {value.summary && <p>{value.summary}</p>}
+          <p>
+            <a href={`/orders/${value.id}/notice.json`}>{t("order.notice")}</a>
+          </p>
+          <h2>{t("order.entries")}</h2>
+          <Show loaded={targets}>
+            {({ targets: list, next }) => (
+              <div className="table-scroll">
+                <DataTable
+                  columns={[t("entry.name"), t("entry.state"), t("search.since"), t("search.until")]}
+                >
+                  {list.map((target) => (
+                    <tr key={target.id}>
+                      <td>
+                        <Link href={`/?q=${encodeURIComponent(target.value)}`}>{target.display}</Link>
+                      </td>
+                      <td>
+                        <StateBadge state={target.state} />
+                      </td>
+                      <td>{t.date(target.validFrom)}</td>
+                      <td>{t.date(target.validUntil)}</td>
+                    </tr>
+                  ))}
+                </DataTable>
+                {next && <p>{t("order.more")}</p>}
+              </div>
+            )}
+          </Show>
+        </>
+      )}
+    </Show>
+  );
+}

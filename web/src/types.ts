@@ -1,0 +1,118 @@
+// The shapes of the API's answers the UI reads (see /openapi.json); only the fields it uses.
+
+export interface Finding {
+  check: string;
+  severity: "block" | "review" | "info";
+  code: string;
+  message: string;
+  evidence: Record<string, unknown>;
+  createdAt: string;
+}
+
+export interface Order {
+  id: number;
+  kind: string;
+  authority: string;
+  jurisdiction: string;
+  caseNumber: string;
+  decisionDate: string;
+  applicants: string[];
+  addressees: { name: string; role: string }[];
+  measures: string[];
+  deadline: string;
+  validFrom: string;
+  validUntil: string;
+  extendsToMirrors: boolean;
+  legalBasis: string | null;
+  summary: string | null;
+  document: { url: string | null; sha256: string | null };
+  confirmedAt: string | null;
+  state?: string;
+  targets?: Record<string, number> | number;
+  ownerOrganisationId: number | null;
+}
+
+export interface Target {
+  id: number;
+  orderId: number;
+  kind: string;
+  value: string;
+  input: string;
+  display: string;
+  state: string;
+  validFrom: string;
+  validUntil: string;
+  origin: string;
+  createdAt: string;
+  findings?: Finding[];
+  order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
+}
+
+export interface Page<K extends string, T> {
+  next: { after: number } | null;
+  items: T[];
+  key: K;
+}
+
+export interface FoundEntry {
+  targetId: number;
+  kind: string;
+  value: string;
+  display: string;
+  state: string;
+  validFrom: string;
+  validUntil: string;
+  order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
+  /** Where the entry's latest event is in the log, and its inclusion proof (issue 6). */
+  proof?: { index: number; size: number; url: string } | null;
+}
+
+/** GET /public/entries?q= (issue 6). */
+export interface SearchAnswer {
+  query: string;
+  name?: string;
+  refusal?: string;
+  blocked?: boolean;
+  entries: FoundEntry[];
+}
+
+export interface Statistics {
+  entriesByDay: { day: string; count: number }[];
+  entriesByOrder: {
+    orderId: number;
+    caseNumber: string;
+    authority: string;
+    measures: string[];
+    byState: Record<string, number>;
+  }[];
+  appealsByState: Record<string, number>;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  role: string;
+  organisationId: number;
+  organisationName?: string;
+  disabledAt?: string | null;
+}
+
+export interface Appeal {
+  id: number;
+  state: string;
+  reason: string;
+  filedAt: string;
+  updatedAt: string;
+  target: { id: number; kind: string; value: string; display: string; state: string };
+  order: { id: number; authority: string; caseNumber: string };
+  contact?: string;
+}
+
+/** GET /compliance/probes (issue 7), per operator. */
+export interface ProbeCompliance {
+  operator: string;
+  counts: { enforced: number; notEnforced: number; overBlocked: number; error: number };
+  shareEnforced: number;
+  overBlockedNames: string[];
+  timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
+}
