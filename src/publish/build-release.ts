@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { DnsAction, Measure } from "../intake/order-input.ts";
 import type { TargetKind } from "../names/target-kind.ts";
+import { appendEvents } from "../store/append-events.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
@@ -22,6 +23,8 @@ export interface ReleaseSummary {
   added: number;
   removed: number;
   recordCount: number;
+  /** The `release.published` event: the release's own leaf in the public log. */
+  eventId?: number;
 }
 
 const chunk = 500;
@@ -220,5 +223,55 @@ async function writeRelease(
       out[at + 4] = record.rdata;
     },
   );
-  return { id, serial, createdAt, added: change.added.length, removed: change.removed.length, recordCount };
+  const eventId = await recordReleaseEvent(trx, { id, serial, createdAt, recordCount, change });
+  return {
+    id,
+    serial,
+    createdAt,
+    added: change.added.length,
+    removed: change.removed.length,
+    recordCount,
+    eventId,
+  };
+}
+
+/**
+ * A release is a registry event like any other (issue 6): its leaf closes the release's checkpoint, so the log
+ * itself says which serial a state was published as. Written after the release's cursor was read, so the
+ * next build sees it and finds nothing to publish.
+ */
+async function recordReleaseEvent(
+  trx: Kysely<Database>,
+  release: {
+    id: number;
+    serial: number;
+    createdAt: string;
+    recordCount: number;
+    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number };
+  },
+): Promise<number> {
+  await appendEvents(trx, [
+    {
+      at: release.createdAt,
+      actor: "system:publisher",
+      subject_type: "release",
+      subject_id: release.id,
+      action: "release.published",
+      data: {
+        serial: release.serial,
+        lastEventId: release.change.lastEventId,
+        recordCount: release.recordCount,
+        added: release.change.added.length,
+        removed: release.change.removed.length,
+      },
+    },
+  ]);
+  const row = await trx
+    .selectFrom("events")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .where("subject_type", "=", "release")
+    .where("subject_id", "=", release.id)
+    .where("action", "=", "release.published")
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
 import type { Database } from "../store/database.ts";
 import { delistingDiff, delistingEntriesAt } from "./delisting-entries.ts";
 import type { DelistingRenderer } from "./renderers/delisting-renderer.ts";
@@ -90,9 +91,14 @@ export class DelistingFeeds {
       return this.files.produce(target, () => renderer.renderDiff(diff));
     }
     const before = await this.lastEventId();
+    const checkpoint = await checkpointOfRelease(this.options.db, release.releaseId);
+    const context = {
+      serial: release.serial,
+      checkpoint: checkpoint && { size: checkpoint.size, rootHash: checkpoint.rootHash },
+    };
     return this.files.produce(
       target,
-      () => renderer.render(delistingEntriesAt(this.options.db, release.cutoff), release),
+      () => renderer.render(delistingEntriesAt(this.options.db, release.cutoff), context),
       // The pages read current states and correct the targets that moved since the cutoff; a target that
       // moves while the pages are read could be missed, so the rendering is thrown away if any event landed.
       async () => (await this.lastEventId()) === before,

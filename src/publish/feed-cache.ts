@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
 import type { Database } from "../store/database.ts";
 import { type FeedDiff, feedDiff } from "./feed-diff.ts";
 import { feedEntries, type OwnerLookup } from "./feed-entries.ts";
@@ -96,9 +97,14 @@ export class FeedCache {
   }
 
   /** Renders the plan; undefined (and nothing kept) when a release landed meanwhile. */
-  private render(plan: Plan): Promise<CachedFeed | undefined> {
+  private async render(plan: Plan): Promise<CachedFeed | undefined> {
     const { renderer, version, diff } = plan;
-    const context = { zone: this.options.zone, serial: version.serial };
+    const checkpoint = await checkpointOfRelease(this.options.db, version.releaseId);
+    const context = {
+      zone: this.options.zone,
+      serial: version.serial,
+      checkpoint: checkpoint && { size: checkpoint.size, rootHash: checkpoint.rootHash },
+    };
     return this.files.produce(
       {
         format: renderer.format,

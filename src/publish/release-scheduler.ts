@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
+import { defaultLogOrigin, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
 export interface ReleaseSchedulerOptions {
@@ -14,6 +15,8 @@ export interface ReleaseSchedulerOptions {
   /** How often to look for changes written by other processes (the CLI, other API instances). */
   pollMs?: number;
   onError?: (error: unknown) => void;
+  /** The public log's origin, the name its checkpoints carry (C2SP tlog-checkpoint). */
+  logOrigin?: string;
 }
 
 /**
@@ -105,8 +108,17 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
-    const release = await buildRelease(db, dialect, policy, (this.options.now ?? (() => new Date()))());
+    const now = (this.options.now ?? (() => new Date()))();
+    const release = await buildRelease(db, dialect, policy, now);
     this.lastSeenEvent = Number(lastEvent?.id ?? 0);
+    // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
+    // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.
+    await publishCheckpoint(db, dialect, {
+      origin: this.options.logOrigin ?? defaultLogOrigin,
+      upToEventId: release?.eventId,
+      releaseId: release?.id,
+      now,
+    });
     if (release) this.emit("release", release);
     return release;
   }

@@ -1,4 +1,5 @@
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 /**
  * Adblock-style rules as AdGuard's DNS filtering syntax reads them (adguard-dns.io/kb/general/dns-filtering-
@@ -19,6 +20,7 @@ export const adblockRenderer: FeedRenderer = {
     yield [
       `! Title: decree, RPZ zone ${context.zone}`,
       `! Version: ${context.serial}`,
+      ...checkpointComment(context, "!"),
       "! ||name^ blocks the name and its subdomains; |name^ blocks the name only (AdGuard DNS syntax).",
       "",
     ].join("\n");

@@ -18,10 +18,12 @@ export const delistingJsonRenderer: DelistingRenderer = {
   contentType: "application/json; charset=utf-8",
   extension: "json",
   description:
-    '{"serial","entries":[{target,kind,value,country,order:{id,authority,caseNumber,decisionDate},until}]}; ' +
+    '{"serial","checkpoint":{size,rootHash},"entries":[{target,kind,value,country,order:{id,authority,caseNumber,decisionDate},until}]}; ' +
     '?since=N gives {"from","to","added","removed"}',
   async *render(pages, context) {
-    yield `{"serial":${context.serial},"entries":[`;
+    // The release's log checkpoint, as in the operators' JSON feed: one more member, which readers may ignore.
+    const checkpoint = context.checkpoint ? `"checkpoint":${JSON.stringify(context.checkpoint)},` : "";
+    yield `{"serial":${context.serial},${checkpoint}"entries":[`;
     yield* jsonArray(pages);
     yield "}\n";
   },

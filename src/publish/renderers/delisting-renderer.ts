@@ -1,4 +1,5 @@
 import type { DelistingDiff, DelistingEntry } from "../delisting-entries.ts";
+import type { FeedCheckpoint } from "./feed-renderer.ts";
 
 /**
  * One format of the search engines' de-listing list. Like the operators' feeds (feed-renderer.ts) it streams
@@ -10,6 +11,9 @@ export interface DelistingRenderer {
   contentType: string;
   extension: string;
   description: string;
-  render(pages: AsyncIterable<DelistingEntry[]>, context: { serial: number }): AsyncGenerator<string>;
+  render(
+    pages: AsyncIterable<DelistingEntry[]>,
+    context: { serial: number; checkpoint?: FeedCheckpoint | undefined },
+  ): AsyncGenerator<string>;
   renderDiff(diff: DelistingDiff): AsyncGenerator<string>;
 }

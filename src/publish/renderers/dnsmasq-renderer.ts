@@ -1,5 +1,6 @@
 import type { FeedEntry } from "../feed-entries.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 /** host-record's TTL, as the zone's (without it dnsmasq answers with TTL 0). */
 const ttl = 60;
@@ -26,6 +27,7 @@ export const dnsmasqRenderer: FeedRenderer = {
   description: "dnsmasq options (address=, host-record=, bogus-nxdomain=) for conf-file=",
   async *render(pages, context) {
     yield `# decree feed: dnsmasq configuration for RPZ zone ${context.zone}, serial ${context.serial}\n`;
+    for (const line of checkpointComment(context, "#")) yield `${line}\n`;
     for await (const page of pages) yield page.map(entryLines).join("");
   },
 };

@@ -6,6 +6,25 @@ export interface FeedContext {
   /** The RPZ zone's apex, without trailing dot. */
   zone: string;
   serial: number;
+  /** The public log's checkpoint signed for this release (issue 6): a verifier checks the feed against it. */
+  checkpoint?: FeedCheckpoint | undefined;
+}
+
+export interface FeedCheckpoint {
+  size: number;
+  /** Base64 of the tree's root hash, as in the checkpoint. */
+  rootHash: string;
+}
+
+/**
+ * The line naming the release's log checkpoint, behind the format's own comment marker, or nothing when the
+ * release has none: a comment, so every tool that reads the format skips it.
+ */
+export function checkpointComment(context: FeedContext, marker: string): string[] {
+  const { checkpoint } = context;
+  return checkpoint
+    ? [`${marker} decree log checkpoint: size ${checkpoint.size}, root ${checkpoint.rootHash}`]
+    : [];
 }
 
 /**

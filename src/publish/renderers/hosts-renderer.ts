@@ -1,5 +1,6 @@
 import type { FeedEntry } from "../feed-entries.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 /**
  * A hosts file (hosts(5)): `0.0.0.0 name`, or the stop page's addresses. A hosts line names one host exactly,
@@ -15,6 +16,7 @@ export const hostsRenderer: FeedRenderer = {
   async *render(pages, context) {
     yield [
       `# decree feed: hosts file for RPZ zone ${context.zone}, serial ${context.serial}`,
+      ...checkpointComment(context, "#"),
       "# A hosts file matches exact names: subdomains of blocked domains are not covered here.",
       "",
     ].join("\n");

@@ -19,15 +19,17 @@ async function* jsonArray(pages: AsyncIterable<FeedEntry[]> | Iterable<FeedEntry
   yield first ? "]" : "\n]";
 }
 
-/** One JSON document (RFC 8259), written as it is read: `{"serial","zone","entries":[...]}`. */
+/** One JSON document (RFC 8259), written as it is read: `{"serial","zone","checkpoint","entries":[...]}`. */
 export const jsonRenderer: FeedRenderer = {
   format: "json",
   contentType: "application/json; charset=utf-8",
   extension: "json",
   description:
-    '{"serial","zone","entries":[{kind,value,action}]}; ?since=N gives {"from","to","added","removed"}',
+    '{"serial","zone","checkpoint":{size,rootHash},"entries":[{kind,value,action}]}; ?since=N gives {"from","to","added","removed"}',
   async *render(pages, context) {
-    yield `{"serial":${context.serial},"zone":${JSON.stringify(context.zone)},"entries":[`;
+    // The checkpoint is one more member: JSON readers ignore members they do not know (RFC 8259 §4 allows any).
+    const checkpoint = context.checkpoint ? `"checkpoint":${JSON.stringify(context.checkpoint)},` : "";
+    yield `{"serial":${context.serial},"zone":${JSON.stringify(context.zone)},${checkpoint}"entries":[`;
     yield* jsonArray(pages);
     yield "}\n";
   },

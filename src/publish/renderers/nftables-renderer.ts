@@ -1,4 +1,5 @@
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 /** Elements per `add element` command: keeps lines short and the stream flowing. */
 const elementsPerLine = 1000;
@@ -21,6 +22,7 @@ export const nftablesRenderer: FeedRenderer = {
     yield [
       "#!/usr/sbin/nft -f",
       `# decree feed: blocked addresses of RPZ zone ${context.zone}, serial ${context.serial}`,
+      ...checkpointComment(context, "#"),
       "table inet decree {",
       "  set decree_v4 { type ipv4_addr; flags interval; auto-merge; }",
       "  set decree_v6 { type ipv6_addr; flags interval; auto-merge; }",

@@ -1,6 +1,7 @@
 import type { FeedEntry } from "../feed-entries.ts";
 import { ownersForTarget } from "../rpz-records.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 /** The TTL of every record, as the DNS primary serves them (rpz-policy.ts). */
 const ttl = 60;
@@ -19,6 +20,7 @@ export const rpzRenderer: FeedRenderer = {
   async *render(pages, context) {
     yield [
       `; decree feed: RPZ zone ${context.zone}, serial ${context.serial}`,
+      ...checkpointComment(context, ";"),
       `$ORIGIN ${context.zone}.`,
       `$TTL ${ttl}`,
       `@ IN SOA localhost. hostmaster.${context.zone}. ( ${context.serial} 300 60 2592000 60 )`,

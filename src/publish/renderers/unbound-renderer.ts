@@ -1,5 +1,6 @@
 import type { FeedEntry } from "../feed-entries.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
+import { checkpointComment } from "./feed-renderer.ts";
 
 const ttl = 60;
 
@@ -28,6 +29,7 @@ export const unboundRenderer: FeedRenderer = {
   async *render(pages, context) {
     yield [
       `# decree feed: Unbound configuration for RPZ zone ${context.zone}, serial ${context.serial}`,
+      ...checkpointComment(context, "#"),
       '# include: this file in unbound.conf; addresses need module-config: "respip validator iterator"',
       "server:",
       "",

@@ -1,0 +1,74 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { entryProofLinks } from "../../registry/log/entry-proofs.ts";
+import { listPublicOrders, showPublicOrder } from "../../registry/public-orders.ts";
+import { searchEntries } from "../../registry/search-entries.ts";
+import type { Store } from "../../store/database.ts";
+
+export interface PublicViewRouteDeps {
+  store: Store;
+  now: () => Date;
+}
+
+const open = { access: "public" } as const;
+const tags = ["public"];
+
+/**
+ * The public view of the registry (issue 6): orders, their entries with state, validity and findings, and
+ * for each entry the link to the inclusion proof of its latest event in the log. Nothing personal: no
+ * appellant, no reviewer's e-mail, no proposals.
+ */
+export async function publicViewRoutes(fastify: FastifyInstance, { store, now }: PublicViewRouteDeps) {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+
+  app.get(
+    "/public/orders",
+    { config: open, schema: { tags, summary: "Orders with public entries" } },
+    async () => ({
+      orders: await listPublicOrders(store.db, now()),
+    }),
+  );
+
+  app.get(
+    "/public/orders/:id",
+    {
+      config: open,
+      schema: {
+        tags,
+        summary: "An order, its entries and their proofs",
+        params: z.object({ id: z.coerce.number().int().min(1) }),
+      },
+    },
+    async (request) => {
+      const { entryList, ...order } = await showPublicOrder(store.db, request.params.id, now());
+      return { ...order, entries: entryList };
+    },
+  );
+
+  app.get(
+    "/public/entries",
+    {
+      config: open,
+      schema: {
+        tags,
+        summary: "The entries reaching a name, each with its proof",
+        querystring: z.object({ q: z.string().min(1).max(2048) }).strict(),
+      },
+    },
+    async (request) => {
+      const found = await searchEntries(store.db, request.query.q);
+      if (!found.ok) return { query: request.query.q, refusal: found.code, entries: [] };
+      const proofs = await entryProofLinks(
+        store.db,
+        found.entries.map((e) => e.targetId),
+      );
+      return {
+        query: request.query.q,
+        name: found.name,
+        blocked: found.blocked,
+        entries: found.entries.map((entry) => ({ ...entry, proof: proofs.get(entry.targetId) ?? null })),
+      };
+    },
+  );
+}

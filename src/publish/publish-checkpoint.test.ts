@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, it } from "node:test";
+import { describeEachEngine } from "../../test/support/each-engine.ts";
+import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
+import { recordOrder } from "../intake/record-order.ts";
+import { decideTargets } from "../registry/decide-targets.ts";
+import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
+import { FeedCache } from "./feed-cache.ts";
+import { ReleaseScheduler } from "./release-scheduler.ts";
+import { defaultRpzPolicy } from "./rpz-policy.ts";
+
+describeEachEngine("a checkpoint after each release", (store) => {
+  const dir = mkdtempSync(join(tmpdir(), "decree-checkpoint-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("is signed with the release, ends with the release's event, and the JSON feed names it", async () => {
+    const { targets } = await recordOrder(store(), sampleOrder({ targets: ["allostreaming.com"] }), {
+      actor: "user:1",
+      now: duringOrder,
+    });
+    await decideTargets(store(), {
+      decision: "approve",
+      refs: [String(targets!.added[0]!.id)],
+      reason: "ordered",
+      actor: "user:1",
+      now: duringOrder,
+    });
+    const scheduler = new ReleaseScheduler({
+      db: store().db,
+      dialect: store().dialect,
+      policy: defaultRpzPolicy,
+      now: () => duringOrder,
+      logOrigin: "registry.test/log",
+    });
+    const release = await scheduler.start();
+    await scheduler.stop();
+    assert.ok(release);
+    const checkpoint = await checkpointOfRelease(store().db, release.id);
+    assert.ok(checkpoint, "the release has its checkpoint");
+    assert.match(checkpoint.note, /^registry\.test\/log\n/);
+    const last = await store()
+      .db.selectFrom("log_leaves")
+      .innerJoin("events", "events.id", "log_leaves.event_id")
+      .select(["events.action", "events.subject_id"])
+      .where("log_leaves.idx", "=", checkpoint.size - 1)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual([last.action, Number(last.subject_id)], ["release.published", release.id]);
+
+    const feeds = new FeedCache({ db: store().db, dataDir: dir, zone: defaultRpzPolicy.zone });
+    const opened = await feeds.open("json");
+    const text = opened.bytes ? opened.bytes.toString() : await opened.handle.readFile("utf8");
+    await opened.handle?.close();
+    assert.deepEqual(JSON.parse(text).checkpoint, { size: checkpoint.size, rootHash: checkpoint.rootHash });
+  });
+});

@@ -1,0 +1,98 @@
+import { type Kysely, sql } from "kysely";
+import type { Database, Dialect } from "../../store/database.ts";
+import { inTransaction } from "../../store/in-transaction.ts";
+import { insertMany } from "../../store/insert-many.ts";
+import { appendLeafHashes } from "./append-leaf-hashes.ts";
+import { eventLeaf, type Pseudonymiser } from "./event-leaf.ts";
+import { hashLeaf } from "./merkle-hash.ts";
+import { readLoggedEventsAfter } from "./read-logged-events.ts";
+
+export interface SequenceOptions {
+  pseudonymise: Pseudonymiser;
+  /** Sequence no event past this id (a release's own event, so its checkpoint is exactly its state). */
+  upToEventId?: number | undefined;
+  /** Events read and hashed per round. */
+  batchSize?: number;
+}
+
+export interface LogState {
+  size: number;
+  lastEventId: number;
+}
+
+/**
+ * Gives the registry events not yet in the log their leaf indices, in event id order, and appends their leaf
+ * hashes to the tree. One transaction: the leaves, the tiles and the state move together.
+ *
+ * Why no event is ever skipped: events are written in many places, each in its own transaction, and on
+ * PostgreSQL ids come from a sequence, so a transaction that took id 7 may commit after one that took id 8.
+ * Reading "ids above the last one sequenced" would then pass 7 by for ever. So the sequencer first takes a
+ * SHARE lock on `events`: it conflicts with the ROW EXCLUSIVE lock every INSERT holds until its transaction
+ * ends, so it is granted only once every transaction that has drawn an id so far has committed or rolled
+ * back, and it keeps new inserts waiting (briefly) until this transaction ends. Every id at or below the
+ * highest id then visible is final. On SQLite the first statement is a write, which takes the database's one
+ * write lock, and writers are serial anyway. The log_state row lock (UPDATE) serialises sequencers.
+ */
+export async function sequenceEvents(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: SequenceOptions,
+): Promise<LogState> {
+  const batchSize = options.batchSize ?? 20_000;
+  return inTransaction(db, async (trx) => {
+    let state = await lockLogState(trx, dialect);
+    for (;;) {
+      const batch = await readLoggedEventsAfter(trx, state.lastEventId, batchSize, options.upToEventId);
+      const { events } = batch;
+      if (events.length === 0) {
+        state = { ...state, lastEventId: batch.lastId };
+        if (batch.complete) break;
+        continue;
+      }
+      const hashes = events.map((event) => hashLeaf(eventLeaf(event, options.pseudonymise)));
+      const first = state.size;
+      await insertMany(trx, "log_leaves", ["idx", "event_id", "leaf_hash"], events.length, (row, out, at) => {
+        out[at] = first + row;
+        out[at + 1] = events[row]!.id;
+        out[at + 2] = hashes[row];
+      });
+      const size = await appendLeafHashes(trx, state.size, hashes);
+      state = { size, lastEventId: batch.lastId };
+      if (batch.complete) break;
+    }
+    await trx
+      .updateTable("log_state")
+      .set({ size: state.size, last_event_id: state.lastEventId })
+      .where("id", "=", 1)
+      .execute();
+    return state;
+  });
+}
+
+async function lockLogState(trx: Kysely<Database>, dialect: Dialect): Promise<LogState> {
+  const touched = await trx
+    .updateTable("log_state")
+    .set({ size: sql`size` })
+    .where("id", "=", 1)
+    .executeTakeFirst();
+  if (touched.numUpdatedRows === 0n) {
+    await trx
+      .insertInto("log_state")
+      .values({ id: 1, size: 0, last_event_id: 0 })
+      .onConflict((conflict) => conflict.column("id").doNothing())
+      .execute();
+  }
+  if (dialect === "postgres") await sql`lock table events in share mode`.execute(trx);
+  const row = await trx
+    .selectFrom("log_state")
+    .select(["size", "last_event_id"])
+    .where("id", "=", 1)
+    .executeTakeFirstOrThrow();
+  return { size: Number(row.size), lastEventId: Number(row.last_event_id) };
+}
+
+/** The log's size as the sequencer last left it. */
+export async function logSize(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("log_state").select("size").where("id", "=", 1).executeTakeFirst();
+  return Number(row?.size ?? 0);
+}

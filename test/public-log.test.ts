@@ -1,0 +1,199 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { buildApp } from "../src/http/build-app.ts";
+import { recordOrder } from "../src/intake/record-order.ts";
+import { buildRelease } from "../src/publish/build-release.ts";
+import { publishCheckpoint } from "../src/publish/publish-checkpoint.ts";
+import { defaultRpzPolicy } from "../src/publish/rpz-policy.ts";
+import { decideTargets } from "../src/registry/decide-targets.ts";
+import { runCli } from "./support/run-cli.ts";
+import { duringOrder, sampleOrder } from "./support/sample-order.ts";
+import { type StoreUnderTest, storeEngines } from "./support/stores.ts";
+
+const origin = "registry.test/log";
+
+/**
+ * The public log end to end, from outside: the registry publishes, `decree verify` checks what it serves over
+ * HTTP, and then the registry's operator tampers with the store the ways a log must make visible.
+ */
+describe("decree verify against a registry's public log", () => {
+  let opened: StoreUnderTest;
+  let app: FastifyInstance;
+  let base: string;
+  let key: string;
+  const dir = mkdtempSync(join(tmpdir(), "decree-verify-"));
+  const state = join(dir, "watch");
+
+  async function block(names: string[]) {
+    const { targets } = await recordOrder(opened.store, sampleOrder({ targets: names }), {
+      actor: "user:1",
+      now: duringOrder,
+    });
+    const refs = (targets?.added ?? []).map((t) => String(t.id));
+    await decideTargets(opened.store, {
+      decision: "approve",
+      refs,
+      reason: "ordered",
+      actor: "someone@example.org",
+      now: duringOrder,
+    });
+  }
+
+  async function releaseAndSign() {
+    const { db, dialect } = opened.store;
+    const release = await buildRelease(db, dialect, defaultRpzPolicy, duringOrder);
+    assert.ok(release);
+    return publishCheckpoint(db, dialect, {
+      origin,
+      upToEventId: release.eventId,
+      releaseId: release.id,
+      now: duringOrder,
+    });
+  }
+
+  async function saveFeed(name: string): Promise<string> {
+    const response = await fetch(`${base}/feeds/json`);
+    const file = join(dir, name);
+    writeFileSync(file, await response.text());
+    return file;
+  }
+
+  before(async () => {
+    opened = await storeEngines[0]!.open();
+    await block(["allostreaming.com", "alloshowtv.com"]);
+    await releaseAndSign();
+    app = await buildApp({ store: opened.store, now: () => duringOrder, dataDir: join(dir, "data") });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const address = app.server.address() as { port: number };
+    base = `http://127.0.0.1:${address.port}`;
+    key = ((await (await fetch(`${base}/keys`)).json()) as { publicKey: string }).publicKey;
+  });
+  after(async () => {
+    await app.close();
+    await opened.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("checks the registry's signature on its checkpoint, and refuses another key", async () => {
+    const good = await runCli(["verify", "checkpoint", base, "--key", key]);
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(good.stdout, /VERIFIED: checkpoint signature/);
+    assert.match(good.stdout, new RegExp(`origin: ${origin}`));
+    const other = Buffer.alloc(32, 7).toString("base64");
+    const bad = await runCli(["verify", "checkpoint", `${base}/log/checkpoint`, "--key", other]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stdout, /VERIFICATION FAILED/);
+    assert.match(bad.stderr, /VERIFY_FAILED/);
+  });
+
+  it("finds every entry of the JSON feed backed by the log, and the feed's release at the end of its checkpoint", async () => {
+    const feed = await saveFeed("feed-1.json");
+    const result = await runCli(["--json", "verify", "feed", feed, "--log", base, "--key", key]);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.ok, true);
+    assert.equal(report.facts.entries, 2);
+    assert.equal(report.facts.backed, 2);
+  });
+
+  it("refuses a feed that lists a name the log never made active", async () => {
+    const feed = JSON.parse(await (await fetch(`${base}/feeds/json`)).text());
+    feed.entries.push({ kind: "fqdn", value: "innocent.example", action: "nxdomain" });
+    const file = join(dir, "forged-feed.json");
+    writeFileSync(file, JSON.stringify(feed));
+    const result = await runCli(["verify", "feed", file, "--log", base, "--key", key]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /\[UNBACKED\]/);
+    assert.match(result.stdout, /innocent\.example/);
+  });
+
+  it("watches the log grow and proves each new checkpoint consistent with the last one seen", async () => {
+    const first = await runCli(["--json", "verify", "watch", base, "--state", state, "--key", key]);
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const before = JSON.parse(first.stdout).facts.size as number;
+    await block(["fifostream.tv"]);
+    await releaseAndSign();
+    const second = await runCli(["--json", "verify", "watch", base, "--state", state]);
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    const report = JSON.parse(second.stdout);
+    assert.ok(report.facts.size > before);
+    assert.equal(report.facts.previous.size, before);
+  });
+
+  it("catches a past event rewritten directly in the database, naming the leaf and the event", async () => {
+    const feed = await saveFeed("feed-2.json");
+    const { db } = opened.store;
+    const victim = await db
+      .selectFrom("log_leaves")
+      .innerJoin("events", "events.id", "log_leaves.event_id")
+      .select(["log_leaves.idx", "events.id"])
+      .where("events.action", "=", "target.approved")
+      .orderBy("log_leaves.idx")
+      .executeTakeFirstOrThrow();
+    await db
+      .updateTable("events")
+      .set({ reason: "approved without an order" })
+      .where("id", "=", victim.id)
+      .execute();
+
+    const watched = await runCli(["verify", "watch", base, "--state", state]);
+    assert.equal(watched.code, 1, watched.stdout);
+    assert.match(watched.stdout, /VERIFICATION FAILED/);
+    assert.match(watched.stdout, new RegExp(`\\[REWRITE\\] Leaf ${victim.idx} \\(event ${victim.id}\\)`));
+    assert.match(watched.stderr, /VERIFY_FAILED/);
+
+    const checked = await runCli(["verify", "feed", feed, "--log", base, "--key", key]);
+    assert.equal(checked.code, 1, checked.stdout);
+    assert.match(
+      checked.stdout,
+      new RegExp(`\\[REWRITE\\] Leaf ${victim.idx} \\(event ${victim.id}\\) was rewritten`),
+    );
+  });
+
+  it("reports a fork when the operator recomputes the whole log over the rewritten history", async () => {
+    const { db, dialect } = opened.store;
+    for (const table of [
+      "log_cosignatures",
+      "log_checkpoints",
+      "log_tiles",
+      "log_leaves",
+      "log_state",
+    ] as const) {
+      await db.deleteFrom(table).execute();
+    }
+    await publishCheckpoint(db, dialect, { origin, now: duringOrder });
+    const watched = await runCli(["verify", "watch", base, "--state", state]);
+    assert.equal(watched.code, 1, watched.stdout);
+    assert.match(watched.stdout, /\[FORK\] Two signed roots for size \d+/);
+    assert.match(watched.stdout, /previousCheckpoint/);
+  });
+
+  it("reports removed events when the registry serves a log shorter than one seen before", async () => {
+    const { db, dialect } = opened.store;
+    for (const table of [
+      "log_cosignatures",
+      "log_checkpoints",
+      "log_tiles",
+      "log_leaves",
+      "log_state",
+    ] as const) {
+      await db.deleteFrom(table).execute();
+    }
+    const third = await db
+      .selectFrom("events")
+      .select("id")
+      .where("subject_type", "in", ["order", "target", "appeal", "release"])
+      .orderBy("id")
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    await publishCheckpoint(db, dialect, { origin, upToEventId: third.id, now: duringOrder });
+    const watched = await runCli(["verify", "watch", base, "--state", state]);
+    assert.equal(watched.code, 1, watched.stdout);
+    assert.match(watched.stdout, /\[REMOVED\] The log shrank from \d+ to 3 leaves/);
+  });
+});
