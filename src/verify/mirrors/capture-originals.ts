@@ -1,8 +1,8 @@
 import type { Order } from "../../intake/order.ts";
 import type { Store } from "../../store/database.ts";
+import { mapLimited } from "../map-limited.ts";
 import { blockedNames } from "./blocked-names.ts";
 import { collectSiteEvidence } from "./collect-site-evidence.ts";
-import { mapLimited } from "../map-limited.ts";
 import type { SiteSettings } from "./site-settings.ts";
 import { originalCaptures, type StoredCapture, storeCapture } from "./store-capture.ts";
 
