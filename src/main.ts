@@ -9,7 +9,7 @@ import { buildStopPage } from "./http/stop-page/stop-page-server.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
 import { type Leadership, soleLeadership } from "./jobs/leadership.ts";
 import { postgresLeadership } from "./jobs/postgres-leadership.ts";
-import { type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
+import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { NotifySender } from "./publish/dns/notify-sender.ts";
@@ -19,6 +19,7 @@ import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
 import type { Store } from "./store/database.ts";
 import { openStore } from "./store/open-store.ts";
+import { siteSettingsOf } from "./verify/mirrors/site-settings.ts";
 
 export interface RunningService {
   store: Store;
@@ -90,6 +91,9 @@ export async function startService(
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
       checkSettings: checkSettings(config),
+      logWitnesses: config.logWitnesses,
+      mirrorSettings: siteSettingsOf(config),
+      dnsPrimary: () => publication?.dns,
     });
     const log = app.log;
     jobs = startJobs(store, config, now, options, poke, log);
@@ -156,6 +160,12 @@ function startJobs(
     leadership,
     jobs: schedulerJobs(store, {
       webhooks: { allowPrivateDestinations: config.webhookAllowPrivate, ...options.webhooks },
+      // Probes judge blocks by the stop page's addresses, against the checks' resolver as the reference.
+      probes: {
+        stopPage: [config.stopPage.ipv4, config.stopPage.ipv6].filter((address) => address !== undefined),
+        reference: config.checkResolver && { ...config.checkResolver, transport: "udp" },
+      },
+      mirrors: mirrorJobSettings(config),
       log: (message, details) => log.info(details, message),
     }),
     now,
@@ -191,6 +201,7 @@ async function startPublication(
     windowMs: config.releaseWindowMs,
     pollMs: options.releasePollMs ?? 5,
     onError,
+    logOrigin: config.logOrigin,
   });
   const primary = new DnsPrimary({
     host: config.dns.host,
@@ -247,7 +258,7 @@ export function describeService(service: RunningService, config: ServiceConfig):
   const stop = `http://${formatHostPort(service.stop.address)}`;
   return [
     `decree is serving the registry in ${service.store.location}`,
-    `  HTTP  ${base}`,
+    `  HTTP  ${base}   (the API; in a browser, the public portal and the desks)`,
     `  DNS   ${formatHostPort(dns)}, RPZ zone ${config.rpzZone}${serial ? `, serial ${serial}` : ""}`,
     `  STOP  ${stop}   (the stop page operators point blocked names at; it links to ${service.stop.publicUrl})`,
     ...(service.demo.loaded
@@ -257,6 +268,8 @@ export function describeService(service: RunningService, config: ServiceConfig):
       : []),
     "",
     "Try:",
+    `  open ${base}/?q=allostreaming.com                      # the public portal: is it blocked, why, until when`,
+    `  curl ${base}/log/checkpoint                               # the log's signed checkpoint (decree verify)`,
     `  dig @${dns.host} -p ${dns.port} +short allostreaming.com.${config.rpzZone}   # CNAME . : blocked (NXDOMAIN)`,
     `  dig @${dns.host} -p ${dns.port} +tcp AXFR ${config.rpzZone}                 # the whole zone`,
     `  curl ${base}/feeds/hosts                                  # the blocklist as a hosts file, signed`,
@@ -265,4 +278,14 @@ export function describeService(service: RunningService, config: ServiceConfig):
     `  curl '${base}/targets?name=allostreaming.com'`,
     "  npx decree status",
   ].join("\n");
+}
+
+/**
+ * The mirror job runs with a resolver for its evidence (config mirrorResolver or checkResolver): it captures the
+ * blocked sites of each order that extends to mirrors as soon as it sees them, and runs discovery only when asked
+ * to (config mirrorIntervalMs), since discovery reaches out to many names a registry must choose to ask about.
+ */
+function mirrorJobSettings(config: ServiceConfig): MirrorJobSettings | undefined {
+  const site = siteSettingsOf(config);
+  return site && { site, intervalMs: config.mirrorIntervalMs, checkSettings: checkSettings(config) };
 }

@@ -3,14 +3,17 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { accountsCommand } from "./commands/accounts-command.ts";
 import { dataCommand } from "./commands/data-command.ts";
 import { keysCommand } from "./commands/keys-command.ts";
+import { mirrorsCommand } from "./commands/mirrors-command.ts";
 import { namesCommand } from "./commands/names-command.ts";
 import { operatorsCommand } from "./commands/operators-command.ts";
 import { ordersCommand } from "./commands/orders-command.ts";
+import { probeCommand } from "./commands/probe-command.ts";
 import { publishCommand } from "./commands/publish-command.ts";
 import { serveCommand } from "./commands/serve-command.ts";
 import { statusCommand } from "./commands/status-command.ts";
 import { targetsCommand } from "./commands/targets-command.ts";
 import { tokensCommand } from "./commands/tokens-command.ts";
+import { verifyCommand } from "./commands/verify-command.ts";
 
 /** Exit codes: 0 done, 1 refused (the message says why and how to fix it), 2 the command line was wrong. */
 export function buildProgram(): Command {
@@ -35,6 +38,9 @@ export function buildProgram(): Command {
     accountsCommand(),
     tokensCommand(),
     dataCommand(),
+    mirrorsCommand(),
+    probeCommand(),
+    verifyCommand(),
   ]) {
     program.addCommand(command);
   }

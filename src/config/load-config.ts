@@ -40,6 +40,16 @@ export interface ServiceConfig {
   exemptionsFile: string | undefined;
   /** The resolver the DNS snapshot check asks, HOST:PORT; unset: the check is skipped, with an info finding. */
   checkResolver: HostPort | undefined;
+  /** The resolver mirror evidence is collected through, HOST:PORT; by default checkResolver's. */
+  mirrorResolver: HostPort | undefined;
+  /** Fetch mirror candidates on loopback, private and special-purpose addresses; off (server-side request forgery). */
+  mirrorAllowPrivate: boolean;
+  /** How often mirror discovery runs for each order that extends to mirrors; 0 (default): never on its own. */
+  mirrorIntervalMs: number;
+  /** The public log's origin line (C2SP tlog-checkpoint): by default the public URL's host and path + /log. */
+  logOrigin: string;
+  /** Witnesses whose cosignatures of checkpoints are accepted: C2SP verifier keys `name+hash+base64`. */
+  logWitnesses: string[];
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -87,6 +97,11 @@ const fileSchema = z
     protectedNamesFile: z.string().optional(),
     exemptionsFile: z.string().optional(),
     checkResolver: z.string().optional(),
+    logOrigin: z.string().optional(),
+    logWitnesses: z.array(z.string()).optional(),
+    mirrorResolver: z.string().optional(),
+    mirrorAllowPrivate: z.boolean().optional(),
+    mirrorIntervalMs: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -126,8 +141,50 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     protectedNamesFile: nonEmpty(env.DECREE_PROTECTED_NAMES_FILE) ?? file.protectedNamesFile,
     exemptionsFile: nonEmpty(env.DECREE_EXEMPTIONS_FILE) ?? file.exemptionsFile,
     checkResolver: optionalHostPort(nonEmpty(env.DECREE_CHECK_RESOLVER) ?? file.checkResolver),
+    mirrorResolver: optionalHostPort(
+      nonEmpty(env.DECREE_MIRROR_RESOLVER) ??
+        file.mirrorResolver ??
+        nonEmpty(env.DECREE_CHECK_RESOLVER) ??
+        file.checkResolver,
+    ),
+    mirrorAllowPrivate:
+      parseBoolean(env.DECREE_MIRROR_ALLOW_PRIVATE, "DECREE_MIRROR_ALLOW_PRIVATE") ??
+      file.mirrorAllowPrivate ??
+      false,
+    mirrorIntervalMs: parseMirrorInterval(
+      nonEmpty(env.DECREE_MIRROR_INTERVAL_MS) ?? file.mirrorIntervalMs ?? 0,
+    ),
+    logOrigin: logOriginOf(
+      nonEmpty(env.DECREE_LOG_ORIGIN) ?? file.logOrigin,
+      parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
+    ),
+    logWitnesses: list(env.DECREE_LOG_WITNESSES) ?? file.logWitnesses ?? [],
     configFile,
   };
+}
+
+/** C2SP: the origin names the log, schema-less, e.g. `registry.example.org/log`; it never changes after. */
+function logOriginOf(given: string | undefined, publicUrl: string | undefined): string {
+  const origin =
+    given ?? (publicUrl ? `${publicUrl.replace(/^[a-z]+:\/\//, "")}/log` : "decree.registry/log");
+  if (!/^[\x21-\x7e]+$/.test(origin)) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `logOrigin "${origin}" must be one word of printable ASCII, e.g. registry.example.org/log.`,
+    );
+  }
+  return origin;
+}
+
+function parseMirrorInterval(value: string | number): number {
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `mirrorIntervalMs "${value}" is not a number of milliseconds; e.g. 86400000 for daily discovery, 0 for none.`,
+    );
+  }
+  return ms;
 }
 
 function optionalHostPort(text: string | undefined): HostPort | undefined {

@@ -133,9 +133,37 @@ export const errorCatalogue = {
   OVERRIDE_SAME_USER: { status: 409, title: "An override must be confirmed by another user" },
   OVERRIDE_ALREADY_CONFIRMED: { status: 409, title: "Override already confirmed" },
 
+  // registry/log and `decree verify`: the public tamper-evident log (issue 6)
+  LOG_RANGE_INVALID: { status: 400, title: "Log range or tree size not available" },
+  LOG_LEAF_NOT_FOUND: { status: 404, title: "No leaf with this hash in the log" },
+  LOG_CHECKPOINT_MISSING: { status: 404, title: "The log has no checkpoint yet" },
+  LOG_COSIGNATURE_INVALID: { status: 422, title: "Cosignature not valid for a configured witness" },
+  VERIFY_INPUT_INVALID: { status: 400, title: "Verification input cannot be read" },
+  VERIFY_FAILED: { status: 409, title: "Verification failed: the log or feed does not check out" },
+
+  // verify/: probes, resolvers and probe agents (issue 7)
+  RESOLVER_INVALID: { status: 422, title: "Invalid resolver" },
+  RESOLVER_DUPLICATE: { status: 409, title: "Resolver already registered" },
+  PROBE_NO_RESOLVERS: { status: 409, title: "No resolvers registered to probe" },
+  PROBE_REFERENCE_MISSING: { status: 422, title: "No reference resolver to compare with" },
+  PROBE_AGENT_INVALID: { status: 422, title: "Invalid probe agent" },
+  PROBE_AGENT_DUPLICATE: { status: 409, title: "Probe agent already registered" },
+  PROBE_AGENT_UNKNOWN: { status: 404, title: "No probe agent for this token" },
+  PROBE_AGENT_KEY_MISMATCH: { status: 409, title: "Agent key differs from the one pinned" },
+  PROBE_BATCH_INVALID: { status: 422, title: "Invalid measurement batch" },
+  PROBE_SIGNATURE_INVALID: { status: 422, title: "Measurement batch signature does not verify" },
+  PROBE_REGISTRY_UNREACHABLE: { status: 502, title: "The probe agent could not work with the registry" },
+
+  // verify/mirrors: mirror sites, their evidence and their scores (issue 8)
+  MIRROR_NO_ORIGINAL: { status: 409, title: "The order has no blocked site to compare a mirror with" },
+  MIRROR_RESOLVER_MISSING: { status: 409, title: "No resolver configured for mirror evidence" },
+  MIRROR_CANDIDATE_NOT_FOUND: { status: 404, title: "No such mirror candidate" },
+  MIRROR_WEAK_EVIDENCE: { status: 409, title: "The suspected mirror scores below the threshold" },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
+  WEB_UI_NOT_BUILT: { status: 404, title: "Web UI not built" },
   NOT_FOUND: { status: 404, title: "Not found" },
   REQUEST_INVALID: { status: 400, title: "Invalid request" },
   INTERNAL: { status: 500, title: "Internal error" },

@@ -47,9 +47,13 @@ import { join } from "node:path";
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { CheckSettings } from "../checks/check-data.ts";
+import type { HostPort } from "../config/host-port.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
+import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
 import type { Store } from "../store/database.ts";
+import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
+import type { ProbeSettings } from "../verify/probes/probe-settings.ts";
 import { authPlugin } from "./auth-plugin.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
@@ -61,10 +65,17 @@ import { authRoutes } from "./routes/auth-routes.ts";
 import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
+import { logRoutes } from "./routes/log-routes.ts";
+import { mirrorRoutes } from "./routes/mirror-routes.ts";
+import { operatorConfigRoutes } from "./routes/operator-config-routes.ts";
 import { orderIntakeRoutes } from "./routes/order-intake-routes.ts";
+import { probeRoutes } from "./routes/probe-routes.ts";
+import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
+import { publicViewRoutes } from "./routes/public-view-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 import { reviewRoutes } from "./routes/review-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
+import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
 import type { SecureCookies } from "./session-cookie.ts";
 
@@ -92,6 +103,16 @@ export interface AppOptions {
   publicUrl?: string | undefined;
   /** Files extending the safeguards' lists (config `protectedNamesFile`, `exemptionsFile`). */
   checkSettings?: CheckSettings;
+  /** How agents' measurements are judged; by default the stop page of `policy` and the checks' resolver. */
+  probes?: ProbeSettings;
+  /** Witnesses whose cosignatures of checkpoints are accepted: C2SP verifier keys (config `logWitnesses`). */
+  logWitnesses?: string[];
+  /** How mirror evidence is collected (config mirrorResolver, mirrorAllowPrivate); none: the mirror routes refuse. */
+  mirrorSettings?: SiteSettings | undefined;
+  /** Where the DNS primary listens once it does, for the operators' configuration (main.ts). */
+  dnsPrimary?: () => HostPort | undefined;
+  /** Where the built web UI is (web/dist by default). */
+  webRoot?: string;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
@@ -130,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accountRoutes, { store: options.store, now });
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now });
+  await app.register(publicStatisticsRoutes, { store: options.store });
   const workflow = { store: options.store, now };
   await app.register(orderIntakeRoutes, { ...workflow, checkSettings: options.checkSettings ?? {} });
   await app.register(reviewRoutes, {
@@ -138,6 +160,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     onRegistryChange: options.onRegistryChange ?? (() => {}),
   });
   await app.register(complianceRoutes, workflow);
+  await app.register(probeRoutes, {
+    ...workflow,
+    probes: options.probes ?? {
+      stopPage: stopPageAddresses(options.policy ?? defaultRpzPolicy),
+      reference: options.checkSettings?.checkResolver
+        ? { ...options.checkSettings.checkResolver, transport: "udp" }
+        : undefined,
+    },
+  });
   await app.register(webhookRoutes, {
     ...workflow,
     allowPrivateDestinations: options.webhookAllowPrivate ?? false,
@@ -154,5 +185,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     onRegistryChange: options.onRegistryChange,
   });
+  await app.register(logRoutes, { ...workflow, witnesses: parseWitnessKeys(options.logWitnesses ?? []) });
+  await app.register(publicViewRoutes, workflow);
+  await app.register(mirrorRoutes, {
+    ...workflow,
+    mirrorSettings: options.mirrorSettings,
+    checkSettings: options.checkSettings ?? {},
+  });
+  await app.register(operatorConfigRoutes, {
+    store: options.store,
+    zone: (options.policy ?? defaultRpzPolicy).zone,
+    dnsPrimary: options.dnsPrimary ?? (() => undefined),
+    publicUrl: options.publicUrl,
+  });
+  await app.register(webUiRoutes, { webRoot: options.webRoot });
   return app;
+}
+
+function stopPageAddresses(policy: RpzPolicy): string[] {
+  return [policy.stopPage.ipv4, policy.stopPage.ipv6].filter((address) => address !== undefined);
 }

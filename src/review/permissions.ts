@@ -18,6 +18,8 @@ export const policy = {
   "targets:override": ["admin"],
   "targets:confirm-override": ["admin", "authority"],
   "mirrors:request": ["applicant", "authority"],
+  // run mirror discovery, capture a blocked site again (issue 8)
+  "mirrors:discover": ["authority"],
   // an order's stored document: an applicant its own orders' only (checked by the command)
   "documents:read": ["authority", "applicant", "auditor", "admin"],
   // publication and compliance
@@ -27,8 +29,12 @@ export const policy = {
   "compliance:read-all": ["authority", "auditor", "admin"],
   // the routes that show compliance to both: their own to the first, everyone's to the second (by the above)
   "compliance:read": ["operator", "search-engine", "authority", "auditor", "admin"],
+  // an operator's own resolver configuration, for its dashboard
+  "operators:read-own-config": ["operator"],
   "delisting:read": ["search-engine", "authority", "auditor", "admin"],
   "webhooks:manage": ["operator", "search-engine", "admin"],
+  // a probe agent's token: fetch work and report signed measurements (issue 7)
+  "probes:agent": ["operator", "authority"],
   // appeals
   "appeals:read": ["authority", "auditor", "admin"],
   "appeals:decide": ["authority"],

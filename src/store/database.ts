@@ -322,6 +322,185 @@ export interface ChecksDataTable {
   loaded_by: string;
 }
 
+/** A resolver an operator registered for probing (0008-probes): UDP, TCP, DNS over TLS or DNS over HTTPS. */
+export interface ResolversTable {
+  id: Generated<number>;
+  operator_id: number;
+  host: string;
+  port: number;
+  /** udp, tcp, tls (RFC 7858) or https (RFC 8484). */
+  transport: string;
+  /** The DoH URI template's URL, for https. */
+  url: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** A probe agent measuring from inside an operator's network; its Ed25519 key is pinned on first use. */
+export interface ProbeAgentsTable {
+  id: Generated<number>;
+  name: string;
+  operator_id: number;
+  /** SHA-256 hex of the agent's token, shown once. */
+  token_hash: string;
+  /** The raw 32-byte Ed25519 public key, base64; null until the agent first presents it. */
+  public_key: string | null;
+  created_at: string;
+  created_by: string;
+  last_seen_at: string | null;
+}
+
+/** One probe run: a sweep, a follow-up after a release, or a signed batch from an agent. */
+export interface ProbeRunsTable {
+  id: Generated<number>;
+  /** sweep, release or agent. */
+  kind: string;
+  /** registry, or agent:<name>. */
+  source: string;
+  release_id: number | null;
+  /** The unfiltered reference resolver, HOST:PORT. */
+  reference: string | null;
+  started_at: string;
+  finished_at: string;
+  queries: number;
+  /** For an agent's batch: the exact bytes it signed, and its Ed25519 signature (base64), for anyone to re-check. */
+  signed_payload: string | null;
+  signature: string | null;
+}
+
+/** What one resolver answered to one question, and its verdict. */
+export interface MeasurementsTable {
+  id: Generated<number>;
+  run_id: number;
+  operator_id: number;
+  resolver_id: number;
+  name: string;
+  qtype: string;
+  /** blocked (an active entry), lifted (lifted or expired) or control (must resolve normally). */
+  expectation: string;
+  target_id: number | null;
+  /** enforced, not-enforced, over-blocked or error. */
+  verdict: string;
+  detail: string | null;
+  rcode: string | null;
+  /** JSON list of the answer section as text records. */
+  answers: string;
+  /** The answer's wire format, base64. */
+  raw: string | null;
+  reference_answers: string | null;
+  attempts: number;
+  rtt_ms: number | null;
+  at: string;
+  /** registry, or agent:<name>. */
+  source: string;
+}
+
+/** When an operator first enforced a name a release added: time to enforce per operator and release. */
+export interface EnforcementsTable {
+  id: Generated<number>;
+  operator_id: number;
+  release_id: number;
+  serial: number;
+  name: string;
+  released_at: string;
+  enforced_at: string | null;
+  time_to_enforce_ms: number | null;
+  last_probed_at: string | null;
+}
+
+/** Leaf `idx` of the public log holds event `event_id` (0007-log). */
+export interface LogLeavesTable {
+  idx: number;
+  event_id: number;
+  /** The leaf hash as sequenced, for proofs asked by hash; the tiles hold the same. */
+  leaf_hash: Buffer;
+}
+
+/** A C2SP tlog-tiles tile: `width` hashes of 32 bytes, level 0 the leaf hashes, level L+1 full tiles' roots. */
+export interface LogTilesTable {
+  level: number;
+  idx: number;
+  width: number;
+  hashes: Buffer;
+  /** The tile's rows 1 to 7 above `hashes`, so that proofs read nodes instead of hashing them up. */
+  inner: Buffer;
+}
+
+/** How far the log has got: its size and the last event id the sequencer has read (one row, id 1). */
+export interface LogStateTable {
+  id: number;
+  size: number;
+  last_event_id: number;
+}
+
+/** A signed checkpoint (C2SP tlog-checkpoint); `release_id` when it was signed for a release. */
+export interface LogCheckpointsTable {
+  size: number;
+  /** Base64 of the tree's root hash. */
+  root_hash: string;
+  /** The signed note as the registry signed it, without cosignatures. */
+  note: string;
+  release_id: number | null;
+  created_at: string;
+}
+
+/** A witness's cosignature line for the checkpoint of one size, verified before it was kept. */
+export interface LogCosignaturesTable {
+  size: number;
+  witness: string;
+  line: string;
+  received_at: string;
+}
+
+/** What decree saw of a site at one time (0009-mirrors): DNS, fetch and redirects, fingerprint; JSON text. */
+export interface SiteCapturesTable {
+  id: Generated<number>;
+  name: string;
+  /** The order whose blocked name (role original) or mirror candidate (role candidate) this is. */
+  order_id: number | null;
+  role: string;
+  evidence: string;
+  /** SHA-256 hex of `evidence`, so that a copy handed to a court can be matched to the record. */
+  sha256: string;
+  captured_at: string;
+  captured_by: string;
+}
+
+/** A site compared with an order's blocked original: its score, the signals, and the target it became. */
+export interface MirrorCandidatesTable {
+  id: Generated<number>;
+  order_id: number;
+  name: string;
+  /** The blocked name it was compared with. */
+  original: string;
+  /** discovery or applicant. */
+  source: string;
+  score: number;
+  verdict: string;
+  explanation: string;
+  /** JSON list of the signals (src/verify/mirrors/score-mirror.ts). */
+  signals: string;
+  capture_id: number;
+  original_capture_id: number | null;
+  target_id: number | null;
+  /** queued (a mirror target awaits review), below-threshold, or skipped (already a target). */
+  state: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One discovery run: its progress (JSON counts) and the limits it reached. */
+export interface MirrorRunsTable {
+  id: Generated<number>;
+  order_id: number | null;
+  /** running, done or failed. */
+  state: string;
+  progress: string;
+  started_at: string;
+  finished_at: string | null;
+  error: string | null;
+}
+
 export interface Database {
   orders: OrdersTable;
   targets: TargetsTable;
@@ -349,6 +528,19 @@ export interface Database {
   job_cursors: JobCursorsTable;
   findings: FindingsTable;
   checks_data: ChecksDataTable;
+  site_captures: SiteCapturesTable;
+  mirror_candidates: MirrorCandidatesTable;
+  mirror_runs: MirrorRunsTable;
+  log_leaves: LogLeavesTable;
+  log_tiles: LogTilesTable;
+  log_state: LogStateTable;
+  log_checkpoints: LogCheckpointsTable;
+  log_cosignatures: LogCosignaturesTable;
+  resolvers: ResolversTable;
+  probe_agents: ProbeAgentsTable;
+  probe_runs: ProbeRunsTable;
+  measurements: MeasurementsTable;
+  enforcements: EnforcementsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

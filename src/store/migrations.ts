@@ -6,6 +6,9 @@ import { accounts } from "./migrations/0003-accounts.ts";
 import { workflow } from "./migrations/0004-workflow.ts";
 import { appeals } from "./migrations/0005-appeals.ts";
 import { checks } from "./migrations/0006-checks.ts";
+import { log } from "./migrations/0007-log.ts";
+import { probes } from "./migrations/0008-probes.ts";
+import { mirrors } from "./migrations/0009-mirrors.ts";
 import { snapshotAddresses } from "./migrations/0010-snapshot-addresses.ts";
 
 /**
@@ -19,7 +22,10 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0004-workflow": workflow,
   "0005-appeals": appeals,
   "0006-checks": checks,
+  "0007-log": log,
   "0010-snapshot-addresses": snapshotAddresses,
+  "0008-probes": probes,
+  "0009-mirrors": mirrors,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -3,6 +3,8 @@ import { formatHostPort } from "../../config/host-port.ts";
 import { dnsActions } from "../../intake/order-input.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
 import { type ResolverKind, resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
+import { formatResolverEndpoint } from "../../verify/probes/resolver-endpoint.ts";
+import { addResolver, listResolvers } from "../../verify/probes/resolvers.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { output, table } from "../output.ts";
 
@@ -84,7 +86,62 @@ export function operatorsCommand(): Command {
       );
     });
 
+  operators.addCommand(resolverCommand());
+
   return operators;
+}
+
+/** `decree operators resolver add|list`: the resolvers probes ask (issue 7). */
+function resolverCommand(): Command {
+  const resolver = new Command("resolver").description("an operator's resolvers, which probes ask");
+  resolver
+    .command("add")
+    .description("register one of an operator's resolvers to probe (UDP unless told)")
+    .argument("<name>", "the operator")
+    .argument("<host:port>", "the resolver's address, e.g. 192.0.2.53:53 or [2001:db8::53]:853")
+    .addOption(new Option("--tcp", "ask over TCP (RFC 7766)").conflicts(["tls", "https"]))
+    .addOption(new Option("--tls", "ask over DNS over TLS (RFC 7858)").conflicts(["tcp", "https"]))
+    .addOption(
+      new Option("--https <url>", "ask over DNS over HTTPS at this URL (RFC 8484)").conflicts(["tcp", "tls"]),
+    )
+    .action(async (name: string, address: string, options: ResolverOptions, command: Command) => {
+      const transport = options.https ? "https" : options.tls ? "tls" : options.tcp ? "tcp" : "udp";
+      const added = await withStore(command, (store) =>
+        addResolver(
+          store.db,
+          { operator: name, address, transport, url: options.https },
+          { actor: actorOf(command), now: new Date() },
+        ),
+      );
+      output(globalOptions(command).json, { resolver: added }, () =>
+        [
+          `registered resolver ${formatResolverEndpoint(added)} for ${added.operator}`,
+          `  probe it now: decree probe run --operator ${JSON.stringify(added.operator)}`,
+        ].join("\n"),
+      );
+    });
+  resolver
+    .command("list")
+    .description("list the resolvers probes ask")
+    .argument("[name]", "one operator's only")
+    .action(async (name: string | undefined, _options: unknown, command: Command) => {
+      const list = await withStore(command, (store) => listResolvers(store.db, name));
+      output(globalOptions(command).json, { resolvers: list }, () =>
+        list.length === 0
+          ? "no resolvers yet; register one with `decree operators resolver add NAME HOST:PORT`"
+          : table([
+              ["OPERATOR", "RESOLVER", "SINCE"],
+              ...list.map((r) => [r.operator, formatResolverEndpoint(r), r.createdAt]),
+            ]),
+      );
+    });
+  return resolver;
+}
+
+interface ResolverOptions {
+  tcp?: boolean;
+  tls?: boolean;
+  https?: string;
 }
 
 interface AddOptions {
