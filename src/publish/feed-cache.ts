@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
@@ -28,6 +29,8 @@ export interface FeedCacheOptions {
   maxAttempts?: number;
   /** The zone to read; by default the store's. */
   source?: ZoneSource;
+  /** How long a rendering waits for the release's checkpoint, signed just after the release commits (ms). */
+  checkpointWaitMs?: number;
 }
 
 interface Plan {
@@ -99,7 +102,7 @@ export class FeedCache {
   /** Renders the plan; undefined (and nothing kept) when a release landed meanwhile. */
   private async render(plan: Plan): Promise<CachedFeed | undefined> {
     const { renderer, version, diff } = plan;
-    const checkpoint = await checkpointOfRelease(this.options.db, version.releaseId);
+    const checkpoint = await this.checkpointOf(version.releaseId);
     const context = {
       zone: this.options.zone,
       serial: version.serial,
@@ -118,8 +121,37 @@ export class FeedCache {
         diff && renderer.renderDiff
           ? renderer.renderDiff(diff, context)
           : renderer.render(feedEntries(this.source.pages(this.options.pageSize), this.lookup), context),
-      // The pages are separate reads: if a release committed between two of them the file mixes releases.
-      async () => (await this.source.version()).releaseId === version.releaseId,
+      // The pages are separate reads: if a release committed between two of them the file mixes releases. A
+      // checkpoint signed while a feed rendered without one means rendering again, to name it.
+      async () =>
+        (await this.source.version()).releaseId === version.releaseId &&
+        (checkpoint !== undefined ||
+          (await checkpointOfRelease(this.options.db, version.releaseId)) === undefined),
     );
+  }
+
+  /**
+   * The release's checkpoint. The scheduler signs it in its own transaction right after the release commits,
+   * so where the log is kept a request landing in between waits for it rather than render a feed naming none.
+   * A store whose releases nobody signs (no scheduler has ever run) renders at once, without one.
+   */
+  private async checkpointOf(releaseId: number) {
+    const deadline = Date.now() + (this.options.checkpointWaitMs ?? 2000);
+    for (;;) {
+      const checkpoint = await checkpointOfRelease(this.options.db, releaseId);
+      if (checkpoint || releaseId === 0 || Date.now() >= deadline || !(await this.logIsSigned())) {
+        return checkpoint;
+      }
+      await sleep(20);
+    }
+  }
+
+  private async logIsSigned(): Promise<boolean> {
+    const any = await this.options.db
+      .selectFrom("log_checkpoints")
+      .select("size")
+      .limit(1)
+      .executeTakeFirst();
+    return any !== undefined;
   }
 }

@@ -3,12 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { describeEachEngine } from "../../test/support/each-engine.ts";
 import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
 import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
 import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
+import { buildRelease } from "./build-release.ts";
 import { FeedCache } from "./feed-cache.ts";
+import { publishCheckpoint } from "./publish-checkpoint.ts";
 import { ReleaseScheduler } from "./release-scheduler.ts";
 import { defaultRpzPolicy } from "./rpz-policy.ts";
 
@@ -54,5 +57,35 @@ describeEachEngine("a checkpoint after each release", (store) => {
     const text = opened.bytes ? opened.bytes.toString() : await opened.handle.readFile("utf8");
     await opened.handle?.close();
     assert.deepEqual(JSON.parse(text).checkpoint, { size: checkpoint.size, rootHash: checkpoint.rootHash });
+  });
+
+  it("makes a feed asked for between a release and its checkpoint wait for the checkpoint and name it", async () => {
+    const { targets } = await recordOrder(store(), sampleOrder({ targets: ["allostreaming.org"] }), {
+      actor: "user:1",
+      now: duringOrder,
+    });
+    await decideTargets(store(), {
+      decision: "approve",
+      refs: [String(targets!.added[0]!.id)],
+      reason: "ordered",
+      actor: "user:1",
+      now: duringOrder,
+    });
+    // The release commits; the scheduler's checkpoint comes in a transaction of its own, a moment later.
+    const release = await buildRelease(store().db, store().dialect, defaultRpzPolicy, duringOrder);
+    assert.ok(release);
+    const feeds = new FeedCache({ db: store().db, dataDir: dir, zone: defaultRpzPolicy.zone });
+    const asked = feeds.open("json");
+    await sleep(100);
+    const signed = await publishCheckpoint(store().db, store().dialect, {
+      origin: "registry.test/log",
+      upToEventId: release.eventId,
+      releaseId: release.id,
+      now: duringOrder,
+    });
+    const opened = await asked;
+    const text = opened.bytes ? opened.bytes.toString() : await opened.handle.readFile("utf8");
+    await opened.handle?.close();
+    assert.deepEqual(JSON.parse(text).checkpoint, { size: signed.size, rootHash: signed.rootHash });
   });
 });
