@@ -61,11 +61,13 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.stopped = true;
     clearInterval(this.timer);
     while (this.running) await this.running;
-    await this.options.leadership.release();
+    // Said before the lock goes: once released another instance may lead at once, and its "leader" must
+    // never be heard before this one's end.
     if (this.leading) {
       this.leading = false;
       this.emit("leader", false);
     }
+    await this.options.leadership.release();
   }
 
   private tick(): Promise<void> {
