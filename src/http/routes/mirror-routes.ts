@@ -121,9 +121,10 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
       },
     },
     async (request, reply) => {
-      const site = settings();
       const principal = request.principal!;
+      // Another organisation's order is not found before anything else is said about it.
       const order = await findOrderAs(store.db, request.params.id, orderScopeOf(principal));
+      const site = settings();
       const submitted = await submitMirror(store, order, request.body.name, site, {
         actor: actorFor(principal),
         now,
