@@ -1,5 +1,4 @@
 import { Command } from "commander";
-import { describeService, startService } from "../../main.ts";
 import { configOf, globalOptions } from "../cli-context.ts";
 
 export function serveCommand(): Command {
@@ -12,6 +11,8 @@ export function serveCommand(): Command {
     .option("--demo", "load the Allostreaming demo order on first start (env DECREE_DEMO)")
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
+      // Loaded here, not at the top: the HTTP stack is a second of start-up every other command need not pay.
+      const { describeService, startService } = await import("../../main.ts");
       const service = await startService(config, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
       const describe = describeService(service, config);
       if (globalOptions(command).json) {
