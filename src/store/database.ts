@@ -412,8 +412,8 @@ export interface EnforcementsTable {
 export interface LogLeavesTable {
   idx: number;
   event_id: number;
-  /** The leaf hash as sequenced, for proofs asked by hash; the tiles hold the same. */
-  leaf_hash: Buffer;
+  /** The leaf hash's first six bytes as a number (registry/log/leaf-hash-key.ts), for proofs asked by hash. */
+  hash_key: number;
 }
 
 /** A C2SP tlog-tiles tile: `width` hashes of 32 bytes, level 0 the leaf hashes, level L+1 full tiles' roots. */

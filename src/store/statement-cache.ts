@@ -6,6 +6,13 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
  * it. Keeping the most recent prepared statements, keyed by their SQL, is invisible to Kysely and makes bulk
  * imports about twice as fast (bench/import).
  */
+/**
+ * SQL that starts with this comment returns its rows as arrays of values in column order, not as objects: a
+ * million-row read then builds no object per row (better-sqlite3's raw mode). PostgreSQL ignores the comment
+ * and returns objects, whose values come in the same order (see store/array-rows.ts).
+ */
+export const arrayRowsMarker = "/* array rows */ ";
+
 export function withStatementCache(db: BetterSqlite3.Database, capacity = 256): SqliteDatabase {
   const cache = new Map<string, BetterSqlite3.Statement>();
   return {
@@ -19,6 +26,7 @@ export function withStatementCache(db: BetterSqlite3.Database, capacity = 256): 
         return cached as unknown as SqliteStatement;
       }
       const statement = db.prepare(sql);
+      if (sql.startsWith(arrayRowsMarker)) statement.raw(true);
       cache.set(sql, statement);
       if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
       return statement as unknown as SqliteStatement;

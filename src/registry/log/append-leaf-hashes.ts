@@ -1,4 +1,4 @@
-import { type Kysely, sql } from "kysely";
+import { CompiledQuery, type Kysely, sql } from "kysely";
 import type { Database } from "../../store/database.ts";
 import { type Hash, hashChildren } from "./merkle-hash.ts";
 import { hashSize, innerHash, innerRows, levelCount, tileHeight, tileWidth } from "./tile-math.ts";
@@ -54,7 +54,13 @@ export async function appendLeafHashes(
   };
   for (const hash of leafHashes) push(0, hash);
   const writes = [...full, ...edges.flatMap((tile, level) => (tile?.dirty ? [{ level, tile }] : []))];
-  for (const { level, tile } of writes) await writeTile(trx, level, tile);
+  // One statement compiled, run once per tile with its values (the only parameters, in column order).
+  const upsert = tileUpsert(trx).compile();
+  for (const { level, tile } of writes) {
+    const hashes = tile.hashes.subarray(0, tile.width * hashSize);
+    const inner = tile.inner ?? innerRows(hashes, tile.width);
+    await trx.executeQuery(CompiledQuery.raw(upsert.sql, [level, tile.index, tile.width, hashes, inner]));
+  }
   return size + leafHashes.length;
 }
 
@@ -81,18 +87,16 @@ async function readEdge(trx: Kysely<Database>, size: number): Promise<Array<Edge
   });
 }
 
-async function writeTile(trx: Kysely<Database>, level: number, tile: EdgeTile): Promise<void> {
-  const hashes = tile.hashes.subarray(0, tile.width * hashSize);
-  const inner = tile.inner ?? innerRows(hashes, tile.width);
-  await trx
+function tileUpsert(trx: Kysely<Database>) {
+  const placeholder = Buffer.alloc(0);
+  return trx
     .insertInto("log_tiles")
-    .values({ level, idx: tile.index, width: tile.width, hashes, inner })
+    .values({ level: 0, idx: 0, width: 0, hashes: placeholder, inner: placeholder })
     .onConflict((conflict) =>
       conflict.columns(["level", "idx"]).doUpdateSet({
         width: sql`excluded.width`,
         hashes: sql`excluded.hashes`,
         inner: sql`excluded.inner`,
       }),
-    )
-    .execute();
+    );
 }

@@ -8,8 +8,16 @@ export type Hash = Buffer;
 const node = Buffer.alloc(65);
 node[0] = 0x01;
 
+// UTF-8 takes at most three bytes per UTF-16 code unit, so a string of under a third of this always fits.
+const leafScratch = Buffer.alloc(16_384);
+
 /** MTH of a one-leaf tree (RFC 6962 §2.1): SHA-256(0x00 || data), so no leaf can pass for an inner node; a string is its UTF-8. */
 export function hashLeaf(data: Uint8Array | string): Hash {
+  // A leaf string is written straight after the 0x00 in a scratch buffer: no buffer of its own per leaf.
+  if (typeof data === "string" && data.length * 3 < leafScratch.length) {
+    const written = leafScratch.write(data, 1);
+    return hash("sha256", leafScratch.subarray(0, written + 1), "buffer");
+  }
   const bytes = typeof data === "string" ? Buffer.from(data) : data;
   const input = Buffer.allocUnsafe(bytes.length + 1);
   input[0] = 0x00;
@@ -24,6 +32,12 @@ export function hashChildren(left: Uint8Array, right: Uint8Array): Hash {
     return hash("sha256", Buffer.concat([node.subarray(0, 1), left, right]), "buffer");
   node.set(left, 1);
   node.set(right, 33);
+  return hash("sha256", node, "buffer");
+}
+
+/** The inner node over the two hashes at `offset` in `hashes` (left, then right), copied without a view of each. */
+export function hashAdjacentPair(hashes: Buffer, offset: number): Hash {
+  hashes.copy(node, 1, offset, offset + 64);
   return hash("sha256", node, "buffer");
 }
 

@@ -6,6 +6,7 @@ import { appendEvents, type NewEvent } from "../../store/append-events.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { appendLeafHashes } from "./append-leaf-hashes.ts";
 import { keyedPseudonymiser } from "./event-leaf.ts";
+import { hashKeyBlockLeaves } from "./leaf-hash-key.ts";
 import { LeafHashTree } from "./leaf-hash-tree.ts";
 import { logEntries } from "./log-entries.ts";
 import { consistencyBetween, inclusionAt, leafIndexOfHash, rootAt } from "./log-proofs.ts";
@@ -95,6 +96,27 @@ describeEachEngine("sequencing registry events into the log", (store) => {
     await db.deleteFrom("log_tiles").execute();
     await db.deleteFrom("log_leaves").execute();
     await db.deleteFrom("log_state").execute();
+  });
+
+  it("finds a leaf by its hash past the first block of leaves, and not a leaf whose hash key alone matches", async () => {
+    const { db, dialect } = store();
+    // The test before wrote tiles of its own: the log starts again from the first event.
+    for (const table of ["log_tiles", "log_leaves", "log_state"] as const)
+      await db.deleteFrom(table).execute();
+    await appendEvents(db, appealEvents(9000, 1000));
+    const { size } = await sequenceEvents(db, dialect, { pseudonymise });
+    const index = size - 500;
+    assert.ok(index >= 2 * hashKeyBlockLeaves, `leaf ${index} is in the third block or later`);
+    const wanted = (await inclusionAt(db, index, size)).leafHash;
+    assert.equal(await leafIndexOfHash(db, wanted), index);
+    const key = await db
+      .selectFrom("log_leaves")
+      .select("hash_key")
+      .where("idx", "=", index)
+      .executeTakeFirstOrThrow();
+    await db.updateTable("log_leaves").set({ hash_key: key.hash_key }).where("idx", "=", 10).execute();
+    assert.equal(await leafIndexOfHash(db, wanted), index, "leaf 10 shares the key, not the hash");
+    await assert.rejects(leafIndexOfHash(db, hashLeaf("never sequenced")), { code: "LOG_LEAF_NOT_FOUND" });
   });
 
   it("refuses a proof for a size the log has not reached", async () => {

@@ -4,6 +4,7 @@ import { inTransaction } from "../../store/in-transaction.ts";
 import { insertMany } from "../../store/insert-many.ts";
 import { appendLeafHashes } from "./append-leaf-hashes.ts";
 import { eventLeaf, type Pseudonymiser } from "./event-leaf.ts";
+import { leafHashKey } from "./leaf-hash-key.ts";
 import { hashLeaf } from "./merkle-hash.ts";
 import { readLoggedEventsAfter } from "./read-logged-events.ts";
 
@@ -51,10 +52,10 @@ export async function sequenceEvents(
       }
       const hashes = events.map((event) => hashLeaf(eventLeaf(event, options.pseudonymise)));
       const first = state.size;
-      await insertMany(trx, "log_leaves", ["idx", "event_id", "leaf_hash"], events.length, (row, out, at) => {
+      await insertMany(trx, "log_leaves", ["idx", "event_id", "hash_key"], events.length, (row, out, at) => {
         out[at] = first + row;
         out[at + 1] = events[row]!.id;
-        out[at + 2] = hashes[row];
+        out[at + 2] = leafHashKey(hashes[row]!);
       });
       const size = await appendLeafHashes(trx, state.size, hashes);
       state = { size, lastEventId: batch.lastId };

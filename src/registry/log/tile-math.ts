@@ -1,4 +1,4 @@
-import { type Hash, hashChildren } from "./merkle-hash.ts";
+import { type Hash, hashAdjacentPair, hashChildren } from "./merkle-hash.ts";
 
 /** C2SP tlog-tiles: tiles are 8 levels high, so 256 hashes wide; level L+1 holds the roots of level L's full tiles. */
 export const tileHeight = 8;
@@ -29,22 +29,23 @@ export function foldTileHashes(hashes: Buffer, offset: number, count: number): H
  * dozen hashes, not a thousand.
  */
 export function innerRows(bottom: Buffer, width: number): Buffer {
-  const rows: Buffer[] = [];
+  let total = 0;
+  for (let row = 1, count = width; row < tileHeight; row++) total += count = Math.floor(count / 2);
+  // Every row is written into the one buffer returned, each from the row before it.
+  const inner = Buffer.alloc(total * hashSize);
   let below = bottom;
-  let count = width;
-  for (let row = 1; row < tileHeight; row++) {
+  let belowStart = 0;
+  let at = 0;
+  for (let row = 1, count = width; row < tileHeight; row++) {
     count = Math.floor(count / 2);
-    const out = Buffer.alloc(count * hashSize);
-    for (let i = 0; i < count; i++) {
-      hashChildren(
-        below.subarray(2 * i * hashSize, (2 * i + 1) * hashSize),
-        below.subarray((2 * i + 1) * hashSize, (2 * i + 2) * hashSize),
-      ).copy(out, i * hashSize);
+    const rowStart = at;
+    for (let i = 0; i < count; i++, at += hashSize) {
+      hashAdjacentPair(below, belowStart + 2 * i * hashSize).copy(inner, at);
     }
-    rows.push(out);
-    below = out;
+    below = inner;
+    belowStart = rowStart;
   }
-  return Buffer.concat(rows);
+  return inner;
 }
 
 /** Hash `index` of row `row` (1..7) of a tile of `width`, from its inner rows. */
