@@ -19,8 +19,9 @@ describeEachEngine("a checkpoint after each release", (store) => {
   const dir = mkdtempSync(join(tmpdir(), "decree-checkpoint-"));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("is signed with the release, ends with the release's event, and the JSON feed names it", async () => {
-    const { targets } = await recordOrder(store(), sampleOrder({ targets: ["allostreaming.com"] }), {
+  /** A name of a new order, approved: the next release publishes it. */
+  async function approvedEntry(name: string) {
+    const { targets } = await recordOrder(store(), sampleOrder({ targets: [name] }), {
       actor: "user:1",
       now: duringOrder,
     });
@@ -31,6 +32,10 @@ describeEachEngine("a checkpoint after each release", (store) => {
       actor: "user:1",
       now: duringOrder,
     });
+  }
+
+  it("is signed with the release, ends with the release's event, and the JSON feed names it", async () => {
+    await approvedEntry("allostreaming.com");
     const scheduler = new ReleaseScheduler({
       db: store().db,
       dialect: store().dialect,
@@ -60,17 +65,7 @@ describeEachEngine("a checkpoint after each release", (store) => {
   });
 
   it("makes a feed asked for between a release and its checkpoint wait for the checkpoint and name it", async () => {
-    const { targets } = await recordOrder(store(), sampleOrder({ targets: ["allostreaming.org"] }), {
-      actor: "user:1",
-      now: duringOrder,
-    });
-    await decideTargets(store(), {
-      decision: "approve",
-      refs: [String(targets!.added[0]!.id)],
-      reason: "ordered",
-      actor: "user:1",
-      now: duringOrder,
-    });
+    await approvedEntry("allostreaming.org");
     // The release commits; the scheduler's checkpoint comes in a transaction of its own, a moment later.
     const release = await buildRelease(store().db, store().dialect, defaultRpzPolicy, duringOrder);
     assert.ok(release);
