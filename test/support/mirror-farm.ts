@@ -1,5 +1,4 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
@@ -10,6 +9,7 @@ import { mirrorTlds } from "../../src/verify/mirrors/mirror-candidates.ts";
 import { startAuthoritativeBind, type TestZone } from "./authoritative-bind.ts";
 import { type FarmPlan, type FarmSite, planMirrorFarm } from "./mirror-farm-sites.ts";
 import type { ResolverUnderTest } from "./resolver-process.ts";
+import { selfSignedCertificate } from "./self-signed-certificate.ts";
 
 export interface MirrorFarm {
   plan: FarmPlan;
@@ -123,32 +123,14 @@ function certificates(dir: string, sites: FarmSite[]): Map<string, SecureContext
   }
   const contexts = new Map<string, SecureContext>();
   for (const [group, names] of groups) {
-    const key = join(dir, `${group}.key`);
-    const cert = join(dir, `${group}.crt`);
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "30",
-        "-keyout",
-        key,
-        "-out",
-        cert,
-        "-subj",
-        `/CN=${names[0]}/O=Farm CA ${group}`,
-        "-addext",
-        `subjectAltName=${names.map((name) => `DNS:${name}`).join(",")}`,
-      ],
-      { stdio: "ignore" },
-    );
-    contexts.set(group, createSecureContext({ key: readFileSync(key), cert: readFileSync(cert) }));
+    const { key, cert } = selfSignedCertificate({
+      dir,
+      name: group,
+      subject: `/CN=${names[0]}/O=Farm CA ${group}`,
+      altNames: names.map((name) => `DNS:${name}`),
+      days: 30,
+    });
+    contexts.set(group, createSecureContext({ key, cert }));
   }
   return contexts;
 }

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { freeDnsPort } from "../../../test/support/free-port.ts";
+import { selfSignedCertificate } from "../../../test/support/self-signed-certificate.ts";
 import { type ResolverUnderTest, startUnbound } from "../../../test/support/unbound.ts";
 import { startUpstream, type Upstream, upstreamAddress } from "../../../test/support/upstream.ts";
 import { DnsProber } from "./dns-prober.ts";
@@ -26,30 +26,14 @@ describe("the prober over UDP, TCP, DNS over TLS and DNS over HTTPS against Unbo
   const endpoints = {} as Record<Transport, ResolverEndpoint>;
 
   before(async () => {
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:prime256v1",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=dns.test",
-        "-addext",
-        "subjectAltName=DNS:dns.test,IP:127.0.0.1",
-        "-keyout",
-        join(certDir, "key.pem"),
-        "-out",
-        join(certDir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    ca = readFileSync(join(certDir, "cert.pem"));
+    const certificate = selfSignedCertificate({
+      dir: certDir,
+      name: "dns",
+      subject: "/CN=dns.test",
+      altNames: ["DNS:dns.test", "IP:127.0.0.1"],
+      days: 1,
+    });
+    ca = certificate.cert;
     upstream = await startUpstream([domain, blocked]);
     const [port, tlsPort, httpsPort] = [await freeDnsPort(), await freeDnsPort(), await freeDnsPort()];
     unbound = await startUnbound({
@@ -62,8 +46,8 @@ describe("the prober over UDP, TCP, DNS over TLS and DNS over HTTPS against Unbo
         `    tls-port: ${tlsPort}`,
         `    https-port: ${httpsPort}`,
         '    http-endpoint: "/dns-query"',
-        `    tls-service-key: "${join(certDir, "key.pem")}"`,
-        `    tls-service-pem: "${join(certDir, "cert.pem")}"`,
+        `    tls-service-key: "${join(certDir, "dns.key")}"`,
+        `    tls-service-pem: "${join(certDir, "dns.crt")}"`,
         `    local-zone: "${blocked}." always_nxdomain`,
       ].join("\n"),
     });
