@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import type { Kysely } from "kysely";
 import { buildApp } from "../src/http/build-app.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { buildRelease } from "../src/publish/build-release.ts";
 import { publishCheckpoint } from "../src/publish/publish-checkpoint.ts";
 import { defaultRpzPolicy } from "../src/publish/rpz-policy.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
+import type { Database } from "../src/store/database.ts";
 import { runCli } from "./support/run-cli.ts";
 import { duringOrder, sampleOrder } from "./support/sample-order.ts";
 import { type StoreUnderTest, storeEngines } from "./support/stores.ts";
@@ -156,15 +158,7 @@ describe("decree verify against a registry's public log", () => {
 
   it("reports a fork when the operator recomputes the whole log over the rewritten history", async () => {
     const { db, dialect } = opened.store;
-    for (const table of [
-      "log_cosignatures",
-      "log_checkpoints",
-      "log_tiles",
-      "log_leaves",
-      "log_state",
-    ] as const) {
-      await db.deleteFrom(table).execute();
-    }
+    await eraseLog(db);
     await publishCheckpoint(db, dialect, { origin, now: duringOrder });
     const watched = await runCli(["verify", "watch", base, "--state", state]);
     assert.equal(watched.code, 1, watched.stdout);
@@ -174,15 +168,7 @@ describe("decree verify against a registry's public log", () => {
 
   it("reports removed events when the registry serves a log shorter than one seen before", async () => {
     const { db, dialect } = opened.store;
-    for (const table of [
-      "log_cosignatures",
-      "log_checkpoints",
-      "log_tiles",
-      "log_leaves",
-      "log_state",
-    ] as const) {
-      await db.deleteFrom(table).execute();
-    }
+    await eraseLog(db);
     const third = await db
       .selectFrom("events")
       .select("id")
@@ -197,3 +183,16 @@ describe("decree verify against a registry's public log", () => {
     assert.match(watched.stdout, /\[REMOVED\] The log shrank from \d+ to 3 leaves/);
   });
 });
+
+/** The operator throws its whole log away (to recompute or shorten it): every log table, not the events. */
+async function eraseLog(db: Kysely<Database>): Promise<void> {
+  for (const table of [
+    "log_cosignatures",
+    "log_checkpoints",
+    "log_tiles",
+    "log_leaves",
+    "log_state",
+  ] as const) {
+    await db.deleteFrom(table).execute();
+  }
+}
