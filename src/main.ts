@@ -20,6 +20,7 @@ import { ZoneSource } from "./publish/zone-source.ts";
 import type { Store } from "./store/database.ts";
 import { openStore } from "./store/open-store.ts";
 import { siteSettingsOf } from "./verify/mirrors/site-settings.ts";
+import { probeSettingsOf } from "./verify/probes/probe-settings.ts";
 
 export interface RunningService {
   store: Store;
@@ -160,11 +161,7 @@ function startJobs(
     leadership,
     jobs: schedulerJobs(store, {
       webhooks: { allowPrivateDestinations: config.webhookAllowPrivate, ...options.webhooks },
-      // Probes judge blocks by the stop page's addresses, against the checks' resolver as the reference.
-      probes: {
-        stopPage: [config.stopPage.ipv4, config.stopPage.ipv6].filter((address) => address !== undefined),
-        reference: config.checkResolver && { ...config.checkResolver, transport: "udp" },
-      },
+      probes: probeSettingsOf(config.stopPage, config.checkResolver),
       mirrors: mirrorJobSettings(config),
       log: (message, details) => log.info(details, message),
     }),

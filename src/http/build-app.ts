@@ -53,7 +53,7 @@ import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
 import type { Store } from "../store/database.ts";
 import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
-import type { ProbeSettings } from "../verify/probes/probe-settings.ts";
+import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-settings.ts";
 import { authPlugin } from "./auth-plugin.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
@@ -162,12 +162,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(complianceRoutes, workflow);
   await app.register(probeRoutes, {
     ...workflow,
-    probes: options.probes ?? {
-      stopPage: stopPageAddresses(options.policy ?? defaultRpzPolicy),
-      reference: options.checkSettings?.checkResolver
-        ? { ...options.checkSettings.checkResolver, transport: "udp" }
-        : undefined,
-    },
+    probes:
+      options.probes ??
+      probeSettingsOf((options.policy ?? defaultRpzPolicy).stopPage, options.checkSettings?.checkResolver),
   });
   await app.register(webhookRoutes, {
     ...workflow,
@@ -200,8 +197,4 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(webUiRoutes, { webRoot: options.webRoot });
   return app;
-}
-
-function stopPageAddresses(policy: RpzPolicy): string[] {
-  return [policy.stopPage.ipv4, policy.stopPage.ipv6].filter((address) => address !== undefined);
 }

@@ -17,3 +17,17 @@ export interface ProbeSettings {
   /** Extra CAs trusted for DNS over TLS and HTTPS. */
   ca?: string | Buffer | undefined;
 }
+
+/**
+ * The service's probe settings from its configuration: a block is an answer with the stop page's addresses,
+ * and the checks' resolver (config `checkResolver`) is the reference, asked over UDP.
+ */
+export function probeSettingsOf(
+  stopPage: { ipv4?: string | undefined; ipv6?: string | undefined },
+  checkResolver: { host: string; port: number } | undefined,
+): ProbeSettings {
+  return {
+    stopPage: [stopPage.ipv4, stopPage.ipv6].filter((address) => address !== undefined),
+    reference: checkResolver && { ...checkResolver, transport: "udp" },
+  };
+}
