@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import { toInstant } from "../intake/instant.ts";
 import type { Target } from "../intake/target.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
@@ -135,7 +136,7 @@ async function assertWithinOrder(trx: Kysely<Database>, target: Target, until: s
 
 function parseUntil(text: string, now: Date): string {
   const trimmed = text.trim();
-  const at = /^\d{4}-\d{2}-\d{2}$/.test(trimmed) ? new Date(`${trimmed}T00:00:00Z`) : new Date(trimmed);
+  const at = toInstant(trimmed);
   if (trimmed === "" || Number.isNaN(at.getTime())) {
     throw new DecreeError(
       "RENEWAL_NOT_LATER",
