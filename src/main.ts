@@ -1,15 +1,19 @@
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { checkSettings } from "./checks/check-settings.ts";
 import { formatHostPort, type HostPort } from "./config/host-port.ts";
 import type { ServiceConfig } from "./config/load-config.ts";
 import { type DemoLoad, loadDemo } from "./demo/load-demo.ts";
 import { buildApp } from "./http/build-app.ts";
+import { handleError } from "./http/problem.ts";
+import { metricsRoutes } from "./http/routes/metrics-routes.ts";
 import { buildStopPage } from "./http/stop-page/stop-page-server.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
 import { type Leadership, soleLeadership } from "./jobs/leadership.ts";
 import { postgresLeadership } from "./jobs/postgres-leadership.ts";
 import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
+import { observePublication } from "./observability/observe-publication.ts";
+import { storeScrapeSource } from "./observability/store-scrape-source.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { NotifySender } from "./publish/dns/notify-sender.ts";
@@ -33,6 +37,8 @@ export interface RunningService {
   publication: Publication;
   /** The scheduler's jobs; they run in whichever instance leads (`jobs.isLeader`). */
   jobs: JobRunner;
+  /** Where GET /metrics has a listener of its own (config metrics), if it has one. */
+  metrics: HostPort | undefined;
   close(): Promise<void>;
 }
 
@@ -76,6 +82,8 @@ export async function startService(
   let stopPage: FastifyInstance | undefined;
   let publication: (Publication & { dns: HostPort; close(): Promise<void> }) | undefined;
   let jobs: JobRunner | undefined;
+  let metricsListener: FastifyInstance | undefined;
+  let unobserve = () => {};
   const poke = () => publication?.scheduler.poke();
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
@@ -95,6 +103,7 @@ export async function startService(
       logWitnesses: config.logWitnesses,
       mirrorSettings: siteSettingsOf(config),
       dnsPrimary: () => publication?.dns,
+      metricsToken: config.metricsToken,
     });
     const log = app.log;
     jobs = startJobs(store, config, now, options, poke, log);
@@ -103,6 +112,13 @@ export async function startService(
     publication = await startPublication(store, config, now, options, (error) =>
       log.error({ err: error }, "publication failed; it will try again"),
     );
+    unobserve = observePublication({
+      primary: publication.primary,
+      notifier: publication.notifier,
+      operators: () => listOperators(store.db),
+      log,
+      scrape: storeScrapeSource(store),
+    });
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());
@@ -112,6 +128,9 @@ export async function startService(
     stopPage = await buildStopPage({ store, publicUrl, logger: options.logger ?? false });
     await stopPage.listen({ host: config.stop.host, port: config.stop.port });
     const stopAddress = stopPage.server.address() as AddressInfo;
+    metricsListener = config.metrics && (await startMetricsListener(config.metrics, config.metricsToken));
+    const metricsAddress = metricsListener?.server.address() as AddressInfo | undefined;
+    const metricsServer = metricsListener;
     const running = app;
     const stopping = stopPage;
     const published = publication;
@@ -124,15 +143,20 @@ export async function startService(
       demo,
       publication: published,
       jobs: runner,
+      metrics: metricsAddress && { host: metricsAddress.address, port: metricsAddress.port },
       async close() {
+        await metricsServer?.close();
         await stopping.close();
         await running.close();
         await runner.stop();
         await published.close();
+        unobserve();
         await store.close();
       },
     };
   } catch (error) {
+    await metricsListener?.close();
+    unobserve();
     await stopPage?.close();
     await app?.close();
     await jobs?.stop();
@@ -140,6 +164,20 @@ export async function startService(
     await store.close();
     throw error;
   }
+}
+
+/** GET /metrics alone on an address of its own (config metrics), the way DNS servers export theirs. */
+async function startMetricsListener(address: HostPort, token: string | undefined): Promise<FastifyInstance> {
+  const listener = Fastify({ logger: false });
+  listener.setErrorHandler(handleError);
+  await listener.register(metricsRoutes, { token, ownListener: true });
+  try {
+    await listener.listen({ host: address.host, port: address.port });
+  } catch (error) {
+    await listener.close();
+    throw error;
+  }
+  return listener;
 }
 
 /**

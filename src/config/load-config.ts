@@ -50,9 +50,18 @@ export interface ServiceConfig {
   logOrigin: string;
   /** Witnesses whose cosignatures of checkpoints are accepted: C2SP verifier keys `name+hash+base64`. */
   logWitnesses: string[];
+  /** A listener of its own for GET /metrics (Prometheus), HOST:PORT; unset: none. */
+  metrics: HostPort | undefined;
+  /** The bearer token a scraper must send for GET /metrics; on the HTTP address /metrics needs it. */
+  metricsToken: string | undefined;
+  /** pino's level for the service's structured log (transfers, refusals, NOTIFYs, releases, jobs). */
+  logLevel: LogLevel;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
+
+export const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof logLevels)[number];
 
 /** What the command line said; absent means "not given", so the environment and the file may decide. */
 export interface ConfigFlags {
@@ -67,6 +76,8 @@ export interface ConfigFlags {
   rpzZone?: string | undefined;
   rpzAction?: string | undefined;
   stopPage?: string[] | undefined;
+  metrics?: string | undefined;
+  logLevel?: string | undefined;
 }
 
 export const defaultConfigFile = "decree.yaml";
@@ -102,6 +113,9 @@ const fileSchema = z
     mirrorResolver: z.string().optional(),
     mirrorAllowPrivate: z.boolean().optional(),
     mirrorIntervalMs: z.number().int().min(0).optional(),
+    metrics: z.string().optional(),
+    metricsToken: z.string().optional(),
+    logLevel: z.enum(logLevels).optional(),
   })
   .strict();
 
@@ -159,6 +173,14 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
     ),
     logWitnesses: list(env.DECREE_LOG_WITNESSES) ?? file.logWitnesses ?? [],
+    metrics: optionalHostPort(
+      flags.metrics ?? nonEmpty(env.DECREE_METRICS) ?? file.metrics,
+      "Metrics address",
+    ),
+    metricsToken: parseMetricsToken(nonEmpty(env.DECREE_METRICS_TOKEN) ?? file.metricsToken),
+    logLevel: parseLogLevel(
+      flags.logLevel ?? nonEmpty(env.DECREE_LOG_LEVEL) ?? nonEmpty(env.LOG_LEVEL) ?? file.logLevel ?? "info",
+    ),
     configFile,
   };
 }
@@ -187,8 +209,29 @@ function parseMirrorInterval(value: string | number): number {
   return ms;
 }
 
-function optionalHostPort(text: string | undefined): HostPort | undefined {
-  return text === undefined ? undefined : parseHostPort(text, "Check resolver address (checkResolver)");
+function optionalHostPort(
+  text: string | undefined,
+  what = "Check resolver address (checkResolver)",
+): HostPort | undefined {
+  return text === undefined ? undefined : parseHostPort(text, what);
+}
+
+/** A bearer token (RFC 6750 §2.1 b64token) long enough not to be guessed. */
+function parseMetricsToken(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  if (!/^[A-Za-z0-9\-._~+/]{16,}=*$/.test(token)) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      "metricsToken must be at least 16 characters of letters, digits and -._~+/ (a bearer token); " +
+        "e.g. the output of: openssl rand -base64 32.",
+    );
+  }
+  return token;
+}
+
+function parseLogLevel(level: string): LogLevel {
+  if ((logLevels as readonly string[]).includes(level)) return level as LogLevel;
+  throw new DecreeError("CONFIG_INVALID", `Log level "${level}" is not one of ${logLevels.join(", ")}.`);
 }
 
 function parseSecureCookies(mode: string): ServiceConfig["secureCookies"] {
@@ -298,7 +341,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver, mirrorResolver, mirrorAllowPrivate, mirrorIntervalMs, logOrigin, logWitnesses, metrics, metricsToken, logLevel.`,
     );
   }
   return result.data;

@@ -160,6 +160,19 @@ export const errorCatalogue = {
   MIRROR_CANDIDATE_NOT_FOUND: { status: 404, title: "No such mirror candidate" },
   MIRROR_WEAK_EVIDENCE: { status: 409, title: "The suspected mirror scores below the threshold" },
 
+  // observability: GET /metrics
+  METRICS_NOT_ENABLED: {
+    status: 404,
+    title: "Metrics are not served on this address",
+    remedy:
+      "Set metricsToken to serve GET /metrics here to a scraper that sends it, or metrics (HOST:PORT) for a listener of its own.",
+  },
+  METRICS_TOKEN_INVALID: {
+    status: 401,
+    title: "Metrics need the scrape token",
+    remedy: "Send Authorization: Bearer <metricsToken>, the token the service was configured with.",
+  },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
@@ -167,6 +180,6 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, title: "Not found" },
   REQUEST_INVALID: { status: 400, title: "Invalid request" },
   INTERNAL: { status: 500, title: "Internal error" },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string; remedy?: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

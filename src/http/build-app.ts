@@ -55,6 +55,7 @@ import type { Store } from "../store/database.ts";
 import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
 import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-settings.ts";
 import { authPlugin } from "./auth-plugin.ts";
+import { observeRequests } from "./observe-requests.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
 import type { RateLimitOptions } from "./rate-limits.ts";
@@ -66,6 +67,7 @@ import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { logRoutes } from "./routes/log-routes.ts";
+import { metricsRoutes } from "./routes/metrics-routes.ts";
 import { mirrorRoutes } from "./routes/mirror-routes.ts";
 import { operatorConfigRoutes } from "./routes/operator-config-routes.ts";
 import { orderIntakeRoutes } from "./routes/order-intake-routes.ts";
@@ -113,6 +115,8 @@ export interface AppOptions {
   dnsPrimary?: () => HostPort | undefined;
   /** Where the built web UI is (web/dist by default). */
   webRoot?: string;
+  /** The bearer token GET /metrics asks of a scraper (config metricsToken); unset: /metrics is not served here. */
+  metricsToken?: string | undefined;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
@@ -124,12 +128,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 1_048_576,
     // The router's own refusals (a malformed %-escape, a path parameter past 100 characters) as problem+json.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
+    // Each request is logged once, at debug, with its route pattern and status (observe-requests.ts).
+    disableRequestLogging: true,
   });
   const now = options.now ?? (() => new Date());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   refuseUnstorableText(app);
+  observeRequests(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
@@ -195,6 +202,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     dnsPrimary: options.dnsPrimary ?? (() => undefined),
     publicUrl: options.publicUrl,
   });
+  await app.register(metricsRoutes, { token: options.metricsToken });
   await app.register(webUiRoutes, { webRoot: options.webRoot });
   return app;
 }

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { recordJobRun } from "../observability/record-job-run.ts";
 import type { Leadership } from "./leadership.ts";
 
 /** One of the scheduler's jobs; `run` returns true when it changed the registry (a release may be due). */
@@ -95,9 +96,13 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     if (!leading || this.stopped) return;
     let changed = false;
     for (const job of this.options.jobs) {
+      const started = performance.now();
       try {
-        changed = (await job.run((this.options.now ?? (() => new Date()))())) || changed;
+        const changedNow = await job.run((this.options.now ?? (() => new Date()))());
+        recordJobRun(job.name, performance.now() - started, { changed: changedNow });
+        changed = changedNow || changed;
       } catch (error) {
+        recordJobRun(job.name, performance.now() - started, { error });
         this.emit("failed", error, job.name);
       }
     }

@@ -1,4 +1,5 @@
 import type { CheckSettings } from "../checks/check-data.ts";
+import { recordWebhookDeliveries } from "../observability/record-webhook-deliveries.ts";
 import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/deliver-webhooks.ts";
 import { applyClock } from "../registry/apply-clock.ts";
 import { applyDueApprovals } from "../registry/apply-due-approvals.ts";
@@ -66,6 +67,7 @@ export function schedulerJobs(store: Store, options: SchedulerJobsOptions = {}):
       name: "webhooks",
       run: async (now) => {
         const run = await deliverWebhooks(store, { ...options.webhooks, now });
+        recordWebhookDeliveries(run);
         if (run.failed > 0) log("webhook deliveries given up", { failed: run.failed });
         return false;
       },

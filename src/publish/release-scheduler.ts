@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
+import { recordReleaseBuilt, recordReleaseFailed } from "../observability/record-release.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
 import { defaultLogOrigin, publishCheckpoint } from "./publish-checkpoint.ts";
@@ -103,6 +104,19 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   }
 
   private async buildNow(): Promise<ReleaseSummary | null> {
+    const started = performance.now();
+    try {
+      const release = await this.build();
+      recordReleaseBuilt(release, performance.now() - started);
+      if (release) this.emit("release", release);
+      return release;
+    } catch (error) {
+      recordReleaseFailed(error, performance.now() - started);
+      throw error;
+    }
+  }
+
+  private async build(): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
     const lastEvent = await db
       .selectFrom("events")
@@ -119,7 +133,6 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
       releaseId: release?.id,
       now,
     });
-    if (release) this.emit("release", release);
     return release;
   }
 }

@@ -9,17 +9,29 @@ export function serveCommand(): Command {
     .option("--stop <host:port>", "stop page address (env DECREE_STOP; default 127.0.0.1:8451)")
     .option("--public-url <url>", "the registry's URL as the public reaches it (env DECREE_PUBLIC_URL)")
     .option("--demo", "load the Allostreaming demo order on first start (env DECREE_DEMO)")
+    .option(
+      "--metrics <host:port>",
+      "a listener of its own for GET /metrics, Prometheus (env DECREE_METRICS)",
+    )
+    .option(
+      "--log-level <level>",
+      "info (default), debug, warn…: the JSON log on stderr (env DECREE_LOG_LEVEL)",
+    )
     .action(async (_options: unknown, command: Command) => {
       const config = configOf(command);
       // Loaded here, not at the top: the HTTP stack is a second of start-up every other command need not pay.
       const { describeService, startService } = await import("../../main.ts");
-      const service = await startService(config, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+      // The structured log goes to stderr: stdout is the command's own output (--json).
+      const service = await startService(config, {
+        logger: { level: config.logLevel, stream: process.stderr },
+      });
       const describe = describeService(service, config);
       if (globalOptions(command).json) {
         process.stdout.write(
           `${JSON.stringify({
             http: service.http,
             stop: service.stop.address,
+            ...(service.metrics ? { metrics: service.metrics } : {}),
             store: service.store.location,
             demo: service.demo,
           })}\n`,

@@ -30,7 +30,8 @@ export interface StopPageOptions {
  * block can be suspended on appeal at any minute, and the next visit must say so.
  */
 export async function buildStopPage(options: StopPageOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false });
+  // No request log: who visits a blocked site is none of the log's business.
+  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
   // Bodies are never read: a form posted to a blocked site gets the same answer as a page view.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => {

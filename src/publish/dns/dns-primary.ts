@@ -5,6 +5,7 @@ import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
+import { questionKind } from "./question-kind.ts";
 import { RRType } from "./rr-type.ts";
 import { transferGrant } from "./transfer-access.ts";
 import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
@@ -37,10 +38,26 @@ export interface TransferLog {
   serial: number;
   messages: number;
   bytes: number;
+  /** Resource records in the answer sections of the messages. */
+  records: number;
+  /** From the request to the last message handed to the socket. */
+  ms: number;
 }
 
 export interface RefusalLog {
   remote: string;
+  reason: string;
+  /** What was asked: AXFR, IXFR, or another type's name. */
+  kind?: string;
+}
+
+/** A transfer that stopped before its last message (the secondary hung up): for the metrics. */
+export interface AbortedTransferLog {
+  kind: TransferLog["kind"];
+  remote: string;
+  by: string;
+  serial: number;
+  sent: number;
   reason: string;
 }
 
@@ -56,6 +73,9 @@ const tcpIdleMs = 30_000;
 export class DnsPrimary extends EventEmitter<{
   transfer: [TransferLog];
   refused: [RefusalLog];
+  /** An SOA query answered: how a secondary checks its serial (RFC 1034 §4.3.5). */
+  soa: [{ remote: string; by: string | undefined }];
+  aborted: [AbortedTransferLog];
   error: [unknown];
 }> {
   private udp: UdpSocket | undefined;
@@ -166,6 +186,7 @@ export class DnsPrimary extends EventEmitter<{
       this.emit("refused", {
         remote: from.address,
         reason: `TSIG ${tsig.error} (key ${tsig.keyName ?? "?"})`,
+        kind: questionKind(rawQuestion(message)),
       });
       // The answer echoes the question only if it can be copied as is: a garbled one may point nowhere.
       const answer = tsigErrorResponse(withQuestionOnly(message), tsig);
@@ -195,6 +216,7 @@ export class DnsPrimary extends EventEmitter<{
       return this.transfer(message, query, { type, name, tsig, from, access, sign });
     }
     const answer = await answerQuery(this.options.zone, this.options.policy, query, name, type);
+    if (type === RRType.SOA && name === zone) this.observeSoa(from.address, tsig, access);
     return [sign(withId(answer, query.id ?? 0), 0)];
   }
 
@@ -219,23 +241,34 @@ export class DnsPrimary extends EventEmitter<{
       this.emit("refused", {
         remote: request.from.address,
         reason: grant.allowed ? "not the zone apex" : "not allowed",
+        kind: request.type === RRType.AXFR ? "AXFR" : "IXFR",
       });
       return [request.sign(errorReply(message, rcode.refused), 0)];
     }
     const id = query.id ?? 0;
+    const started = performance.now();
     const question = zoneQuestion(policy, request.type);
     // Each message gets its ID and signature as it is sent, so a transfer holds one message of its own at a
     // time besides the shared encoding; the transfer is logged once its last message has been handed over.
-    const stream = (entry: Omit<TransferLog, "remote" | "by" | "bytes" | "messages">, messages: Buffer[]) =>
-      this.stream(messages, id, request.sign, (count, bytes) =>
-        this.emit("transfer", {
-          ...entry,
-          messages: count,
-          bytes,
-          remote: request.from.address,
-          by: grant.by,
-        }),
-      );
+    const stream = (
+      entry: Omit<TransferLog, "remote" | "by" | "bytes" | "messages" | "records" | "ms">,
+      messages: Buffer[],
+    ) =>
+      this.stream(messages, id, request.sign, (count, bytes, records) => {
+        const who = { remote: request.from.address, by: grant.by };
+        if (count < messages.length) {
+          this.emit("aborted", {
+            ...who,
+            kind: entry.kind,
+            serial: entry.serial,
+            sent: count,
+            reason: "stopped before its last message",
+          });
+          return;
+        }
+        const ms = performance.now() - started;
+        this.emit("transfer", { ...entry, messages: count, bytes, records, ms, ...who });
+      });
     if (request.type === RRType.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP affair.
       if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
@@ -274,15 +307,34 @@ export class DnsPrimary extends EventEmitter<{
     messages: Buffer[],
     id: number,
     sign: (message: Buffer, index: number) => Buffer,
-    done: (count: number, bytes: number) => void,
+    done: (count: number, bytes: number, records: number) => void,
   ): Generator<Buffer> {
     let bytes = 0;
-    for (let index = 0; index < messages.length; index++) {
-      const reply = sign(withId(messages[index]!, id), index);
-      bytes += reply.length;
-      yield reply;
+    let records = 0;
+    let handed = 0;
+    try {
+      for (let index = 0; index < messages.length; index++) {
+        const reply = sign(withId(messages[index]!, id), index);
+        bytes += reply.length;
+        records += reply.readUInt16BE(6); // ANCOUNT (RFC 1035 §4.1.1)
+        handed++;
+        yield reply;
+      }
+    } finally {
+      // Also when the consumer stops early (the secondary hung up): `done` hears how far it got.
+      done(handed, bytes, records);
     }
-    done(messages.length, bytes);
+  }
+
+  private observeSoa(
+    remote: string,
+    tsig: VerifyResult,
+    access: { keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] },
+  ): void {
+    if (this.listenerCount("soa") === 0) return;
+    const signedBy = tsig.status === "valid" ? access.keys.get(tsig.key.name)?.operator : undefined;
+    const grant = transferGrant(remote, signedBy, access.allowed);
+    this.emit("soa", { remote, by: grant.allowed ? grant.by : undefined });
   }
 
   /**

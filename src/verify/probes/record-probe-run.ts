@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { recordProbeVerdicts } from "../../observability/record-probe-verdicts.ts";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { insertMany } from "../../store/insert-many.ts";
@@ -43,7 +44,7 @@ export async function recordProbeRun(
   run: ProbeRunRecord,
   judged: readonly JudgedQuestion<RegisteredResolver>[],
 ): Promise<number> {
-  return inTransaction(db, async (trx) => {
+  const runId = await inTransaction(db, async (trx) => {
     const row = await trx
       .insertInto("probe_runs")
       .values({
@@ -90,4 +91,9 @@ export async function recordProbeRun(
     });
     return runId;
   });
+  // Counted once stored: a run that did not commit measured nothing.
+  recordProbeVerdicts(
+    judged.map((q) => ({ operator: q.resolver.operator, verdict: q.classification.verdict })),
+  );
+  return runId;
 }

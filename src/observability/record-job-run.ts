@@ -1,0 +1,15 @@
+import { eventLog } from "./event-log.ts";
+import { jobRuns, jobSeconds } from "./metrics.ts";
+
+/** One run of one of the scheduler's jobs; `changed`: it changed the registry, so a release may follow. */
+export function recordJobRun(
+  job: string,
+  ms: number,
+  outcome: { changed: boolean } | { error: unknown },
+): void {
+  const failed = "error" in outcome;
+  jobRuns.inc({ job, result: failed ? "failed" : "ok" });
+  jobSeconds.observe({ job }, ms / 1000);
+  if (failed) return; // the runner logs the failure itself, with the error
+  eventLog().debug({ event: "job", job, ms: Math.round(ms), changed: outcome.changed }, "job ran");
+}
