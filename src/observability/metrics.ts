@@ -163,15 +163,15 @@ export const webhookDeliveries = new Counter({
 
 export const jobRuns = new Counter({
   name: "decree_job_runs_total",
-  help: "Runs of the scheduler's jobs in this process, by job and result (ok, failed).",
-  labelNames: ["job", "result"] as const,
+  help: "Runs of the scheduler's jobs in this process, by scheduler_job and result (ok, failed).",
+  labelNames: ["scheduler_job", "result"] as const,
   registers: register,
 });
 
 export const jobSeconds = new Histogram({
   name: "decree_job_duration_seconds",
-  help: "Time a scheduler job took, by job.",
-  labelNames: ["job"] as const,
+  help: "Time a scheduler job took, by scheduler_job.",
+  labelNames: ["scheduler_job"] as const,
   buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
   registers: register,
 });

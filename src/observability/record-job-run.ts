@@ -8,8 +8,9 @@ export function recordJobRun(
   outcome: { changed: boolean } | { error: unknown },
 ): void {
   const failed = "error" in outcome;
-  jobRuns.inc({ job, result: failed ? "failed" : "ok" });
-  jobSeconds.observe({ job }, ms / 1000);
+  // Not "job": Prometheus gives every scraped series a job label of its own.
+  jobRuns.inc({ scheduler_job: job, result: failed ? "failed" : "ok" });
+  jobSeconds.observe({ scheduler_job: job }, ms / 1000);
   if (failed) return; // the runner logs the failure itself, with the error
   eventLog().debug({ event: "job", job, ms: Math.round(ms), changed: outcome.changed }, "job ran");
 }
