@@ -26,7 +26,8 @@ export function setScrapeSource(source: ScrapeSource | undefined): void {
   scrapeSource = source;
 }
 
-export const releaseSerial = new Gauge({
+// The two gauges read from the store are registered by being made, and set only by their collect at a scrape.
+new Gauge({
   name: "decree_release_serial",
   help: "SOA serial of the latest release of the RPZ zone.",
   registers: register,
@@ -37,7 +38,7 @@ export const releaseSerial = new Gauge({
   },
 });
 
-export const targets = new Gauge({
+new Gauge({
   name: "decree_targets",
   help: "Targets by state (entries are the approved, active, suspended, lifted and expired ones).",
   labelNames: ["state"] as const,

@@ -10,14 +10,14 @@ import { type ScrapeSource, setScrapeSource } from "./metrics.ts";
 import { PeerNames, type PeerOperator } from "./peer-names.ts";
 
 /** The DNS primary's events, by structure (this shared module imports no stage). */
-export interface ObservedPrimary {
+interface ObservedPrimary {
   on(event: "transfer", listener: (transfer: TransferRecord) => void): unknown;
   on(event: "refused", listener: (refusal: RefusalRecord) => void): unknown;
   on(event: "soa", listener: (query: { remote: string; by: string | undefined }) => void): unknown;
   on(event: "aborted", listener: (aborted: AbortedTransferRecord) => void): unknown;
 }
 
-export interface ObservedNotifier {
+interface ObservedNotifier {
   on(event: "notified", listener: (outcome: NotifyRecord) => void): unknown;
 }
 
