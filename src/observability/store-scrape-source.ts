@@ -2,10 +2,25 @@ import type { Store } from "../store/database.ts";
 import type { ScrapeSource } from "./metrics.ts";
 
 /**
+ * How long targets by state are reused between scrapes. Counting a million targets on the targets_state index
+ * takes some 0.2 s, which SQLite spends on the event loop: at most that often, not at every scrape.
+ */
+const countsReusedMs = 30_000;
+
+/**
  * The store's figures for a scrape: the latest release by its primary key, and targets by state counted on the
  * targets_state index. Bounded by the registry's size, never by its history.
  */
-export function storeScrapeSource(store: Store): ScrapeSource {
+export function storeScrapeSource(store: Store, reuseMs = countsReusedMs): ScrapeSource {
+  let counts: { at: number; byState: Promise<Record<string, number>> } | undefined;
+  const count = async () => {
+    const rows = await store.db
+      .selectFrom("targets")
+      .select(["state", (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy("state")
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+  };
   return {
     async currentSerial() {
       const row = await store.db
@@ -16,13 +31,16 @@ export function storeScrapeSource(store: Store): ScrapeSource {
         .executeTakeFirst();
       return row ? Number(row.serial) : undefined;
     },
-    async targetsByState() {
-      const rows = await store.db
-        .selectFrom("targets")
-        .select(["state", (eb) => eb.fn.countAll<number>().as("count")])
-        .groupBy("state")
-        .execute();
-      return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
+    targetsByState() {
+      if (!counts || Date.now() - counts.at >= reuseMs) {
+        const byState = count();
+        counts = { at: Date.now(), byState };
+        // A failed count is not kept: the next scrape tries again.
+        byState.catch(() => {
+          if (counts?.byState === byState) counts = undefined;
+        });
+      }
+      return counts.byState;
     },
   };
 }
