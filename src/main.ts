@@ -12,6 +12,7 @@ import { JobRunner } from "./jobs/job-runner.ts";
 import { type Leadership, soleLeadership } from "./jobs/leadership.ts";
 import { postgresLeadership } from "./jobs/postgres-leadership.ts";
 import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
+import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
@@ -83,7 +84,7 @@ export async function startService(
   let publication: (Publication & { dns: HostPort; close(): Promise<void> }) | undefined;
   let jobs: JobRunner | undefined;
   let metricsListener: FastifyInstance | undefined;
-  let unobserve = () => {};
+  let unobserve = () => setEventLog(undefined);
   const poke = () => publication?.scheduler.poke();
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
@@ -106,6 +107,8 @@ export async function startService(
       metricsToken: config.metricsToken,
     });
     const log = app.log;
+    // Before the first release and the first job run, so that they are logged too.
+    setEventLog(log);
     jobs = startJobs(store, config, now, options, poke, log);
     // The leader's first run moves the clock before the first release, as at every start.
     await jobs.start();
@@ -116,7 +119,7 @@ export async function startService(
       primary: publication.primary,
       notifier: publication.notifier,
       operators: () => listOperators(store.db),
-      log,
+      onError: (error) => log.error({ err: error }, "recording an observation failed"),
       scrape: storeScrapeSource(store),
     });
     const runner = jobs;

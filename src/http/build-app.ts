@@ -44,7 +44,7 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { CheckSettings } from "../checks/check-data.ts";
 import type { HostPort } from "../config/host-port.ts";
@@ -129,7 +129,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // The router's own refusals (a malformed %-escape, a path parameter past 100 characters) as problem+json.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     // Each request is logged once, at debug, with its route pattern and status (observe-requests.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const now = options.now ?? (() => new Date());
   app.setValidatorCompiler(validatorCompiler);

@@ -5,7 +5,7 @@ import {
   type RefusalRecord,
   type TransferRecord,
 } from "./dns-observer.ts";
-import { type EventLog, setEventLog } from "./event-log.ts";
+import { setEventLog } from "./event-log.ts";
 import { type ScrapeSource, setScrapeSource } from "./metrics.ts";
 import { PeerNames, type PeerOperator } from "./peer-names.ts";
 
@@ -26,7 +26,7 @@ export interface PublicationObservation {
   notifier: ObservedNotifier;
   /** The operators, to name peers by their keys, address rules and NOTIFY targets. */
   operators: () => Promise<readonly PeerOperator[]>;
-  log: EventLog;
+  onError: (error: unknown) => void;
   scrape: ScrapeSource;
 }
 
@@ -36,13 +36,12 @@ export interface PublicationObservation {
  */
 export function observePublication(observed: PublicationObservation): () => void {
   const observer = new DnsObserver(new PeerNames(observed.operators));
-  const failed = (error: unknown) => observed.log.error({ err: error }, "recording an observation failed");
+  const failed = observed.onError;
   observed.primary.on("transfer", (transfer) => void observer.transfer(transfer).catch(failed));
   observed.primary.on("refused", (refusal) => void observer.refused(refusal).catch(failed));
   observed.primary.on("soa", (query) => void observer.soaQuery(query).catch(failed));
   observed.primary.on("aborted", (aborted) => void observer.aborted(aborted).catch(failed));
   observed.notifier.on("notified", (outcome) => void observer.notified(outcome).catch(failed));
-  setEventLog(observed.log);
   setScrapeSource(observed.scrape);
   return () => {
     setEventLog(undefined);

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import { findBlockingEntries } from "../../registry/find-blocking-entries.ts";
 import type { Store } from "../../store/database.ts";
 import { htmlPageHeaders } from "../html/html-document.ts";
@@ -31,7 +36,10 @@ export interface StopPageOptions {
  */
 export async function buildStopPage(options: StopPageOptions): Promise<FastifyInstance> {
   // No request log: who visits a blocked site is none of the log's business.
-  const app = Fastify({ logger: options.logger ?? false, disableRequestLogging: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   // Bodies are never read: a form posted to a blocked site gets the same answer as a page view.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_request, payload, done) => {
