@@ -12,5 +12,8 @@ export function recordJobRun(
   jobRuns.inc({ scheduler_job: job, result: failed ? "failed" : "ok" });
   jobSeconds.observe({ scheduler_job: job }, ms / 1000);
   if (failed) return; // the runner logs the failure itself, with the error
-  eventLog().debug({ event: "job", job, ms: Math.round(ms), changed: outcome.changed }, "job ran");
+  // Every second each job runs: a line at info only when it changed the registry, else at debug.
+  const details = { event: "job", job, ms: Math.round(ms), changed: outcome.changed };
+  if (outcome.changed) eventLog().info(details, "job changed the registry");
+  else eventLog().debug(details, "job ran");
 }
