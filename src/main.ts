@@ -95,6 +95,7 @@ export async function startService(
       logWitnesses: config.logWitnesses,
       mirrorSettings: siteSettingsOf(config),
       dnsPrimary: () => publication?.dns,
+      stopPageName: config.stopPageName,
     });
     const log = app.log;
     jobs = startJobs(store, config, now, options, poke, log);

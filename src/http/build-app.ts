@@ -111,6 +111,8 @@ export interface AppOptions {
   mirrorSettings?: SiteSettings | undefined;
   /** Where the DNS primary listens once it does, for the operators' configuration (main.ts). */
   dnsPrimary?: () => HostPort | undefined;
+  /** A name resolving to the stop page (config `stopPageName`), for CNAME-only resolver overrides. */
+  stopPageName?: string | undefined;
   /** Where the built web UI is (web/dist by default). */
   webRoot?: string;
 }
@@ -194,6 +196,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     zone: (options.policy ?? defaultRpzPolicy).zone,
     dnsPrimary: options.dnsPrimary ?? (() => undefined),
     publicUrl: options.publicUrl,
+    stopPage: (options.policy ?? defaultRpzPolicy).stopPage,
+    stopPageName: options.stopPageName,
   });
   await app.register(webUiRoutes, { webRoot: options.webRoot });
   return app;
