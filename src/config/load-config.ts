@@ -132,7 +132,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
         ? "DECREE_DNS"
         : file.dns
           ? `dns in ${configFile}`
-          : "the default: no --dns, DECREE_DNS or dns setting was given",
+          : "the default: no DECREE_DNS, and no dns setting in a config file",
     stop: parseHostPort(pick(flags.stop, "DECREE_STOP", file.stop, "127.0.0.1:8451"), "Stop page address"),
     publicUrl: parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
     demo: flags.demo ?? parseBoolean(env.DECREE_DEMO) ?? file.demo ?? false,
