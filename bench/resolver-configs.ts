@@ -9,7 +9,7 @@
  *
  * Usage: node --import tsx bench/resolver-configs.ts [--samples 5]
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomInt } from "node:crypto";
 import { loadavg } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -73,14 +73,10 @@ try {
       lifted[index]!.push(toLift[index]!);
     }
   }
+  // Some print their version on stderr, some exit non-zero after printing it.
   const version = (command: string, args: string[]) => {
-    try {
-      return execFileSync(command, args, { encoding: "utf8" }).split("\n")[0]!.trim();
-    } catch (error) {
-      return String((error as { stdout?: string }).stdout ?? error)
-        .split("\n")[0]!
-        .trim();
-    }
+    const { stdout, stderr } = spawnSync(command, args, { encoding: "utf8" });
+    return `${stdout}${stderr}`.split("\n").find((line) => /\d+\.\d+/.test(line)) ?? "unknown";
   };
   console.log(
     JSON.stringify({
