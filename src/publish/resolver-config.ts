@@ -227,7 +227,7 @@ function powerdns(operator: Operator, primary: PrimaryEndpoint): string {
   ].join("\n");
 }
 
-/** PowerDNS Recursor 5 reads YAML (recursor.yml); its RPZ follows NOTIFY from the primaries it lists. */
+/** PowerDNS Recursor 5 reads YAML (recursor.yml): the same settings as 4.x, in its settings' YAML names. */
 function powerdns5(operator: Operator, primary: PrimaryEndpoint): string {
   const override = powerdnsOverride(operator, primary);
   const policy: Record<string, string> = {
@@ -238,22 +238,19 @@ function powerdns5(operator: Operator, primary: PrimaryEndpoint): string {
   return [
     `# PowerDNS Recursor 5 (recursor.yml) as an RPZ consumer of decree for ${operator.name}.`,
     sourceLine("#", primary),
-    "# Not run in decree's tests (they have 4.8): written from the 5.x settings reference.",
+    "# rpzs: in YAML is 5.1 and later (5.0 keeps the Lua file of --for powerdns). Not run in decree's tests",
+    "# (they have 4.8): written from the 5.x settings reference.",
     "packetcache:",
     "  # Answers in the packet cache never see a new policy: let them live 1 s.",
     "  ttl: 1",
     "  servfail_ttl: 1",
-    "recursor:",
-    "  # Follow decree's NOTIFY for the RPZ (5.0 and later) rather than wait for the next poll.",
+    "incoming:",
+    "  # Accept decree's NOTIFY for the zone. Whether 5.x then refreshes the RPZ at once is not verified here;",
+    "  # refresh: 1 below polls the SOA every second regardless.",
     "  allow_notify_for:",
     `    - ${primary.zone}`,
-    "incoming:",
     "  allow_notify_from:",
     `    - ${primary.host}`,
-    "recordcache:",
-    "  max_ttl: 86400",
-    "dnssec:",
-    "  validation: process",
     "rpzs:",
     `  - name: ${primary.zone}`,
     "    addresses:",
