@@ -317,7 +317,7 @@ function knotResolver(operator: Operator, primary: PrimaryEndpoint): string {
   return [
     `-- Knot Resolver 5 (kresd.conf) as an RPZ consumer of decree for ${operator.name}.`,
     `-- Knot Resolver reads RPZ from a file and watches it; it does not transfer zones, so decree's DNS primary`,
-    `-- is not used: it fetches ${primary.httpBase}/feeds/rpz (${primary.source ? `HTTP base from ${primary.source}` : "the HTTP base"}).`,
+    `-- is not used: it fetches ${primary.httpBase}/feeds/rpz (publicUrl, else --http-base or decree's --http).`,
     ...fetchCommand(primary, "--"),
     "-- It supports QNAME and *. triggers only: address (rpz-ip) entries are not applied; use /feeds/cidr.",
     ...(operator.action === "stop-page" && addresses.length === 0
