@@ -3,12 +3,15 @@
 # answers), and the DNS software publication is tested against (Unbound and BIND 9 as RPZ secondaries, dig;
 # dnsmasq and nft check the dnsmasq and nftables feeds; Chromium runs the web UI's end-to-end tests, headless).
 # dnsperf is the peer bench/probes.ts measures the probe engine against. openssl makes the mirror farm's
-# self-signed certificates (test/support/mirror-farm.ts). prometheus brings promtool, which checks /metrics and
-# tests the alert rules of docs/prometheus-alerts.yml.
+# self-signed certificates (test/support/mirror-farm.ts). PowerDNS Recursor, Knot Resolver (with lua-cqueues, which
+# its RPZ file watchdog needs), NSD and Knot DNS (with kdig) run decree's printed resolver configurations
+# (test/resolver-configs/). prometheus brings promtool, which checks /metrics and tests the alert rules of
+# docs/prometheus-alerts.yml.
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
-packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables chromium dnsperf openssl prometheus)
+packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables chromium dnsperf openssl curl
+  pdns-recursor knot-resolver lua-cqueues nsd knot knot-dnsutils prometheus)
 
 missing=()
 for package in "${packages[@]}"; do

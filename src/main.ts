@@ -105,6 +105,7 @@ export async function startService(
       mirrorSettings: siteSettingsOf(config),
       dnsPrimary: () => publication?.dns,
       metricsToken: config.metricsToken,
+      stopPageName: config.stopPageName,
     });
     const log = app.log;
     // Before the first release and the first job run, so that they are logged too.

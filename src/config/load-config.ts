@@ -11,6 +11,8 @@ export interface ServiceConfig {
   databaseUrl: string | undefined;
   http: HostPort;
   dns: HostPort;
+  /** Where the DNS address came from, for the resolver configurations that name it. */
+  dnsSource: string;
   /** Where the stop page listens: the server operators point blocked names at. */
   stop: HostPort;
   /** The registry's URL as the public reaches it, without a trailing slash; by default its HTTP address. */
@@ -22,6 +24,8 @@ export interface ServiceConfig {
   rpzAction: DnsAction;
   /** Addresses of the stop page, for the stop-page action. */
   stopPage: { ipv4?: string | undefined; ipv6?: string | undefined };
+  /** A name that resolves to the stop page, for resolvers whose stop-page override is a CNAME (BIND, PowerDNS). */
+  stopPageName: string | undefined;
   /** Addresses and prefixes allowed to transfer the zone without TSIG, besides each operator's own. */
   transferAllow: string[];
   /** Changes within this many milliseconds share one release. */
@@ -99,6 +103,7 @@ const fileSchema = z
     rpzZone: z.string().optional(),
     rpzAction: z.enum(dnsActions).optional(),
     stopPage: z.array(z.string()).optional(),
+    stopPageName: z.string().optional(),
     transferAllow: z.array(z.string()).optional(),
     releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
     approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
@@ -135,12 +140,20 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       file.databaseUrl,
     http: parseHostPort(pick(flags.http, "DECREE_HTTP", file.http, "127.0.0.1:8080"), "HTTP address"),
     dns: parseHostPort(pick(flags.dns, "DECREE_DNS", file.dns, "127.0.0.1:5300"), "DNS address"),
+    dnsSource: flags.dns
+      ? "--dns"
+      : nonEmpty(env.DECREE_DNS)
+        ? "DECREE_DNS"
+        : file.dns
+          ? `dns in ${configFile}`
+          : "the default: no DECREE_DNS, and no dns setting in a config file",
     stop: parseHostPort(pick(flags.stop, "DECREE_STOP", file.stop, "127.0.0.1:8451"), "Stop page address"),
     publicUrl: parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
     demo: flags.demo ?? parseBoolean(env.DECREE_DEMO) ?? file.demo ?? false,
     rpzZone: parseZone(pick(flags.rpzZone, "DECREE_RPZ_ZONE", file.rpzZone, "rpz.decree")),
     rpzAction: parseAction(pick(flags.rpzAction, "DECREE_RPZ_ACTION", file.rpzAction, "nxdomain")),
     stopPage: parseStopPage(flags.stopPage ?? list(env.DECREE_STOP_PAGE) ?? file.stopPage ?? []),
+    stopPageName: nonEmpty(env.DECREE_STOP_PAGE_NAME) ?? file.stopPageName,
     transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
     releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
     webhookAllowPrivate:
@@ -341,7 +354,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver, mirrorResolver, mirrorAllowPrivate, mirrorIntervalMs, logOrigin, logWitnesses, metrics, metricsToken, logLevel.`,
+      `${path}: ${problems}. Known keys: ${Object.keys(fileSchema.shape).join(", ")}.`,
     );
   }
   return result.data;

@@ -53,6 +53,16 @@ export const errorCatalogue = {
   OPERATOR_INVALID: { status: 422, title: "Invalid operator" },
   OPERATOR_DUPLICATE: { status: 409, title: "Operator already registered" },
   OPERATOR_NOT_FOUND: { status: 404, title: "No such operator" },
+
+  // publish/resolver-config: the printed resolver configurations
+  OPERATOR_CONFIG_PRIMARY_UNKNOWN: {
+    status: 422,
+    title: "No address a resolver can reach the DNS primary at",
+  },
+  OPERATOR_CONFIG_STOP_PAGE_NAME: {
+    status: 422,
+    title: "No stop page name for a CNAME-only stop-page override",
+  },
   RELEASE_NOT_FOUND: { status: 404, title: "No such release" },
   FEED_UNKNOWN_FORMAT: { status: 404, title: "Unknown feed format" },
   FEED_ZONE_MOVING: { status: 503, title: "Releases landed faster than the feed could be rendered" },

@@ -113,6 +113,8 @@ export interface AppOptions {
   mirrorSettings?: SiteSettings | undefined;
   /** Where the DNS primary listens once it does, for the operators' configuration (main.ts). */
   dnsPrimary?: () => HostPort | undefined;
+  /** A name resolving to the stop page (config `stopPageName`), for CNAME-only resolver overrides. */
+  stopPageName?: string | undefined;
   /** Where the built web UI is (web/dist by default). */
   webRoot?: string;
   /** The bearer token GET /metrics asks of a scraper (config metricsToken); unset: /metrics is not served here. */
@@ -201,6 +203,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     zone: (options.policy ?? defaultRpzPolicy).zone,
     dnsPrimary: options.dnsPrimary ?? (() => undefined),
     publicUrl: options.publicUrl,
+    stopPage: (options.policy ?? defaultRpzPolicy).stopPage,
+    stopPageName: options.stopPageName,
   });
   await app.register(metricsRoutes, { token: options.metricsToken });
   await app.register(webUiRoutes, { webRoot: options.webRoot });

@@ -16,7 +16,10 @@ export interface ResolverLaunch {
   name: string;
   /** The program and the checker that must accept the configuration first (named-checkconf, unbound-checkconf). */
   program: string;
-  checker: string;
+  /** None for daemons without one (pdns_recursor, kresd): they are judged by starting. */
+  checker?: string;
+  /** The checker's arguments; by default the configuration file alone. */
+  checkArgs?: (file: string) => string[];
   args: (file: string) => string[];
   dir: string;
   fileName: string;
@@ -33,11 +36,13 @@ export interface ResolverLaunch {
 export async function startResolver(launch: ResolverLaunch): Promise<ResolverUnderTest> {
   const file = join(launch.dir, launch.fileName);
   writeFileSync(file, launch.config);
-  const check = spawnSync(launch.checker, [file], { encoding: "utf8" });
+  const check = launch.checker
+    ? spawnSync(launch.checker, launch.checkArgs?.(file) ?? [file], { encoding: "utf8" })
+    : { status: 0, stderr: "", stdout: "" };
   if (check.status !== 0) {
     rmSync(launch.dir, { recursive: true, force: true });
     throw new Error(
-      `${launch.checker} refused the configuration: ${check.stderr}${check.stdout}\n${launch.config}`,
+      `${launch.checker ?? launch.program} refused the configuration: ${check.stderr}${check.stdout}\n${launch.config}`,
     );
   }
   const daemon = startDaemon(launch.program, launch.program, launch.args(file), launch.dir);

@@ -28,7 +28,19 @@ export function upstreamAddress(name: string): string {
   return `203.0.113.${1 + (digest[0]! % 254)}`;
 }
 
-export async function startUpstream(domains: readonly string[], host = "127.0.0.1"): Promise<Upstream> {
+export interface UpstreamOptions {
+  /** Names with an address of their own (e.g. a stop page's name), instead of upstreamAddress(). */
+  fixed?: Readonly<Record<string, string>>;
+  /** The TTL of its A records; 60 by default. */
+  ttl?: number;
+}
+
+export async function startUpstream(
+  domains: readonly string[],
+  host = "127.0.0.1",
+  options: UpstreamOptions = {},
+): Promise<Upstream> {
+  const fixed = options.fixed ?? {};
   const port = await freeDnsPort(host);
   const asked = new Map<string, number>();
   const respond = (message: Buffer): Buffer | undefined => {
@@ -68,7 +80,14 @@ export async function startUpstream(domains: readonly string[], host = "127.0.0.
     if (question.type === "A") {
       return dnsPacket.encode({
         ...base,
-        answers: [{ name: question.name, type: "A", ttl: 60, data: upstreamAddress(name) }],
+        answers: [
+          {
+            name: question.name,
+            type: "A",
+            ttl: options.ttl ?? 60,
+            data: fixed[name] ?? upstreamAddress(name),
+          },
+        ],
       });
     }
     if (question.type === "SOA" && name === domain) return dnsPacket.encode({ ...base, answers: [soa] });

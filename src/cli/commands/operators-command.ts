@@ -1,8 +1,10 @@
 import { Command, Option } from "commander";
 import { formatHostPort } from "../../config/host-port.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import { dnsActions } from "../../intake/order-input.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
 import { type ResolverKind, resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
+import { registrySigningKey } from "../../publish/signing-key.ts";
 import { formatResolverEndpoint } from "../../verify/probes/resolver-endpoint.ts";
 import { addResolver, listResolvers } from "../../verify/probes/resolvers.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
@@ -44,7 +46,7 @@ export function operatorsCommand(): Command {
                 "  Keep it now: decree will not show it again.",
               ]
             : ["  no TSIG key: transfers are allowed from its --allow addresses only"]),
-          `  resolver configuration: decree operators config "${operator.name}" --for unbound|bind|powerdns|knot`,
+          `  resolver configuration: decree operators config "${operator.name}" --for ${resolverKinds.filter((k) => k !== "knot").join("|")}`,
         ].join("\n"),
       );
     });
@@ -62,22 +64,48 @@ export function operatorsCommand(): Command {
     .description("print a ready-to-paste resolver configuration for an operator")
     .argument("<name>", "the operator")
     .addOption(
-      new Option("--for <resolver>", "the resolver software").choices(resolverKinds).makeOptionMandatory(),
+      new Option(
+        "--for <resolver>",
+        "the resolver software (knot: the old name of knot-resolver); nsd and knot-dns as secondaries",
+      )
+        .choices(resolverKinds)
+        .makeOptionMandatory(),
     )
     .option(
       "--primary <host:port>",
       "decree's DNS primary as the resolver reaches it (default: the --dns address)",
     )
     .option("--http-base <url>", "decree's HTTP base as the resolver reaches it (default: from --http)")
+    .option(
+      "--stop-page-name <name>",
+      "a name resolving to the stop page, for BIND and PowerDNS (default: the stopPageName setting)",
+    )
     .action(async (name: string, options: ConfigOptions, command: Command) => {
       const config = configOf(command);
-      const operator = await withStore(command, (store) => findOperator(store.db, name));
+      const { operator, feedKey } = await withStore(command, async (store) => ({
+        operator: await findOperator(store.db, name),
+        feedKey: (await registrySigningKey(store.db)).publicKey,
+      }));
       const [host, port] = splitPrimary(options.primary) ?? [config.dns.host, config.dns.port];
+      const source = options.primary ? "--primary" : config.dnsSource;
+      if (host === "0.0.0.0" || host === "::") {
+        throw new DecreeError(
+          "OPERATOR_CONFIG_PRIMARY_UNKNOWN",
+          `decree's DNS primary listens on every address (${host}, from ${source}), which no resolver can be ` +
+            "pointed at: pass --primary HOST:PORT with the address the resolver reaches it at.",
+        );
+      }
+      const httpBase = options.httpBase ?? config.publicUrl ?? `http://${formatHostPort(config.http)}`;
       const text = resolverConfig(options.for, operator, {
         zone: config.rpzZone,
         host,
         port,
-        httpBase: options.httpBase ?? `http://${formatHostPort(config.http)}`,
+        httpBase,
+        source,
+        portalUrl: config.publicUrl ?? httpBase,
+        stopPage: config.stopPage,
+        stopPageName: options.stopPageName ?? config.stopPageName,
+        feedKey,
       });
       output(
         globalOptions(command).json,
@@ -155,6 +183,7 @@ interface ConfigOptions {
   for: ResolverKind;
   primary?: string;
   httpBase?: string;
+  stopPageName?: string;
 }
 
 function splitPrimary(text: string | undefined): [string, number] | undefined {

@@ -5,6 +5,7 @@ import type { HostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { findOperator } from "../../publish/operators.ts";
 import { resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
+import { registrySigningKey } from "../../publish/signing-key.ts";
 import type { Store } from "../../store/database.ts";
 
 export interface OperatorConfigRouteDeps {
@@ -14,6 +15,9 @@ export interface OperatorConfigRouteDeps {
   /** Where decree's DNS primary listens (known once it does); undefined: not serving DNS in this process. */
   dnsPrimary: () => HostPort | undefined;
   publicUrl?: string | undefined;
+  /** The stop page's addresses and name, for operators whose action is stop-page. */
+  stopPage?: { ipv4?: string | undefined; ipv6?: string | undefined } | undefined;
+  stopPageName?: string | undefined;
 }
 
 /**
@@ -28,7 +32,9 @@ export async function operatorConfigRoutes(fastify: FastifyInstance, deps: Opera
       config: { access: "operators:read-own-config" },
       schema: {
         tags: ["feeds"],
-        summary: "Your resolver's configuration as an RPZ consumer of decree (Unbound, BIND, PowerDNS, Knot)",
+        summary:
+          "Your resolver's configuration as an RPZ consumer of decree (Unbound, BIND, PowerDNS, Knot Resolver), " +
+          "or of a secondary feeding it (NSD, Knot DNS)",
         querystring: z.object({ for: z.enum(resolverKinds) }).strict(),
       },
     },
@@ -52,6 +58,11 @@ export async function operatorConfigRoutes(fastify: FastifyInstance, deps: Opera
         host,
         port: primary.port,
         httpBase,
+        source: host === primary.host ? "where this server listens" : "the address your request reached",
+        portalUrl: httpBase,
+        stopPage: deps.stopPage,
+        stopPageName: deps.stopPageName,
+        feedKey: (await registrySigningKey(deps.store.db)).publicKey,
       });
       return reply.type("text/plain; charset=utf-8").send(text);
     },

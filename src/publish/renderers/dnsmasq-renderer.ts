@@ -28,6 +28,13 @@ export const dnsmasqRenderer: FeedRenderer = {
   async *render(pages, context) {
     yield `# decree feed: dnsmasq configuration for RPZ zone ${context.zone}, serial ${context.serial}\n`;
     for (const line of checkpointComment(context, "#")) yield `${line}\n`;
+    yield [
+      "# dnsmasq reads this file at start only: restart it (SIGHUP does not reload conf-file=) after each fetch.",
+      "# What this format cannot express: NODATA (domains get the null addresses instead); NXDOMAIN for one",
+      "# name without its subdomains (exact names get null addresses, and their other record types are",
+      "# still forwarded); any action but NXDOMAIN for addresses (bogus-nxdomain= is all dnsmasq has).",
+      "",
+    ].join("\n");
     for await (const page of pages) yield page.map(entryLines).join("");
   },
 };

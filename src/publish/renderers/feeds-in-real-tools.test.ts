@@ -200,28 +200,7 @@ describe("feeds in the tools they are for", () => {
     let stop: () => Promise<void>;
 
     before(async () => {
-      port = await freeDnsPort();
-      const asRoot = process.getuid?.() === 0 ? ["--user=root", "--group=root"] : [];
-      const args = [
-        "--keep-in-foreground",
-        `--port=${port}`,
-        "--listen-address=127.0.0.1",
-        "--bind-interfaces",
-        "--no-resolv",
-        "--no-hosts",
-        "--pid-file=",
-        "--log-facility=-",
-        ...asRoot,
-        ...upstreamDomains.map((d) => `--server=/${d}/127.0.0.1#${upstream.port}`),
-        `--conf-file=${await renderToFile("dnsmasq", dir)}`,
-      ];
-      const daemon = startDaemon("dnsmasq", "dnsmasq", args, dir);
-      stop = () => daemon.stop();
-      await waitUntilServing(
-        daemon,
-        "dnsmasq to answer",
-        async () => (await answer(port, "fifostream.tv")).status === "NOERROR",
-      );
+      ({ port, stop } = await startDnsmasq(`--conf-file=${await renderToFile("dnsmasq", dir)}`));
     });
 
     after(() => stop?.());
@@ -248,4 +227,46 @@ describe("feeds in the tools they are for", () => {
       assert.equal((await answer(port, ipBlockedName)).status, "NXDOMAIN");
     });
   });
+
+  describe("served by dnsmasq from the hosts feed", () => {
+    let port: number;
+    let stop: () => Promise<void>;
+
+    before(async () => {
+      ({ port, stop } = await startDnsmasq(`--addn-hosts=${await renderToFile("hosts", dir)}`));
+    });
+
+    after(() => stop?.());
+
+    it("answers the null address for A and for AAAA, so that IPv6 does not reach the site either", async () => {
+      assert.deepEqual(await answer(port, "www.fifostream.tv"), { status: "NOERROR", data: ["0.0.0.0"] });
+      assert.deepEqual(await answer(port, "www.fifostream.tv", "AAAA"), { status: "NOERROR", data: ["::"] });
+    });
+  });
+
+  /** dnsmasq in the foreground on a free port, forwarding the upstream's domains to it, with `feed` added. */
+  async function startDnsmasq(feed: string): Promise<{ port: number; stop: () => Promise<void> }> {
+    const port = await freeDnsPort();
+    const asRoot = process.getuid?.() === 0 ? ["--user=root", "--group=root"] : [];
+    const args = [
+      "--keep-in-foreground",
+      `--port=${port}`,
+      "--listen-address=127.0.0.1",
+      "--bind-interfaces",
+      "--no-resolv",
+      "--no-hosts",
+      "--pid-file=",
+      "--log-facility=-",
+      ...asRoot,
+      ...upstreamDomains.map((d) => `--server=/${d}/127.0.0.1#${upstream.port}`),
+      feed,
+    ];
+    const daemon = startDaemon("dnsmasq", "dnsmasq", args, dir);
+    await waitUntilServing(
+      daemon,
+      "dnsmasq to answer",
+      async () => (await answer(port, "fifostream.tv")).status === "NOERROR",
+    );
+    return { port, stop: () => daemon.stop() };
+  }
 });

@@ -21,7 +21,11 @@ export function piracyShieldList(
   const renderer: FeedRenderer = lineListRenderer({
     format: `piracy-shield-${genre}`,
     contentType: "text/plain; charset=UTF-8",
-    description: `Piracy Shield compatible ${genre} list (as /api/v1/${genre}/get/all/txt)`,
+    description:
+      genre === "fqdn"
+        ? "Piracy Shield compatible fqdn list (as /api/v1/fqdn/get/all/txt): names only, no subdomains"
+        : `Piracy Shield compatible ${genre} list (as /api/v1/${genre}/get/all/txt): single addresses only, ` +
+          "since the platform has no CIDR list; prefixes are in /feeds/cidr",
     line,
     joinWithoutFinalNewline: true,
   });

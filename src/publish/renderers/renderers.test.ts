@@ -117,16 +117,32 @@ describe("feed renderers", () => {
     assert.ok(conf.includes("bogus-nxdomain=192.0.2.0/24"));
   });
 
-  it("write hosts lines for names only and say how many addresses it could not express", async () => {
+  it("write hosts lines for names only, IPv4 and IPv6 alike, and say how many addresses it could not express", async () => {
     const hosts = await render("hosts");
     assert.deepEqual(lines(hosts), [
       "0.0.0.0 allostreaming.com",
+      ":: allostreaming.com",
       "192.0.2.80 alloshowtv.com",
       "2001:db8::80 alloshowtv.com",
       "0.0.0.0 www.fifostream.tv",
+      ":: www.fifostream.tv",
       "192.0.2.80 stream.allomovies.com",
     ]);
     assert.match(hosts, /# 3 address entries cannot be expressed in a hosts file/);
+    assert.match(hosts, /# What this format cannot express: subdomains/);
+  });
+
+  it("say in the dnsmasq and Unbound feeds what those formats cannot express, and that dnsmasq needs a restart", async () => {
+    const dnsmasq = await render("dnsmasq");
+    assert.match(dnsmasq, /^# What this format cannot express: NODATA/m);
+    assert.match(dnsmasq, /^# dnsmasq reads this file at start only: restart it/m);
+    assert.match(await render("unbound"), /^# What this format cannot express: NXDOMAIN for one name/m);
+  });
+
+  it("describe the Piracy Shield address lists as single addresses, with prefixes in the cidr feed", () => {
+    for (const format of ["piracy-shield-ipv4", "piracy-shield-ipv6"]) {
+      assert.match(rendererFor(format).description, /no CIDR list; prefixes are in \/feeds\/cidr/);
+    }
   });
 
   it("write adblock rules with subdomains for a domain, anchored on both sides for a name", async () => {

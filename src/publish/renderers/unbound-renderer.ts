@@ -31,6 +31,9 @@ export const unboundRenderer: FeedRenderer = {
       `# decree feed: Unbound configuration for RPZ zone ${context.zone}, serial ${context.serial}`,
       ...checkpointComment(context, "#"),
       '# include: this file in unbound.conf; addresses need module-config: "respip validator iterator"',
+      "# What this format cannot express: NXDOMAIN for one name without its subdomains (exact names get a TXT",
+      "# record and no address instead), and NODATA for addresses (response-ip has no such action: NXDOMAIN).",
+      "# Unbound reads it at start or `unbound-control reload`; the RPZ transfer (operators config) needs neither.",
       "server:",
       "",
     ].join("\n");

@@ -65,7 +65,17 @@ function Release() {
   );
 }
 
-const resolverKinds = ["unbound", "bind", "powerdns", "knot"] as const;
+// The kinds `decree operators config --for` knows (src/publish/resolver-config.ts), without the old alias "knot".
+const resolverKinds = [
+  "unbound",
+  "bind",
+  "powerdns",
+  "powerdns-5",
+  "knot-resolver",
+  "knot-resolver-6",
+  "nsd",
+  "knot-dns",
+] as const;
 
 function Connect() {
   const t = useT();
