@@ -172,6 +172,48 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     assert.equal(await stateOf(id), "active");
   });
 
+  it("refuses to confirm an override that was never asked for, or one confirmed already", async () => {
+    const id = await targetWith("twice-confirmed.example-films.com", "block");
+    await store()
+      .db.insertInto("findings")
+      .values({
+        target_id: id,
+        check: "test",
+        severity: "block",
+        code: "TARGET_SHARED_INFRASTRUCTURE",
+        message: "a second block finding for the test",
+        evidence: "{}",
+        created_at: duringOrder.toISOString(),
+      })
+      .execute();
+    const missing = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/override/999999/confirm`,
+      headers: bearer(otherAdmin),
+    });
+    assert.equal(missing.statusCode, 404, missing.body);
+    assert.equal(missing.json().code, "OVERRIDE_NOT_FOUND");
+    const requested = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/override`,
+      headers: bearer(admin),
+      payload: { code: "TARGET_PROTECTED_NAME", reason: "the court named it" },
+    });
+    const confirm = () =>
+      app.inject({
+        method: "POST",
+        url: `/targets/${id}/override/${requested.json().overrideId}/confirm`,
+        headers: bearer(otherAdmin),
+      });
+    const first = await confirm();
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().remaining, ["TARGET_SHARED_INFRASTRUCTURE"]);
+    const again = await confirm();
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().code, "OVERRIDE_ALREADY_CONFIRMED");
+    assert.equal(await stateOf(id), "proposed");
+  });
+
   it("refuses an override that names a code the target has no blocking finding for, or no reason", async () => {
     const id = await targetWith("wrong-code.example-films.com", "block");
     const wrong = await app.inject({
