@@ -1,4 +1,4 @@
-// The stages of DESIGN.md in the order an order travels through them. A stage may import from itself, from an
+// The stages of docs/ARCHITECTURE.md in the order an order travels through them. A stage may import from itself, from an
 // earlier stage, and from the shared modules (names, store, errors, types, accounts); never from a later stage. Only the
 // wiring layers (http, cli, jobs, main.ts) put stages together.
 const stages = ["intake", "checks", "review", "registry", "publish", "verify"];

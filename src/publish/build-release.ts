@@ -236,7 +236,7 @@ async function writeRelease(
 }
 
 /**
- * A release is a registry event like any other (issue 6): its leaf closes the release's checkpoint, so the log
+ * A release is a registry event like any other: its leaf closes the release's checkpoint, so the log
  * itself says which serial a state was published as. Written after the release's cursor was read, so the
  * next build sees it and finds nothing to publish.
  */

@@ -6,7 +6,7 @@ export interface FeedContext {
   /** The RPZ zone's apex, without trailing dot. */
   zone: string;
   serial: number;
-  /** The public log's checkpoint signed for this release (issue 6): a verifier checks the feed against it. */
+  /** The public log's checkpoint signed for this release: a verifier checks the feed against it. */
   checkpoint?: FeedCheckpoint | undefined;
 }
 
