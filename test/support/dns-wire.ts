@@ -22,10 +22,6 @@ export function rcodeOf(message: Buffer): number {
   return message[3]! & 0x0f;
 }
 
-export function opcodeOf(message: Buffer): number {
-  return (message[2]! >> 3) & 0x0f;
-}
-
 /** Sends one datagram from a fresh socket and returns the first reply, or undefined after `timeoutMs`. */
 export async function udpExchange(
   port: number,

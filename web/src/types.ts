@@ -48,12 +48,6 @@ export interface Target {
   order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
 }
 
-export interface Page<K extends string, T> {
-  next: { after: number } | null;
-  items: T[];
-  key: K;
-}
-
 export interface FoundEntry {
   targetId: number;
   kind: string;
