@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { freeDnsPort } from "../../test/support/free-port.ts";
+import { freePort } from "../../test/support/free-port.ts";
 import { decreeBin, runCli } from "../../test/support/run-cli.ts";
 import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
 import { DecreeError } from "../errors/decree-error.ts";
@@ -171,7 +171,7 @@ describe("pushing releases to a real BIND 9 primary by dynamic update", () => {
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "decree-push-"));
-    port = await freeDnsPort();
+    port = await freePort();
     // tsig-keygen writes the key clause that both named.conf and `decree publish --key-file` read.
     const { stdout: pushKey } = await run("/usr/sbin/tsig-keygen", ["-a", "hmac-sha256", "push-key"]);
     const { stdout: other } = await run("/usr/sbin/tsig-keygen", ["-a", "hmac-sha256", "other-key"]);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { createServer, type Socket } from "node:net";
 import dnsPacket from "dns-packet";
-import { freeDnsPort } from "./free-port.ts";
+import { freePort } from "./free-port.ts";
 
 /**
  * A small authoritative server on loopback standing in for the internet: every name under its domains has an A
@@ -29,7 +29,7 @@ export function upstreamAddress(name: string): string {
 }
 
 export async function startUpstream(domains: readonly string[], host = "127.0.0.1"): Promise<Upstream> {
-  const port = await freeDnsPort(host);
+  const port = await freePort(host);
   const asked = new Map<string, number>();
   const respond = (message: Buffer): Buffer | undefined => {
     let query: dnsPacket.DecodedPacket;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
-import { freeDnsPort } from "../../../test/support/free-port.ts";
+import { freePort } from "../../../test/support/free-port.ts";
 import { duringOrder, sampleOrder } from "../../../test/support/sample-order.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { recordOrder } from "../../intake/record-order.ts";
@@ -18,7 +18,7 @@ describeEachEngine("reporting a suspected mirror", (store) => {
       now: duringOrder,
     });
     // A resolver nobody listens on: the refusal comes before any evidence is collected.
-    const settings = siteSettings({ host: "127.0.0.1", port: await freeDnsPort() }, { timeoutMs: 200 });
+    const settings = siteSettings({ host: "127.0.0.1", port: await freePort() }, { timeoutMs: 200 });
     await assert.rejects(
       submitMirror(store(), order, "allostreaming-copy.net", settings, {
         actor: "test",

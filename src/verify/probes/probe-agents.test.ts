@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { tokenFor } from "../../../test/support/accounts.ts";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
-import { freeDnsPort } from "../../../test/support/free-port.ts";
+import { freePort } from "../../../test/support/free-port.ts";
 import { findUser } from "../../accounts/users.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { addOperator } from "../../publish/operators.ts";
@@ -122,7 +122,7 @@ describe("a probe agent whose registry does not answer", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("stops with PROBE_REGISTRY_UNREACHABLE, saying which URL it could not reach", async () => {
-    const port = await freeDnsPort();
+    const port = await freePort();
     await assert.rejects(
       runProbeAgentRound({
         registry: `http://127.0.0.1:${port}`,

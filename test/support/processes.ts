@@ -1,38 +1,10 @@
 /**
- * Child processes for the benchmarks: servers started on loopback ports with their output in a log file,
+ * Child processes for the benchmarks (and any test that needs a server's log file or memory): servers started on loopback ports with their output in a log file,
  * waited for with a deadline, stopped (and killed if they linger), and their memory read from /proc.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createSocket } from "node:dgram";
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-
-/** A port free for both TCP and UDP on 127.0.0.1, since DNS servers listen on both. */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    await new Promise((resolve) => server.close(resolve));
-    const udp = createSocket("udp4");
-    const free = await new Promise<boolean>((resolve) => {
-      udp.once("error", () => resolve(false));
-      udp.bind(port, "127.0.0.1", () => resolve(true));
-    });
-    await new Promise<void>((resolve) => udp.close(() => resolve()));
-    if (free) return port;
-  }
-  throw new Error("no free loopback port for TCP and UDP");
-}
-
-/** `count` distinct free ports: the servers of one run must not be handed the same one. */
-export async function freePorts(count: number): Promise<number[]> {
-  const ports = new Set<number>();
-  for (let attempt = 0; ports.size < count && attempt < count * 10; attempt++) ports.add(await freePort());
-  if (ports.size < count) throw new Error(`only ${ports.size} of ${count} free loopback ports`);
-  return [...ports];
-}
 
 export interface Server {
   name: string;

@@ -1,13 +1,15 @@
 /**
- * The peers and consumers the benchmarks run, each on its own loopback port with its files in one folder:
- * Unbound as an RPZ secondary (RPZ-NOTES.md), and BIND 9, NSD and Knot DNS as primaries of the zone file.
+ * DNS servers started from a zone file or as a plain RPZ secondary, each on its own loopback port with its
+ * files and log in one folder: Unbound as an RPZ secondary, and BIND 9, NSD and Knot DNS as primaries of a zone
+ * file. The benchmarks run them as decree's peers; resolvers configured from decree's own generated
+ * configuration are in unbound.ts and bind.ts.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rcode, rcodeOf, UdpClient } from "./dns-wire.ts";
 import { type Server, startServer, waitFor } from "./processes.ts";
 
-export interface UnboundOptions {
+export interface UnboundSecondaryOptions {
   dir: string;
   port: number;
   zone: string;
@@ -19,12 +21,12 @@ export interface UnboundOptions {
 }
 
 /**
- * Unbound as RPZ-NOTES.md sets it up: respip, an rpz clause pulling from the primary on 127.0.0.1, no
+ * Unbound as an RPZ secondary, set up as measured on real resolvers: respip, an rpz clause pulling from the primary on 127.0.0.1, no
  * zonefile (with one, Unbound rewrites the whole zone to disk after each transfer), do-not-query-localhost
  * off so that it talks to loopback primaries, and a stub zone so that the names the benchmark asks for
  * resolve offline.
  */
-export function startUnbound(name: string, options: UnboundOptions): Server {
+export function startUnboundSecondary(name: string, options: UnboundSecondaryOptions): Server {
   mkdirSync(options.dir, { recursive: true });
   const conf = join(options.dir, "unbound.conf");
   writeFileSync(
@@ -105,7 +107,7 @@ export async function waitForSoa(
   }
 }
 
-export interface BindOptions {
+export interface BindPrimaryOptions {
   dir: string;
   port: number;
   zone: string;
@@ -117,7 +119,7 @@ export interface BindOptions {
 }
 
 /** BIND 9 as the zone's primary: the zone from a master file, transfers to loopback, updates by key. */
-export function startBind(name: string, options: BindOptions): Server {
+export function startBindPrimary(name: string, options: BindPrimaryOptions): Server {
   mkdirSync(options.dir, { recursive: true });
   const file = `${options.zone}.db`;
   copyFileSync(options.zoneFile, join(options.dir, file));
@@ -155,7 +157,7 @@ zone "${options.zone}" {
   return startServer(name, "/usr/sbin/named", ["-g", "-c", conf], join(options.dir, "named.log"));
 }
 
-export interface AuthorityOptions {
+export interface PrimaryOptions {
   dir: string;
   port: number;
   zone: string;
@@ -163,7 +165,7 @@ export interface AuthorityOptions {
 }
 
 /** NSD 4 with one server process, no database file, transfers to loopback. */
-export function startNsd(name: string, options: AuthorityOptions): Server {
+export function startNsdPrimary(name: string, options: PrimaryOptions): Server {
   mkdirSync(options.dir, { recursive: true });
   const file = `${options.zone}.zone`;
   copyFileSync(options.zoneFile, join(options.dir, file));
@@ -198,7 +200,7 @@ zone:
 }
 
 /** Knot DNS 3 with no journal and no zone file flushes: it serves what it loaded. */
-export function startKnot(name: string, options: AuthorityOptions): Server {
+export function startKnotPrimary(name: string, options: PrimaryOptions): Server {
   mkdirSync(options.dir, { recursive: true });
   const file = `${options.zone}.zone`;
   copyFileSync(options.zoneFile, join(options.dir, file));
