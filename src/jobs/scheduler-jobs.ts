@@ -1,5 +1,5 @@
 import type { CheckSettings } from "../checks/check-data.ts";
-import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/deliver-webhooks.ts";
+import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/webhooks/deliver-webhooks.ts";
 import { applyClock } from "../registry/apply-clock.ts";
 import { applyDueApprovals } from "../registry/apply-due-approvals.ts";
 import type { Store } from "../store/database.ts";

@@ -6,7 +6,7 @@ import type { Database, Dialect } from "../store/database.ts";
 import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
-import { delistingChangedSince } from "./delisting-entries.ts";
+import { delistingChangedSince } from "./delisting/delisting-entries.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,

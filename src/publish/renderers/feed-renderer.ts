@@ -1,5 +1,5 @@
-import type { FeedDiff } from "../feed-diff.ts";
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedDiff } from "../feeds/feed-diff.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 
 /** What every rendering knows besides its entries: which zone and which release it shows. */
 export interface FeedContext {

@@ -13,7 +13,7 @@ import { startDaemon, waitUntilServing } from "../../../test/support/daemon.ts";
 import { dig } from "../../../test/support/dig.ts";
 import { freePort } from "../../../test/support/free-port.ts";
 import { startUpstream, type Upstream, upstreamAddress } from "../../../test/support/upstream.ts";
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import { rendererFor } from "./index.ts";
 
 const run = promisify(execFile);

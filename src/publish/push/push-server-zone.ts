@@ -2,8 +2,8 @@
 // manages, RFC 2136 §3.6) and, for a full resynchronisation, all its records by AXFR (RFC 5936).
 import { randomInt } from "node:crypto";
 import dnsPacket from "dns-packet";
-import { DecreeError } from "../errors/decree-error.ts";
-import { readTsig, signMessage, type TsigKey, verifyMessage } from "./dns/tsig.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { readTsig, signMessage, type TsigKey, verifyMessage } from "../dns/tsig.ts";
 import { type AnswerContext, pushAnswerError, rcodeOf } from "./push-answer-error.ts";
 import { type PushConnection, serverLabel } from "./push-connection.ts";
 import type { UpdateRecord } from "./push-update-messages.ts";

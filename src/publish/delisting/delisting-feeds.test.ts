@@ -3,14 +3,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { approveTargets, publish, suspendTargets } from "../../test/support/published-zone.ts";
-import { duringOrder } from "../../test/support/sample-order.ts";
-import { buildRelease } from "./build-release.ts";
+import { describeEachEngine } from "../../../test/support/each-engine.ts";
+import { approveTargets, publish, suspendTargets } from "../../../test/support/published-zone.ts";
+import { duringOrder } from "../../../test/support/sample-order.ts";
+import { buildRelease } from "../build-release.ts";
+import { defaultRpzPolicy } from "../rpz-policy.ts";
+import { verifySignature } from "../signing-key.ts";
+import { ZoneSource } from "../zone-source.ts";
 import { DelistingFeeds } from "./delisting-feeds.ts";
-import { defaultRpzPolicy } from "./rpz-policy.ts";
-import { verifySignature } from "./signing-key.ts";
-import { ZoneSource } from "./zone-source.ts";
 
 interface Listed {
   target: number;

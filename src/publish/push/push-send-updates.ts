@@ -1,7 +1,7 @@
 // Sending UPDATE messages (RFC 2136) to the external primary, each signed with TSIG (RFC 8945 §5.1) and each
 // answer verified before the next goes: a refused message stops the push, so nothing after it is applied.
 import { randomInt } from "node:crypto";
-import { signMessage, verifyMessage } from "./dns/tsig.ts";
+import { signMessage, verifyMessage } from "../dns/tsig.ts";
 import { pushAnswerError } from "./push-answer-error.ts";
 import type { PushConnection } from "./push-connection.ts";
 import { keysOf, type ServerContext } from "./push-server-zone.ts";

@@ -2,7 +2,7 @@
 // RFC 1035 §4.2.2 (RFC 7766 §8). decree sends its updates over TCP, which RFC 2136 §3.1 allows, so that no
 // message is ever truncated and a release of thousands of records needs no retransmission logic.
 import { createConnection, type Socket } from "node:net";
-import { DecreeError } from "../errors/decree-error.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 
 /** The external primary decree pushes to. */
 export interface ExternalServer {

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { Database, Store } from "../store/database.ts";
-import { inTransaction } from "../store/in-transaction.ts";
+import type { Database, Store } from "../../store/database.ts";
+import { inTransaction } from "../../store/in-transaction.ts";
 import { privateDestination } from "./webhook-destination.ts";
 import { deliveryHeader, signatureHeader, timestampHeader, webhookSignature } from "./webhook-signature.ts";
 

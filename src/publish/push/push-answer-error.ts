@@ -1,7 +1,7 @@
 // What is wrong with the external primary's answer to a signed request, as a PUSH_FAILED an operator can act
 // on: the RCODE by name (RFC 1035 §4.1.1, RFC 2136 §2.2) and the TSIG error (RFC 8945 §5.2, §5.3).
-import { DecreeError } from "../errors/decree-error.ts";
-import { type TsigKey, tsigErrorCodes, type VerifyResult } from "./dns/tsig.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { type TsigKey, tsigErrorCodes, type VerifyResult } from "../dns/tsig.ts";
 import { type ExternalServer, serverLabel } from "./push-connection.ts";
 
 const rcodeNames = [

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import { after, before, it } from "node:test";
-import { tokenFor } from "../../test/support/accounts.ts";
-import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { approveTargets, publish } from "../../test/support/published-zone.ts";
-import { duringOrder } from "../../test/support/sample-order.ts";
-import { startWebhookReceiver } from "../../test/support/webhook-receiver.ts";
+import { tokenFor } from "../../../test/support/accounts.ts";
+import { describeEachEngine } from "../../../test/support/each-engine.ts";
+import { approveTargets, publish } from "../../../test/support/published-zone.ts";
+import { duringOrder } from "../../../test/support/sample-order.ts";
+import { startWebhookReceiver } from "../../../test/support/webhook-receiver.ts";
 import { deliverWebhooks } from "./deliver-webhooks.ts";
 import { disableWebhook } from "./disable-webhook.ts";
 import { listWebhooks } from "./list-webhooks.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DecreeError } from "../errors/decree-error.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import {
   isPublicAddress,
   privateDestination,

@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Kysely } from "kysely";
-import { DecreeError } from "../errors/decree-error.ts";
-import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
-import type { Database } from "../store/database.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
+import type { Database } from "../../store/database.ts";
+import type { FeedRenderer } from "../renderers/feed-renderer.ts";
+import { rendererFor } from "../renderers/index.ts";
+import type { SigningKey } from "../signing-key.ts";
+import { ZoneSource, type ZoneVersion } from "../zone-source.ts";
 import { type FeedDiff, feedDiff } from "./feed-diff.ts";
 import { feedEntries, type OwnerLookup } from "./feed-entries.ts";
-import type { FeedRenderer } from "./renderers/feed-renderer.ts";
-import { rendererFor } from "./renderers/index.ts";
 import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "./signed-feed-files.ts";
-import type { SigningKey } from "./signing-key.ts";
 import { zoneOwnerLookup } from "./zone-owner-lookup.ts";
-import { ZoneSource, type ZoneVersion } from "./zone-source.ts";
 
 export type { CachedFeed, OpenFeed };
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { it } from "node:test";
-import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { approveTargets, publish, suspendTargets } from "../../test/support/published-zone.ts";
+import { describeEachEngine } from "../../../test/support/each-engine.ts";
+import { approveTargets, publish, suspendTargets } from "../../../test/support/published-zone.ts";
+import { ZoneSource } from "../zone-source.ts";
 import { feedDiff } from "./feed-diff.ts";
 import { zoneOwnerLookup } from "./zone-owner-lookup.ts";
-import { ZoneSource } from "./zone-source.ts";
 
 describeEachEngine("feed diffs between serials", (store) => {
   const diffSince = (serial: number, maxRecords = 1000) =>

@@ -1,3 +1,5 @@
+import type { ZoneRecord } from "../rpz-records.ts";
+import type { ZoneSource, ZoneStep, ZoneVersion } from "../zone-source.ts";
 import {
   addressEntry,
   type FeedEntry,
@@ -7,8 +9,6 @@ import {
   type OwnerLookup,
   partnerOf,
 } from "./feed-entries.ts";
-import type { ZoneRecord } from "./rpz-records.ts";
-import type { ZoneSource, ZoneStep, ZoneVersion } from "./zone-source.ts";
 
 /** What changed in the feed between two serials, in entries (not records): what to remove, what to add. */
 export interface FeedDiff {

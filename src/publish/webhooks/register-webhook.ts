@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { DecreeError } from "../errors/decree-error.ts";
-import { appendEvents } from "../store/append-events.ts";
-import type { Store } from "../store/database.ts";
-import { inTransaction } from "../store/in-transaction.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { appendEvents } from "../../store/append-events.ts";
+import type { Store } from "../../store/database.ts";
+import { inTransaction } from "../../store/in-transaction.ts";
 import { refuseLiteralPrivateDestination } from "./webhook-destination.ts";
 
 export interface WebhookContext {

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { findOrder } from "../intake/find-order.ts";
-import type { TargetKind } from "../names/target-kind.ts";
-import type { Database } from "../store/database.ts";
+import { findOrder } from "../../intake/find-order.ts";
+import type { TargetKind } from "../../names/target-kind.ts";
+import type { Database } from "../../store/database.ts";
 import { archivedStates, lumenNotice } from "./lumen-notice.ts";
 
 /** An order and its archived entries as a Lumen CourtOrder notice; `orderUrl` is where the registry shows it. */

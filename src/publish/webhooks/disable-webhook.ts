@@ -1,7 +1,7 @@
-import { DecreeError } from "../errors/decree-error.ts";
-import { appendEvents } from "../store/append-events.ts";
-import type { Store } from "../store/database.ts";
-import { inTransaction } from "../store/in-transaction.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { appendEvents } from "../../store/append-events.ts";
+import type { Store } from "../../store/database.ts";
+import { inTransaction } from "../../store/in-transaction.ts";
 import type { WebhookContext } from "./register-webhook.ts";
 
 /**

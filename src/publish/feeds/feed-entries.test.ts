@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { approveTargets, publish, stopPagePolicy } from "../../test/support/published-zone.ts";
+import { describeEachEngine } from "../../../test/support/each-engine.ts";
+import { approveTargets, publish, stopPagePolicy } from "../../../test/support/published-zone.ts";
+import type { ZoneRecord } from "../rpz-records.ts";
+import { ZoneSource } from "../zone-source.ts";
 import { type FeedEntry, feedEntries } from "./feed-entries.ts";
-import type { ZoneRecord } from "./rpz-records.ts";
 import { zoneOwnerLookup } from "./zone-owner-lookup.ts";
-import { ZoneSource } from "./zone-source.ts";
 
 const record = (owner: string, rtype: ZoneRecord["rtype"], rdata: string): ZoneRecord => ({
   owner,

@@ -1,6 +1,6 @@
 import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
-import { DecreeError } from "../errors/decree-error.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 
 /**
  * Webhooks make decree send requests where a registered organisation says: without a check, a token could point

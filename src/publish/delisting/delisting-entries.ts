@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely } from "kysely";
-import type { Database } from "../store/database.ts";
-import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
+import type { Database } from "../../store/database.ts";
+import { eventsSince, targetsMovedThroughActive } from "../../store/events-since.ts";
 
 /** What a search engine de-lists: a host name, a domain and everything below it, or one page. */
 export const delistingKinds = ["fqdn", "domain", "url"] as const;

@@ -1,12 +1,12 @@
 import type { Kysely } from "kysely";
-import { DecreeError } from "../errors/decree-error.ts";
-import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
-import type { Database } from "../store/database.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
+import type { Database } from "../../store/database.ts";
+import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "../feeds/signed-feed-files.ts";
+import type { DelistingRenderer } from "../renderers/delisting-renderer.ts";
+import { delistingRendererFor } from "../renderers/delisting-renderers.ts";
+import type { SigningKey } from "../signing-key.ts";
 import { delistingDiff, delistingEntriesAt } from "./delisting-entries.ts";
-import type { DelistingRenderer } from "./renderers/delisting-renderer.ts";
-import { delistingRendererFor } from "./renderers/delisting-renderers.ts";
-import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "./signed-feed-files.ts";
-import type { SigningKey } from "./signing-key.ts";
 
 export interface DelistingFeedsOptions {
   db: Kysely<Database>;

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../store/database.ts";
+import type { Database } from "../../store/database.ts";
 
 /** An organisation's webhooks with how their deliveries stand; never the secret, which was shown once. */
 export async function listWebhooks(db: Kysely<Database>, organisationId: number) {

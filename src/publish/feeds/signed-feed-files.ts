@@ -12,8 +12,8 @@ import {
 } from "node:fs/promises";
 import { join } from "node:path";
 import type { Kysely } from "kysely";
-import type { Database } from "../store/database.ts";
-import { registrySigningKey, type SigningKey } from "./signing-key.ts";
+import type { Database } from "../../store/database.ts";
+import { registrySigningKey, type SigningKey } from "../signing-key.ts";
 import { writeHashedFile } from "./write-hashed-file.ts";
 
 /** A rendered, signed feed on disk; its `.meta.json` is written last and so marks the feed complete. */

@@ -1,8 +1,8 @@
 // The TSIG key (RFC 8945) decree signs its dynamic updates with: given as a name and a base64 secret, or read
 // from the `key "name" { algorithm hmac-sha256; secret "…"; };` clause that BIND's tsig-keygen prints, so the
 // operator can hand decree the very file their named.conf includes.
-import { DecreeError } from "../errors/decree-error.ts";
-import type { TsigKey } from "./dns/tsig.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import type { TsigKey } from "../dns/tsig.ts";
 
 /** A key name is a domain name (RFC 8945 §4.2): labels of 1 to 63 octets, 255 in all. */
 const keyNamePattern =

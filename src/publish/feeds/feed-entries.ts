@@ -1,6 +1,6 @@
-import { DecreeError } from "../errors/decree-error.ts";
-import type { DnsAction } from "../intake/order-input.ts";
-import { prefixFromRpzIpOwner, stricterAction, type ZoneRecord } from "./rpz-records.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import type { DnsAction } from "../../intake/order-input.ts";
+import { prefixFromRpzIpOwner, stricterAction, type ZoneRecord } from "../rpz-records.ts";
 
 export const feedEntryKinds = ["fqdn", "domain", "ip", "cidr"] as const;
 export type FeedEntryKind = (typeof feedEntryKinds)[number];

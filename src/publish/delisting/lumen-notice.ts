@@ -1,5 +1,5 @@
-import type { Order } from "../intake/order.ts";
-import type { TargetKind } from "../names/target-kind.ts";
+import type { Order } from "../../intake/order.ts";
+import type { TargetKind } from "../../names/target-kind.ts";
 
 /** An entry of the order, as the notice lists it. */
 export interface NoticeTarget {

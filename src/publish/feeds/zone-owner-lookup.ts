@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../store/database.ts";
+import type { Database } from "../../store/database.ts";
+import type { ZoneRecord } from "../rpz-records.ts";
 import type { OwnerLookup } from "./feed-entries.ts";
-import type { ZoneRecord } from "./rpz-records.ts";
 
 /** Owners per query: far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
 const chunk = 1000;

@@ -1,8 +1,8 @@
 // What to delete from and add to the external primary's copy of the zone so that it holds exactly decree's
 // records. The apex (SOA, NS, anything else there) belongs to the server: it keeps its own serial.
 import ipaddr from "ipaddr.js";
+import type { ZoneRecord } from "../rpz-records.ts";
 import type { UpdateRecord, ZoneChanges } from "./push-update-messages.ts";
-import type { ZoneRecord } from "./rpz-records.ts";
 
 /**
  * Records a signing server maintains itself and refuses to take in an update (RFC 4035 §2, RFC 5155,

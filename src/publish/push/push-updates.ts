@@ -2,15 +2,15 @@
 // signed with TSIG (RFC 8945), so that the operator's secondaries carry the zone on by their own NOTIFY and
 // IXFR. decree never touches the apex: the server keeps its SOA (incrementing its serial on each update,
 // RFC 2136 §3.6) and its NS.
-import { DecreeError } from "../errors/decree-error.ts";
-import type { TsigKey } from "./dns/tsig.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import type { TsigKey } from "../dns/tsig.ts";
+import type { ZoneSource, ZoneStep } from "../zone-source.ts";
 import { type ExternalServer, PushConnection, serverLabel } from "./push-connection.ts";
 import { sendUpdates } from "./push-send-updates.ts";
 import { readServerSerial, readServerZone, type ServerContext } from "./push-server-zone.ts";
 import { readPushState, writePushState } from "./push-state.ts";
 import type { ZoneChanges } from "./push-update-messages.ts";
 import { pushZoneDiff, updateRecordOf } from "./push-zone-diff.ts";
-import type { ZoneSource, ZoneStep } from "./zone-source.ts";
 
 export interface PushUpdatesOptions {
   server: ExternalServer;

@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { promisify } from "node:util";
-import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { approveTargets, publish } from "../../test/support/published-zone.ts";
+import { describeEachEngine } from "../../../test/support/each-engine.ts";
+import { approveTargets, publish } from "../../../test/support/published-zone.ts";
+import { verifySignature } from "../signing-key.ts";
+import { ZoneSource } from "../zone-source.ts";
 import { FeedCache, type FeedCacheOptions } from "./feed-cache.ts";
-import { verifySignature } from "./signing-key.ts";
-import { ZoneSource } from "./zone-source.ts";
 
 const run = promisify(execFile);
 const zone = "rpz.decree";
