@@ -42,21 +42,23 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     });
     const id = targets?.added[0]?.id;
     assert.ok(id, `${value} was not added`);
-    if (severity) {
-      await store()
-        .db.insertInto("findings")
-        .values({
-          target_id: id,
-          check: "test",
-          severity,
-          code,
-          message: `a ${severity} finding for the test`,
-          evidence: "{}",
-          created_at: duringOrder.toISOString(),
-        })
-        .execute();
-    }
+    if (severity) await addFinding(id, severity, code);
     return id;
+  }
+
+  async function addFinding(id: number, severity: Severity, code: string) {
+    await store()
+      .db.insertInto("findings")
+      .values({
+        target_id: id,
+        check: "test",
+        severity,
+        code,
+        message: `a ${severity} finding for the test`,
+        evidence: "{}",
+        created_at: duringOrder.toISOString(),
+      })
+      .execute();
   }
 
   function approve(id: number, token: string, on = app) {
@@ -174,18 +176,7 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
 
   it("refuses to confirm an override that was never asked for, or one confirmed already", async () => {
     const id = await targetWith("twice-confirmed.example-films.com", "block");
-    await store()
-      .db.insertInto("findings")
-      .values({
-        target_id: id,
-        check: "test",
-        severity: "block",
-        code: "TARGET_SHARED_INFRASTRUCTURE",
-        message: "a second block finding for the test",
-        evidence: "{}",
-        created_at: duringOrder.toISOString(),
-      })
-      .execute();
+    await addFinding(id, "block", "TARGET_SHARED_INFRASTRUCTURE");
     const missing = await app.inject({
       method: "POST",
       url: `/targets/${id}/override/999999/confirm`,
