@@ -20,10 +20,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/load-config.ts";
 import { rpzPolicyOf } from "../src/main.ts";
+import {
+  startBindPrimary,
+  startKnotPrimary,
+  startNsdPrimary,
+  waitForSoa,
+} from "../test/support/dns-servers.ts";
+import { freePort } from "../test/support/free-port.ts";
+import { resetPeakRss, rssMb, type Server, stopAll, versionOf } from "../test/support/processes.ts";
 import { type AxfrResult, axfr, stalledAxfr } from "./support/axfr-client.ts";
 import { DecreeProcess } from "./support/decree-process.ts";
-import { startBind, startKnot, startNsd, waitForSoa } from "./support/dns-servers.ts";
-import { freePort, resetPeakRss, rssMb, type Server, stopAll, versionOf } from "./support/processes.ts";
 import { buildRegistry, writeZoneFile } from "./support/registry.ts";
 import { ensurePackages } from "./support/system-packages.ts";
 
@@ -48,16 +54,22 @@ const transferTimeoutMs = 30_000 + entries * 0.12;
 const policy = rpzPolicyOf(loadConfig({ config: "/dev/null", data: "unused" }, {}));
 const zone = policy.zone;
 
-const peerServers: Record<string, { debianPackage: string; start: typeof startNsd; version: () => string }> =
-  {
-    bind: {
-      debianPackage: "bind9",
-      start: startBind,
-      version: () => versionOf("/usr/sbin/named", ["-v"]),
-    },
-    nsd: { debianPackage: "nsd", start: startNsd, version: () => versionOf("/usr/sbin/nsd", ["-v"]) },
-    knot: { debianPackage: "knot", start: startKnot, version: () => versionOf("/usr/sbin/knotd", ["-V"]) },
-  };
+const peerServers: Record<
+  string,
+  { debianPackage: string; start: typeof startNsdPrimary; version: () => string }
+> = {
+  bind: {
+    debianPackage: "bind9",
+    start: startBindPrimary,
+    version: () => versionOf("/usr/sbin/named", ["-v"]),
+  },
+  nsd: { debianPackage: "nsd", start: startNsdPrimary, version: () => versionOf("/usr/sbin/nsd", ["-v"]) },
+  knot: {
+    debianPackage: "knot",
+    start: startKnotPrimary,
+    version: () => versionOf("/usr/sbin/knotd", ["-V"]),
+  },
+};
 
 interface Measured extends AxfrResult {
   peakRssMb: number;

@@ -1,5 +1,5 @@
 /**
- * bench/log: the public log (issue 6). Three figures, one JSON line:
+ * bench/log: the public log. Three figures, one JSON line:
  * - appends: 1,000,000 registry events (one order, a million target activations) sequenced into the log:
  *   leaves built from the events, hashed, written with their tiles; events per second.
  * - proofs: a tree of 10,000,000 leaf hashes held as tiles in the store; inclusion and consistency proofs

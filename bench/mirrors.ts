@@ -4,7 +4,7 @@
  * BIND. Timed: candidates evaluated per second (DNS, fetch with redirects, favicon, fingerprint, score) at a
  * given concurrency, and each site's own check time; then precision and recall on the 208 labelled pages, and
  * one discovery run over the 4 blocked names. The peer is the manual check: about 45 minutes per site for
- * France's regulator (ARCOM), as the issue documents it; not measured here. Prints one JSON line.
+ * France's regulator (ARCOM), as documented by the regulator; not measured here. Prints one JSON line.
  * Usage: node --import tsx bench/mirrors.ts [--concurrency 8]
  */
 

@@ -14,8 +14,9 @@ import { parseArgs } from "node:util";
 import { classifyAnswer, type Verdict } from "../src/verify/probes/classify-answer.ts";
 import { DnsProber } from "../src/verify/probes/dns-prober.ts";
 import type { ResolverEndpoint } from "../src/verify/probes/resolver-endpoint.ts";
+import { freePort } from "../test/support/free-port.ts";
+import { startServer, stopAll, waitFor } from "../test/support/processes.ts";
 import { startUpstream } from "../test/support/upstream.ts";
-import { freePort, startServer, stopAll, waitFor } from "./support/processes.ts";
 
 const { values } = parseArgs({
   options: {

@@ -8,7 +8,7 @@
  * as the approve path does), while this process asks Unbound for the name over UDP every ~1 ms until
  * NXDOMAIN. For BIND the same name is added by a TSIG-signed UPDATE; its latency is given from sending the
  * update and from BIND's answer to it (BIND having the change). Changes alternate decree, BIND, `--gap-ms`
- * apart (default 20), so load on the machine hits both. BIND is tuned for latency (see startBind:
+ * apart (default 20), so load on the machine hits both. BIND is tuned for latency (see startBindPrimary:
  * notify-delay 0, notify-rate 1000). Times are process.hrtime.bigint() (CLOCK_MONOTONIC), the same clock in
  * decree's process and this one. Prints one JSON line.
  * Usage: node --import tsx bench/propagation.ts [--entries 1000000] [--changes 100]
@@ -26,11 +26,17 @@ import dnsPacket from "dns-packet";
 import { loadConfig } from "../src/config/load-config.ts";
 import { rpzPolicyOf } from "../src/main.ts";
 import { signMessage, type TsigKey } from "../src/publish/dns/tsig.ts";
+import {
+  startBindPrimary,
+  startUnboundSecondary,
+  waitForSoa,
+  waitUntilBlocked,
+} from "../test/support/dns-servers.ts";
+import { Rcode, rcodeOf, startLocalAuthority, UdpClient } from "../test/support/dns-wire.ts";
+import { freePorts } from "../test/support/free-port.ts";
+import { rssMb, type Server, stopAll, versionOf } from "../test/support/processes.ts";
 import type { ChildMessage } from "./support/decree-child.ts";
 import { DecreeProcess } from "./support/decree-process.ts";
-import { startBind, startUnbound, waitForSoa, waitUntilBlocked } from "./support/dns-servers.ts";
-import { Rcode, rcodeOf, startLocalAuthority, UdpClient } from "./support/dns-wire.ts";
-import { freePorts, rssMb, type Server, stopAll, versionOf } from "./support/processes.ts";
 import { buildRegistry, writeZoneFile } from "./support/registry.ts";
 
 const { values } = parseArgs({
@@ -267,7 +273,7 @@ async function main() {
     });
     const decreeStartSeconds = since(started);
     started = performance.now();
-    const bind = startBind("bind", {
+    const bind = startBindPrimary("bind", {
       dir: join(dir, "bind"),
       port: bindPort,
       zone,
@@ -279,14 +285,14 @@ async function main() {
     const bindLoadSeconds = since(started);
 
     // Both resolvers pull their whole zone at start (AXFR), at the same time, as two consumers would.
-    const unboundDecree = startUnbound("unbound-decree", {
+    const unboundDecree = startUnboundSecondary("unbound-decree", {
       dir: join(dir, "unbound-decree"),
       port: unboundDecreePort,
       zone,
       primaryPort: decree.port,
       stubPort: authority.port,
     });
-    const unboundBind = startUnbound("unbound-bind", {
+    const unboundBind = startUnboundSecondary("unbound-bind", {
       dir: join(dir, "unbound-bind"),
       port: unboundBindPort,
       zone,

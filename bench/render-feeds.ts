@@ -14,9 +14,9 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import { feedEntries } from "../src/publish/feed-entries.ts";
+import { feedEntries } from "../src/publish/feeds/feed-entries.ts";
+import { writeHashedFile } from "../src/publish/feeds/write-hashed-file.ts";
 import { feedRenderers, rendererFor } from "../src/publish/renderers/index.ts";
-import { writeHashedFile } from "../src/publish/write-hashed-file.ts";
 import { generatedZone } from "./support/generated-zone.ts";
 
 const run = promisify(execFile);

@@ -17,7 +17,7 @@ import { addProbeAgent } from "../src/verify/probes/probe-agents.ts";
 import type { OperatorProbeCompliance } from "../src/verify/probes/probe-compliance.ts";
 import { runProbeAgentRound } from "../src/verify/probes/run-probe-agent.ts";
 import { queryDns } from "./support/dns-client.ts";
-import { freeDnsPort } from "./support/free-port.ts";
+import { freePort } from "./support/free-port.ts";
 import { pollUntil } from "./support/poll.ts";
 import { runCli } from "./support/run-cli.ts";
 import { sampleOrder } from "./support/sample-order.ts";
@@ -57,9 +57,9 @@ describe("measured compliance: probes of three Unbound operators", { timeout: 90
 
     const now = new Date();
     const ports = {
-      compliant: await freeDnsPort(),
-      stale: await freeDnsPort(),
-      "non-compliant": await freeDnsPort(),
+      compliant: await freePort(),
+      stale: await freePort(),
+      "non-compliant": await freePort(),
     };
     const compliant = await addOperator(
       service.store.db,

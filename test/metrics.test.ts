@@ -13,7 +13,7 @@ import type { ReleaseSummary } from "../src/publish/build-release.ts";
 import { addOperator } from "../src/publish/operators.ts";
 import { resolverConfig } from "../src/publish/resolver-config.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
-import { freeDnsPort } from "./support/free-port.ts";
+import { freePort } from "./support/free-port.ts";
 import { pollUntil } from "./support/poll.ts";
 import {
   parsePrometheusText,
@@ -58,9 +58,9 @@ describe("decree serve's metrics and structured log", { timeout: 90_000 }, () =>
       },
     };
     service = await startService(config, { clockIntervalMs: 100, logger: { level: "info", stream } });
-    const unboundPort = await freeDnsPort();
+    const unboundPort = await freePort();
     // Nothing listens here: every NOTIFY to it goes unanswered until the sender gives up.
-    silentPort = await freeDnsPort();
+    silentPort = await freePort();
     const now = new Date();
     const forUnbound = await addOperator(
       service.store.db,

@@ -20,7 +20,7 @@ import { decideTargets } from "../src/registry/decide-targets.ts";
 import { inTransaction } from "../src/store/in-transaction.ts";
 import { startBind } from "./support/bind.ts";
 import { type DnsAnswer, describeAnswer, queryDns } from "./support/dns-client.ts";
-import { freeDnsPort } from "./support/free-port.ts";
+import { freePort } from "./support/free-port.ts";
 import { pollUntil } from "./support/poll.ts";
 import { sampleOrder } from "./support/sample-order.ts";
 import { type ResolverUnderTest, startUnbound } from "./support/unbound.ts";
@@ -81,8 +81,8 @@ describe("Unbound and BIND as RPZ secondaries of decree", { timeout: 60_000 }, (
     primary.on("refused", (log) => refusals.push(log));
     notifier.on("notified", (outcome) => notifications.push(outcome));
 
-    const unboundPort = await freeDnsPort();
-    const bindPort = await freeDnsPort();
+    const unboundPort = await freePort();
+    const bindPort = await freePort();
     const now = new Date();
     const forUnbound = await addOperator(
       service.store.db,

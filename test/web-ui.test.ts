@@ -355,7 +355,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await shoot(page, "16-operator-connect");
     await page.getByRole("tab", { name: "My compliance" }).click();
     await page.getByText(`Serial ${number},`).waitFor();
-    // The probes' verdicts on its resolvers (issue 7), or that none were measured yet.
+    // The probes' verdicts on its resolvers, or that none were measured yet.
     await page.getByText(/No measurement of your resolvers yet|Orange: \d+% enforced/).waitFor();
     await shoot(page, "17-operator-compliance");
   });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { loadConfig } from "../src/config/load-config.ts";
 import { type RunningService, startService } from "../src/main.ts";
-import { verifyWebhookSignature } from "../src/publish/webhook-signature.ts";
+import { verifyWebhookSignature } from "../src/publish/webhooks/webhook-signature.ts";
 import { tokenFor } from "./support/accounts.ts";
 import { pollUntil } from "./support/poll.ts";
 import { createTestDatabase, type TestPostgres } from "./support/postgres.ts";

@@ -4,7 +4,7 @@
  * Only the last message is walked, to check that the transfer ends with the SOA (RFC 5936 §2.2).
  */
 import { createConnection } from "node:net";
-import { queryMessage } from "./dns-wire.ts";
+import { queryMessage } from "../../test/support/dns-wire.ts";
 
 export interface AxfrResult {
   seconds: number;
@@ -75,7 +75,7 @@ export function axfr(
     };
     socket.setNoDelay(true);
     socket.on("connect", () => {
-      const query = queryMessage(zone, "AXFR", 0x4242, false);
+      const query = queryMessage(zone, "AXFR", { id: 0x4242 });
       const length = Buffer.alloc(2);
       length.writeUInt16BE(query.length);
       socket.write(Buffer.concat([length, query]));
@@ -152,7 +152,7 @@ export function stalledAxfr(port: number, zone: string, timeoutMs: number): Prom
       reject(new Error(`AXFR from port ${port}: no answer within ${timeoutMs} ms`));
     }, timeoutMs);
     socket.on("connect", () => {
-      const query = queryMessage(zone, "AXFR", 0x4243, false);
+      const query = queryMessage(zone, "AXFR", { id: 0x4243 });
       const length = Buffer.alloc(2);
       length.writeUInt16BE(query.length);
       socket.write(Buffer.concat([length, query]));

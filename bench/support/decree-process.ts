@@ -3,8 +3,8 @@ import { type ChildProcess, fork } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { stopProcess } from "../../test/support/processes.ts";
 import type { ChildMessage, ParentMessage } from "./decree-child.ts";
-import { stopProcess } from "./processes.ts";
 
 const childScript = fileURLToPath(new URL("./decree-child.ts", import.meta.url));
 

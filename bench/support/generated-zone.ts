@@ -1,4 +1,4 @@
-import type { OwnerLookup } from "../../src/publish/feed-entries.ts";
+import type { OwnerLookup } from "../../src/publish/feeds/feed-entries.ts";
 import { rpzIpOwner, type ZoneRecord } from "../../src/publish/rpz-records.ts";
 
 /**

@@ -5,7 +5,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import type { Store } from "../store/database.ts";
 import { createOrganisation, findOrganisationByName, listOrganisations } from "./organisations.ts";
 import { closeSession, openSession, principalForSession } from "./sessions.ts";
-import { createUser, disableUser, findUserByEmail, listUsers } from "./users.ts";
+import { createUser, disableUser, findUser, findUserByEmail, listUsers } from "./users.ts";
 
 const context = { actor: "test:admin", now: new Date("2026-11-28T12:00:00Z") };
 const password = "a passphrase long enough";
@@ -99,6 +99,19 @@ describeEachEngine("organisations and users", (store) => {
       createUser(store().db, { ...base, organisationId: 999_999 }, context),
       hasCode("ORGANISATION_NOT_FOUND"),
     );
+    assert.deepEqual(await snapshot(store()), before);
+  });
+
+  it("refuses an organisation without a usable name, and looks up no user that is not there", async () => {
+    const before = await snapshot(store());
+    for (const name of ["   ", "x".repeat(101), "tab\u0007bell"]) {
+      await assert.rejects(
+        createOrganisation(store().db, { name }, context),
+        hasCode("ORGANISATION_INVALID"),
+      );
+    }
+    await assert.rejects(findUser(store().db, 999_999), hasCode("USER_NOT_FOUND"));
+    await assert.rejects(findUserByEmail(store().db, "nobody@nowhere.example"), hasCode("USER_NOT_FOUND"));
     assert.deepEqual(await snapshot(store()), before);
   });
 

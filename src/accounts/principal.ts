@@ -2,7 +2,7 @@ import type { Role } from "./roles.ts";
 
 /**
  * Who is asking: built from an API token or a browser session, absent for the public. It lives here, beside the
- * accounts that produce it, so that accounts/ stays shared; src/http/access.ts re-exports it for routes.
+ * accounts that produce it, so that accounts/ stays shared.
  */
 export interface Principal {
   userId: number;

@@ -1,5 +1,5 @@
 /**
- * Who acts in decree (DESIGN.md, "Who uses it"). One role per user; an API token carries its user's role.
+ * Who acts in decree (docs/api.md, "Roles"). One role per user; an API token carries its user's role.
  * - authority: records orders, reviews targets, decides appeals (a court registry, a regulator like ARCOM);
  * - applicant: a rights holder: submits orders, targets and mirror requests, for its own orders only;
  * - operator: an ISP or public DNS: reads its feeds, acknowledges releases, sees its own compliance;

@@ -20,7 +20,7 @@ export interface CheckContext {
 }
 
 /**
- * One safeguard: a small plugin that knows nothing of the others (DESIGN.md, "Rules"). Checks are listed in order,
+ * One safeguard: a small plugin that knows nothing of the others (docs/ARCHITECTURE.md). Checks are listed in order,
  * with the reason for the order, in src/checks/index.ts.
  */
 export interface Check {

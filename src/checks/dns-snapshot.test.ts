@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { startAuthoritativeBind, type TestZone } from "../../test/support/authoritative-bind.ts";
 import { describeEachEngine } from "../../test/support/each-engine.ts";
-import { freeDnsPort } from "../../test/support/free-port.ts";
+import { freePort } from "../../test/support/free-port.ts";
 import type { ResolverUnderTest } from "../../test/support/resolver-process.ts";
 import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
 import type { Order } from "../intake/order.ts";
@@ -181,7 +181,7 @@ describeEachEngine("the DNS snapshot check against a real authoritative BIND", (
       resolver: undefined,
     });
     assert.deepEqual(codes(skipped), ["info DNS_SNAPSHOT_SKIPPED"]);
-    const silent = await freeDnsPort();
+    const silent = await freePort();
     const [failed] = await findingsFor([target("fqdn", "mirror.example-films.com")], {
       resolver: { host: "127.0.0.1", port: silent },
       timeoutMs: 100,

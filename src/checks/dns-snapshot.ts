@@ -32,7 +32,7 @@ export interface DnsSnapshotSettings extends Omit<SnapshotOptions, "resolver"> {
 const defaultSharedAddressSites = 5;
 
 /**
- * The DNS snapshot (issue 5): every name of the batch is resolved once, at submission, through the configured
+ * The DNS snapshot: every name of the batch is resolved once, at submission, through the configured
  * resolver, and its answer kept as evidence (info). An alias into a CDN or a shared host, or an address inside
  * a published shared range, is `review`: the name may be exactly right to block, but it lives where many
  * others do. An address target that no name of the order resolves to is `review`: nothing ties the address to

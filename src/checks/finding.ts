@@ -1,5 +1,5 @@
 /**
- * What a safeguard check says about a target (DESIGN.md, "finding"): `block` stops approval unless an admin
+ * What a safeguard check says about a target (docs/ARCHITECTURE.md, "finding"): `block` stops approval unless an admin
  * overrides it with a reason and a second person's confirmation; `review` needs two different authority users;
  * `info` is shown to the reviewer. Findings are evidence: the public sees them without personal data.
  */

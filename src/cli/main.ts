@@ -52,7 +52,8 @@ function allCommands(command: Command): Command[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
 }
 
-async function main(argv: string[]): Promise<void> {
+/** Runs the decree command; bin/decree.js calls it, and importing this file runs nothing. */
+export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -89,5 +90,3 @@ function printRejectedLines(error: DecreeError): void {
     process.stderr.write(`  line ${line.line}: ${line.code} ${line.input}: ${line.message}\n`);
   }
 }
-
-await main(process.argv);

@@ -1,174 +1,736 @@
 /**
- * The one error catalogue (DESIGN.md): every refusal decree gives has a stable code that tests and scripts assert
- * on, and the HTTP status it maps to. The message at the throw site says what was wrong and how to fix it; the
- * title here is the short, stable summary (RFC 9457 `title`).
+ * The one error catalogue (docs/ARCHITECTURE.md): every refusal decree gives has a stable code that tests and
+ * scripts assert on, and the HTTP status it maps to. The message at the throw site says what was wrong in this
+ * case; the title here is the short, stable summary (RFC 9457 `title`) and the remedy one sentence on how to fix
+ * it. docs/errors.md is generated from this table by `npm run docs`.
  */
 export const errorCatalogue = {
   // names/: what a person typed cannot be a target
-  TARGET_EMPTY: { status: 422, title: "Empty target" },
-  TARGET_UNKNOWN_KIND: { status: 422, title: "Unknown target kind" },
-  TARGET_KIND_MISMATCH: { status: 422, title: "Input does not fit the requested kind" },
-  TARGET_INVALID_CHARACTER: { status: 422, title: "Character not allowed in a host name" },
-  TARGET_INVALID_LABEL: { status: 422, title: "Invalid label in a host name" },
-  TARGET_EMPTY_LABEL: { status: 422, title: "Empty label in a host name" },
-  TARGET_LABEL_TOO_LONG: { status: 422, title: "Label longer than 63 octets" },
-  TARGET_NAME_TOO_LONG: { status: 422, title: "Name longer than 253 octets" },
-  TARGET_INVALID_IDN: { status: 422, title: "Invalid internationalized name" },
-  TARGET_SINGLE_LABEL: { status: 422, title: "Single-label name" },
-  TARGET_PUBLIC_SUFFIX: { status: 422, title: "Public suffix" },
-  TARGET_SPECIAL_USE_NAME: { status: 422, title: "Special-use domain name" },
-  TARGET_INVALID_URL: { status: 422, title: "Invalid URL" },
-  TARGET_URL_SCHEME: { status: 422, title: "URL scheme not supported" },
-  TARGET_URL_CREDENTIALS: { status: 422, title: "URL carries credentials" },
-  TARGET_INVALID_IP: { status: 422, title: "Invalid IP address or prefix" },
-  TARGET_IPV4_LEADING_ZERO: { status: 422, title: "Ambiguous IPv4 address" },
-  TARGET_PRIVATE_RANGE: { status: 422, title: "Private-use address range" },
-  TARGET_SPECIAL_RANGE: { status: 422, title: "Special-purpose address range" },
-  TARGET_PREFIX_TOO_WIDE: { status: 422, title: "Prefix too wide" },
-  TARGET_CIDR_HOST_BITS: { status: 422, title: "Prefix has host bits set" },
+  TARGET_EMPTY: {
+    status: 422,
+    title: "Empty target",
+    remedy: "Give a host name, URL, IP address or prefix; blank lines and comments are skipped, not targets.",
+  },
+  TARGET_UNKNOWN_KIND: {
+    status: 422,
+    title: "Unknown target kind",
+    remedy:
+      "Use one of the kinds fqdn, domain, url, ip or cidr, or leave the kind out to let decree infer it.",
+  },
+  TARGET_KIND_MISMATCH: {
+    status: 422,
+    title: "Input does not fit the requested kind",
+    remedy:
+      "Drop the kind to let decree infer it, or give an input of that kind (a domain for --kind domain, an address for --kind ip).",
+  },
+  TARGET_INVALID_CHARACTER: {
+    status: 422,
+    title: "Character not allowed in a host name",
+    remedy:
+      "Remove the character: a host name holds letters, digits and hyphens (or Unicode letters of an IDN), separated by dots.",
+  },
+  TARGET_INVALID_LABEL: {
+    status: 422,
+    title: "Invalid label in a host name",
+    remedy:
+      "Make each label start and end with a letter or digit, and drop a hyphen in the third and fourth places unless it is a valid xn-- label.",
+  },
+  TARGET_EMPTY_LABEL: {
+    status: 422,
+    title: "Empty label in a host name",
+    remedy: "Remove the doubled, leading or trailing dot that leaves a label empty.",
+  },
+  TARGET_LABEL_TOO_LONG: {
+    status: 422,
+    title: "Label longer than 63 octets",
+    remedy: "Shorten the label to at most 63 octets (RFC 1035); check that the name was not pasted twice.",
+  },
+  TARGET_NAME_TOO_LONG: {
+    status: 422,
+    title: "Name longer than 253 octets",
+    remedy:
+      "Shorten the name to at most 253 octets (RFC 1035); block a parent domain instead if that is what the order means.",
+  },
+  TARGET_INVALID_IDN: {
+    status: 422,
+    title: "Invalid internationalized name",
+    remedy:
+      "Type the name as the site spells it, or give its xn-- A-label; the message says which UTS 46 rule failed.",
+  },
+  TARGET_SINGLE_LABEL: {
+    status: 422,
+    title: "Single-label name",
+    remedy: "Give the full name with its top-level domain (example.org, not example).",
+  },
+  TARGET_PUBLIC_SUFFIX: {
+    status: 422,
+    title: "Public suffix",
+    remedy:
+      "Name the site under the suffix (site.github.io, not github.io): a public suffix holds many unrelated owners.",
+  },
+  TARGET_SPECIAL_USE_NAME: {
+    status: 422,
+    title: "Special-use domain name",
+    remedy:
+      "Remove the name: special-use names (RFC 6761: localhost, .local, .test, .invalid, .onion…) are never blocked.",
+  },
+  TARGET_INVALID_URL: {
+    status: 422,
+    title: "Invalid URL",
+    remedy: "Give an absolute URL with scheme and host, such as https://example.org/path.",
+  },
+  TARGET_URL_SCHEME: {
+    status: 422,
+    title: "URL scheme not supported",
+    remedy: "Use an http:// or https:// URL; other schemes cannot be de-listed.",
+  },
+  TARGET_URL_CREDENTIALS: {
+    status: 422,
+    title: "URL carries credentials",
+    remedy: "Remove the user name and password (user:pw@) from the URL before submitting it.",
+  },
+  TARGET_INVALID_IP: {
+    status: 422,
+    title: "Invalid IP address or prefix",
+    remedy:
+      "Give an IPv4 address, an IPv6 address or a prefix in CIDR notation (203.0.113.0/24, 2001:db8::/48).",
+  },
+  TARGET_IPV4_LEADING_ZERO: {
+    status: 422,
+    title: "Ambiguous IPv4 address",
+    remedy:
+      "Write each octet in decimal without leading zeros (10.1.2.3, not 010.001.002.003), since zeros can mean octal.",
+  },
+  TARGET_PRIVATE_RANGE: {
+    status: 422,
+    title: "Private-use address range",
+    remedy:
+      "Remove the address: private-use ranges (RFC 1918, RFC 4193) are not reachable from the internet and cannot be blocked.",
+  },
+  TARGET_SPECIAL_RANGE: {
+    status: 422,
+    title: "Special-purpose address range",
+    remedy:
+      "Remove the address: special-purpose ranges (loopback, link-local, documentation, multicast…) are never blocked.",
+  },
+  TARGET_PREFIX_TOO_WIDE: {
+    status: 422,
+    title: "Prefix too wide",
+    remedy:
+      "Give a prefix of /24 or narrower for IPv4 and /48 or narrower for IPv6, or list the addresses themselves.",
+  },
+  TARGET_CIDR_HOST_BITS: {
+    status: 422,
+    title: "Prefix has host bits set",
+    remedy:
+      "Write the prefix with its host bits at zero (203.0.113.0/24, not 203.0.113.7/24), or give the single address.",
+  },
 
   // intake/: orders and targets as submitted
-  ORDER_INVALID: { status: 422, title: "Invalid order" },
-  ORDER_FILE_UNREADABLE: { status: 400, title: "Order file cannot be read" },
-  ORDER_FILE_SYNTAX: { status: 400, title: "Order file is not valid YAML or JSON" },
-  ORDER_DUPLICATE: { status: 409, title: "Order already recorded" },
-  ORDER_NOT_FOUND: { status: 404, title: "No such order" },
-  ORDER_EXPIRED: { status: 409, title: "Order no longer in force" },
-  ORDER_MEASURE_NOT_GRANTED: { status: 422, title: "Order does not grant this measure" },
-  IMPORT_FILE_UNREADABLE: { status: 400, title: "Import file cannot be read" },
-  IMPORT_CSV_HEADER: { status: 400, title: "CSV header lacks a target column" },
-  TARGETS_REJECTED: { status: 422, title: "One or more targets were rejected" },
-  IMPORT_EMPTY: { status: 422, title: "Nothing to import" },
-  TARGET_DUPLICATE: { status: 409, title: "Target already on this order" },
-  TARGET_VALIDITY_BEYOND_ORDER: { status: 422, title: "Target validity exceeds the order's" },
+  ORDER_INVALID: {
+    status: 422,
+    title: "Invalid order",
+    remedy:
+      "Fix the field the message names in the order file; data/demo/allostreaming-2013.yaml shows every field.",
+  },
+  ORDER_FILE_UNREADABLE: {
+    status: 400,
+    title: "Order file cannot be read",
+    remedy: "Check the order file's path and permissions.",
+  },
+  ORDER_FILE_SYNTAX: {
+    status: 400,
+    title: "Order file is not valid YAML or JSON",
+    remedy: "Fix the YAML or JSON syntax at the line the message gives.",
+  },
+  ORDER_DUPLICATE: {
+    status: 409,
+    title: "Order already recorded",
+    remedy: "The order is recorded already: use its id (decree orders list) instead of adding it again.",
+  },
+  ORDER_NOT_FOUND: {
+    status: 404,
+    title: "No such order",
+    remedy: "Check the order id with decree orders list or GET /orders.",
+  },
+  ORDER_EXPIRED: {
+    status: 409,
+    title: "Order no longer in force",
+    remedy: "Targets can only be added or approved under an order in force: ask for a renewed or new order.",
+  },
+  ORDER_MEASURE_NOT_GRANTED: {
+    status: 422,
+    title: "Order does not grant this measure",
+    remedy:
+      "Submit only targets of a measure the order grants (dns-block, ip-block, delist), or record the order that grants it.",
+  },
+  IMPORT_FILE_UNREADABLE: {
+    status: 400,
+    title: "Import file cannot be read",
+    remedy: "Check the import file's path and permissions.",
+  },
+  IMPORT_CSV_HEADER: {
+    status: 400,
+    title: "CSV header lacks a target column",
+    remedy:
+      "Name one column target (or fqdn, domain, url, ip, cidr) in the CSV header, or give one target per line without a header.",
+  },
+  TARGETS_REJECTED: {
+    status: 422,
+    title: "One or more targets were rejected",
+    remedy:
+      "Fix the listed lines (each with its number and code) and submit again, or pass --skip-invalid (skipInvalid) to store the rest.",
+  },
+  IMPORT_EMPTY: {
+    status: 422,
+    title: "Nothing to import",
+    remedy: "Give at least one target: the file or request held only blank lines and comments.",
+  },
+  TARGET_DUPLICATE: {
+    status: 409,
+    title: "Target already on this order",
+    remedy:
+      "The target is on this order already: decide on the existing one (decree targets list --order ID).",
+  },
+  TARGET_VALIDITY_BEYOND_ORDER: {
+    status: 422,
+    title: "Target validity exceeds the order's",
+    remedy: "Give an until date within the order's validity, or leave it out to use the order's end.",
+  },
 
   // registry/: decisions on targets
-  TARGET_NOT_FOUND: { status: 404, title: "No such target" },
-  TARGET_AMBIGUOUS: { status: 409, title: "Name matches several targets" },
-  TARGET_TRANSITION_INVALID: { status: 409, title: "Decision not possible in the target's state" },
-  REASON_REQUIRED: { status: 422, title: "A reason is required" },
-  RENEWAL_NOT_LATER: { status: 422, title: "A renewal must end later, in the future" },
+  TARGET_NOT_FOUND: {
+    status: 404,
+    title: "No such target",
+    remedy: "Check the target id or name with decree targets list or GET /targets.",
+  },
+  TARGET_AMBIGUOUS: {
+    status: 409,
+    title: "Name matches several targets",
+    remedy:
+      "Name the target by its id, or narrow it with --order, since the name is a target of several orders.",
+  },
+  TARGET_TRANSITION_INVALID: {
+    status: 409,
+    title: "Decision not possible in the target's state",
+    remedy: "Check the target's state (decree targets list) and take a decision that state allows.",
+  },
+  REASON_REQUIRED: {
+    status: 422,
+    title: "A reason is required",
+    remedy: "Give a reason (--reason TEXT, or reason in the body): every decision is recorded with why.",
+  },
+  RENEWAL_NOT_LATER: {
+    status: 422,
+    title: "A renewal must end later, in the future",
+    remedy: "Give an --until date in the future and later than the entry's current end.",
+  },
 
   // publish/: operators, the DNS primary, feeds
-  OPERATOR_INVALID: { status: 422, title: "Invalid operator" },
-  OPERATOR_DUPLICATE: { status: 409, title: "Operator already registered" },
-  OPERATOR_NOT_FOUND: { status: 404, title: "No such operator" },
-
+  OPERATOR_INVALID: {
+    status: 422,
+    title: "Invalid operator",
+    remedy:
+      "Fix the operator field the message names (its name, --notify IP:PORT, --allow ADDRESS or --action).",
+  },
+  OPERATOR_DUPLICATE: {
+    status: 409,
+    title: "Operator already registered",
+    remedy: "The operator is registered already: see decree operators list, or pick another name.",
+  },
+  OPERATOR_NOT_FOUND: {
+    status: 404,
+    title: "No such operator",
+    remedy: "Check the operator's name with decree operators list.",
+  },
+  RELEASE_NOT_FOUND: {
+    status: 404,
+    title: "No such release",
+    remedy: "Acknowledge or ask for a serial that was published: GET /status gives the current one.",
+  },
+  FEED_UNKNOWN_FORMAT: {
+    status: 404,
+    title: "Unknown feed format",
+    remedy: "Ask for one of the formats GET /feeds lists.",
+  },
+  FEED_ZONE_MOVING: {
+    status: 503,
+    title: "Releases landed faster than the feed could be rendered",
+    remedy: "Retry the request: releases were landing faster than the feed could be rendered.",
+  },
+  PUSH_FAILED: {
+    status: 502,
+    title: "The external primary refused an update",
+    remedy:
+      "Check the external primary's log and that it allows signed updates of the zone with this key (update-policy or allow-update).",
+  },
+  PUSH_KEY_INVALID: {
+    status: 422,
+    title: "Invalid TSIG key for the external primary",
+    remedy:
+      "Give the key's name and its base64 secret (--key-name, --key-secret), or a BIND key clause with --key-file.",
+  },
   // publish/resolver-config: the printed resolver configurations
   OPERATOR_CONFIG_PRIMARY_UNKNOWN: {
     status: 422,
     title: "No address a resolver can reach the DNS primary at",
+    remedy: "Give the address resolvers reach the primary at with --primary HOST:PORT, or serve on a specific address.",
   },
   OPERATOR_CONFIG_STOP_PAGE_NAME: {
     status: 422,
     title: "No stop page name for a CNAME-only stop-page override",
+    remedy: "Set the stop page's host name with --stop-page-name NAME or the stopPageName setting.",
   },
-  RELEASE_NOT_FOUND: { status: 404, title: "No such release" },
-  FEED_UNKNOWN_FORMAT: { status: 404, title: "Unknown feed format" },
-  FEED_ZONE_MOVING: { status: 503, title: "Releases landed faster than the feed could be rendered" },
-  PUSH_FAILED: { status: 502, title: "The external primary refused an update" },
-  PUSH_KEY_INVALID: { status: 422, title: "Invalid TSIG key for the external primary" },
 
-  // accounts/ and the auth plugin: who is asking, and may they (issue 4, engineer A)
-  AUTH_REQUIRED: { status: 401, title: "Authentication required" },
+  // accounts/ and the auth plugin: who is asking, and may they
+  AUTH_REQUIRED: {
+    status: 401,
+    title: "Authentication required",
+    remedy: "Send Authorization: Bearer with an API token, or sign in at POST /auth/login.",
+  },
   // The precise token refusals are logged; clients are told AUTH_TOKEN_INVALID alone, so that a guessed or
   // stolen token teaches nothing about which tokens exist (auth-plugin.ts).
-  AUTH_TOKEN_INVALID: { status: 401, title: "Invalid token" },
-  AUTH_TOKEN_EXPIRED: { status: 401, title: "Token expired" },
-  AUTH_TOKEN_REVOKED: { status: 401, title: "Token revoked" },
-  AUTH_ACCOUNT_DISABLED: { status: 401, title: "Account disabled" },
-  AUTH_SESSION_INVALID: { status: 401, title: "Session expired or unknown" },
-  AUTH_LOGIN_FAILED: { status: 401, title: "Wrong email or password" },
-  FORBIDDEN: { status: 403, title: "Not allowed for this role" },
-  CSRF_INVALID: { status: 403, title: "Missing or wrong CSRF token" },
-  RATE_LIMITED: { status: 429, title: "Too many requests" },
-  ORGANISATION_INVALID: { status: 422, title: "Invalid organisation" },
-  ORGANISATION_DUPLICATE: { status: 409, title: "Organisation already exists" },
-  ORGANISATION_NOT_FOUND: { status: 404, title: "No such organisation" },
-  USER_INVALID: { status: 422, title: "Invalid user" },
-  USER_DUPLICATE: { status: 409, title: "A user with this email exists" },
-  USER_NOT_FOUND: { status: 404, title: "No such user" },
-  USER_DISABLED: { status: 409, title: "User is disabled" },
-  TOKEN_INVALID: { status: 422, title: "Invalid token request" },
-  TOKEN_NOT_FOUND: { status: 404, title: "No such token" },
+  AUTH_TOKEN_INVALID: {
+    status: 401,
+    title: "Invalid token",
+    remedy:
+      "Send a valid, unexpired and unrevoked token; create a new one with decree tokens create or POST /tokens.",
+  },
+  AUTH_TOKEN_EXPIRED: {
+    status: 401,
+    title: "Token expired",
+    remedy: "Create a new token with decree tokens create or POST /tokens.",
+  },
+  AUTH_TOKEN_REVOKED: {
+    status: 401,
+    title: "Token revoked",
+    remedy: "Create a new token with decree tokens create or POST /tokens.",
+  },
+  AUTH_ACCOUNT_DISABLED: {
+    status: 401,
+    title: "Account disabled",
+    remedy: "Ask an admin to use another account; a disabled user's tokens and sessions stay refused.",
+  },
+  AUTH_SESSION_INVALID: {
+    status: 401,
+    title: "Session expired or unknown",
+    remedy: "Sign in again at POST /auth/login (or /login in the web UI).",
+  },
+  AUTH_LOGIN_FAILED: {
+    status: 401,
+    title: "Wrong email or password",
+    remedy:
+      "Check the email and password, or ask an admin to set a password (decree accounts add-user --password-stdin).",
+  },
+  FORBIDDEN: {
+    status: 403,
+    title: "Not allowed for this role",
+    remedy: "Use an account whose role holds this permission (src/review/permissions.ts lists them).",
+  },
+  CSRF_INVALID: {
+    status: 403,
+    title: "Missing or wrong CSRF token",
+    remedy:
+      "Send the csrfToken the login returned (also in the decree_csrf cookie) as X-CSRF-Token on every change.",
+  },
+  RATE_LIMITED: {
+    status: 429,
+    title: "Too many requests",
+    remedy: "Wait for the time the Retry-After header gives before trying again.",
+  },
+  ORGANISATION_INVALID: {
+    status: 422,
+    title: "Invalid organisation",
+    remedy: "Give the organisation a name of 1 to 100 characters without control characters.",
+  },
+  ORGANISATION_DUPLICATE: {
+    status: 409,
+    title: "Organisation already exists",
+    remedy: "The organisation exists already: use it (decree accounts list), or pick another name.",
+  },
+  ORGANISATION_NOT_FOUND: {
+    status: 404,
+    title: "No such organisation",
+    remedy:
+      "Check the organisation's name with decree accounts list, or create it with decree accounts add-org.",
+  },
+  USER_INVALID: {
+    status: 422,
+    title: "Invalid user",
+    remedy:
+      "Fix the user field the message names: an email address, one of the roles, a password of the length it gives.",
+  },
+  USER_DUPLICATE: {
+    status: 409,
+    title: "A user with this email exists",
+    remedy: "A user with this email exists: use it (decree accounts list), or pick another email.",
+  },
+  USER_NOT_FOUND: {
+    status: 404,
+    title: "No such user",
+    remedy: "Check the user's email or id with decree accounts list or GET /accounts/users.",
+  },
+  USER_DISABLED: {
+    status: 409,
+    title: "User is disabled",
+    remedy: "The user is disabled: create another user, since a disabled user stays disabled.",
+  },
+  TOKEN_INVALID: {
+    status: 422,
+    title: "Invalid token request",
+    remedy:
+      "Give a label of at most 100 characters and an expiry in the future within 366 days (such as 30d or 2027-06-30).",
+  },
+  TOKEN_NOT_FOUND: {
+    status: 404,
+    title: "No such token",
+    remedy: "Check the token's id with decree tokens list or GET /tokens.",
+  },
 
-  // the workflow over HTTP: orders, documents, cancel window, acknowledgments, webhooks (issue 4, engineer B)
-  ORDER_NOT_CONFIRMED: { status: 409, title: "Order awaits an authority's confirmation" },
-  ORDER_ALREADY_CONFIRMED: { status: 409, title: "Order already confirmed" },
-  DOCUMENT_DUPLICATE: { status: 409, title: "Order already has its document" },
-  DOCUMENT_HASH_MISMATCH: { status: 422, title: "Document does not match the order's SHA-256" },
-  DOCUMENT_INVALID: { status: 422, title: "Invalid document" },
-  DOCUMENT_MEDIA_TYPE: { status: 415, title: "Document type not accepted" },
-  DOCUMENT_NOT_FOUND: { status: 404, title: "No document for this order" },
-  APPROVAL_PENDING: { status: 409, title: "An approval is waiting out its cancel window" },
-  APPROVAL_NOT_FOUND: { status: 404, title: "No approval to cancel" },
-  APPROVAL_WINDOW_CLOSED: { status: 409, title: "The cancel window has ended" },
-  TARGET_NOT_AN_ENTRY: { status: 409, title: "Target was never published" },
-  WEBHOOK_INVALID: { status: 422, title: "Invalid webhook" },
-  WEBHOOK_LIMIT: { status: 409, title: "Too many webhooks for this organisation" },
-  WEBHOOK_NOT_FOUND: { status: 404, title: "No such webhook" },
+  // the workflow over HTTP: orders, documents, cancel window, acknowledgments, webhooks
+  ORDER_NOT_CONFIRMED: {
+    status: 409,
+    title: "Order awaits an authority's confirmation",
+    remedy:
+      "Ask an authority to confirm the order first (decree orders confirm ID, POST /orders/{id}/confirm).",
+  },
+  ORDER_ALREADY_CONFIRMED: {
+    status: 409,
+    title: "Order already confirmed",
+    remedy: "Nothing to do: the order is confirmed already.",
+  },
+  DOCUMENT_DUPLICATE: {
+    status: 409,
+    title: "Order already has its document",
+    remedy: "Nothing to do: the order's document is stored already, and it is stored once only.",
+  },
+  DOCUMENT_HASH_MISMATCH: {
+    status: 422,
+    title: "Document does not match the order's SHA-256",
+    remedy:
+      "Upload the very file whose SHA-256 the order declared, or correct document.sha256 before recording the order.",
+  },
+  DOCUMENT_INVALID: {
+    status: 422,
+    title: "Invalid document",
+    remedy: "Send the file's own bytes as the body, not empty and within the size limit the message gives.",
+  },
+  DOCUMENT_MEDIA_TYPE: {
+    status: 415,
+    title: "Document type not accepted",
+    remedy:
+      "Send the document with one of the media types the message lists, such as application/pdf, as its Content-Type.",
+  },
+  DOCUMENT_NOT_FOUND: {
+    status: 404,
+    title: "No document for this order",
+    remedy: "Upload the document first with POST /orders/{id}/document.",
+  },
+  APPROVAL_PENDING: {
+    status: 409,
+    title: "An approval is waiting out its cancel window",
+    remedy:
+      "Wait for the cancel window to end, or cancel the approval with POST /targets/{id}/cancel-approval.",
+  },
+  APPROVAL_NOT_FOUND: {
+    status: 404,
+    title: "No approval to cancel",
+    remedy: "Nothing to cancel: the target has no approval waiting out its cancel window.",
+  },
+  APPROVAL_WINDOW_CLOSED: {
+    status: 409,
+    title: "The cancel window has ended",
+    remedy: "The approval has taken effect: suspend or lift the entry instead.",
+  },
+  TARGET_NOT_AN_ENTRY: {
+    status: 409,
+    title: "Target was never published",
+    remedy: "Only published entries can be reported on or renewed: approve the target first.",
+  },
+  WEBHOOK_INVALID: {
+    status: 422,
+    title: "Invalid webhook",
+    remedy:
+      "Give an https:// (or http://) URL without credentials or fragment whose host is public, or set webhookAllowPrivate for a test setup.",
+  },
+  WEBHOOK_LIMIT: {
+    status: 409,
+    title: "Too many webhooks for this organisation",
+    remedy: "Delete a webhook you no longer use (DELETE /webhooks/{id}) before adding another.",
+  },
+  WEBHOOK_NOT_FOUND: {
+    status: 404,
+    title: "No such webhook",
+    remedy: "Check the webhook's id with GET /webhooks.",
+  },
 
-  // appeals, the de-listing lists and the stop page (issue 4, engineer C)
-  APPEAL_NOT_FOUND: { status: 404, title: "No such appeal" },
-  APPEAL_TARGET_NOT_IN_FORCE: { status: 409, title: "Only an entry in force can be appealed" },
-  APPEAL_DECISION_INVALID: { status: 409, title: "Decision not possible in the appeal's state" },
-  REQUEST_TOO_LARGE: { status: 413, title: "Request body too large" },
-  REQUEST_MEDIA_TYPE: { status: 415, title: "Request body of a type this route does not take" },
-  REQUEST_URI_TOO_LONG: { status: 414, title: "Request path too long" },
+  // appeals, the de-listing lists and the stop page
+  APPEAL_NOT_FOUND: {
+    status: 404,
+    title: "No such appeal",
+    remedy: "Check the appeal's link or id; GET /appeals lists them for the authority.",
+  },
+  APPEAL_TARGET_NOT_IN_FORCE: {
+    status: 409,
+    title: "Only an entry in force can be appealed",
+    remedy: "Appeal against an entry that is approved or active; GET /public/entries?q=NAME shows its state.",
+  },
+  APPEAL_DECISION_INVALID: {
+    status: 409,
+    title: "Decision not possible in the appeal's state",
+    remedy: "Check the appeal's state: a decided appeal cannot be decided again.",
+  },
+  REQUEST_TOO_LARGE: {
+    status: 413,
+    title: "Request body too large",
+    remedy: "Send a smaller body: at most 1 MiB, except on routes that say otherwise.",
+  },
+  REQUEST_MEDIA_TYPE: {
+    status: 415,
+    title: "Request body of a type this route does not take",
+    remedy: "Send the body with the Content-Type the route takes, usually application/json.",
+  },
+  REQUEST_URI_TOO_LONG: {
+    status: 414,
+    title: "Request path too long",
+    remedy: "Shorten the request path and query; ids are short numbers.",
+  },
 
-  // checks/: what the safeguards find (issue 5, engineer A); a finding's code, or a refusal of their data
-  TARGET_HOSTING_PLATFORM: { status: 409, title: "Target reaches a hosting platform's independent sites" },
-  TARGET_WILDCARD_BREADTH: { status: 409, title: "Target reaches a name and every name below it" },
-  TARGET_ON_SHARED_PLATFORM: { status: 409, title: "Target is one user's site on a shared platform" },
-  TARGET_PROTECTED_NAME: { status: 409, title: "Target reaches a protected name" },
-  TARGET_SHARED_INFRASTRUCTURE: { status: 409, title: "Target inside a CDN's or cloud's shared range" },
-  TARGET_MIRROR_NOT_ALLOWED: { status: 409, title: "Mirror under an order that does not extend to mirrors" },
-  ORDER_NOT_IN_FORCE: { status: 409, title: "Order not yet in force" },
-  TARGET_ACTIVE_UNDER_OTHER_ORDER: { status: 409, title: "Target already under another order" },
-  TARGET_EXEMPTED: { status: 409, title: "Target listed as an exemption" },
-  CHECKS_DATA_INVALID: { status: 422, title: "Invalid safeguard data file" },
-  CHECKS_DATA_UNREADABLE: { status: 400, title: "Safeguard data file cannot be read" },
+  // checks/: what the safeguards find; a finding's code, or a refusal of their data
+  TARGET_HOSTING_PLATFORM: {
+    status: 409,
+    title: "Target reaches a hosting platform's independent sites",
+    remedy:
+      "Give the one site on the platform as an fqdn target, not the platform's domain and everything below it.",
+  },
+  TARGET_WILDCARD_BREADTH: {
+    status: 409,
+    title: "Target reaches a name and every name below it",
+    remedy: "Check that the order reaches every name below this one; otherwise give fqdn targets.",
+  },
+  TARGET_ON_SHARED_PLATFORM: {
+    status: 409,
+    title: "Target is one user's site on a shared platform",
+    remedy: "Check that the order names this user's site and not the platform.",
+  },
+  TARGET_PROTECTED_NAME: {
+    status: 409,
+    title: "Target reaches a protected name",
+    remedy:
+      "Remove the target, or have an admin override the finding with a reason if the order truly reaches it.",
+  },
+  TARGET_SHARED_INFRASTRUCTURE: {
+    status: 409,
+    title: "Target inside a CDN's or cloud's shared range",
+    remedy:
+      "Block the site's names instead of the address, or have an admin override the finding with evidence of exclusive use.",
+  },
+  TARGET_MIRROR_NOT_ALLOWED: {
+    status: 409,
+    title: "Mirror under an order that does not extend to mirrors",
+    remedy: "Submit the mirror under an order that extends to mirrors, or get a new order naming it.",
+  },
+  ORDER_NOT_IN_FORCE: {
+    status: 409,
+    title: "Order not yet in force",
+    remedy: "Wait until the order's validity begins before approving its targets.",
+  },
+  TARGET_ACTIVE_UNDER_OTHER_ORDER: {
+    status: 409,
+    title: "Target already under another order",
+    remedy:
+      "Nothing to fix: the name is blocked under another order already, as the finding's evidence shows.",
+  },
+  TARGET_EXEMPTED: {
+    status: 409,
+    title: "Target listed as an exemption",
+    remedy: "Remove the target: it is listed in the exemptions, with the source the finding gives.",
+  },
+  CHECKS_DATA_INVALID: {
+    status: 422,
+    title: "Invalid safeguard data file",
+    remedy: "Fix the data file at the field the message names; the shipped files in data/ show the format.",
+  },
+  CHECKS_DATA_UNREADABLE: {
+    status: 400,
+    title: "Safeguard data file cannot be read",
+    remedy: "Check the data file's path and permissions.",
+  },
 
-  // checks/ and the decisions they weigh: DNS snapshot, overrides, the two-person rule (issue 5, engineer B)
-  TARGET_CNAME_INTO_CDN: { status: 409, title: "Target's name is an alias into a CDN or shared host" },
-  TARGET_ADDRESS_SHARED: { status: 409, title: "Target's address answers for many names" },
-  TARGET_ADDRESS_SHARED_BY_NAMES: { status: 409, title: "Many other sites resolved to the target's address" },
-  TARGET_IP_WITHOUT_NAME: { status: 409, title: "No name of the order points at this address" },
-  DNS_SNAPSHOT_SKIPPED: { status: 409, title: "No resolver configured for the DNS snapshot" },
-  DNS_SNAPSHOT_FAILED: { status: 409, title: "The target's name could not be resolved" },
-  TARGET_BLOCKED_BY_FINDING: { status: 409, title: "A finding blocks approval without a confirmed override" },
-  APPROVAL_SAME_USER: { status: 409, title: "The second approval must come from another user" },
-  OVERRIDE_CODE_UNKNOWN: { status: 422, title: "The target has no blocking finding with this code" },
-  OVERRIDE_NOT_FOUND: { status: 404, title: "No such open override" },
-  OVERRIDE_SAME_USER: { status: 409, title: "An override must be confirmed by another user" },
-  OVERRIDE_ALREADY_CONFIRMED: { status: 409, title: "Override already confirmed" },
+  // checks/ and the decisions they weigh: DNS snapshot, overrides, the two-person rule
+  TARGET_CNAME_INTO_CDN: {
+    status: 409,
+    title: "Target's name is an alias into a CDN or shared host",
+    remedy:
+      "Check the snapshot's evidence: block the site's own names, not the CDN's, or confirm with a second authority user.",
+  },
+  TARGET_ADDRESS_SHARED: {
+    status: 409,
+    title: "Target's address answers for many names",
+    remedy:
+      "Check the snapshot's evidence: prefer the names to the address, or confirm with a second authority user.",
+  },
+  TARGET_ADDRESS_SHARED_BY_NAMES: {
+    status: 409,
+    title: "Many other sites resolved to the target's address",
+    remedy: "Check the other sites on the address in the evidence before a second authority user confirms.",
+  },
+  TARGET_IP_WITHOUT_NAME: {
+    status: 409,
+    title: "No name of the order points at this address",
+    remedy: "Check that the address belongs to the order's sites: no name of the order resolved to it.",
+  },
+  DNS_SNAPSHOT_SKIPPED: {
+    status: 409,
+    title: "No resolver configured for the DNS snapshot",
+    remedy: "Set checkResolver (DECREE_CHECK_RESOLVER) to a resolver's HOST:PORT so the DNS snapshot runs.",
+  },
+  DNS_SNAPSHOT_FAILED: {
+    status: 409,
+    title: "The target's name could not be resolved",
+    remedy:
+      "Check that the name resolves and that the checkResolver answers; the evidence has the resolver's error.",
+  },
+  TARGET_BLOCKED_BY_FINDING: {
+    status: 409,
+    title: "A finding blocks approval without a confirmed override",
+    remedy: "Remove the target, or have an admin override each blocking finding and another user confirm it.",
+  },
+  APPROVAL_SAME_USER: {
+    status: 409,
+    title: "The second approval must come from another user",
+    remedy: "Have a second authority user approve the target.",
+  },
+  OVERRIDE_CODE_UNKNOWN: {
+    status: 422,
+    title: "The target has no blocking finding with this code",
+    remedy: "Give the code of one of the target's block findings (GET /targets/{id} lists them).",
+  },
+  OVERRIDE_NOT_FOUND: {
+    status: 404,
+    title: "No such open override",
+    remedy: "Check the override's id on the target's page; a confirmed override is no longer open.",
+  },
+  OVERRIDE_SAME_USER: {
+    status: 409,
+    title: "An override must be confirmed by another user",
+    remedy: "Have another admin or authority user confirm the override.",
+  },
+  OVERRIDE_ALREADY_CONFIRMED: {
+    status: 409,
+    title: "Override already confirmed",
+    remedy: "Nothing to do: the override is confirmed already.",
+  },
 
-  // registry/log and `decree verify`: the public tamper-evident log (issue 6)
-  LOG_RANGE_INVALID: { status: 400, title: "Log range or tree size not available" },
-  LOG_LEAF_NOT_FOUND: { status: 404, title: "No leaf with this hash in the log" },
-  LOG_CHECKPOINT_MISSING: { status: 404, title: "The log has no checkpoint yet" },
-  LOG_COSIGNATURE_INVALID: { status: 422, title: "Cosignature not valid for a configured witness" },
-  VERIFY_INPUT_INVALID: { status: 400, title: "Verification input cannot be read" },
-  VERIFY_FAILED: { status: 409, title: "Verification failed: the log or feed does not check out" },
+  // registry/log and `decree verify`: the public tamper-evident log
+  LOG_RANGE_INVALID: {
+    status: 400,
+    title: "Log range or tree size not available",
+    remedy: "Ask for indexes and tree sizes within the latest checkpoint's size (GET /log/checkpoint).",
+  },
+  LOG_LEAF_NOT_FOUND: {
+    status: 404,
+    title: "No leaf with this hash in the log",
+    remedy: "Check the leaf hash, and that its event was sequenced into a checkpoint already.",
+  },
+  LOG_CHECKPOINT_MISSING: {
+    status: 404,
+    title: "The log has no checkpoint yet",
+    remedy: "Wait for the first release: the log signs its first checkpoint then.",
+  },
+  LOG_COSIGNATURE_INVALID: {
+    status: 422,
+    title: "Cosignature not valid for a configured witness",
+    remedy:
+      "Sign the checkpoint line with a witness key listed in logWitnesses, for a size the log has published.",
+  },
+  VERIFY_INPUT_INVALID: {
+    status: 400,
+    title: "Verification input cannot be read",
+    remedy: "Check the URL, file or key the message names: it could not be fetched or read.",
+  },
+  VERIFY_FAILED: {
+    status: 409,
+    title: "Verification failed: the log or feed does not check out",
+    remedy:
+      "Keep the evidence printed and written to the state folder, and raise it with the registry's operator.",
+  },
 
-  // verify/: probes, resolvers and probe agents (issue 7)
-  RESOLVER_INVALID: { status: 422, title: "Invalid resolver" },
-  RESOLVER_DUPLICATE: { status: 409, title: "Resolver already registered" },
-  PROBE_NO_RESOLVERS: { status: 409, title: "No resolvers registered to probe" },
-  PROBE_REFERENCE_MISSING: { status: 422, title: "No reference resolver to compare with" },
-  PROBE_AGENT_INVALID: { status: 422, title: "Invalid probe agent" },
-  PROBE_AGENT_DUPLICATE: { status: 409, title: "Probe agent already registered" },
-  PROBE_AGENT_UNKNOWN: { status: 404, title: "No probe agent for this token" },
-  PROBE_AGENT_KEY_MISMATCH: { status: 409, title: "Agent key differs from the one pinned" },
-  PROBE_BATCH_INVALID: { status: 422, title: "Invalid measurement batch" },
-  PROBE_SIGNATURE_INVALID: { status: 422, title: "Measurement batch signature does not verify" },
-  PROBE_REGISTRY_UNREACHABLE: { status: 502, title: "The probe agent could not work with the registry" },
+  // verify/: probes, resolvers and probe agents
+  RESOLVER_INVALID: {
+    status: 422,
+    title: "Invalid resolver",
+    remedy: "Give the resolver as HOST:PORT, with --tcp, --tls or --https URL for other transports.",
+  },
+  RESOLVER_DUPLICATE: {
+    status: 409,
+    title: "Resolver already registered",
+    remedy: "The resolver is registered already for this operator.",
+  },
+  PROBE_NO_RESOLVERS: {
+    status: 409,
+    title: "No resolvers registered to probe",
+    remedy: "Register the operator's resolvers with decree operators resolver add before probing.",
+  },
+  PROBE_AGENT_INVALID: {
+    status: 422,
+    title: "Invalid probe agent",
+    remedy: "Fix the agent field the message names (its name, operator or user).",
+  },
+  PROBE_AGENT_DUPLICATE: {
+    status: 409,
+    title: "Probe agent already registered",
+    remedy: "Pick another name for the agent: decree probe agent list shows those taken.",
+  },
+  PROBE_AGENT_UNKNOWN: {
+    status: 404,
+    title: "No probe agent for this token",
+    remedy: "Use the token decree probe agent add printed for this agent.",
+  },
+  PROBE_AGENT_KEY_MISMATCH: {
+    status: 409,
+    title: "Agent key differs from the one pinned",
+    remedy: "Run the agent with the key it first used (--key), or register a new agent for the new key.",
+  },
+  PROBE_BATCH_INVALID: {
+    status: 422,
+    title: "Invalid measurement batch",
+    remedy:
+      "Send the batch as decree probe builds it: signed JSON with the work's questions and raw answers.",
+  },
+  PROBE_SIGNATURE_INVALID: {
+    status: 422,
+    title: "Measurement batch signature does not verify",
+    remedy: "Sign the batch's exact bytes with the agent's own Ed25519 key.",
+  },
+  PROBE_REGISTRY_UNREACHABLE: {
+    status: 502,
+    title: "The probe agent could not work with the registry",
+    remedy:
+      "Check --registry URL and the agent's token, and that the registry answers from the agent's network.",
+  },
 
-  // verify/mirrors: mirror sites, their evidence and their scores (issue 8)
-  MIRROR_NO_ORIGINAL: { status: 409, title: "The order has no blocked site to compare a mirror with" },
-  MIRROR_RESOLVER_MISSING: { status: 409, title: "No resolver configured for mirror evidence" },
-  MIRROR_CANDIDATE_NOT_FOUND: { status: 404, title: "No such mirror candidate" },
-  MIRROR_WEAK_EVIDENCE: { status: 409, title: "The suspected mirror scores below the threshold" },
+  // verify/mirrors: mirror sites, their evidence and their scores
+  MIRROR_NO_ORIGINAL: {
+    status: 409,
+    title: "The order has no blocked site to compare a mirror with",
+    remedy: "Mirrors are compared with a blocked site: approve at least one of the order's names first.",
+  },
+  MIRROR_RESOLVER_MISSING: {
+    status: 409,
+    title: "No resolver configured for mirror evidence",
+    remedy: "Set mirrorResolver or checkResolver, or pass --resolver HOST:PORT.",
+  },
+  MIRROR_CANDIDATE_NOT_FOUND: {
+    status: 404,
+    title: "No such mirror candidate",
+    remedy: "Check the candidate's id with GET /orders/{id}/mirrors.",
+  },
+  MIRROR_WEAK_EVIDENCE: {
+    status: 409,
+    title: "The suspected mirror scores below the threshold",
+    remedy: "Nothing to fix: the suspected mirror is queued for the authority with its evidence.",
+  },
 
   // observability: GET /metrics
   METRICS_NOT_ENABLED: {
@@ -184,12 +746,34 @@ export const errorCatalogue = {
   },
 
   // wiring
-  CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
-  STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
-  WEB_UI_NOT_BUILT: { status: 404, title: "Web UI not built" },
-  NOT_FOUND: { status: 404, title: "Not found" },
-  REQUEST_INVALID: { status: 400, title: "Invalid request" },
-  INTERNAL: { status: 500, title: "Internal error" },
-} as const satisfies Record<string, { status: number; title: string; remedy?: string }>;
+  CONFIG_INVALID: {
+    status: 400,
+    title: "Invalid configuration",
+    remedy:
+      "Fix the setting the message names in the flag, environment variable or config file (docs/configuration.md).",
+  },
+  STORE_UNAVAILABLE: {
+    status: 503,
+    title: "Store unavailable",
+    remedy: "Check that the data folder is writable or that DATABASE_URL reaches a running PostgreSQL.",
+  },
+  WEB_UI_NOT_BUILT: {
+    status: 404,
+    title: "Web UI not built",
+    remedy: "Run npm run build:web, then restart decree serve.",
+  },
+  NOT_FOUND: { status: 404, title: "Not found", remedy: "Check the path against GET /openapi.json." },
+  REQUEST_INVALID: {
+    status: 400,
+    title: "Invalid request",
+    remedy: "Fix the field the message names; GET /openapi.json gives every route's schema.",
+  },
+  INTERNAL: {
+    status: 500,
+    title: "Internal error",
+    remedy:
+      "Retry; if it persists, send the operator the time of the request so they can find it in the log.",
+  },
+} as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

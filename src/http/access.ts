@@ -10,6 +10,3 @@ declare module "fastify" {
     principal?: Principal;
   }
 }
-
-/** Principal is defined in accounts/ (shared, so that accounts may build it) and re-exported here. */
-export type { Access, Principal };

@@ -1,5 +1,5 @@
 /*
- * How to write a route (issue 4). Each group is a plugin in routes/<name>-routes.ts, registered below with one line.
+ * How to write a route. Each group is a plugin in routes/<name>-routes.ts, registered below with one line.
  * Every route declares `config.access` ("public" or a permission of src/review/permissions.ts), else the app
  * refuses to start; the auth plugin enforces it before the handler runs (401 AUTH_REQUIRED, 403 FORBIDDEN) and
  * sets `request.principal` (undefined for the public). Schemas are zod, the one source of truth for validation,

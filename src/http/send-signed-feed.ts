@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { CachedFeed, OpenFeed } from "../publish/signed-feed-files.ts";
+import type { CachedFeed, OpenFeed } from "../publish/feeds/signed-feed-files.ts";
 
 /**
  * Sends a signed feed from disk: its release (`Decree-Serial`), whether it is the whole feed or a diff

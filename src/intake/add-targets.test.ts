@@ -26,6 +26,16 @@ function add(store: Store, orderId: number, requests: TargetRequest[], extra: Re
 }
 
 describeEachEngine("proposing targets under an order", (store) => {
+  it("refuses a batch with no target at all, storing nothing", async () => {
+    const order = await newOrder(store());
+    const before = await rowCounts(store());
+    await assert.rejects(
+      add(store(), order.id, []),
+      (error: unknown) => error instanceof DecreeError && error.code === "IMPORT_EMPTY",
+    );
+    assert.deepEqual(await rowCounts(store()), before);
+  });
+
   it("stores nothing from a batch with a rejected line, and reports every rejected line with its code", async () => {
     const order = await newOrder(store());
     const before = await rowCounts(store());

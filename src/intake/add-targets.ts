@@ -162,7 +162,7 @@ function screenOne(order: Order, request: TargetRequest, seen: SeenTargets): Can
   return { line: request.line, input: request.input, kind, value, display, validUntil };
 }
 
-/** A target never outlives its order: its validity ends at the order's end or earlier (DESIGN.md, "entry"). */
+/** A target never outlives its order: its validity ends at the order's end or earlier (docs/ARCHITECTURE.md, "entry"). */
 function targetUntil(order: Order, request: TargetRequest): string | Refusal {
   if (request.until === undefined) return order.validUntil;
   const until = toInstant(request.until);

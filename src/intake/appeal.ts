@@ -46,5 +46,3 @@ export const appealDecisionSchema = z
     reason: z.string().trim().min(1, "say why: every decision on an appeal is on the record").max(5000),
   })
   .strict();
-
-export type AppealDecisionInput = z.infer<typeof appealDecisionSchema>;

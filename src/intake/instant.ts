@@ -7,7 +7,3 @@ export function toInstant(dateOrDateTime: string): Date {
     /^\d{4}-\d{2}-\d{2}$/.test(dateOrDateTime) ? `${dateOrDateTime}T00:00:00Z` : dateOrDateTime,
   );
 }
-
-export function toIso(dateOrDateTime: string): string {
-  return toInstant(dateOrDateTime).toISOString();
-}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DecreeError } from "../errors/decree-error.ts";
-import { parseTargetText } from "./parse-target-file.ts";
+import { parseTargetText, readTargetFile } from "./parse-target-file.ts";
 
 describe("reading a target file", () => {
   it("takes one target per line, skipping blank lines and comments, and keeps physical line numbers", () => {
@@ -33,6 +33,13 @@ describe("reading a target file", () => {
     assert.throws(
       () => parseTargetText("host,comment\nexample.org,x\n"),
       (error: unknown) => error instanceof DecreeError && error.code === "IMPORT_CSV_HEADER",
+    );
+  });
+
+  it("refuses a file it cannot read with IMPORT_FILE_UNREADABLE", async () => {
+    await assert.rejects(
+      readTargetFile("test-artifacts/no-such-dir/targets.txt"),
+      (error: unknown) => error instanceof DecreeError && error.code === "IMPORT_FILE_UNREADABLE",
     );
   });
 });

@@ -20,7 +20,7 @@ export const terminalTargetStates = [
   "expired",
 ] as const satisfies readonly TargetState[];
 
-/** States of an entry: a target the registry has approved (DESIGN.md, "entry"). */
+/** States of an entry: a target the registry has approved (docs/ARCHITECTURE.md, "entry"). */
 export const entryStates = [
   "approved",
   "active",

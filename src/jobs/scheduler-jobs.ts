@@ -1,6 +1,6 @@
 import type { CheckSettings } from "../checks/check-data.ts";
 import { recordWebhookDeliveries } from "../observability/record-webhook-deliveries.ts";
-import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/deliver-webhooks.ts";
+import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/webhooks/deliver-webhooks.ts";
 import { applyClock } from "../registry/apply-clock.ts";
 import { applyDueApprovals } from "../registry/apply-due-approvals.ts";
 import type { Store } from "../store/database.ts";
@@ -18,7 +18,7 @@ export interface SchedulerJobsOptions {
   webhooks?: Omit<DeliverWebhooksOptions, "now">;
   /** Probing operators' resolvers: after each release until enforced, and a full sweep periodically. */
   probes?: ProbeJobOptions;
-  /** Mirror sites (issue 8): originals captured at once, discovery every `intervalMs`; absent: no resolver. */
+  /** Mirror sites: originals captured at once, discovery every `intervalMs`; absent: no resolver. */
   mirrors?: MirrorJobSettings;
   /** What a job did that an operator of decree wants in the log. */
   log?: (message: string, details: Record<string, unknown>) => void;
@@ -111,7 +111,7 @@ function mirrorsJob(
 }
 
 /**
- * Measured compliance (issue 7): the names each release added are probed at every operator until enforced
+ * Measured compliance: the names each release added are probed at every operator until enforced
  * (time to enforce), and a full sweep (sampled on a large registry) runs every `sweepIntervalMs`. Only when
  * some operator registered resolvers; one prober, its sockets shared, for the life of the process.
  */

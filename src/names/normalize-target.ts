@@ -6,7 +6,7 @@ import { normalizeIp } from "./normalize-ip.ts";
 import { normalizeUrl, unsupportedScheme } from "./normalize-url.ts";
 import { isTargetKind, type TargetKind, targetKinds } from "./target-kind.ts";
 
-export type { NameAccepted, NameCheck, NameRefused, NameWarning } from "./name-check.ts";
+export type { NameCheck } from "./name-check.ts";
 
 /**
  * Reads what a person typed as a target of the given kind, or infers the kind (FQDN-first: a bare name is an

@@ -1,5 +1,5 @@
 /**
- * What a target reaches (DESIGN.md "target"): `fqdn` exactly one name, `domain` a name and every name below
+ * What a target reaches (docs/ARCHITECTURE.md, "target"): `fqdn` exactly one name, `domain` a name and every name below
  * it, `url` one page (for search de-listing), `ip` one address, `cidr` one prefix.
  */
 export const targetKinds = ["fqdn", "domain", "url", "ip", "cidr"] as const;

@@ -6,7 +6,7 @@ import type { Database, Dialect } from "../store/database.ts";
 import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
-import { delistingChangedSince } from "./delisting-entries.ts";
+import { delistingChangedSince } from "./delisting/delisting-entries.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -236,7 +236,7 @@ async function writeRelease(
 }
 
 /**
- * A release is a registry event like any other (issue 6): its leaf closes the release's checkpoint, so the log
+ * A release is a registry event like any other: its leaf closes the release's checkpoint, so the log
  * itself says which serial a state was published as. Written after the release's cursor was read, so the
  * next build sees it and finds nothing to publish.
  */

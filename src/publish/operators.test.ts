@@ -27,4 +27,21 @@ describeEachEngine("registering operators", (store) => {
     const names = (await listOperators(store().db)).map((operator) => operator.name);
     assert.ok(names.includes("Keyed ISP") && names.includes("Second keyless ISP"));
   });
+
+  it("refuses an operator whose name, secondary, allowed address or action is malformed", async () => {
+    for (const input of [
+      { name: "  " },
+      { name: "Bad notify ISP", notify: ["not-an-address"] },
+      { name: "Bad allow ISP", allow: ["300.1.2.3"] },
+      { name: "Bad action ISP", action: "drop-everything" },
+    ]) {
+      await assert.rejects(
+        addOperator(store().db, input, by),
+        (error: unknown) => error instanceof DecreeError && error.code === "OPERATOR_INVALID",
+        JSON.stringify(input),
+      );
+    }
+    const names = (await listOperators(store().db)).map((operator) => operator.name);
+    assert.ok(!names.some((name) => name.startsWith("Bad ")));
+  });
 });

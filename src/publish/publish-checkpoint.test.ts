@@ -10,7 +10,7 @@ import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
 import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
 import { buildRelease } from "./build-release.ts";
-import { FeedCache } from "./feed-cache.ts";
+import { FeedCache } from "./feeds/feed-cache.ts";
 import { publishCheckpoint } from "./publish-checkpoint.ts";
 import { ReleaseScheduler } from "./release-scheduler.ts";
 import { defaultRpzPolicy } from "./rpz-policy.ts";

@@ -30,7 +30,7 @@ export interface RequestedOverride {
 }
 
 /**
- * An admin's override of one `block` finding (issue 5, "Decisions"): named by its code, with a written reason,
+ * An admin's override of one `block` finding: named by its code, with a written reason,
  * and an event in the log. It approves nothing by itself: another person must confirm it (`confirmOverride`).
  */
 export async function requestOverride(store: Store, request: OverrideRequest): Promise<RequestedOverride> {

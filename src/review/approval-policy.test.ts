@@ -42,21 +42,23 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     });
     const id = targets?.added[0]?.id;
     assert.ok(id, `${value} was not added`);
-    if (severity) {
-      await store()
-        .db.insertInto("findings")
-        .values({
-          target_id: id,
-          check: "test",
-          severity,
-          code,
-          message: `a ${severity} finding for the test`,
-          evidence: "{}",
-          created_at: duringOrder.toISOString(),
-        })
-        .execute();
-    }
+    if (severity) await addFinding(id, severity, code);
     return id;
+  }
+
+  async function addFinding(id: number, severity: Severity, code: string) {
+    await store()
+      .db.insertInto("findings")
+      .values({
+        target_id: id,
+        check: "test",
+        severity,
+        code,
+        message: `a ${severity} finding for the test`,
+        evidence: "{}",
+        created_at: duringOrder.toISOString(),
+      })
+      .execute();
   }
 
   function approve(id: number, token: string, on = app) {
@@ -170,6 +172,37 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     });
     assert.equal(byOtherAdmin.statusCode, 200, byOtherAdmin.body);
     assert.equal(await stateOf(id), "active");
+  });
+
+  it("refuses to confirm an override that was never asked for, or one confirmed already", async () => {
+    const id = await targetWith("twice-confirmed.example-films.com", "block");
+    await addFinding(id, "block", "TARGET_SHARED_INFRASTRUCTURE");
+    const missing = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/override/999999/confirm`,
+      headers: bearer(otherAdmin),
+    });
+    assert.equal(missing.statusCode, 404, missing.body);
+    assert.equal(missing.json().code, "OVERRIDE_NOT_FOUND");
+    const requested = await app.inject({
+      method: "POST",
+      url: `/targets/${id}/override`,
+      headers: bearer(admin),
+      payload: { code: "TARGET_PROTECTED_NAME", reason: "the court named it" },
+    });
+    const confirm = () =>
+      app.inject({
+        method: "POST",
+        url: `/targets/${id}/override/${requested.json().overrideId}/confirm`,
+        headers: bearer(otherAdmin),
+      });
+    const first = await confirm();
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(first.json().remaining, ["TARGET_SHARED_INFRASTRUCTURE"]);
+    const again = await confirm();
+    assert.equal(again.statusCode, 409, again.body);
+    assert.equal(again.json().code, "OVERRIDE_ALREADY_CONFIRMED");
+    assert.equal(await stateOf(id), "proposed");
   });
 
   it("refuses an override that names a code the target has no blocking finding for, or no reason", async () => {

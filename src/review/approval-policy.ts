@@ -23,7 +23,7 @@ interface StoredFinding {
 }
 
 /**
- * The review stage's rule for an approval (issue 5, "Decisions"), consulted before any approval is applied:
+ * The review stage's rule for an approval, consulted before any approval is applied:
  * - a `block` finding refuses it, unless an admin's override of that finding's code was confirmed by another
  *   person; then the two persons are the admin and the confirmer, and the approval may take effect;
  * - a `review` finding needs two different authority users: the first approval is recorded as pending, the

@@ -14,11 +14,11 @@ export const policy = {
   "targets:submit": ["authority", "applicant"],
   "targets:review": ["authority"],
   "targets:decide": ["authority"],
-  // a blocking finding's override: asked for by an admin, confirmed by a second person (issue 5)
+  // a blocking finding's override: asked for by an admin, confirmed by a second person
   "targets:override": ["admin"],
   "targets:confirm-override": ["admin", "authority"],
   "mirrors:request": ["applicant", "authority"],
-  // run mirror discovery, capture a blocked site again (issue 8)
+  // run mirror discovery, capture a blocked site again
   "mirrors:discover": ["authority"],
   // an order's stored document: an applicant its own orders' only (checked by the command)
   "documents:read": ["authority", "applicant", "auditor", "admin"],
@@ -33,7 +33,7 @@ export const policy = {
   "operators:read-own-config": ["operator"],
   "delisting:read": ["search-engine", "authority", "auditor", "admin"],
   "webhooks:manage": ["operator", "search-engine", "admin"],
-  // a probe agent's token: fetch work and report signed measurements (issue 7)
+  // a probe agent's token: fetch work and report signed measurements
   "probes:agent": ["operator", "authority"],
   // appeals
   "appeals:read": ["authority", "auditor", "admin"],

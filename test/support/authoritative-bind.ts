@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freeDnsPort } from "./free-port.ts";
+import { freePort } from "./free-port.ts";
 import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 
 /** A zone as its master file's records, after the SOA and NS that every test zone gets. */
@@ -16,7 +16,7 @@ export interface TestZone {
  */
 export async function startAuthoritativeBind(zones: TestZone[]): Promise<ResolverUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "decree-auth-bind-"));
-  const port = await freeDnsPort();
+  const port = await freePort();
   for (const zone of zones) {
     writeFileSync(
       join(dir, `${zone.origin}.zone`),

@@ -2,10 +2,11 @@ import { createSocket } from "node:dgram";
 import { createServer } from "node:net";
 
 /**
- * A port that is free on `host` for both TCP and UDP at the time of the call, for a DNS server that listens on
- * both (resolvers started by the tests). Another process may still take it before the caller binds it.
+ * A port that is free on `host` for both TCP and UDP at the time of the call, so that it serves a DNS server
+ * (which listens on both) as well as any TCP server. Another process may still take it before the caller binds
+ * it. The one helper for free ports, for the tests and the benchmarks alike.
  */
-export async function freeDnsPort(host = "127.0.0.1"): Promise<number> {
+export async function freePort(host = "127.0.0.1"): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = createServer().listen(0, host, () => {
@@ -22,4 +23,12 @@ export async function freeDnsPort(host = "127.0.0.1"): Promise<number> {
     if (udpFree) return port;
   }
   throw new Error(`no port free for both TCP and UDP on ${host}`);
+}
+
+/** `count` distinct free ports: the servers of one run must not be handed the same one. */
+export async function freePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  for (let attempt = 0; ports.size < count && attempt < count * 10; attempt++) ports.add(await freePort());
+  if (ports.size < count) throw new Error(`only ${ports.size} of ${count} free loopback ports`);
+  return [...ports];
 }

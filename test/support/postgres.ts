@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { freePort } from "./free-port.ts";
 
 export interface TestPostgres {
   /** A URL to a fresh, empty database of its own. */
@@ -61,16 +61,6 @@ function postgresBinDir(): string {
   const dir = versions.map((v) => join(root, v, "bin")).find((d) => existsSync(join(d, "initdb")));
   if (!dir) throw new Error("No PostgreSQL server answers and Debian's postgresql package is not installed.");
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 /** initdb refuses to run as root, so as root the cluster belongs to the postgres user. */

@@ -12,7 +12,7 @@ import { decideTargets } from "../../src/registry/decide-targets.ts";
 import { tokenFor } from "./accounts.ts";
 import { startBind } from "./bind.ts";
 import { type Daemon, startDaemon } from "./daemon.ts";
-import { freeDnsPort } from "./free-port.ts";
+import { freePort } from "./free-port.ts";
 import { startKnotDns } from "./knot-dns.ts";
 import { startKnotResolver } from "./knot-resolver.ts";
 import { startNsd } from "./nsd.ts";
@@ -127,7 +127,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const now = new Date();
 
   for (const [index, plan] of plans(options.stopPageOperators ?? false).entries()) {
-    const port = await freeDnsPort();
+    const port = await freePort();
     const name = `${plan.kind}-${index}`;
     const added: AddedOperator = await addOperator(
       service.store.db,
@@ -173,7 +173,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       default: {
         // A secondary on `port`, and an Unbound behind it configured as `operators config --for unbound
         // --primary 127.0.0.1:<port>` prints it.
-        const behindPort = await freeDnsPort();
+        const behindPort = await freePort();
         const secondary = { port, printed, secret, downstreamPort: behindPort, zone };
         const behind = resolverConfig("unbound", added.operator, {
           zone,

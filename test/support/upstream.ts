@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createSocket } from "node:dgram";
 import { createServer, type Socket } from "node:net";
 import dnsPacket from "dns-packet";
-import { freeDnsPort } from "./free-port.ts";
+import { freePort } from "./free-port.ts";
 
 /**
  * A small authoritative server on loopback standing in for the internet: every name under its domains has an A
@@ -41,7 +41,7 @@ export async function startUpstream(
   options: UpstreamOptions = {},
 ): Promise<Upstream> {
   const fixed = options.fixed ?? {};
-  const port = await freeDnsPort(host);
+  const port = await freePort(host);
   const asked = new Map<string, number>();
   const respond = (message: Buffer): Buffer | undefined => {
     let query: dnsPacket.DecodedPacket;

@@ -28,10 +28,6 @@ async function sha256(...parts: Uint8Array[]): Promise<Uint8Array> {
   return new Uint8Array(await crypto.subtle.digest("SHA-256", joined));
 }
 
-export function leafHash(data: Uint8Array): Promise<Uint8Array> {
-  return sha256(Uint8Array.of(0), data);
-}
-
 export function nodeHash(left: Uint8Array, right: Uint8Array): Promise<Uint8Array> {
   return sha256(Uint8Array.of(1), left, right);
 }

@@ -1,7 +1,7 @@
 import { ApiError, api } from "./api.ts";
 import type { ProbeCompliance } from "./types.ts";
 
-/** The probes' compliance per operator (GET /compliance/probes, issue 7); null when it is not public here. */
+/** The probes' compliance per operator (GET /compliance/probes); null when it is not public here. */
 export async function loadProbes(signal: AbortSignal, operator?: string): Promise<ProbeCompliance[] | null> {
   const query = operator ? `?operator=${encodeURIComponent(operator)}` : "";
   try {

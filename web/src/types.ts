@@ -48,12 +48,6 @@ export interface Target {
   order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
 }
 
-export interface Page<K extends string, T> {
-  next: { after: number } | null;
-  items: T[];
-  key: K;
-}
-
 export interface FoundEntry {
   targetId: number;
   kind: string;
@@ -63,11 +57,11 @@ export interface FoundEntry {
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
-  /** Where the entry's latest event is in the log, and its inclusion proof (issue 6). */
+  /** Where the entry's latest event is in the log, and its inclusion proof. */
   proof?: { index: number; size: number; url: string } | null;
 }
 
-/** GET /public/entries?q= (issue 6). */
+/** GET /public/entries?q=. */
 export interface SearchAnswer {
   query: string;
   name?: string;
@@ -108,7 +102,7 @@ export interface Appeal {
   contact?: string;
 }
 
-/** GET /compliance/probes (issue 7), per operator. */
+/** GET /compliance/probes, per operator. */
 export interface ProbeCompliance {
   operator: string;
   counts: { enforced: number; notEnforced: number; overBlocked: number; error: number };

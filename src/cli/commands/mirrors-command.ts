@@ -25,7 +25,7 @@ interface SiteFlags {
   threshold?: number;
 }
 
-/** Mirror sites (issue 8): compare sites with a blocked one, discover and queue mirrors, capture the originals. */
+/** Mirror sites: compare sites with a blocked one, discover and queue mirrors, capture the originals. */
 export function mirrorsCommand(): Command {
   const mirrors = new Command("mirrors").description(
     "find the copies of a blocked site, prove they are copies, and queue them under the original order",

@@ -119,7 +119,7 @@ export function operatorsCommand(): Command {
   return operators;
 }
 
-/** `decree operators resolver add|list`: the resolvers probes ask (issue 7). */
+/** `decree operators resolver add|list`: the resolvers probes ask. */
 function resolverCommand(): Command {
   const resolver = new Command("resolver").description("an operator's resolvers, which probes ask");
   resolver

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { DelistingFeeds } from "../../publish/delisting-feeds.ts";
-import { orderNotice } from "../../publish/order-notice.ts";
+import { DelistingFeeds } from "../../publish/delisting/delisting-feeds.ts";
+import { orderNotice } from "../../publish/delisting/order-notice.ts";
 import { delistingRenderers } from "../../publish/renderers/delisting-renderers.ts";
 import type { Store } from "../../store/database.ts";
 import { sendFeed, sendSignature } from "../send-signed-feed.ts";

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { FeedCache } from "../../publish/feed-cache.ts";
+import { FeedCache } from "../../publish/feeds/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import type { Store } from "../../store/database.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";

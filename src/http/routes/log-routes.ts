@@ -33,7 +33,7 @@ const inclusionQuery = z
   .strict();
 
 /**
- * The public log, read-only and open to anyone (issue 6): the latest signed checkpoint, entries, inclusion and
+ * The public log, read-only and open to anyone: the latest signed checkpoint, entries, inclusion and
  * consistency proofs (RFC 9162 §2.1.3, §2.1.4), and the tree as static C2SP tlog-tiles that a CDN can cache
  * for ever once full. Witnesses post cosignatures, kept and served with the checkpoint.
  */

@@ -74,7 +74,7 @@ const progressSchema = z.object({
 });
 
 /**
- * Mirror sites (issue 8): an applicant reports a suspected mirror under its order and it is fetched, scored and
+ * Mirror sites: an applicant reports a suspected mirror under its order and it is fetched, scored and
  * queued for review with its evidence; the authority lists what was weighed, reads one candidate's evidence,
  * runs discovery now and captures a blocked site again.
  */

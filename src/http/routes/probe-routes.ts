@@ -94,7 +94,7 @@ const endpointSchema = z.object({
 const batchBodyLimit = 16 * 1024 * 1024;
 
 /**
- * Measured compliance (issue 7). What probes saw is public, as OONI's measurements are: the roll-up per
+ * Measured compliance. What probes saw is public, as OONI's measurements are: the roll-up per
  * operator, every measurement with its raw answer, and the CSV. Probe agents (an operator's or an authority's
  * token registered with `decree probe agent add`) fetch their work and send signed batches.
  */

@@ -15,7 +15,7 @@ const open = { access: "public" } as const;
 const tags = ["public"];
 
 /**
- * The public view of the registry (issue 6): orders, their entries with state, validity and findings, and
+ * The public view of the registry: orders, their entries with state, validity and findings, and
  * for each entry the link to the inclusion proof of its latest event in the log. Nothing personal: no
  * appellant, no reviewer's e-mail, no proposals.
  */

@@ -35,7 +35,7 @@ const open = { access: "public" } as const;
 const tags = ["registry"];
 
 /**
- * Read-only JSON of the registry: orders, targets, counts. What is blocked is public (DESIGN.md: a public,
+ * Read-only JSON of the registry: orders, targets, counts. What is blocked is public (docs/ARCHITECTURE.md: a public,
  * tamper-evident list, unlike Piracy Shield's secret one): entries, i.e. approved, active, suspended, lifted and
  * expired targets. Proposed and rejected targets are not: a proposal is not a decision, and naming a site that
  * was never blocked would harm it; they need registry:read-private.

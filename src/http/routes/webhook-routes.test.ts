@@ -5,7 +5,7 @@ import { tokenFor } from "../../../test/support/accounts.ts";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
 import { duringOrder } from "../../../test/support/sample-order.ts";
 import { bearer, workflowCounts } from "../../../test/support/workflow.ts";
-import { maxWebhooksPerOrganisation } from "../../publish/register-webhook.ts";
+import { maxWebhooksPerOrganisation } from "../../publish/webhooks/register-webhook.ts";
 import { buildApp } from "../build-app.ts";
 
 describeEachEngine("webhooks over HTTP", (store) => {

@@ -2,9 +2,9 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
-import { disableWebhook } from "../../publish/disable-webhook.ts";
-import { listWebhooks } from "../../publish/list-webhooks.ts";
-import { registerWebhook } from "../../publish/register-webhook.ts";
+import { disableWebhook } from "../../publish/webhooks/disable-webhook.ts";
+import { listWebhooks } from "../../publish/webhooks/list-webhooks.ts";
+import { registerWebhook } from "../../publish/webhooks/register-webhook.ts";
 import type { Store } from "../../store/database.ts";
 import { idParams } from "../workflow-schemas.ts";
 
@@ -19,7 +19,7 @@ const tags = ["webhooks"];
 
 /**
  * An organisation's webhooks: each new release is POSTed to them, signed with HMAC-SHA256 over the timestamp
- * and the body (src/publish/webhook-signature.ts says how to verify), and retried with exponential backoff.
+ * and the body (src/publish/webhooks/webhook-signature.ts says how to verify), and retried with exponential backoff.
  */
 export async function webhookRoutes(
   fastify: FastifyInstance,

@@ -6,13 +6,14 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createSocket, type Socket } from "node:dgram";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import * as dnsPacket from "dns-packet";
-import { udpExchange } from "../../../test/support/dns-wire.ts";
+import { rcodeOf, udpExchange } from "../../../test/support/dns-wire.ts";
+import { freePort } from "../../../test/support/free-port.ts";
 import { readTsig, signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 
@@ -23,19 +24,6 @@ const key: TsigKey = { name: "xfer-key", algorithm: "hmac-sha256", secret: rando
 const wrongKey: TsigKey = { ...key, secret: randomBytes(32) };
 const keys = (name: string) => (name === key.name ? key : undefined);
 const rcodeNotAuth = 9;
-
-function rcodeOf(message: Buffer): number {
-  return message.readUInt8(3) & 0x0f;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  assert.ok(address !== null && typeof address === "object");
-  return address.port;
-}
 
 function namedConf(dir: string, port: number): string {
   return `options {

@@ -1,4 +1,4 @@
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import { diffChunks, type FeedRenderer } from "./feed-renderer.ts";
 
 /** RFC 4180 §2: records end in CRLF; a field with a comma, quote or line break is quoted, quotes doubled. */

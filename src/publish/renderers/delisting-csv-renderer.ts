@@ -1,4 +1,4 @@
-import type { DelistingEntry } from "../delisting-entries.ts";
+import type { DelistingEntry } from "../delisting/delisting-entries.ts";
 import type { DelistingRenderer } from "./delisting-renderer.ts";
 
 /** RFC 4180 §2: records end in CRLF; a field with a comma, quote or line break is quoted, quotes doubled. */

@@ -1,4 +1,4 @@
-import type { DelistingEntry } from "../delisting-entries.ts";
+import type { DelistingEntry } from "../delisting/delisting-entries.ts";
 import type { DelistingRenderer } from "./delisting-renderer.ts";
 
 /** `[...]` of many pages, one entry per line, so that a reader can also take it line by line. */

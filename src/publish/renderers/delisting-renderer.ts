@@ -1,4 +1,4 @@
-import type { DelistingDiff, DelistingEntry } from "../delisting-entries.ts";
+import type { DelistingDiff, DelistingEntry } from "../delisting/delisting-entries.ts";
 import type { FeedCheckpoint } from "./feed-renderer.ts";
 
 /**

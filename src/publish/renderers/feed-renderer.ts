@@ -1,12 +1,12 @@
-import type { FeedDiff } from "../feed-diff.ts";
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedDiff } from "../feeds/feed-diff.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 
 /** What every rendering knows besides its entries: which zone and which release it shows. */
 export interface FeedContext {
   /** The RPZ zone's apex, without trailing dot. */
   zone: string;
   serial: number;
-  /** The public log's checkpoint signed for this release (issue 6): a verifier checks the feed against it. */
+  /** The public log's checkpoint signed for this release: a verifier checks the feed against it. */
   checkpoint?: FeedCheckpoint | undefined;
 }
 

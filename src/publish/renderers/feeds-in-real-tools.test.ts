@@ -11,9 +11,9 @@ import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { startDaemon, waitUntilServing } from "../../../test/support/daemon.ts";
 import { dig } from "../../../test/support/dig.ts";
-import { freeDnsPort } from "../../../test/support/free-port.ts";
+import { freePort } from "../../../test/support/free-port.ts";
 import { startUpstream, type Upstream, upstreamAddress } from "../../../test/support/upstream.ts";
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import { rendererFor } from "./index.ts";
 
 const run = promisify(execFile);
@@ -120,7 +120,7 @@ describe("feeds in the tools they are for", () => {
     let stop: () => Promise<void>;
 
     before(async () => {
-      port = await freeDnsPort();
+      port = await freePort();
       const config = join(dir, "unbound.conf");
       await writeFile(
         config,
@@ -246,7 +246,7 @@ describe("feeds in the tools they are for", () => {
 
   /** dnsmasq in the foreground on a free port, forwarding the upstream's domains to it, with `feed` added. */
   async function startDnsmasq(feed: string): Promise<{ port: number; stop: () => Promise<void> }> {
-    const port = await freeDnsPort();
+    const port = await freePort();
     const asRoot = process.getuid?.() === 0 ? ["--user=root", "--group=root"] : [];
     const args = [
       "--keep-in-foreground",

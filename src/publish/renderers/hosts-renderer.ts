@@ -1,4 +1,4 @@
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
 import { checkpointComment } from "./feed-renderer.ts";
 

@@ -1,4 +1,4 @@
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import { diffChunks, type FeedRenderer } from "./feed-renderer.ts";
 
 function entryJson(entry: FeedEntry): string {

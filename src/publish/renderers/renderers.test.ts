@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { FeedDiff } from "../feed-diff.ts";
-import type { FeedEntry } from "../feed-entries.ts";
+import type { FeedDiff } from "../feeds/feed-diff.ts";
+import type { FeedEntry } from "../feeds/feed-entries.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
 import { feedRenderers, rendererFor } from "./index.ts";
 

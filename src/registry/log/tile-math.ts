@@ -1,26 +1,9 @@
-import { type Hash, hashAdjacentPair, hashChildren } from "./merkle-hash.ts";
+import { type Hash, hashAdjacentPair } from "./merkle-hash.ts";
 
 /** C2SP tlog-tiles: tiles are 8 levels high, so 256 hashes wide; level L+1 holds the roots of level L's full tiles. */
 export const tileHeight = 8;
 export const tileWidth = 256;
 export const hashSize = 32;
-
-/** The root of `count` (a power of two) consecutive hashes of a tile, from `offset`. */
-export function foldTileHashes(hashes: Buffer, offset: number, count: number): Hash {
-  if (count === 1) return hashes.subarray(offset * hashSize, (offset + 1) * hashSize);
-  let level: Hash[] = [];
-  for (let i = 0; i < count; i += 2) {
-    const left = hashes.subarray((offset + i) * hashSize, (offset + i + 1) * hashSize);
-    const right = hashes.subarray((offset + i + 1) * hashSize, (offset + i + 2) * hashSize);
-    level.push(hashChildren(left, right));
-  }
-  while (level.length > 1) {
-    const next: Hash[] = [];
-    for (let i = 0; i < level.length; i += 2) next.push(hashChildren(level[i]!, level[i + 1]!));
-    level = next;
-  }
-  return level[0]!;
-}
 
 /**
  * The rows above a tile's hashes, 1 to 7 (row 8 is one hash of the level above), as one buffer: row r holds

@@ -3,7 +3,7 @@ import type { Dialect } from "../database.ts";
 import { bigint, idColumnType, primaryKey } from "./column-types.ts";
 
 /**
- * The safeguards (issue 5): what each check found about each target, kept as evidence for the reviewer and the
+ * The safeguards: what each check found about each target, kept as evidence for the reviewer and the
  * public; and the copies of the checks' data (shared-infrastructure ranges, protected names) loaded with
  * `decree data update`, newest wins, so that a newer published list reaches every instance through the store.
  */

@@ -3,7 +3,7 @@ import type { Dialect } from "../database.ts";
 import { bigint, primaryKey } from "./column-types.ts";
 
 /**
- * The public tamper-evident log (issue 6): which event each leaf index holds, the tree's hashes as C2SP
+ * The public tamper-evident log: which event each leaf index holds, the tree's hashes as C2SP
  * tlog-tiles (256 hashes a tile, so a proof at ten million leaves reads a handful of rows), the signed
  * checkpoints, and the witnesses' cosignatures. Leaf data is not stored: it is rebuilt from the event, so a
  * rewritten event no longer hashes to the leaf the tiles hold, and anyone checking sees it.

@@ -3,7 +3,7 @@ import type { Dialect } from "../database.ts";
 import { bigint, idColumnType, primaryKey } from "./column-types.ts";
 
 /**
- * Measured compliance (issue 7): the resolvers each operator registered, the probe runs (a sweep by the
+ * Measured compliance: the resolvers each operator registered, the probe runs (a sweep by the
  * registry, a follow-up after a release, a batch an agent signed), every measurement with what is needed to
  * reproduce it (resolver, question, raw answer, time), when each operator first enforced each name a release
  * added, and the probe agents that measure from inside operators' networks.

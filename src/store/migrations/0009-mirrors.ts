@@ -3,7 +3,7 @@ import type { Dialect } from "../database.ts";
 import { bigint, idColumnType, primaryKey } from "./column-types.ts";
 
 /**
- * Mirror sites (issue 8): what decree saw of a site (its DNS, the fetch with every redirect, the page's
+ * Mirror sites: what decree saw of a site (its DNS, the fetch with every redirect, the page's
  * fingerprint, its certificate), kept as evidence; each candidate's score against the blocked original with
  * its signals, and the mirror target it was queued as; and each discovery run's progress and limits.
  */

@@ -3,7 +3,7 @@ import type { Dialect } from "../database.ts";
 import { bigint } from "./column-types.ts";
 
 /**
- * Which names resolved to which addresses at submission, across every order (issue 5, "an address shared by
+ * Which names resolved to which addresses at submission, across every order ("an address shared by
  * many names"). The DNS snapshot findings hold the same facts as evidence; this index answers the one question
  * they cannot answer quickly: who else is on this address?
  */

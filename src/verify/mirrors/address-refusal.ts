@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
 import { findSpecialRange } from "../../names/find-special-range.ts";
-import { isPublicAddress } from "../../publish/webhook-destination.ts";
+import { isPublicAddress } from "../../publish/webhooks/webhook-destination.ts";
 
 /**
  * Why decree must not connect to an address to collect evidence, or null when it may. The same rule as the

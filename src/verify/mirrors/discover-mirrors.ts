@@ -71,7 +71,7 @@ export interface DiscoveryRun {
 }
 
 /**
- * One discovery run for an order (issue 8): from each blocked name, the names its operator is likely to reopen
+ * One discovery run for an order: from each blocked name, the names its operator is likely to reopen
  * under; those that resolve are fetched and scored against the blocked sites' captured fingerprints, and those
  * at or above the threshold queued as mirror targets for review. Only under an order that extends to mirrors
  * and is in force. Names already weighed for the order are not weighed again. Progress is kept in mirror_runs.

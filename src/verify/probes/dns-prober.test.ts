@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { freeDnsPort } from "../../../test/support/free-port.ts";
+import { freePort } from "../../../test/support/free-port.ts";
 import { selfSignedCertificate } from "../../../test/support/self-signed-certificate.ts";
 import { type ResolverUnderTest, startUnbound } from "../../../test/support/unbound.ts";
 import { startUpstream, type Upstream, upstreamAddress } from "../../../test/support/upstream.ts";
@@ -35,7 +35,7 @@ describe("the prober over UDP, TCP, DNS over TLS and DNS over HTTPS against Unbo
     });
     ca = certificate.cert;
     upstream = await startUpstream([domain, blocked]);
-    const [port, tlsPort, httpsPort] = [await freeDnsPort(), await freeDnsPort(), await freeDnsPort()];
+    const [port, tlsPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
     unbound = await startUnbound({
       port,
       upstream,
@@ -105,7 +105,7 @@ describe("the prober over UDP, TCP, DNS over TLS and DNS over HTTPS against Unbo
   });
 
   it("gives up on a silent UDP resolver after its retries, with a timeout and no answer", async () => {
-    const silent = await freeDnsPort();
+    const silent = await freePort();
     const prober = new DnsProber({ timeoutMs: 200, retries: 1 });
     try {
       const outcome = await prober.ask(

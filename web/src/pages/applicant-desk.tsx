@@ -331,7 +331,7 @@ interface MirrorAnswer {
 }
 
 /**
- * Mirrors (issue 8): new names copying a blocked site, under an order that extends to mirrors. Each name is
+ * Mirrors: new names copying a blocked site, under an order that extends to mirrors. Each name is
  * fetched and scored by decree, then queued for the authority with its evidence.
  */
 function RequestMirrors() {
