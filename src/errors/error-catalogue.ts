@@ -274,7 +274,8 @@ export const errorCatalogue = {
   OPERATOR_CONFIG_PRIMARY_UNKNOWN: {
     status: 422,
     title: "No address a resolver can reach the DNS primary at",
-    remedy: "Give the address resolvers reach the primary at with --primary HOST:PORT, or serve on a specific address.",
+    remedy:
+      "Give the address resolvers reach the primary at with --primary HOST:PORT, or serve on a specific address.",
   },
   OPERATOR_CONFIG_STOP_PAGE_NAME: {
     status: 422,
