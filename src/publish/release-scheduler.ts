@@ -32,6 +32,8 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   private again = false;
   private poller: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** How many builds compared the zone with the registry (events that change what is served); for tests. */
+  diffs = 0;
 
   constructor(private readonly options: ReleaseSchedulerOptions) {
     super();
@@ -109,8 +111,9 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const now = (this.options.now ?? (() => new Date()))();
-    const release = await buildRelease(db, dialect, policy, now);
-    this.lastSeenEvent = Number(lastEvent?.id ?? 0);
+    const release = await buildRelease(db, dialect, policy, now, { onDiff: () => this.diffs++ });
+    // The release's own event is not news: seen here, it does not wake the poller for a second build.
+    this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
     // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
     // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.
     await publishCheckpoint(db, dialect, {
