@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
-import { defaultLogOrigin, publishCheckpoint } from "./publish-checkpoint.ts";
+import { defaultLogOrigin, finishReleaseCheckpoints, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
 export interface ReleaseSchedulerOptions {
@@ -41,8 +41,12 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     this.pollMs = options.pollMs ?? 10;
   }
 
-  /** Builds what is pending now (at start, the first release), then watches for changes. */
+  /**
+   * Finishes what a crash left half done (every release without its checkpoint gets one; events not yet in
+   * the log are sequenced), builds what is pending now (at start, the first release), then watches for changes.
+   */
   async start(): Promise<ReleaseSummary | null> {
+    await this.finishCheckpoints("all");
     const first = await this.buildNow();
     this.poller = setInterval(() => void this.poll(), this.pollMs);
     this.poller.unref();
@@ -104,8 +108,20 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return this.building;
   }
 
+  private async finishCheckpoints(scope: "all" | "latest"): Promise<void> {
+    const { db, dialect } = this.options;
+    const now = (this.options.now ?? (() => new Date()))();
+    await finishReleaseCheckpoints(db, dialect, {
+      origin: this.options.logOrigin ?? defaultLogOrigin,
+      now,
+      scope,
+    });
+  }
+
   private async buildNow(): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
+    // Another instance may have died between a release and its checkpoint: finish it before building on it.
+    await this.finishCheckpoints("latest");
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
