@@ -126,6 +126,8 @@ export async function startService(
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());
+    // Deliveries a crash left pending (and releases not yet queued for webhooks) go out now, not at the next tick.
+    runner.kick();
     await app.listen({ host: config.http.host, port: config.http.port });
     const { address, port } = app.server.address() as AddressInfo;
     const publicUrl = config.publicUrl ?? `http://${formatHostPort({ host: address, port })}`;
@@ -276,6 +278,9 @@ async function startPublication(
     await primary.close();
     throw error;
   }
+  // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
+  // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
+  if (!first) void notifyNewestRelease(store, notifier).catch(onError);
   return {
     scheduler,
     primary,
@@ -288,6 +293,21 @@ async function startPublication(
       await primary.close();
     },
   };
+}
+
+async function notifyNewestRelease(store: Store, notifier: NotifySender): Promise<void> {
+  const newest = await store.db
+    .selectFrom("releases")
+    .select("serial")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!newest) return;
+  const operators = await listOperators(store.db);
+  await notifier.notifyAll(
+    operators.flatMap((o) => o.notify),
+    Number(newest.serial),
+  );
 }
 
 export function describeService(service: RunningService, config: ServiceConfig): string {

@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Kysely } from "kysely";
+import { createOrganisation } from "../src/accounts/organisations.ts";
 import { buildApp } from "../src/http/build-app.ts";
+import { confirmOrder } from "../src/intake/confirm-order.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { buildRelease } from "../src/publish/build-release.ts";
 import { publishCheckpoint } from "../src/publish/publish-checkpoint.ts";
@@ -126,6 +128,149 @@ describe("decree verify against a registry's public log", () => {
     assert.equal(report.facts.previous.size, before);
   });
 
+  describe("what the API hides", () => {
+    const pendingCase = "RG 26/SECRET-PENDING";
+    const pendingName = "pending-order-target.fr";
+    const proposedName = "proposed-only-target.fr";
+    let pendingOrderId = 0;
+    let proposedIds: string[] = [];
+
+    /** Every byte of the log a stranger can read: entries, entry bundles, hash tiles, the checkpoint. */
+    async function everythingPublic(): Promise<string> {
+      const note = await (await fetch(`${base}/log/checkpoint`)).text();
+      const size = Number(note.split("\n")[1]);
+      const bodies = [note];
+      for (let start = 0; start < size; start += 1000) {
+        const end = Math.min(size, start + 1000);
+        bodies.push(await (await fetch(`${base}/log/entries?start=${start}&end=${end}`)).text());
+      }
+      for (let tile = 0; tile * 256 < size; tile++) {
+        const width = Math.min(256, size - tile * 256);
+        const path = `${String(tile).padStart(3, "0")}${width === 256 ? "" : `.p/${width}`}`;
+        for (const kind of ["entries", "0"]) {
+          const response = await fetch(`${base}/log/tile/${kind}/${path}`);
+          assert.equal(response.status, 200, `${kind}/${path}`);
+          bodies.push(Buffer.from(await response.arrayBuffer()).toString("latin1"));
+        }
+      }
+      return bodies.join("\n");
+    }
+
+    it("logs an unconfirmed order and a proposed target as commitments that name nothing", async () => {
+      const applicant = await createOrganisation(
+        opened.store.db,
+        { name: "Applicant Studio" },
+        { actor: "test", now: duringOrder },
+      );
+      const pending = await recordOrder(
+        opened.store,
+        sampleOrder({ caseNumber: pendingCase, targets: [pendingName] }),
+        { actor: "user:2", now: duringOrder, ownerOrganisationId: applicant.id },
+      );
+      pendingOrderId = pending.order.id;
+      const proposed = await recordOrder(opened.store, sampleOrder({ targets: [proposedName] }), {
+        actor: "user:1",
+        now: duringOrder,
+      });
+      proposedIds = (proposed.targets?.added ?? []).map((t) => String(t.id));
+      await block(["published-beside.fr"]);
+      await releaseAndSign();
+      const served = await everythingPublic();
+      for (const hidden of [pendingCase, pendingName, proposedName]) {
+        assert.ok(!served.includes(hidden), `${hidden} is not readable in the public log`);
+      }
+      assert.ok(served.includes("published-beside.fr"), "an entry is readable");
+      // The API hides them too: the log tells no more than it.
+      assert.equal((await fetch(`${base}/orders/${pendingOrderId}/targets`)).status, 404);
+
+      const feed = await saveFeed("feed-hidden.json");
+      const result = await runCli(["--json", "verify", "feed", feed, "--log", base, "--key", key]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.ok(report.facts.commitments.unrevealed >= 3, JSON.stringify(report.facts.commitments));
+    });
+
+    it("reveals them, salt and event, once the order is confirmed and the targets approved, and the feed verifies", async () => {
+      await confirmOrder(opened.store, pendingOrderId, { actor: "user:1", now: duringOrder });
+      const pendingTargets = await opened.store.db
+        .selectFrom("targets")
+        .select("id")
+        .where("order_id", "=", pendingOrderId)
+        .execute();
+      await decideTargets(opened.store, {
+        decision: "approve",
+        refs: [...proposedIds, ...pendingTargets.map((t) => String(t.id))],
+        reason: "ordered",
+        actor: "user:1",
+        now: duringOrder,
+      });
+      await releaseAndSign();
+      const served = await everythingPublic();
+      for (const revealed of [pendingCase, pendingName, proposedName]) {
+        assert.ok(served.includes(revealed), `${revealed} is revealed`);
+      }
+      const feed = await saveFeed("feed-revealed.json");
+      const result = await runCli(["--json", "verify", "feed", feed, "--log", base, "--key", key]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const report = JSON.parse(result.stdout);
+      assert.ok(report.facts.commitments.revealed >= 3, JSON.stringify(report.facts.commitments));
+      assert.equal(report.facts.backed, report.facts.entries);
+      assert.ok(
+        JSON.parse(await (await fetch(`${base}/feeds/json`)).text()).entries.some(
+          (e: { value: string }) => e.value === pendingName,
+        ),
+      );
+    });
+
+    it("fails verification naming the leaf when a revealed event or its salt is changed in the store", async () => {
+      const { db } = opened.store;
+      const victim = await db
+        .selectFrom("log_commitments")
+        .innerJoin("log_leaves", "log_leaves.event_id", "log_commitments.event_id")
+        .innerJoin("events", "events.id", "log_commitments.event_id")
+        .innerJoin("targets", "targets.id", "events.subject_id")
+        .select(["log_leaves.idx", "events.id", "events.reason", "log_commitments.salt"])
+        .where("events.action", "=", "target.proposed")
+        .where("targets.value", "=", proposedName)
+        .executeTakeFirstOrThrow();
+      const feed = await saveFeed("feed-tampered.json");
+      const leafNamed = new RegExp(`\\[REVEAL\\] Leaf ${victim.idx} \\(event ${victim.id}\\)`);
+      try {
+        await db
+          .updateTable("events")
+          .set({ reason: "proposed by nobody" })
+          .where("id", "=", victim.id)
+          .execute();
+        const content = await runCli(["verify", "feed", feed, "--log", base, "--key", key]);
+        assert.equal(content.code, 1, content.stdout);
+        assert.match(content.stdout, leafNamed);
+      } finally {
+        await db.updateTable("events").set({ reason: victim.reason }).where("id", "=", victim.id).execute();
+      }
+      try {
+        await db
+          .updateTable("log_commitments")
+          .set({ salt: Buffer.alloc(32, 1) })
+          .where("event_id", "=", victim.id)
+          .execute();
+        const salted = await runCli(["verify", "feed", feed, "--log", base, "--key", key]);
+        assert.equal(salted.code, 1, salted.stdout);
+        assert.match(salted.stdout, leafNamed);
+      } finally {
+        await db
+          .updateTable("log_commitments")
+          .set({ salt: Buffer.from(victim.salt) })
+          .where("event_id", "=", victim.id)
+          .execute();
+      }
+      const restored = await runCli(["verify", "feed", feed, "--log", base, "--key", key]);
+      assert.equal(restored.code, 0, restored.stdout);
+      // The watcher follows too: a committed leaf never changes, revealed or not.
+      const watched = await runCli(["verify", "watch", base, "--state", state]);
+      assert.equal(watched.code, 0, watched.stdout);
+    });
+  });
+
   it("catches a past event rewritten directly in the database, naming the leaf and the event", async () => {
     const feed = await saveFeed("feed-2.json");
     const { db } = opened.store;
@@ -191,6 +336,7 @@ async function eraseLog(db: Kysely<Database>): Promise<void> {
     "log_checkpoints",
     "log_tiles",
     "log_leaves",
+    "log_commitments",
     "log_state",
   ] as const) {
     await db.deleteFrom(table).execute();

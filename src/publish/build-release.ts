@@ -3,10 +3,15 @@ import type { DnsAction, Measure } from "../intake/order-input.ts";
 import type { TargetKind } from "../names/target-kind.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Dialect } from "../store/database.ts";
-import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts";
+import {
+  type EventMove,
+  eventsSince,
+  targetsChangingWhatIsServed,
+  targetsMovedThroughActive,
+} from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
-import { delistingChangedSince } from "./delisting/delisting-entries.ts";
+import { delistingChangedAmong } from "./delisting/delisting-entries.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -30,16 +35,27 @@ export interface ReleaseSummary {
 const chunk = 500;
 const serialModulus = 2 ** 32;
 
+export interface BuildObserver {
+  /** Called when the build compares the zone with the registry: some event since the last one changed what is served. */
+  onDiff?: () => void;
+}
+
 /**
  * Turns every registry change since the last release into the next release, or returns null when neither the
- * zone nor the de-listing list changed. One transaction: the zone, the journal and the release row appear together or not at all, so no
- * reader (and no secondary) ever sees half a release, even if the process dies while building it.
+ * zone nor the de-listing list changed. One transaction: the zone, the journal and the release row appear
+ * together or not at all, so no reader (and no secondary) ever sees half a release, even if the process dies
+ * while building it.
+ *
+ * Only events that change what is served lead to a diff: a target entering or leaving `active`, an active
+ * entry renewed. An operator's report, a proposal, an appeal filed, or the release's own event move the cursor
+ * and nothing else: no serial, no NOTIFY, no webhook. The events are read by id range (store/events-since.ts).
  */
 export async function buildRelease(
   db: Kysely<Database>,
   dialect: Dialect,
   policy: RpzPolicy,
   now: Date,
+  observer: BuildObserver = {},
 ): Promise<ReleaseSummary | null> {
   return inTransaction(db, async (trx) => {
     const cursor = await lockAndReadCursor(trx, dialect);
@@ -55,15 +71,26 @@ export async function buildRelease(
       .executeTakeFirst();
     const lastEventId = Number(lastEvent?.id ?? 0);
     if (lastEventId === cursor && latest) return null;
-    const owners = await affectedOwners(trx, cursor);
+    const events = await eventsSince(trx, cursor);
+    await moveCursor(trx, lastEventId);
+    const changed = targetsChangingWhatIsServed(events);
+    if (latest && changed.length === 0) return null;
+    observer.onDiff?.();
+    const owners = await affectedOwners(trx, events);
     const { added, removed } = await diffOwners(trx, owners, policy);
-    await trx.updateTable("publish_cursor").set({ last_event_id: lastEventId }).where("id", "=", 1).execute();
     // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
     // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
     const unchanged = added.length === 0 && removed.length === 0;
-    if (latest && unchanged && !(await delistingChangedSince(trx, cursor))) return null;
-    return writeRelease(trx, latest, { added, removed, lastEventId, now });
+    if (latest && unchanged && !(await delistingChangedAmong(trx, changed))) return null;
+    const release = await writeRelease(trx, latest, { added, removed, lastEventId, now });
+    // The release's own event is behind the cursor too: it changes nothing served, so it wakes no build.
+    await moveCursor(trx, release.eventId!);
+    return release;
   });
+}
+
+async function moveCursor(trx: Kysely<Database>, lastEventId: number): Promise<void> {
+  await trx.updateTable("publish_cursor").set({ last_event_id: lastEventId }).where("id", "=", 1).execute();
 }
 
 /**
@@ -94,8 +121,8 @@ async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promi
 }
 
 /** The owners whose records may have changed: those of every target that entered or left `active`. */
-async function affectedOwners(trx: Kysely<Database>, cursor: number): Promise<Set<string>> {
-  const targetIds = targetsMovedThroughActive(await eventsSince(trx, cursor));
+async function affectedOwners(trx: Kysely<Database>, events: EventMove[]): Promise<Set<string>> {
+  const targetIds = targetsMovedThroughActive(events);
   const owners = new Set<string>();
   for (let start = 0; start < targetIds.length; start += chunk) {
     const rows = await trx

@@ -5,7 +5,7 @@ import {
   signCheckpoint,
 } from "../registry/log/log-checkpoints.ts";
 import { logPseudonymiser } from "../registry/log/log-pseudonyms.ts";
-import { sequenceEvents } from "../registry/log/sequence-events.ts";
+import { logSize, sequenceEvents } from "../registry/log/sequence-events.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { registrySigningKey } from "./signing-key.ts";
 
@@ -40,4 +40,77 @@ export async function publishCheckpoint(
     sign: (data) => key.sign(data),
   };
   return signCheckpoint(db, signer, { releaseId: options.releaseId, now: options.now });
+}
+
+/**
+ * Finishes what a crash between a release's commit and its checkpoint left half done: a release and its
+ * checkpoint are two transactions, so a process killed in between leaves a release whose feeds name no
+ * checkpoint, and `decree verify feed` cannot check them. Each such release, oldest first, gets its events
+ * sequenced up to its own `release.published` event and a checkpoint of exactly that size, even when the log
+ * has grown past it since (the tree's root at any size it has reached is in its tiles).
+ *
+ * `scope: "all"` (at start-up) looks at every release; `"latest"` (before each build) only at those after
+ * the newest release that has a checkpoint, which is bounded by what changed. Returns the releases finished.
+ */
+export async function finishReleaseCheckpoints(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  options: { origin: string; now: Date; scope: "all" | "latest" },
+): Promise<number[]> {
+  let query = db
+    .selectFrom("releases as r")
+    .select("r.id")
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb.selectFrom("log_checkpoints as c").select("c.size").whereRef("c.release_id", "=", "r.id"),
+        ),
+      ),
+    );
+  if (options.scope === "latest") {
+    const newest = await db
+      .selectFrom("log_checkpoints")
+      .select((eb) => eb.fn.max("release_id").as("id"))
+      .executeTakeFirst();
+    query = query.where("r.id", ">", Number(newest?.id ?? 0));
+  }
+  const missing = await query.orderBy("r.id").execute();
+  const finished: number[] = [];
+  for (const { id } of missing) {
+    const releaseId = Number(id);
+    const event = await db
+      .selectFrom("events")
+      .select("id")
+      .where("subject_type", "=", "release")
+      .where("subject_id", "=", releaseId)
+      .where("action", "=", "release.published")
+      .executeTakeFirst();
+    // A release older than the log itself has no event to end a checkpoint with.
+    if (!event) continue;
+    const key = await registrySigningKey(db, options.now);
+    if ((await leafOfEvent(db, Number(event.id))) === undefined) {
+      await sequenceEvents(db, dialect, {
+        pseudonymise: await logPseudonymiser(db),
+        upToEventId: Number(event.id),
+      });
+    }
+    const index = await leafOfEvent(db, Number(event.id));
+    if (index === undefined || index >= (await logSize(db))) continue;
+    await signCheckpoint(
+      db,
+      { origin: options.origin, publicKey: Buffer.from(key.publicKey, "base64"), sign: (d) => key.sign(d) },
+      { releaseId, now: options.now, size: index + 1 },
+    );
+    finished.push(releaseId);
+  }
+  return finished;
+}
+
+async function leafOfEvent(db: Kysely<Database>, eventId: number): Promise<number | undefined> {
+  const row = await db
+    .selectFrom("log_leaves")
+    .select("idx")
+    .where("event_id", "=", eventId)
+    .executeTakeFirst();
+  return row ? Number(row.idx) : undefined;
 }

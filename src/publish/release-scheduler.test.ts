@@ -3,8 +3,10 @@ import { once } from "node:events";
 import { after, before, describe, it } from "node:test";
 import { duringOrder, sampleOrder } from "../../test/support/sample-order.ts";
 import { type StoreUnderTest, storeEngines } from "../../test/support/stores.ts";
+import { createOrganisation } from "../accounts/organisations.ts";
 import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
+import { reportTarget } from "../verify/report-target.ts";
 import type { ReleaseSummary } from "./build-release.ts";
 import { ReleaseScheduler } from "./release-scheduler.ts";
 import { defaultRpzPolicy } from "./rpz-policy.ts";
@@ -79,5 +81,69 @@ describe("the release scheduler", () => {
     await scheduler.settled();
     assert.equal(release.added, 3);
     assert.equal(releases.length, before + 1);
+  });
+
+  it("makes no release for 45 operators' reports, which change nothing served", async () => {
+    const ids = await propose(["reported.fifostream.org"]);
+    await decideTargets(opened.store, {
+      decision: "approve",
+      refs: ids,
+      reason: "t",
+      actor: "cli",
+      now: duringOrder,
+    });
+    await scheduler.settled();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await scheduler.settled();
+    const before = { releases: releases.length, diffs: scheduler.diffs };
+    const isp = await createOrganisation(
+      opened.store.db,
+      { name: "Reporting ISP" },
+      { actor: "test", now: duringOrder },
+    );
+    for (let i = 0; i < 45; i++) {
+      await reportTarget(
+        opened.store,
+        Number(ids[0]),
+        { kind: i % 2 === 0 ? "already-blocked" : "believed-wrong", reason: `report ${i}` },
+        { organisationId: isp.id, actor: "user:9", now: duringOrder },
+      );
+      scheduler.poke();
+      if (i % 9 === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await scheduler.settled();
+    assert.equal(releases.length, before.releases, "no release");
+    assert.equal(scheduler.diffs, before.diffs, "no build compared the zone");
+  });
+
+  it("makes exactly one release for one approval, and its own event wakes no second build", async () => {
+    const ids = await propose(["once.fifostream.org"]);
+    await scheduler.settled();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await scheduler.settled();
+    const before = { releases: releases.length, diffs: scheduler.diffs };
+    await decideTargets(opened.store, {
+      decision: "approve",
+      refs: ids,
+      reason: "t",
+      actor: "cli",
+      now: duringOrder,
+    });
+    await once(scheduler, "release");
+    // Many poll periods: a second build would have started by now.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await scheduler.settled();
+    assert.equal(releases.length, before.releases + 1);
+    assert.equal(scheduler.diffs, before.diffs + 1, "one build compared the zone, not two");
+    const cursor = await opened.store.db
+      .selectFrom("publish_cursor")
+      .select("last_event_id")
+      .executeTakeFirstOrThrow();
+    assert.equal(
+      Number(cursor.last_event_id),
+      releases.at(-1)!.eventId,
+      "the cursor is past the release's event",
+    );
   });
 });

@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { recordReleaseBuilt, recordReleaseFailed } from "../observability/record-release.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
-import { defaultLogOrigin, publishCheckpoint } from "./publish-checkpoint.ts";
+import { defaultLogOrigin, finishReleaseCheckpoints, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
 export interface ReleaseSchedulerOptions {
@@ -33,6 +33,8 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   private again = false;
   private poller: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** How many builds compared the zone with the registry (events that change what is served); for tests. */
+  diffs = 0;
 
   constructor(private readonly options: ReleaseSchedulerOptions) {
     super();
@@ -40,8 +42,12 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     this.pollMs = options.pollMs ?? 10;
   }
 
-  /** Builds what is pending now (at start, the first release), then watches for changes. */
+  /**
+   * Finishes what a crash left half done (every release without its checkpoint gets one; events not yet in
+   * the log are sequenced), builds what is pending now (at start, the first release), then watches for changes.
+   */
   async start(): Promise<ReleaseSummary | null> {
+    await this.finishCheckpoints("all");
     const first = await this.buildNow();
     this.poller = setInterval(() => void this.poll(), this.pollMs);
     this.poller.unref();
@@ -103,6 +109,16 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return this.building;
   }
 
+  private async finishCheckpoints(scope: "all" | "latest"): Promise<void> {
+    const { db, dialect } = this.options;
+    const now = (this.options.now ?? (() => new Date()))();
+    await finishReleaseCheckpoints(db, dialect, {
+      origin: this.options.logOrigin ?? defaultLogOrigin,
+      now,
+      scope,
+    });
+  }
+
   private async buildNow(): Promise<ReleaseSummary | null> {
     const started = performance.now();
     try {
@@ -118,13 +134,16 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
 
   private async build(): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
+    // Another instance may have died between a release and its checkpoint: finish it before building on it.
+    await this.finishCheckpoints("latest");
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const now = (this.options.now ?? (() => new Date()))();
-    const release = await buildRelease(db, dialect, policy, now);
-    this.lastSeenEvent = Number(lastEvent?.id ?? 0);
+    const release = await buildRelease(db, dialect, policy, now, { onDiff: () => this.diffs++ });
+    // The release's own event is not news: seen here, it does not wake the poller for a second build.
+    this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
     // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
     // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.
     await publishCheckpoint(db, dialect, {

@@ -416,6 +416,18 @@ export interface LogLeavesTable {
   hash_key: number;
 }
 
+/**
+ * The leaf of an event whose subject was not public when it was logged is a commitment (0011-log-commitments):
+ * SHA-256 of `salt` and the event's leaf data. The salt stays here until the subject is public.
+ */
+export interface LogCommitmentsTable {
+  event_id: number;
+  /** 32 random bytes, drawn when the event was sequenced. */
+  salt: Buffer;
+  /** SHA-256(salt || leaf data), as the leaf holds it. */
+  commitment: Buffer;
+}
+
 /** A C2SP tlog-tiles tile: `width` hashes of 32 bytes, level 0 the leaf hashes, level L+1 full tiles' roots. */
 export interface LogTilesTable {
   level: number;
@@ -532,6 +544,7 @@ export interface Database {
   mirror_candidates: MirrorCandidatesTable;
   mirror_runs: MirrorRunsTable;
   log_leaves: LogLeavesTable;
+  log_commitments: LogCommitmentsTable;
   log_tiles: LogTilesTable;
   log_state: LogStateTable;
   log_checkpoints: LogCheckpointsTable;

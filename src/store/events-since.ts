@@ -4,6 +4,7 @@ import type { Database } from "./database.ts";
 export interface EventMove {
   subjectType: string;
   subjectId: number;
+  action: string;
   fromState: string | null;
   toState: string | null;
 }
@@ -14,26 +15,50 @@ export interface EventMove {
  * every release (bench/propagation). The caller filters the few rows the range yields.
  */
 export async function eventsSince(db: Kysely<Database>, after: number, upTo?: number): Promise<EventMove[]> {
-  let query = db
-    .selectFrom("events")
-    .select(["subject_type", "subject_id", "from_state", "to_state"])
-    .where("id", ">", after);
-  if (upTo !== undefined) query = query.where("id", "<=", upTo);
-  const rows = await query.orderBy("id").execute();
+  const rows = await eventsSinceQuery(db, after, upTo).execute();
   return rows.map((row) => ({
     subjectType: row.subject_type,
     subjectId: Number(row.subject_id),
+    action: row.action,
     fromState: row.from_state,
     toState: row.to_state,
   }));
 }
 
-/** Targets that entered or left `active` among these events. */
+/** The query itself, so that a test can ask each engine for its plan (a range of the primary key). */
+export function eventsSinceQuery(db: Kysely<Database>, after: number, upTo?: number) {
+  let query = db
+    .selectFrom("events")
+    .select(["subject_type", "subject_id", "action", "from_state", "to_state"])
+    .where("id", ">", after);
+  if (upTo !== undefined) query = query.where("id", "<=", upTo);
+  return query.orderBy("id");
+}
+
+/**
+ * Targets that entered or left `active` among these events. An event that leaves the state as it was (an
+ * operator's report, an approval pending its second reviewer) moves nothing, whatever state it names.
+ */
 export function targetsMovedThroughActive(events: EventMove[]): number[] {
   const ids = new Set<number>();
   for (const e of events) {
-    if (e.subjectType === "target" && (e.fromState === "active" || e.toState === "active"))
+    if (e.subjectType !== "target" || e.fromState === e.toState) continue;
+    if (e.fromState === "active" || e.toState === "active") ids.add(e.subjectId);
+  }
+  return [...ids];
+}
+
+/**
+ * Targets whose served form may have changed among these events: those that entered or left `active`, and
+ * active entries renewed (the de-listing lists carry each entry's end of validity). Nothing else changes
+ * what a release serves, so events outside this set never make one.
+ */
+export function targetsChangingWhatIsServed(events: EventMove[]): number[] {
+  const ids = new Set(targetsMovedThroughActive(events));
+  for (const e of events) {
+    if (e.subjectType === "target" && e.action === "target.renewed" && e.toState === "active") {
       ids.add(e.subjectId);
+    }
   }
   return [...ids];
 }

@@ -10,7 +10,8 @@ import { log } from "./migrations/0007-log.ts";
 import { probes } from "./migrations/0008-probes.ts";
 import { mirrors } from "./migrations/0009-mirrors.ts";
 import { snapshotAddresses } from "./migrations/0010-snapshot-addresses.ts";
-import { targetStateIndex } from "./migrations/0011-target-state-index.ts";
+import { logCommitments } from "./migrations/0011-log-commitments.ts";
+import { targetStateIndex } from "./migrations/0012-target-state-index.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -27,7 +28,8 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0010-snapshot-addresses": snapshotAddresses,
   "0008-probes": probes,
   "0009-mirrors": mirrors,
-  "0011-target-state-index": targetStateIndex,
+  "0011-log-commitments": logCommitments,
+  "0012-target-state-index": targetStateIndex,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

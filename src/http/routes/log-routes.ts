@@ -84,6 +84,15 @@ export async function logRoutes(fastify: FastifyInstance, { store, now, witnesse
           eventId: e.eventId,
           leaf: JSON.parse(e.leaf) as Record<string, unknown>,
           leafHash: b64(e.leafHash),
+          // A committed leaf's event, once its subject is public: SHA-256(salt || leaf data) is the commitment.
+          ...(e.reveal
+            ? {
+                reveal: {
+                  salt: b64(e.reveal.salt),
+                  leaf: JSON.parse(e.reveal.leaf) as Record<string, unknown>,
+                },
+              }
+            : {}),
         })),
       };
     },

@@ -81,20 +81,24 @@ function entryOf(row: EntryRow): DelistingEntry {
   };
 }
 
-/** Whether any target event after `cursor` moved a de-listable entry into or out of `active`. */
-export async function delistingChangedSince(db: Kysely<Database>, cursor: number): Promise<boolean> {
-  const row = await db
-    .selectFrom("events as e")
-    .innerJoin("targets as t", "t.id", "e.subject_id")
-    .innerJoin("orders as o", "o.id", "t.order_id")
-    .select("e.id")
-    .where("e.id", ">", cursor)
-    .where("e.subject_type", "=", "target")
-    .where((eb) => eb.or([eb("e.from_state", "=", "active"), eb("e.to_state", "=", "active")]))
-    .where(delistable)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+/**
+ * Whether any of these targets (those whose served form changed since the last release) is on a de-listing
+ * list. Looked up by primary key: the events were already read by id range, so no query here walks the
+ * history of every target event (as one filtered on `subject_type` did, over the subject index).
+ */
+export async function delistingChangedAmong(db: Kysely<Database>, targetIds: number[]): Promise<boolean> {
+  for (let start = 0; start < targetIds.length; start += chunk) {
+    const row = await db
+      .selectFrom("targets as t")
+      .innerJoin("orders as o", "o.id", "t.order_id")
+      .select("t.id")
+      .where("t.id", "in", targetIds.slice(start, start + chunk))
+      .where(delistable)
+      .limit(1)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from "node:crypto";
 import canonicalizeModule from "canonicalize";
+import type { SubjectFacts } from "./event-disclosure.ts";
 
 // The package is CommonJS (`module.exports = serialize`) while its types declare an ES default export; under
 // NodeNext the import is the function itself at run time.
@@ -25,6 +26,8 @@ export interface LoggedEvent {
   target?: { kind: string; value: string; orderId: number } | undefined;
   /** For an order's events: the measures it orders, so that a verifier knows what its targets do. */
   order?: { measures: string[] } | undefined;
+  /** Whether the subject is public now (event-disclosure.ts): not part of the leaf. */
+  subject?: SubjectFacts | undefined;
 }
 
 /** Stands in for an actor that could name a person (an e-mail, a shell user): stable, and not reversible. */

@@ -39,10 +39,22 @@ export interface StoredCheckpoint {
 export async function signCheckpoint(
   db: Kysely<Database>,
   signer: CheckpointSigner,
-  options: { releaseId?: number | undefined; now: Date },
+  options: {
+    releaseId?: number | undefined;
+    now: Date;
+    /** A size the log has already reached (a release's, signed late after a crash); the current size if absent. */
+    size?: number | undefined;
+  },
 ): Promise<StoredCheckpoint> {
   return inTransaction(db, async (trx) => {
-    const size = await logSize(trx);
+    const current = await logSize(trx);
+    const size = options.size ?? current;
+    if (size > current) {
+      throw new DecreeError(
+        "LOG_RANGE_INVALID",
+        `The log has ${current} leaves: a checkpoint of size ${size} cannot be signed before they are sequenced.`,
+      );
+    }
     const existing = await trx
       .selectFrom("log_checkpoints")
       .selectAll()
@@ -62,6 +74,8 @@ export async function signCheckpoint(
           release_id: options.releaseId ?? null,
           created_at: options.now.toISOString(),
         })
+        // Two instances finishing the same release's checkpoint sign the same text: either one is kept.
+        .onConflict((conflict) => conflict.column("size").doNothing())
         .execute();
     } else if (options.releaseId !== undefined && existing.release_id === null) {
       await trx

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { arrayRows } from "../../store/array-rows.ts";
 import type { Database } from "../../store/database.ts";
+import type { SubjectFacts } from "./event-disclosure.ts";
 import { type LoggedEvent, loggedSubjects } from "./event-leaf.ts";
 
 const columns = [
@@ -18,12 +19,20 @@ const columns = [
   "targets.value as target_value",
   "targets.order_id as target_order_id",
   "orders.measures as order_measures",
+  "targets.state as target_state",
+  "subject_order.id as subject_order_id",
+  "subject_order.confirmed_at as subject_order_confirmed_at",
+  "subject_order.owner_organisation_id as subject_order_owner",
+  "target_order.id as target_order_found",
+  "target_order.confirmed_at as target_order_confirmed_at",
+  "target_order.owner_organisation_id as target_order_owner",
 ] as const;
 
 /**
  * Each event with what gives it meaning, in the same read: a target's kind, value and order (fixed once
- * written), an order's measures on its `order.recorded` event. The joins are by primary key, so a million
- * events cost one pass, not two thousand look-ups.
+ * written), an order's measures on its `order.recorded` event, and what says whether its subject is public
+ * now (event-disclosure.ts). The joins are by primary key, so a million events cost one pass, not two
+ * thousand look-ups.
  */
 function eventsWithSubjects(db: Kysely<Database>) {
   return db
@@ -36,7 +45,11 @@ function eventsWithSubjects(db: Kysely<Database>) {
         .onRef("orders.id", "=", "events.subject_id")
         .on("events.subject_type", "=", "order")
         .on("events.action", "=", "order.recorded"),
-    );
+    )
+    .leftJoin("orders as subject_order", (join) =>
+      join.onRef("subject_order.id", "=", "events.subject_id").on("events.subject_type", "=", "order"),
+    )
+    .leftJoin("orders as target_order", "target_order.id", "targets.order_id");
 }
 
 /**
@@ -88,7 +101,41 @@ function loggedEventOfValues(row: unknown[]): LoggedEvent {
         ? { kind: targetKind as string, value: targetValue as string, orderId: Number(row[12]) }
         : undefined,
     order: orderMeasures !== null ? { measures: JSON.parse(orderMeasures as string) as string[] } : undefined,
+    subject: subjectFacts(row.slice(14, 21)),
   };
+}
+
+/** Whether the subject is public, from `columns`' last seven values (an order found or not, by its id). */
+function subjectFacts(values: unknown[]): SubjectFacts {
+  const [
+    targetState,
+    subjectOrderId,
+    subjectConfirmed,
+    subjectOwner,
+    targetOrderId,
+    targetConfirmed,
+    targetOwner,
+  ] = values;
+  const order = (found: unknown, confirmedAt: unknown, owner: unknown) =>
+    found === null || found === undefined
+      ? undefined
+      : {
+          confirmedAt: (confirmedAt as string | null) ?? null,
+          ownerOrganisationId: owner === null || owner === undefined ? null : Number(owner),
+        };
+  return {
+    targetState: (targetState as string | null) ?? undefined,
+    order:
+      order(subjectOrderId, subjectConfirmed, subjectOwner) ??
+      order(targetOrderId, targetConfirmed, targetOwner),
+  };
+}
+
+/** A leaf's event and, when it was logged as a commitment, its salt and commitment. */
+export interface LeafEvent {
+  index: number;
+  event: LoggedEvent;
+  commitment?: { salt: Buffer; commitment: Buffer } | undefined;
 }
 
 /** The events of leaves [start, end), in leaf order: what /log/entries and the entry tiles serve. */
@@ -96,60 +143,25 @@ export async function readLoggedEventsOfLeaves(
   db: Kysely<Database>,
   start: number,
   end: number,
-): Promise<Array<{ index: number; event: LoggedEvent }>> {
-  const rows = await db
-    .selectFrom("log_leaves")
-    .innerJoin("events", "events.id", "log_leaves.event_id")
-    .leftJoin("targets", (join) =>
-      join.onRef("targets.id", "=", "events.subject_id").on("events.subject_type", "=", "target"),
-    )
-    .leftJoin("orders", (join) =>
-      join
-        .onRef("orders.id", "=", "events.subject_id")
-        .on("events.subject_type", "=", "order")
-        .on("events.action", "=", "order.recorded"),
-    )
-    .select([...columns, "log_leaves.idx"])
+): Promise<LeafEvent[]> {
+  const query = eventsWithSubjects(db)
+    .innerJoin("log_leaves", "log_leaves.event_id", "events.id")
+    .leftJoin("log_commitments", "log_commitments.event_id", "events.id")
+    .select([...columns, "log_leaves.idx", "log_commitments.salt", "log_commitments.commitment"])
     .where("log_leaves.idx", ">=", start)
     .where("log_leaves.idx", "<", end)
-    .orderBy("log_leaves.idx")
-    .execute();
-  return rows.map((row) => ({ index: Number(row.idx), event: loggedEvent(row) }));
-}
-
-interface JoinedRow {
-  id: number;
-  at: string;
-  actor: string;
-  subject_type: string;
-  subject_id: number;
-  action: string;
-  from_state: string | null;
-  to_state: string | null;
-  reason: string | null;
-  data: string;
-  target_kind: string | null;
-  target_value: string | null;
-  target_order_id: number | null;
-  order_measures: string | null;
-}
-
-function loggedEvent(row: JoinedRow): LoggedEvent {
-  return {
-    id: Number(row.id),
-    at: row.at,
-    actor: row.actor,
-    subjectType: row.subject_type,
-    subjectId: Number(row.subject_id),
-    action: row.action,
-    fromState: row.from_state,
-    toState: row.to_state,
-    reason: row.reason,
-    data: row.data,
-    target:
-      row.target_kind !== null && row.target_value !== null
-        ? { kind: row.target_kind, value: row.target_value, orderId: Number(row.target_order_id) }
-        : undefined,
-    order: row.order_measures !== null ? { measures: JSON.parse(row.order_measures) as string[] } : undefined,
-  };
+    .orderBy("log_leaves.idx");
+  const rows = await arrayRows(db, query.compile());
+  return rows.map((row) => {
+    const salt = row[22] as Uint8Array | null;
+    const commitment = row[23] as Uint8Array | null;
+    return {
+      index: Number(row[21]),
+      event: loggedEventOfValues(row),
+      commitment:
+        salt !== null && commitment !== null
+          ? { salt: Buffer.from(salt), commitment: Buffer.from(commitment) }
+          : undefined,
+    };
+  });
 }

@@ -101,7 +101,7 @@ describeEachEngine("sequencing registry events into the log", (store) => {
   it("finds a leaf by its hash past the first block of leaves, and not a leaf whose hash key alone matches", async () => {
     const { db, dialect } = store();
     // The test before wrote tiles of its own: the log starts again from the first event.
-    for (const table of ["log_tiles", "log_leaves", "log_state"] as const)
+    for (const table of ["log_tiles", "log_leaves", "log_commitments", "log_state"] as const)
       await db.deleteFrom(table).execute();
     await appendEvents(db, appealEvents(9000, 1000));
     const { size } = await sequenceEvents(db, dialect, { pseudonymise });

@@ -3,7 +3,9 @@ import type { Database, Dialect } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { insertMany } from "../../store/insert-many.ts";
 import { appendLeafHashes } from "./append-leaf-hashes.ts";
-import { eventLeaf, type Pseudonymiser } from "./event-leaf.ts";
+import { readableNow } from "./event-disclosure.ts";
+import { eventLeaf, type LoggedEvent, type Pseudonymiser } from "./event-leaf.ts";
+import { commitmentLeaf, leafCommitment, newSalt } from "./leaf-commitment.ts";
 import { leafHashKey } from "./leaf-hash-key.ts";
 import { hashLeaf } from "./merkle-hash.ts";
 import { readLoggedEventsAfter } from "./read-logged-events.ts";
@@ -23,7 +25,8 @@ export interface LogState {
 
 /**
  * Gives the registry events not yet in the log their leaf indices, in event id order, and appends their leaf
- * hashes to the tree. One transaction: the leaves, the tiles and the state move together.
+ * hashes to the tree. One transaction: the leaves, the commitments, the tiles and the state move together.
+ * An event the public may not read yet enters as a commitment (event-disclosure.ts, leaf-commitment.ts).
  *
  * Why no event is ever skipped: events are written in many places, each in its own transaction, and on
  * PostgreSQL ids come from a sequence, so a transaction that took id 7 may commit after one that took id 8.
@@ -50,7 +53,20 @@ export async function sequenceEvents(
         if (batch.complete) break;
         continue;
       }
-      const hashes = events.map((event) => hashLeaf(eventLeaf(event, options.pseudonymise)));
+      const committed: Array<{ id: number; salt: Buffer; commitment: Buffer }> = [];
+      const hashes = events.map((event) => hashLeaf(leafToLog(event, options.pseudonymise, committed)));
+      await insertMany(
+        trx,
+        "log_commitments",
+        ["event_id", "salt", "commitment"],
+        committed.length,
+        (row, out, at) => {
+          const { id, salt, commitment } = committed[row]!;
+          out[at] = id;
+          out[at + 1] = salt;
+          out[at + 2] = commitment;
+        },
+      );
       const first = state.size;
       await insertMany(trx, "log_leaves", ["idx", "event_id", "hash_key"], events.length, (row, out, at) => {
         out[at] = first + row;
@@ -68,6 +84,23 @@ export async function sequenceEvents(
       .execute();
     return state;
   });
+}
+
+/**
+ * The leaf an event enters the log as: its data in the clear when the public may read it now, else a
+ * commitment to that data under a fresh salt, kept (in `committed`) to be revealed when its subject is public.
+ */
+function leafToLog(
+  event: LoggedEvent,
+  pseudonymise: Pseudonymiser,
+  committed: Array<{ id: number; salt: Buffer; commitment: Buffer }>,
+): string {
+  const leaf = eventLeaf(event, pseudonymise);
+  if (readableNow(event.subjectType, event.action, event.subject ?? {})) return leaf;
+  const salt = newSalt();
+  const commitment = leafCommitment(salt, leaf);
+  committed.push({ id: event.id, salt, commitment });
+  return commitmentLeaf(event.id, commitment);
 }
 
 async function lockLogState(trx: Kysely<Database>, dialect: Dialect): Promise<LogState> {

@@ -1,8 +1,9 @@
 import canonicalizeModule from "canonicalize";
+import { leafCommitment, saltSize } from "../../registry/log/leaf-commitment.ts";
 import { LeafHashTree } from "../../registry/log/leaf-hash-tree.ts";
 import { hashLeaf } from "../../registry/log/merkle-hash.ts";
 import { hashSize, tileWidth } from "../../registry/log/tile-math.ts";
-import type { LogClient } from "./log-client.ts";
+import type { LogClient, ServedEntry } from "./log-client.ts";
 import type { Problem } from "./verification-report.ts";
 
 // CommonJS `module.exports = serialize` behind an ES default export in its types (see registry/log/event-leaf.ts).
@@ -14,6 +15,8 @@ export interface DownloadedLog {
   tree: LeafHashTree;
   /** Event id of each leaf, by index: the evidence names events, which the registry can look up. */
   eventIds: Float64Array;
+  /** Leaves logged as commitments: those revealed (and checked against their commitment), those not yet. */
+  commitments: { revealed: number; unrevealed: number };
   problems: Problem[];
 }
 
@@ -23,6 +26,11 @@ const maxReported = 20;
  * Downloads leaves [0, size), hashing each from its data as RFC 6962 says (the served hash is not trusted),
  * into a tree of our own whose root can be compared with a signed checkpoint: equal roots prove every leaf
  * is in the signed tree at once, a million inclusion proofs' worth for the price of one pass.
+ *
+ * A leaf logged as a commitment (`{"commitment","event","v":2}`) is hashed like any other; when the registry
+ * reveals its event, SHA-256(salt || the event's canonical JSON) must be the commitment, and the revealed event
+ * is what the visitor replays. An unrevealed commitment is counted, and replays as nothing: its subject is not
+ * public, so no feed can rest on it.
  */
 export async function downloadLog(
   client: LogClient,
@@ -32,6 +40,7 @@ export async function downloadLog(
   const tree = new LeafHashTree();
   const eventIds = new Float64Array(size);
   const problems: Problem[] = [];
+  const commitments = { revealed: 0, unrevealed: 0 };
   for await (const page of client.entries(0, size)) {
     for (const entry of page) {
       const index = tree.size;
@@ -53,10 +62,46 @@ export async function downloadLog(
       }
       eventIds[index] = entry.eventId;
       tree.append(hash);
-      visit?.(entry.leaf, index);
+      if (typeof entry.leaf.commitment !== "string") {
+        visit?.(entry.leaf, index);
+        continue;
+      }
+      if (!entry.reveal) {
+        commitments.unrevealed++;
+        continue;
+      }
+      const problem = revealProblem(entry, index);
+      if (problem) {
+        if (problems.length < maxReported) problems.push(problem);
+        continue;
+      }
+      commitments.revealed++;
+      visit?.(entry.reveal.leaf, index);
     }
   }
-  return { tree, eventIds, problems };
+  return { tree, eventIds, commitments, problems };
+}
+
+/** Why a reveal does not open its leaf's commitment, if it does not. */
+function revealProblem(entry: ServedEntry, index: number): Problem | undefined {
+  const reveal = entry.reveal!;
+  const salt = Buffer.from(typeof reveal.salt === "string" ? reveal.salt : "", "base64");
+  const data = canonicalize(reveal.leaf) ?? "";
+  const opened = leafCommitment(salt, data).toString("base64");
+  const why =
+    salt.length !== saltSize
+      ? `its salt is not ${saltSize} bytes`
+      : opened !== entry.leaf.commitment
+        ? `SHA-256(salt || event) is ${opened}, not the commitment ${String(entry.leaf.commitment)}`
+        : (reveal.leaf as { event?: unknown }).event !== entry.leaf.event
+          ? `it reveals event ${String((reveal.leaf as { event?: unknown }).event)}, not ${String(entry.leaf.event)}`
+          : undefined;
+  if (!why) return undefined;
+  return {
+    kind: "reveal",
+    message: `Leaf ${index} (event ${entry.eventId}) is revealed with an event that does not open its commitment: ${why}.`,
+    evidence: { index, eventId: entry.eventId, leaf: entry.leaf, reveal },
+  };
 }
 
 /**

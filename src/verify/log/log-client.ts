@@ -6,6 +6,8 @@ export interface ServedEntry {
   eventId: number;
   leaf: Record<string, unknown>;
   leafHash: string;
+  /** A committed leaf's event, served once its subject is public: base64 salt and the leaf data. */
+  reveal?: { salt: string; leaf: Record<string, unknown> } | undefined;
 }
 
 const pageSize = 1000;

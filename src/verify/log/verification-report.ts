@@ -1,6 +1,6 @@
 /** One thing `decree verify` found wrong, with what shows it: enough for someone else to check the claim. */
 export interface Problem {
-  /** fork, rewrite, removed, signature, mismatch, unbacked, missing, binding. */
+  /** fork, rewrite, removed, signature, mismatch, unbacked, missing, binding, reveal. */
   kind: string;
   message: string;
   evidence: Record<string, unknown>;

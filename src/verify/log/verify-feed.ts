@@ -78,6 +78,7 @@ export async function verifyFeed(
   const replay = new LogReplay();
   const log = await downloadLog(client, size, replay.visit);
   problems.push(...log.problems);
+  facts.commitments = log.commitments;
   const root = log.tree.root(size).toString("base64");
   if (root !== feed.checkpoint.rootHash) {
     problems.push({

@@ -59,6 +59,7 @@ export async function watchLog(
     problems.push(...(await checkAgainstPrevious(client, previous, latest.size, latest.rootHash, note)));
   const log = await downloadLog(client, latest.size);
   problems.push(...log.problems);
+  facts.commitments = log.commitments;
   if (previous)
     problems.push(...changedLeaves(stateDir, previous.size, log.tree.leafHash.bind(log.tree), log.eventIds));
   const computed = log.tree.root(latest.size).toString("base64");
