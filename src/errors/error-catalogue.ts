@@ -160,6 +160,40 @@ export const errorCatalogue = {
   MIRROR_CANDIDATE_NOT_FOUND: { status: 404, title: "No such mirror candidate" },
   MIRROR_WEAK_EVIDENCE: { status: 409, title: "The suspected mirror scores below the threshold" },
 
+  // start-up: the data folder, the database and the listening addresses, each with the fix
+  DATA_DIR_UNUSABLE: {
+    status: 503,
+    title: "The data folder cannot hold the registry",
+    remedy:
+      "Make the folder readable and writable by decree's user, or choose another with --data or DECREE_DATA.",
+  },
+  STORE_UNREACHABLE: {
+    status: 503,
+    title: "PostgreSQL cannot be reached",
+    remedy: "Fix the host and port in --database-url or DATABASE_URL, or start the PostgreSQL server.",
+  },
+  STORE_LOGIN_REFUSED: {
+    status: 503,
+    title: "PostgreSQL refused the login",
+    remedy: "Fix the user and password in --database-url or DATABASE_URL.",
+  },
+  STORE_DATABASE_MISSING: {
+    status: 503,
+    title: "The PostgreSQL database does not exist",
+    remedy: "Create the database (createdb NAME) or fix its name in --database-url or DATABASE_URL.",
+  },
+  SERVE_PORT_IN_USE: {
+    status: 503,
+    title: "A listening address is already in use",
+    remedy:
+      "Stop the other program or choose another address with --http, --dns or --stop (or DECREE_HTTP, …).",
+  },
+  SERVE_ADDRESS_UNUSABLE: {
+    status: 503,
+    title: "A listening address cannot be used",
+    remedy: "Choose an address of this machine, and a port above 1023 unless decree may bind low ports.",
+  },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
@@ -167,6 +201,6 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, title: "Not found" },
   REQUEST_INVALID: { status: 400, title: "Invalid request" },
   INTERNAL: { status: 500, title: "Internal error" },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string; remedy?: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -28,6 +28,9 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0009-mirrors": mirrors,
 };
 
+/** The migration a new store runs first: when it runs, the store was empty. */
+export const firstMigration = "0001-initial-schema";
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {

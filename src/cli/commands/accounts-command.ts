@@ -12,7 +12,7 @@ import { dateOnly, output, table } from "../output.ts";
 
 /** Bootstraps accounts from the shell: the first admin cannot be created over an API that needs an admin. */
 export function accountsCommand(): Command {
-  const accounts = new Command("accounts").description("organisations and their users, one role each");
+  const accounts = new Command("accounts");
 
   accounts
     .command("add-org")

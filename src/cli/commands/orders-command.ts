@@ -9,7 +9,7 @@ import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { dateOnly, output, table } from "../output.ts";
 
 export function ordersCommand(): Command {
-  const orders = new Command("orders").description("record and read orders (court or authority decisions)");
+  const orders = new Command("orders");
 
   orders
     .command("add")

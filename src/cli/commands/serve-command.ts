@@ -3,7 +3,6 @@ import { configOf, globalOptions } from "../cli-context.ts";
 
 export function serveCommand(): Command {
   return new Command("serve")
-    .description("serve the registry over HTTP (and, with later releases, DNS) until stopped")
     .option("--http <host:port>", "HTTP address (env DECREE_HTTP; default 127.0.0.1:8080)")
     .option("--dns <host:port>", "DNS address for the RPZ primary (env DECREE_DNS; default 127.0.0.1:5300)")
     .option("--stop <host:port>", "stop page address (env DECREE_STOP; default 127.0.0.1:8451)")
