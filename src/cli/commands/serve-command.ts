@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { configOf, globalOptions } from "../cli-context.ts";
+import { configOf, globalOptions, noteNewRegistry, statusCommandOf } from "../cli-context.ts";
+import { listenError } from "../listen-error.ts";
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -12,8 +13,13 @@ export function serveCommand(): Command {
       const config = configOf(command);
       // Loaded here, not at the top: the HTTP stack is a second of start-up every other command need not pay.
       const { describeService, startService } = await import("../../main.ts");
-      const service = await startService(config, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
-      const describe = describeService(service, config);
+      const service = await startService(config, {
+        logger: { level: process.env.LOG_LEVEL ?? "warn" },
+      }).catch((error: unknown) => {
+        throw listenError(error, config);
+      });
+      if (service.store.created) noteNewRegistry(service.store.location);
+      const describe = describeService(service, config, statusCommandOf(globalOptions(command)));
       if (globalOptions(command).json) {
         process.stdout.write(
           `${JSON.stringify({
