@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { generatedDocs } from "./generated-docs.ts";
 
-for (const doc of generatedDocs()) {
+for (const doc of await generatedDocs()) {
   writeFileSync(new URL(`../${doc.path}`, import.meta.url), doc.text);
   process.stdout.write(`wrote ${doc.path}\n`);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Node 20's test runner takes no glob patterns, so this finds the test files (src/**/*.test.ts beside the code,
 // test/**/*.test.ts end to end) and hands them to `node --test` through tsx. Extra arguments select files by
-// substring, e.g. `npm run test:only -- names`.
+// substring, e.g. `npm run test:only -- names`. It builds first (see below).
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 
@@ -15,6 +15,13 @@ const files = ["src", "test"]
 if (files.length === 0) {
   console.error(`run-tests: no test file matches ${filters.join(", ")}`);
   process.exit(1);
+}
+// The CLI tests run the built program (bin/decree.js runs dist/), so the build comes first: an incremental tsc
+// that takes seconds when little changed, and never lets a test run a stale dist/.
+const build = spawnSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
+if (build.status !== 0) {
+  console.error("run-tests: the build failed (npm run build); the tests would run a stale dist/");
+  process.exit(build.status ?? 1);
 }
 const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=2", ...files], {
   stdio: "inherit",

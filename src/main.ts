@@ -28,7 +28,7 @@ import { siteSettingsOf } from "./verify/mirrors/site-settings.ts";
 import { probeSettingsOf } from "./verify/probes/probe-settings.ts";
 
 export interface RunningService {
-  store: Store;
+  store: Store & { created?: boolean };
   app: FastifyInstance;
   http: HostPort;
   dns: HostPort;
@@ -310,7 +310,12 @@ async function notifyNewestRelease(store: Store, notifier: NotifySender): Promis
   );
 }
 
-export function describeService(service: RunningService, config: ServiceConfig): string {
+/** `status` is the command that reads this registry back, with the options that chose it. */
+export function describeService(
+  service: RunningService,
+  config: ServiceConfig,
+  status = "npx decree status",
+): string {
   const base = `http://${formatHostPort(service.http)}`;
   const dns = service.dns;
   const serial = service.publication.first?.serial;
@@ -335,7 +340,7 @@ export function describeService(service: RunningService, config: ServiceConfig):
     `  curl ${base}/orders`,
     `  curl -i -H 'Host: allostreaming.com' ${stop}/   # the stop page: 451, the order, how to appeal`,
     `  curl '${base}/targets?name=allostreaming.com'`,
-    "  npx decree status",
+    `  ${status}`,
   ].join("\n");
 }
 

@@ -31,9 +31,34 @@ export function actorOf(command: Command): string {
 export async function withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
   const config = configOf(command);
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  if (store.created) noteNewRegistry(store.location);
   try {
     return await work(store);
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Said on stderr whenever a command made a new, empty registry: a mistyped --data or database name would
+ * otherwise look like a registry that lost its orders.
+ */
+export function noteNewRegistry(location: string): void {
+  process.stderr.write(
+    `decree: created a new, empty registry at ${location}; to use another, pass --data DIR (or DECREE_DATA), ` +
+      "or --database-url (DATABASE_URL) for PostgreSQL.\n",
+  );
+}
+
+/** `decree status` with the options that chose this registry, for hints a user copies into a shell. */
+export function statusCommandOf(options: GlobalOptions): string {
+  const args = ["npx", "decree"];
+  if (options.config) args.push("--config", shellWord(options.config));
+  if (options.data) args.push("--data", shellWord(options.data));
+  if (options.databaseUrl) args.push("--database-url", '"$DATABASE_URL"');
+  return [...args, "status"].join(" ");
+}
+
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

@@ -1,48 +1,30 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
-import { accountsCommand } from "./commands/accounts-command.ts";
-import { dataCommand } from "./commands/data-command.ts";
-import { keysCommand } from "./commands/keys-command.ts";
-import { mirrorsCommand } from "./commands/mirrors-command.ts";
-import { namesCommand } from "./commands/names-command.ts";
-import { operatorsCommand } from "./commands/operators-command.ts";
-import { ordersCommand } from "./commands/orders-command.ts";
-import { probeCommand } from "./commands/probe-command.ts";
-import { publishCommand } from "./commands/publish-command.ts";
-import { serveCommand } from "./commands/serve-command.ts";
-import { statusCommand } from "./commands/status-command.ts";
-import { targetsCommand } from "./commands/targets-command.ts";
-import { tokensCommand } from "./commands/tokens-command.ts";
-import { verifyCommand } from "./commands/verify-command.ts";
+import { commandIndex, commandNameOf } from "./command-index.ts";
+import { packageVersion } from "./package-version.ts";
 
-/** Exit codes: 0 done, 1 refused (the message says why and how to fix it), 2 the command line was wrong. */
-export function buildProgram(): Command {
+/**
+ * The program with every command named but only the one `args` runs loaded; the others are stubs that carry their
+ * summary for `decree --help`. Without `args` every command is loaded, as the generated CLI reference needs.
+ */
+export async function buildProgram(args?: string[]): Promise<Command> {
   const program = new Command("decree")
     .description("turn blocking orders into enforced DNS blocking and search de-listing, with safeguards")
-    .option("--data <dir>", "folder of the embedded SQLite store (env DECREE_DATA; default ./data)")
+    .version(packageVersion(), "-V, --version", "print decree's version")
+    .option(
+      "--data <dir>",
+      "folder of the SQLite registry (env DECREE_DATA; default ./var in a checkout, else ~/.local/state/decree)",
+    )
     .option("--database-url <url>", "use PostgreSQL instead of SQLite (env DATABASE_URL)")
     .option("--config <file>", "config file (env DECREE_CONFIG; default ./decree.yaml when present)")
     .option("--as <actor>", "who the event log names for this command (env DECREE_ACTOR)")
     .option("--json", "print JSON for scripts")
     .showHelpAfterError()
     .exitOverride();
-  for (const command of [
-    ordersCommand(),
-    targetsCommand(),
-    namesCommand(),
-    statusCommand(),
-    operatorsCommand(),
-    serveCommand(),
-    publishCommand(),
-    keysCommand(),
-    accountsCommand(),
-    tokensCommand(),
-    dataCommand(),
-    mirrorsCommand(),
-    probeCommand(),
-    verifyCommand(),
-  ]) {
-    program.addCommand(command);
+  const running = args === undefined ? undefined : commandNameOf(args);
+  for (const [name, entry] of Object.entries(commandIndex)) {
+    const command = args === undefined || name === running ? await entry.load() : new Command(name).allowUnknownOption();
+    program.addCommand(command.description(entry.summary));
   }
   for (const command of allCommands(program)) command.exitOverride();
   return program;
@@ -52,9 +34,12 @@ function allCommands(command: Command): Command[] {
   return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
 }
 
-/** Runs the decree command; bin/decree.js calls it, and importing this file runs nothing. */
+/**
+ * Runs the decree command; bin/decree.js calls it, and importing this file runs nothing. Exit codes: 0 done,
+ * 1 refused (the message says why and how to fix it), 2 the command line was wrong.
+ */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
+  const program = await buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv);
   } catch (error) {

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, it } from "node:test";
 import { DecreeError } from "../errors/decree-error.ts";
+import { defaultDataDir } from "./default-data-dir.ts";
 import { loadConfig } from "./load-config.ts";
 
 describe("service configuration", () => {
@@ -19,9 +20,10 @@ describe("service configuration", () => {
     assert.deepEqual(config.dns, { host: "127.0.0.1", port: 5300 });
   });
 
-  it("defaults to ./data, 127.0.0.1:8080 and no demo", () => {
+  it("defaults to a state folder apart from the shipped data/, 127.0.0.1:8080 and no demo", () => {
     const config = loadConfig({}, {});
-    assert.equal(config.dataDir, "data");
+    assert.equal(config.dataDir, defaultDataDir({}));
+    assert.notEqual(basename(config.dataDir), "data");
     assert.deepEqual(config.http, { host: "127.0.0.1", port: 8080 });
     assert.equal(config.demo, false);
     assert.equal(config.databaseUrl, undefined);

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type DnsAction, dnsActions } from "../intake/order-input.ts";
+import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
 
 export interface ServiceConfig {
@@ -132,7 +133,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
   const pick = (flag: string | undefined, envName: string, fromFile: string | undefined, fallback: string) =>
     flag ?? nonEmpty(env[envName]) ?? fromFile ?? fallback;
   return {
-    dataDir: pick(flags.data, "DECREE_DATA", file.data, "data"),
+    dataDir: flags.data ?? nonEmpty(env.DECREE_DATA) ?? file.data ?? defaultDataDir(env),
     databaseUrl:
       flags.databaseUrl ??
       nonEmpty(env.DATABASE_URL) ??

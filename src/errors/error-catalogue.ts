@@ -746,6 +746,40 @@ export const errorCatalogue = {
     remedy: "Send Authorization: Bearer <metricsToken>, the token the service was configured with.",
   },
 
+  // start-up: the data folder, the database and the listening addresses, each with the fix
+  DATA_DIR_UNUSABLE: {
+    status: 503,
+    title: "The data folder cannot hold the registry",
+    remedy:
+      "Make the folder readable and writable by decree's user, or choose another with --data or DECREE_DATA.",
+  },
+  STORE_UNREACHABLE: {
+    status: 503,
+    title: "PostgreSQL cannot be reached",
+    remedy: "Fix the host and port in --database-url or DATABASE_URL, or start the PostgreSQL server.",
+  },
+  STORE_LOGIN_REFUSED: {
+    status: 503,
+    title: "PostgreSQL refused the login",
+    remedy: "Fix the user and password in --database-url or DATABASE_URL.",
+  },
+  STORE_DATABASE_MISSING: {
+    status: 503,
+    title: "The PostgreSQL database does not exist",
+    remedy: "Create the database (createdb NAME) or fix its name in --database-url or DATABASE_URL.",
+  },
+  SERVE_PORT_IN_USE: {
+    status: 503,
+    title: "A listening address is already in use",
+    remedy:
+      "Stop the other program or choose another address with --http, --dns or --stop (or DECREE_HTTP, …).",
+  },
+  SERVE_ADDRESS_UNUSABLE: {
+    status: 503,
+    title: "A listening address cannot be used",
+    remedy: "Choose an address of this machine, and a port above 1023 unless decree may bind low ports.",
+  },
+
   // wiring
   CONFIG_INVALID: {
     status: 400,

@@ -1,12 +1,17 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { isSeq, parseDocument, parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type OrderInput, orderInputSchema } from "./order-input.ts";
 
 /** Reads an order from a YAML or JSON file; every problem is reported at once, with the field it concerns. */
 export async function parseOrderFile(path: string): Promise<OrderInput> {
+  return (await readOrderFile(path)).input;
+}
+
+/** The order in a file, and the line of the file each of its targets is on, so that a refusal names that line. */
+export async function readOrderFile(path: string): Promise<{ input: OrderInput; targetLines: number[] }> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -16,7 +21,17 @@ export async function parseOrderFile(path: string): Promise<OrderInput> {
       `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path and its permissions.`,
     );
   }
-  return parseOrderText(text, path);
+  return { input: parseOrderText(text, path), targetLines: targetLinesOf(text) };
+}
+
+/** 1-based lines of the items of `targets:`; JSON is YAML 1.2 too, so one reading serves both. */
+function targetLinesOf(text: string): number[] {
+  const targets = parseDocument(text).get("targets", true);
+  if (!isSeq(targets)) return [];
+  return targets.items.map((item) => {
+    const start = (item as { range?: [number, number, number] }).range?.[0] ?? 0;
+    return text.slice(0, start).split("\n").length;
+  });
 }
 
 export function parseOrderText(text: string, source: string): OrderInput {

@@ -14,7 +14,8 @@ export interface RecordOrderOptions {
   actor: string;
   now: Date;
   /**
-   * Moves the validity window so that it starts here, keeping its length. Only the demo uses it, so that a
+   * Moves the validity window so that it starts here, keeping its length. The demo and `orders add
+   * --starting-today` use it, so that a
    * 2013 order is in force on the day someone tries decree; the event says so.
    */
   validityStartsAt?: Date;
@@ -28,6 +29,10 @@ export interface RecordOrderOptions {
    * Called in the same transaction once the order's targets are added: the wiring runs the safeguard checks
    * here (src/checks/record-findings.ts), which intake, an earlier stage, cannot call itself.
    */
+  /** Store the valid targets and report the others, instead of all or nothing. */
+  skipInvalid?: boolean;
+  /** The line of the order's file each target is on, for refusals; by default its place in the list. */
+  targetLines?: number[];
   afterTargets?: (trx: Kysely<Database>, order: Order, targets: AddTargetsResult) => Promise<unknown>;
 }
 
@@ -44,6 +49,15 @@ export async function recordOrder(
 ): Promise<RecordOrderResult> {
   const validity = orderValidity(input, options.validityStartsAt);
   const deadline = parseDuration(input.deadline, "deadline");
+  if (input.targets?.length && new Date(validity.until).getTime() <= options.now.getTime()) {
+    // Refused before anything is stored, so that the message names no order id that would never exist.
+    throw new DecreeError(
+      "ORDER_EXPIRED",
+      `This decision (${input.authority}, ${input.caseNumber}) ended on ${validity.until}, so its targets cannot be ` +
+        "enforced and nothing was recorded. Record the decision that extends it; or, to try decree with a past " +
+        "order, record it with its validity moved to start today (`decree orders add --starting-today FILE`).",
+    );
+  }
   return inTransaction(store.db, async (trx) => {
     await assertNotRecorded(trx, input);
     const at = options.now.toISOString();
@@ -98,10 +112,14 @@ export async function recordOrder(
     ]);
     const order = await findOrder(trx, id);
     const targets = input.targets?.length
-      ? await addTargets(trx, order, input.targets.map(targetRequest), {
-          actor: options.actor,
-          now: options.now,
-        })
+      ? await addTargets(
+          trx,
+          order,
+          input.targets.map((target, index) =>
+            targetRequest(target, options.targetLines?.[index] ?? index + 1),
+          ),
+          { actor: options.actor, now: options.now, skipInvalid: options.skipInvalid ?? false },
+        )
       : null;
     if (targets && options.afterTargets) await options.afterTargets(trx, order, targets);
     return { order, targets };
@@ -142,7 +160,7 @@ async function assertNotRecorded(trx: Kysely<Database>, input: OrderInput): Prom
   }
 }
 
-function targetRequest(target: TargetInput, index: number): TargetRequest {
-  if (typeof target === "string") return { input: target, line: index + 1 };
-  return { input: target.value, kind: target.kind, until: target.until, line: index + 1 };
+function targetRequest(target: TargetInput, line: number): TargetRequest {
+  if (typeof target === "string") return { input: target, line };
+  return { input: target.value, kind: target.kind, until: target.until, line };
 }

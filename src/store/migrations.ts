@@ -32,6 +32,9 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0012-target-state-index": targetStateIndex,
 };
 
+/** The migration a new store runs first: when it runs, the store was empty. */
+export const firstMigration = "0001-initial-schema";
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {

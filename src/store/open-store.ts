@@ -3,10 +3,10 @@ import { join, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import { DecreeError } from "../errors/decree-error.ts";
 import type { Database, Store } from "./database.ts";
-import { migrationProvider } from "./migrations.ts";
+import { firstMigration, migrationProvider } from "./migrations.ts";
 import { withStatementCache } from "./statement-cache.ts";
+import { storeOpenError } from "./store-open-error.ts";
 
 export interface StoreOptions {
   /** Folder of the embedded SQLite store; ignored when `databaseUrl` is set. */
@@ -17,18 +17,28 @@ export interface StoreOptions {
 
 export const sqliteFileName = "decree.db";
 
-/** Opens the store named by the options and brings its schema up to date before anyone uses it. */
-export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : openSqlite(options.dataDir ?? "data");
+/**
+ * Opens the store named by the options and brings its schema up to date before anyone uses it. `created` says
+ * whether this made a new, empty registry (its first migration ran now), so that a command can say so: a
+ * mistyped --data or database name otherwise looks like a registry that lost its orders.
+ */
+export async function openStore(options: StoreOptions): Promise<Store & { created: boolean }> {
+  const engine = options.databaseUrl ? "postgres" : "sqlite";
+  let store: Store;
   try {
-    await migrate(store);
+    store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir ?? "data");
   } catch (error) {
-    await store.close();
-    throw error;
+    const location = options.databaseUrl
+      ? redactPassword(options.databaseUrl)
+      : resolve(options.dataDir ?? "data");
+    throw storeOpenError(error, location, engine);
   }
-  return store;
+  try {
+    return { ...store, created: await migrate(store) };
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw storeOpenError(error, store.location, engine);
+  }
 }
 
 function openSqlite(dataDir: string): Store {
@@ -75,15 +85,12 @@ function redactPassword(url: string): string {
   }
 }
 
-async function migrate(store: Store): Promise<void> {
+/** Returns whether the store was new: the first migration ran now. */
+async function migrate(store: Store): Promise<boolean> {
   const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
-  const { error } = await migrator.migrateToLatest();
-  if (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DecreeError(
-      "STORE_UNAVAILABLE",
-      `The store at ${store.location} could not be brought up to date (${reason}). ` +
-        "Check that the database is reachable and writable, or point --data / DATABASE_URL elsewhere.",
-    );
-  }
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).some(
+    (result) => result.migrationName === firstMigration && result.status === "Success",
+  );
 }

@@ -9,10 +9,11 @@ import { createUser, disableUser, findUserByEmail, listUsers, type User } from "
 import { DecreeError } from "../../errors/decree-error.ts";
 import { actorOf, globalOptions, withStore } from "../cli-context.ts";
 import { dateOnly, output, table } from "../output.ts";
+import { readHiddenLine } from "../read-hidden-line.ts";
 
 /** Bootstraps accounts from the shell: the first admin cannot be created over an API that needs an admin. */
 export function accountsCommand(): Command {
-  const accounts = new Command("accounts").description("organisations and their users, one role each");
+  const accounts = new Command("accounts");
 
   accounts
     .command("add-org")
@@ -112,17 +113,26 @@ function usersTable(users: User[]): string {
   ]);
 }
 
-/** The password comes from standard input, never the command line (which `ps` and shell history show). */
+/**
+ * The password comes from standard input, never the command line (which `ps` and shell history show): piped in,
+ * or typed at a terminal after a prompt, without echo.
+ */
 async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) return checkedPassword(await readHiddenLine("password (not shown): "));
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const password = Buffer.concat(chunks)
-    .toString("utf8")
-    .replace(/\r?\n$/, "");
+  return checkedPassword(
+    Buffer.concat(chunks)
+      .toString("utf8")
+      .replace(/\r?\n$/, ""),
+  );
+}
+
+function checkedPassword(password: string): string {
   if (password.length === 0) {
     throw new DecreeError(
       "USER_INVALID",
-      "--password-stdin read nothing: pipe the password in, e.g. < file.",
+      "--password-stdin read nothing: type it at the prompt, or pipe it in, e.g. < file.",
     );
   }
   return password;

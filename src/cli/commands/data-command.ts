@@ -5,9 +5,7 @@ import { output, table } from "../output.ts";
 
 /** The safeguards' data: shared-infrastructure ranges and protected names, updated offline from a file. */
 export function dataCommand(): Command {
-  const data = new Command("data").description(
-    "the safeguard checks' data: CDN and cloud ranges, protected names",
-  );
+  const data = new Command("data");
 
   data
     .command("update")

@@ -27,9 +27,7 @@ interface SiteFlags {
 
 /** Mirror sites: compare sites with a blocked one, discover and queue mirrors, capture the originals. */
 export function mirrorsCommand(): Command {
-  const mirrors = new Command("mirrors").description(
-    "find the copies of a blocked site, prove they are copies, and queue them under the original order",
-  );
+  const mirrors = new Command("mirrors");
 
   withSiteOptions(
     mirrors

@@ -4,7 +4,7 @@ import { type TargetKind, targetKinds } from "../../names/target-kind.ts";
 import { globalOptions } from "../cli-context.ts";
 
 export function namesCommand(): Command {
-  const names = new Command("names").description("see how decree reads names, URLs and IPs");
+  const names = new Command("names");
   names
     .command("check")
     .description(

@@ -13,7 +13,7 @@ import { output, table } from "../output.ts";
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function operatorsCommand(): Command {
-  const operators = new Command("operators").description("ISPs and DNS providers that enforce orders");
+  const operators = new Command("operators");
 
   operators
     .command("add")

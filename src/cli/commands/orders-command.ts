@@ -2,38 +2,53 @@ import { Command } from "commander";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { recordFindings } from "../../checks/record-findings.ts";
 import { confirmOrder } from "../../intake/confirm-order.ts";
-import { parseOrderFile } from "../../intake/parse-order-file.ts";
+import { readOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { dateOnly, output, table } from "../output.ts";
 
 export function ordersCommand(): Command {
-  const orders = new Command("orders").description("record and read orders (court or authority decisions)");
+  const orders = new Command("orders");
 
   orders
     .command("add")
     .description("record an order from a YAML or JSON file, with the targets it lists (all or nothing)")
     .argument("<file>", "the order, e.g. data/demo/allostreaming-2013.yaml")
-    .action(async (file: string, _options: unknown, command: Command) => {
-      const input = await parseOrderFile(file);
-      const now = new Date();
-      const settings = checkSettings(configOf(command));
-      const result = await withStore(command, (store) =>
-        recordOrder(store, input, {
-          actor: actorOf(command),
-          now,
-          afterTargets: (trx, order, targets) => recordFindings(trx, order, targets.added, { now, settings }),
-        }),
-      );
-      output(globalOptions(command).json, result, () =>
-        [
-          `recorded order ${result.order.id}: ${result.order.authority}, ${result.order.caseNumber}`,
-          `  valid ${result.order.validFrom} to ${result.order.validUntil}`,
-          `  ${result.targets?.added.length ?? 0} targets proposed; approve them with \`decree targets approve\``,
-        ].join("\n"),
-      );
-    });
+    .option("--skip-invalid", "store the valid targets and report the others (else: all or nothing)")
+    .option(
+      "--starting-today",
+      "move the validity window to start today, keeping its length: to try decree with a past order " +
+        "(the event log says so)",
+    )
+    .action(
+      async (file: string, options: { skipInvalid?: boolean; startingToday?: boolean }, command: Command) => {
+        const { input, targetLines } = await readOrderFile(file);
+        const now = new Date();
+        const settings = checkSettings(configOf(command));
+        const result = await withStore(command, (store) =>
+          recordOrder(store, input, {
+            actor: actorOf(command),
+            now,
+            targetLines,
+            skipInvalid: options.skipInvalid ?? false,
+            ...(options.startingToday ? { validityStartsAt: now } : {}),
+            afterTargets: (trx, order, targets) =>
+              recordFindings(trx, order, targets.added, { now, settings }),
+          }),
+        );
+        output(globalOptions(command).json, result, () =>
+          [
+            `recorded order ${result.order.id}: ${result.order.authority}, ${result.order.caseNumber}`,
+            `  valid ${result.order.validFrom} to ${result.order.validUntil}`,
+            `  ${result.targets?.added.length ?? 0} targets proposed; approve them with \`decree targets approve\``,
+            ...(result.targets?.rejected ?? []).map(
+              (line) => `  skipped line ${line.line}: ${line.code} ${line.input}: ${line.message}`,
+            ),
+          ].join("\n"),
+        );
+      },
+    );
 
   orders
     .command("confirm")

@@ -25,9 +25,6 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
  */
 export function probeCommand(): Command {
   const probe = new Command("probe")
-    .description(
-      "measure whether operators' resolvers enforce the registry; or, with --registry, run as an agent",
-    )
     .option("--registry <url>", "agent mode: the registry's base URL")
     .option("--token <token>", "agent mode: the agent's token (or env DECREE_PROBE_TOKEN)")
     .option(

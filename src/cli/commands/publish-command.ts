@@ -28,10 +28,6 @@ const onceAttempts = 3;
 
 export function publishCommand(): Command {
   return new Command("publish")
-    .description(
-      "push each release to an external primary (e.g. BIND 9) by TSIG-signed dynamic update (RFC 2136), " +
-        "until stopped",
-    )
     .requiredOption("--to <host:port>", "the external primary, e.g. 192.0.2.53:53")
     .option("--key-name <name>", "TSIG key (hmac-sha256) the server allows to update and transfer the zone")
     .option("--key-secret <base64>", "the key's secret (env DECREE_PUSH_KEY_SECRET)")

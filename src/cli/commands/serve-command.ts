@@ -1,9 +1,9 @@
 import { Command } from "commander";
-import { configOf, globalOptions } from "../cli-context.ts";
+import { configOf, globalOptions, noteNewRegistry, statusCommandOf } from "../cli-context.ts";
+import { listenError } from "../listen-error.ts";
 
 export function serveCommand(): Command {
   return new Command("serve")
-    .description("serve the registry over HTTP (and, with later releases, DNS) until stopped")
     .option("--http <host:port>", "HTTP address (env DECREE_HTTP; default 127.0.0.1:8080)")
     .option("--dns <host:port>", "DNS address for the RPZ primary (env DECREE_DNS; default 127.0.0.1:5300)")
     .option("--stop <host:port>", "stop page address (env DECREE_STOP; default 127.0.0.1:8451)")
@@ -24,8 +24,11 @@ export function serveCommand(): Command {
       // The structured log goes to stderr: stdout is the command's own output (--json).
       const service = await startService(config, {
         logger: { level: config.logLevel, stream: process.stderr },
+      }).catch((error: unknown) => {
+        throw listenError(error, config);
       });
-      const describe = describeService(service, config);
+      if (service.store.created) noteNewRegistry(service.store.location);
+      const describe = describeService(service, config, statusCommandOf(globalOptions(command)));
       if (globalOptions(command).json) {
         process.stdout.write(
           `${JSON.stringify({

@@ -25,7 +25,7 @@ const decisionHelp: Record<Decision, string> = {
 };
 
 export function targetsCommand(): Command {
-  const targets = new Command("targets").description("propose, decide and list the targets of orders");
+  const targets = new Command("targets");
 
   targets
     .command("add")

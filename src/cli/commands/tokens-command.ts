@@ -8,9 +8,7 @@ import { output, table } from "../output.ts";
 const unitMs: Record<string, number> = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
 export function tokensCommand(): Command {
-  const tokens = new Command("tokens").description(
-    "API tokens: shown once, stored hashed, expiring, revocable",
-  );
+  const tokens = new Command("tokens");
 
   tokens
     .command("create")

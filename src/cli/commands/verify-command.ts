@@ -15,9 +15,7 @@ import { globalOptions } from "../cli-context.ts";
  * but its public log and key. Exit 0 when everything checked out; 1, loudly and with the evidence, when not.
  */
 export function verifyCommand(): Command {
-  const verify = new Command("verify").description(
-    "check the registry's public log from outside: a checkpoint's signature, a feed against the log, or watch the log",
-  );
+  const verify = new Command("verify");
   verify
     .command("checkpoint")
     .description("check the registry's signature on a checkpoint (C2SP signed note), from a URL or a file")
