@@ -23,7 +23,8 @@ export async function buildProgram(args?: string[]): Promise<Command> {
     .exitOverride();
   const running = args === undefined ? undefined : commandNameOf(args);
   for (const [name, entry] of Object.entries(commandIndex)) {
-    const command = args === undefined || name === running ? await entry.load() : new Command(name).allowUnknownOption();
+    const command =
+      args === undefined || name === running ? await entry.load() : new Command(name).allowUnknownOption();
     program.addCommand(command.description(entry.summary));
   }
   for (const command of allCommands(program)) command.exitOverride();
