@@ -160,6 +160,35 @@ export const errorCatalogue = {
   MIRROR_CANDIDATE_NOT_FOUND: { status: 404, title: "No such mirror candidate" },
   MIRROR_WEAK_EVIDENCE: { status: 409, title: "The suspected mirror scores below the threshold" },
 
+  // accounts/ and cli/: who a shell command acts as; strict numbers in routes and flags
+  CLI_IDENTITY_REQUIRED: {
+    status: 401,
+    title: "The command acts as an account and none was named",
+    remedy:
+      "Add --as EMAIL with --password-stdin, or --token (DECREE_TOKEN), or have an admin map your OS user.",
+  },
+  CLI_IDENTITY_UNPROVEN: {
+    status: 401,
+    title: "The account the command acts as was not proven",
+    remedy:
+      "Give that account's password (--password-stdin or the prompt), its token, or use your OS user's mapping.",
+  },
+  OS_USER_INVALID: {
+    status: 422,
+    title: "Not an operating-system user name",
+    remedy: "Write the user name as `id -un` prints it.",
+  },
+  OS_USER_NOT_MAPPED: {
+    status: 404,
+    title: "The OS user is mapped to no account",
+    remedy: "List the mappings with `decree accounts os-users`.",
+  },
+  NUMBER_INVALID: {
+    status: 400,
+    title: "Not a canonical decimal integer in range",
+    remedy: "Write the number in plain decimal digits, without sign, leading zeros, exponent or hex prefix.",
+  },
+
   // wiring
   CONFIG_INVALID: { status: 400, title: "Invalid configuration" },
   STORE_UNAVAILABLE: { status: 503, title: "Store unavailable" },
@@ -167,6 +196,6 @@ export const errorCatalogue = {
   NOT_FOUND: { status: 404, title: "Not found" },
   REQUEST_INVALID: { status: 400, title: "Invalid request" },
   INTERNAL: { status: 500, title: "Internal error" },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, { status: number; title: string; remedy?: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

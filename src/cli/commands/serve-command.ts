@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { configOf, globalOptions } from "../cli-context.ts";
+import { ensureStoreCreator } from "../../accounts/os-user-mappings.ts";
+import { configOf, currentOsUser, globalOptions } from "../cli-context.ts";
 
 export function serveCommand(): Command {
   return new Command("serve")
@@ -14,6 +15,8 @@ export function serveCommand(): Command {
       // Loaded here, not at the top: the HTTP stack is a second of start-up every other command need not pay.
       const { describeService, startService } = await import("../../main.ts");
       const service = await startService(config, { logger: { level: process.env.LOG_LEVEL ?? "warn" } });
+      // Whoever runs `decree serve` (`npm start`) on a new store is its creator, and may act from the shell.
+      await ensureStoreCreator(service.store.db, currentOsUser(), new Date());
       const describe = describeService(service, config);
       if (globalOptions(command).json) {
         process.stdout.write(

@@ -95,7 +95,11 @@ export async function authRoutes(
     },
     async (request) => {
       const principal = request.principal!;
-      return { user: await findUser(store.db, principal.userId), via: principal.via };
+      // Over HTTP a principal comes from a token or a session; the shell's other proofs never reach here.
+      return {
+        user: await findUser(store.db, principal.userId),
+        via: principal.via === "session" ? "session" : "token",
+      } as const;
     },
   );
 }
