@@ -18,7 +18,7 @@ export interface Requester {
 
 /** Who may take the second step: a role of the policy, any account but the first one. */
 export interface SecondPerson {
-  roles: readonly string[];
+  roles: string[];
   notUserId: number | null;
   notActor: string;
 }
@@ -122,7 +122,7 @@ function requester(actor: string): Requester {
 }
 
 function secondPerson(actor: string, roles: readonly string[]): SecondPerson {
-  return { roles, notUserId: requester(actor).userId, notActor: actor };
+  return { roles: [...roles], notUserId: requester(actor).userId, notActor: actor };
 }
 
 async function eventDetails(db: Kysely<Database>, ids: number[]) {
