@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DecreeError } from "../errors/decree-error.ts";
 import { errorCatalogue } from "../errors/error-catalogue.ts";
+import { numberInvalidMarker } from "./integer-schema.ts";
 
 /** RFC 9457 problem details; `code` is decree's stable error code, the one tests and scripts assert on. */
 export interface Problem {
@@ -35,7 +36,7 @@ export function sendProblem(reply: FastifyReply, error: DecreeError, instance?: 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof DecreeError) return sendProblem(reply, error, request.url);
   const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
-  if (status < 500) return sendProblem(reply, frameworkRefusal(status, error.message), request.url);
+  if (status < 500) return sendProblem(reply, frameworkRefusal(status, error), request.url);
   request.log.error({ err: error }, "request failed");
   return reply
     .code(500)
@@ -51,8 +52,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
  * 415 Unsupported Media Type (§15.5.16) for a body type the route does not parse, 414 URI Too Long (§15.5.15)
  * for a path parameter past the router's limit; anything else is a 400.
  */
-function frameworkRefusal(status: number, message: string): DecreeError {
-  const text = `${message.replace(/\.$/, "")}.`;
+function frameworkRefusal(status: number, error: FastifyError | Error): DecreeError {
+  const text = `${error.message.replace(/\.$/, "")}.`;
+  const validation = "validation" in error ? error.validation : undefined;
+  if (status === 400 && validation?.some((issue) => issue.message?.startsWith(numberInvalidMarker))) {
+    return new DecreeError(
+      "NUMBER_INVALID",
+      `${text.replaceAll(numberInvalidMarker, "").replace(/ {2,}/g, " ")} Ids, serials and limits are plain decimal digits.`,
+    );
+  }
   if (status === 413)
     return new DecreeError("REQUEST_TOO_LARGE", `${text} Send at most 1 MiB (documents: see the route).`);
   if (status === 415) return new DecreeError("REQUEST_MEDIA_TYPE", `${text} Send application/json.`);

@@ -7,12 +7,13 @@ import { readTargetFile } from "../../intake/parse-target-file.ts";
 import { type Target, targetStates } from "../../intake/target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
-import { listTargets } from "../../registry/list-targets.ts";
+import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { renewTargets } from "../../registry/renew-targets.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { listPendingApprovals, type PendingSteps } from "../../review/list-pending-approvals.ts";
 import { appendEvents } from "../../store/append-events.ts";
+import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { configOf, globalOptions, withStore } from "../cli-context.ts";
 import {
@@ -203,10 +204,17 @@ export function targetsCommand(): Command {
     .option("--after <id>", "start after this target id (pagination)", positiveInteger)
     .option("--limit <n>", "at most this many", positiveInteger, 100)
     .action(async (options: ListOptions, command: Command) => {
-      const list = await withStore(command, (store) =>
-        listTargets(store.db, { ...options, orderId: options.order }),
+      const { targets: list, truncated } = await withStore(command, (store) =>
+        listAllTargets(store.db, { ...options, orderId: options.order }, options.limit ?? 100),
       );
-      output(globalOptions(command).json, { targets: list }, () => targetsTable(list));
+      const last = list.at(-1);
+      output(
+        globalOptions(command).json,
+        { targets: list, truncated, next: truncated && last ? { after: last.id } : null },
+        () =>
+          targetsTable(list) +
+          (truncated && last ? `\n(more targets match: --after ${last.id} lists the next ones)` : ""),
+      );
     });
 
   for (const sub of targets.commands) {
@@ -273,7 +281,9 @@ async function runAdd(
       orderId: result.orderId,
       added: result.added.length,
       rejected: result.rejected,
+      // Past 1,000 targets the list would drown the terminal: it is left out, and said so.
       targets: result.added.length <= 1000 ? result.added : undefined,
+      targetsOmitted: result.added.length > 1000,
       findings,
     },
     () =>
@@ -302,6 +312,28 @@ function pendingText(pending: PendingSteps): string {
   ];
   if (pending.truncated) lines.push("(more wait: the list stops here)");
   return lines.length === 0 ? "nothing waits for a second person" : lines.join("\n");
+}
+
+/**
+ * Up to `wanted` targets, read a page of the store's largest at a time (a --limit past 10,000 is not cut
+ * short silently), and whether more match past them.
+ */
+async function listAllTargets(
+  db: Store["db"],
+  filter: TargetFilter,
+  wanted: number,
+): Promise<{ targets: Target[]; truncated: boolean }> {
+  const targets: Target[] = [];
+  let after = filter.after;
+  while (targets.length < wanted) {
+    const limit = Math.min(maxTargetPage, wanted - targets.length);
+    const page = await listTargets(db, { ...filter, after, limit });
+    targets.push(...page);
+    if (page.length < limit) return { targets, truncated: false };
+    after = page.at(-1)!.id;
+  }
+  const more = await listTargets(db, { ...filter, after, limit: 1 });
+  return { targets, truncated: more.length > 0 };
 }
 
 function targetsTable(list: Target[]): string {

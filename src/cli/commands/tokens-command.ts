@@ -5,6 +5,7 @@ import { DecreeError } from "../../errors/decree-error.ts";
 import { globalOptions, withStore } from "../cli-context.ts";
 import { administer, withIdentityOptions } from "../cli-identity.ts";
 import { output, table } from "../output.ts";
+import { positiveInteger } from "../parse-options.ts";
 
 const unitMs: Record<string, number> = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -59,15 +60,12 @@ export function tokensCommand(): Command {
   tokens
     .command("revoke")
     .description("revoke a token: it stops working at once")
-    .argument("<id>", "the token's id (decree tokens list)")
+    .argument("<id>", "the token's id (decree tokens list)", positiveInteger)
     .option("--reason <text>", "why, for the event log")
-    .action(async (id: string, options: { reason?: string }, command: Command) => {
-      if (!/^[1-9]\d{0,15}$/.test(id)) {
-        throw new DecreeError("TOKEN_NOT_FOUND", `"${id}" is not a token id; see \`decree tokens list\`.`);
-      }
+    .action(async (id: number, options: { reason?: string }, command: Command) => {
       const token = await withStore(command, (outer) =>
         administer(command, outer, (store, actor) =>
-          revokeToken(store.db, { id: Number(id), reason: options.reason }, { actor, now: new Date() }),
+          revokeToken(store.db, { id, reason: options.reason }, { actor, now: new Date() }),
         ),
       );
       output(globalOptions(command).json, { token }, () => `token ${token.id} revoked at ${token.revokedAt}`);

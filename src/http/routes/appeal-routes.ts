@@ -21,6 +21,7 @@ import {
 } from "../appeal-schemas.ts";
 import { htmlPageHeaders } from "../html/html-document.ts";
 import { pageLanguages, pickLanguage } from "../html/pick-language.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { unstorableText } from "../refuse-unstorable-text.ts";
 
 export interface AppealRouteDeps {
@@ -88,7 +89,7 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
         summary: "The appeal form, in HTML (French or English by Accept-Language or ?lang=)",
         querystring: z.object({
           target: z.string().max(2048).optional(),
-          order: z.coerce.number().int().positive().optional(),
+          order: integerSchema().optional(),
           lang: z.enum(pageLanguages).optional(),
         }),
       },
@@ -139,8 +140,8 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
         querystring: z
           .object({
             state: z.enum(appealStates).optional(),
-            after: z.coerce.number().int().nonnegative().optional(),
-            limit: z.coerce.number().int().min(1).max(maxAppealPage).optional(),
+            after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }).optional(),
+            limit: integerSchema({ min: 1, max: maxAppealPage }).optional(),
           })
           .strict(),
         response: {
@@ -168,7 +169,7 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
       schema: {
         tags,
         summary: "Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it",
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: integerSchema() }),
         body: appealDecisionSchema,
         response: { 200: decidedAppealSchema },
       },

@@ -8,6 +8,7 @@ import { acknowledgeRelease } from "../../verify/acknowledge-release.ts";
 import { listAcknowledgments } from "../../verify/list-acknowledgments.ts";
 import { listBreaches } from "../../verify/list-breaches.ts";
 import { reportKinds, reportTarget } from "../../verify/report-target.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { idParams, nextSchema, pageQuery } from "../workflow-schemas.ts";
 
 export interface ComplianceRouteDeps {
@@ -29,10 +30,7 @@ const acknowledgmentSchema = z.object({
 const complianceQuery = z
   .object({
     ...pageQuery,
-    organisation: z.coerce
-      .number()
-      .int()
-      .positive()
+    organisation: integerSchema()
       .optional()
       .describe("authority, auditor, admin: one organisation's; others always see their own"),
   })
@@ -56,11 +54,7 @@ export async function complianceRoutes(fastify: FastifyInstance, { store, now }:
         description:
           "201 for the first acknowledgment of the release by your organisation, 200 when repeated.",
         params: z.object({
-          serial: z.coerce
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 32 - 1),
+          serial: integerSchema({ min: 0, max: 2 ** 32 - 1 }),
         }),
         body: z.object({}).strict().nullish().describe("none needed"),
         response: {

@@ -5,6 +5,7 @@ import { DelistingFeeds } from "../../publish/delisting-feeds.ts";
 import { orderNotice } from "../../publish/order-notice.ts";
 import { delistingRenderers } from "../../publish/renderers/delisting-renderers.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface DelistingRouteDeps {
@@ -17,11 +18,7 @@ export interface DelistingRouteDeps {
 
 const sinceQuery = z
   .object({
-    since: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
+    since: integerSchema({ min: 0, max: 2 ** 32 - 1 })
       .optional()
       .describe("a serial: the diff from that release to the current one"),
   })

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { FeedCache } from "../../publish/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
@@ -15,12 +16,7 @@ export interface FeedRouteDeps {
 }
 
 const sinceQuery = z.object({
-  since: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1)
-    .optional(),
+  since: integerSchema({ min: 0, max: 2 ** 32 - 1 }).optional(),
 });
 
 const publicFeed = { config: { access: "public" }, schema: { tags: ["feeds"] } } as const;

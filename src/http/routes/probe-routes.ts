@@ -12,6 +12,7 @@ import { agentForToken } from "../../verify/probes/probe-agents.ts";
 import { probeCompliance } from "../../verify/probes/probe-compliance.ts";
 import type { ProbeSettings } from "../../verify/probes/probe-settings.ts";
 import { transports } from "../../verify/probes/resolver-endpoint.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface ProbeRouteDeps {
   store: Store;
@@ -74,8 +75,10 @@ const measurementQuery = z
   .object({
     operator: z.string().max(63).optional(),
     since: z.iso.datetime().optional().describe("measurements taken at or after this time"),
-    after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
-    limit: z.coerce.number().int().min(1).max(10_000).optional().describe("default 1000"),
+    after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+      .optional()
+      .describe("the `next.after` of the previous page"),
+    limit: integerSchema({ min: 1, max: 10_000 }).optional().describe("default 1000"),
   })
   .strict();
 const itemSchema = z.object({

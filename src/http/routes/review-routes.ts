@@ -12,6 +12,7 @@ import { secondApprovalNeeded } from "../../registry/weigh-approvals.ts";
 import { listPendingApprovals } from "../../review/list-pending-approvals.ts";
 import { listReviewQueue } from "../../review/list-review-queue.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import {
   decidedTargetSchema,
   findingSchema,
@@ -110,7 +111,7 @@ const pendingResponse = z.object({
 
 const overrideParams = z.object({
   id: idParams.shape.id,
-  override: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  override: integerSchema(),
 });
 
 /**
@@ -131,7 +132,7 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         querystring: z
           .object({
             ...pageQuery,
-            order: z.coerce.number().int().positive().optional(),
+            order: integerSchema().optional(),
             confirmed: z
               .enum(["true", "false"])
               .transform((value) => value === "true")
