@@ -131,10 +131,13 @@ export async function probeRoutes(fastify: FastifyInstance, { store, now, probes
       },
     },
     async (request, reply) => {
+      // The first chunk is produced before the status line is sent: a query that cannot be answered (an
+      // unknown operator) is a 404 problem, not a 200 whose body stops short.
+      const body = await startedStream(measurementsCsv(store.db, request.query));
       return reply
         .type("text/csv; charset=utf-8; header=present")
         .header("content-disposition", 'attachment; filename="measurements.csv"')
-        .send(Readable.from(measurementsCsv(store.db, request.query)));
+        .send(body);
     },
   );
 
@@ -232,4 +235,14 @@ function bearerOf(request: FastifyRequest): string {
     );
   }
   return token;
+}
+
+/** A stream whose first chunk was already produced, so that a refusal comes before any byte is sent. */
+async function startedStream(chunks: AsyncGenerator<string>): Promise<Readable> {
+  const first = await chunks.next();
+  async function* rest() {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  }
+  return Readable.from(rest());
 }
