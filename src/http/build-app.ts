@@ -77,6 +77,7 @@ import { reviewRoutes } from "./routes/review-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
+import { securityHeaders } from "./security-headers.ts";
 import type { SecureCookies } from "./session-cookie.ts";
 
 export interface AppOptions {
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   refuseUnstorableText(app);
+  securityHeaders(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,
