@@ -32,11 +32,20 @@ export function sendProblem(reply: FastifyReply, error: DecreeError, instance?: 
   return reply.code(error.status).type(problemContentType).send(problemFor(error, instance));
 }
 
+/**
+ * The refusal a failure stands for: a DecreeError as it is, a framework refusal (4xx) as its code; undefined
+ * for an unexpected failure (a 5xx).
+ */
+export function refusalOf(error: FastifyError | Error): DecreeError | undefined {
+  if (error instanceof DecreeError) return error;
+  const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
+  return status < 500 ? frameworkRefusal(status, error) : undefined;
+}
+
 /** Every failure leaves as problem+json; unexpected ones are logged in full and said briefly. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof DecreeError) return sendProblem(reply, error, request.url);
-  const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
-  if (status < 500) return sendProblem(reply, frameworkRefusal(status, error), request.url);
+  const refusal = refusalOf(error);
+  if (refusal) return sendProblem(reply, refusal, request.url);
   request.log.error({ err: error }, "request failed");
   return reply
     .code(500)

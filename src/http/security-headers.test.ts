@@ -40,7 +40,11 @@ describeEachEngine("security headers", (store) => {
     const ui = await app.inject({ url: "/", headers: { accept: "text/html" } });
     if (ui.statusCode === 200) {
       assert.equal(ui.headers["content-security-policy"], webUiPolicy);
-      assert.doesNotMatch(ui.body, /<script>|<style>/, "the built UI has no inline code for the policy to allow");
+      assert.doesNotMatch(
+        ui.body,
+        /<script>|<style>/,
+        "the built UI has no inline code for the policy to allow",
+      );
     }
     const docs = await app.inject({ url: "/docs/static/index.html" });
     if (docs.statusCode === 200)

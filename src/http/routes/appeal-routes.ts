@@ -10,6 +10,7 @@ import { followAppeal } from "../../registry/follow-appeal.ts";
 import { listAppeals, maxAppealPage } from "../../registry/list-appeals.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
+import { appealErrorPage } from "../appeal-pages/appeal-error-page.ts";
 import { appealFormPage } from "../appeal-pages/appeal-form-page.ts";
 import { appealStatusPage } from "../appeal-pages/appeal-status-page.ts";
 import {
@@ -20,8 +21,9 @@ import {
   followTokenSchema,
 } from "../appeal-schemas.ts";
 import { htmlPageHeaders } from "../html/html-document.ts";
-import { pageLanguages, pickLanguage } from "../html/pick-language.ts";
+import { type PageLanguage, pageLanguages, pickLanguage } from "../html/pick-language.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { handleError, refusalOf } from "../problem.ts";
 import { unstorableText } from "../refuse-unstorable-text.ts";
 
 export interface AppealRouteDeps {
@@ -58,11 +60,25 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
     "/appeals",
     {
       config: { access: "public", rateLimit: { max: 5, timeWindow: "1 hour" } },
+      // A form's refusals are a page in the form's language, not JSON a person cannot read.
+      errorHandler: (error, request, reply) => {
+        const refusal = refusalOf(error);
+        if (!refusal || !isForm(request)) return handleError(error, request, reply);
+        const lang = (request.query as { lang?: unknown } | undefined)?.lang;
+        const language = isPageLanguage(lang) ? lang : pickLanguage(request.headers["accept-language"]);
+        return (reply as FastifyReply)
+          .code(refusal.status)
+          .headers(htmlPageHeaders)
+          .header("content-language", language)
+          .type("text/html; charset=utf-8")
+          .send(appealErrorPage(language, refusal));
+      },
       schema: {
         tags,
         summary: "File an appeal against an entry, without an account",
         description:
-          "JSON, or a form (application/x-www-form-urlencoded), which is answered 303 to the follow page. " +
+          "JSON, or a form (application/x-www-form-urlencoded), which is answered 303 to the follow page, " +
+          "or a refusal as an HTML page (French or English, by ?lang= or Accept-Language). " +
           "The reason is public; the contact address is not. At most 5 appeals an hour per address.",
         body: appealInputSchema,
         response: { 201: filedAppealSchema },
@@ -199,4 +215,8 @@ function prefersHtml(request: FastifyRequest): boolean {
   const html = accept.indexOf("text/html");
   const json = accept.indexOf("application/json");
   return html !== -1 && (json === -1 || html < json);
+}
+
+function isPageLanguage(value: unknown): value is PageLanguage {
+  return (pageLanguages as readonly unknown[]).includes(value);
 }
