@@ -281,7 +281,11 @@ describeEachEngine("appeals over HTTP", (store) => {
         headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
         payload: new URLSearchParams(fields).toString(),
       });
-    const unknown = await post("/appeals?lang=fr", { target: "nothing-blocked.example", reason: "x", contact });
+    const unknown = await post("/appeals?lang=fr", {
+      target: "nothing-blocked.example",
+      reason: "x",
+      contact,
+    });
     assert.equal(unknown.statusCode, 404, unknown.body);
     assert.equal(unknown.headers["content-type"], "text/html; charset=utf-8");
     assert.match(unknown.body, /La contestation n&#39;a pas pu être déposée/);
