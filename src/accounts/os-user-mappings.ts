@@ -17,14 +17,14 @@ export interface OsUserMapping {
 }
 
 /** The organisation and domain of the account the store's creator gets; `.localhost` never leaves the machine (RFC 6761 §6.3). */
-export const localOrganisation = "local shell";
-export const localAccountDomain = "shell.localhost";
+const localOrganisation = "local shell";
+const localAccountDomain = "shell.localhost";
 
 // POSIX portable user names (IEEE 1003.1 §3.437) plus the `$` Samba machine accounts end with; no spaces, no
 // slashes, nothing a log line could be forged with.
 const osUserPattern = /^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}\$?$/;
 
-export function checkOsUser(osUser: string): string {
+function checkOsUser(osUser: string): string {
   if (!osUserPattern.test(osUser)) {
     throw new DecreeError(
       "OS_USER_INVALID",

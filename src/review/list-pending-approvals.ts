@@ -10,20 +10,20 @@ import {
 import { policy } from "./permissions.ts";
 
 /** Who asked: the actor the log names, and the account behind it when it is one. */
-export interface Requester {
+interface Requester {
   actor: string;
   userId: number | null;
   email: string | null;
 }
 
 /** Who may take the second step: a role of the policy, any account but the first one. */
-export interface SecondPerson {
+interface SecondPerson {
   roles: string[];
   notUserId: number | null;
   notActor: string;
 }
 
-export interface PendingOverride {
+interface PendingOverride {
   targetId: number;
   value: string;
   orderId: number;
@@ -35,7 +35,7 @@ export interface PendingOverride {
   mayConfirm: SecondPerson;
 }
 
-export interface PendingApproval {
+interface PendingApproval {
   targetId: number;
   value: string;
   orderId: number;

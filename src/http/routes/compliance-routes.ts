@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
 import { acknowledgeRelease } from "../../verify/acknowledge-release.ts";
@@ -54,7 +55,7 @@ export async function complianceRoutes(fastify: FastifyInstance, { store, now }:
         description:
           "201 for the first acknowledgment of the release by your organisation, 200 when repeated.",
         params: z.object({
-          serial: integerSchema({ min: 0, max: 2 ** 32 - 1 }),
+          serial: integerSchema(serialRange),
         }),
         body: z.object({}).strict().nullish().describe("none needed"),
         response: {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { DelistingFeeds } from "../../publish/delisting-feeds.ts";
 import { orderNotice } from "../../publish/order-notice.ts";
 import { delistingRenderers } from "../../publish/renderers/delisting-renderers.ts";
@@ -18,7 +19,7 @@ export interface DelistingRouteDeps {
 
 const sinceQuery = z
   .object({
-    since: integerSchema({ min: 0, max: 2 ** 32 - 1 })
+    since: integerSchema(serialRange)
       .optional()
       .describe("a serial: the diff from that release to the current one"),
   })

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { FeedCache } from "../../publish/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import type { Store } from "../../store/database.ts";
@@ -16,7 +17,7 @@ export interface FeedRouteDeps {
 }
 
 const sinceQuery = z.object({
-  since: integerSchema({ min: 0, max: 2 ** 32 - 1 }).optional(),
+  since: integerSchema(serialRange).optional(),
 });
 
 const publicFeed = { config: { access: "public" }, schema: { tags: ["feeds"] } } as const;
