@@ -9,6 +9,7 @@ import { type Access, policy } from "../src/review/permissions.ts";
 import type { Store } from "../src/store/database.ts";
 import { tokenFor } from "./support/accounts.ts";
 import { describeEachEngine } from "./support/each-engine.ts";
+import { hostileParams, injections, nextAddress, rowCounts, unchanged } from "./support/hostile-input.ts";
 import { approveTargets, publish } from "./support/published-zone.ts";
 import { duringOrder, sampleOrder } from "./support/sample-order.ts";
 
@@ -40,37 +41,6 @@ const acceptsAnyBody = new Set(["POST /api/v1/authentication/login", "POST /auth
  */
 const freeTextRoutes = new Set(["POST /accounts/organisations"]);
 
-/** Strings that have broken other systems. None may cause a 5xx, and none may be interpreted. */
-const injections: Record<string, string> = {
-  sql: "x' OR '1'='1'; DROP TABLE targets; --",
-  sqlUnion: "1) UNION SELECT token_hash, contact_email FROM api_tokens, appeals --",
-  html: '"><script>alert(document.cookie)</script><img src=x onerror=alert(1)>',
-  pathTraversal: "../../../../etc/passwd",
-  encodedTraversal: "..%2F..%2F..%2Fetc%2Fpasswd",
-  nul: "name\u0000.example.com",
-  overlongUnicode: "\u00c0\u00af\u00e0\u0080\u00af.example.com",
-  loneSurrogate: "\ud800evil",
-  bidi: "\u202emoc.elgoog",
-  long: "a".repeat(100_000),
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a server-side template injection probe, as sent
-  template: "${7*7}{{7*7}}<%= 7*7 %>",
-  crlf: "x\r\nSet-Cookie: decree_session=stolen",
-};
-
-/** Path parameter values that are not ids, or name something that is not there. */
-const hostileParams = [
-  "1 OR 1=1",
-  "..%2F..%2Fetc%2Fpasswd",
-  "%00",
-  "-1",
-  "0",
-  "1e999",
-  "0x10",
-  "%EF%BC%99",
-  "9".repeat(400),
-  "%3Cscript%3E",
-];
-
 type JsonSchema = {
   type?: string | string[];
   required?: string[];
@@ -85,10 +55,6 @@ interface Case {
   /** A free-text route may store this string verbatim instead of refusing it. */
   verbatim?: string;
 }
-
-let address = 0;
-/** A new client address per request: the corpus must meet the validation, not the rate limits. */
-const nextAddress = () => `10.${(++address >> 16) & 255}.${(address >> 8) & 255}.${address & 255}`;
 
 describeEachEngine("the bad-input corpus", (store) => {
   let app: FastifyInstance;
@@ -453,30 +419,4 @@ async function seedTheirs(store: Store, app: FastifyInstance, theirs: Record<str
 /** A name as decree keeps it: trimmed, each run of white space one space. */
 function collapsed(text: string): string {
   return text.trim().replace(/\s+/g, " ");
-}
-
-type Counts = Record<string, number>;
-
-/** Rows of every table of the store (the migrator's bookkeeping aside). */
-async function rowCounts(store: Store): Promise<Counts> {
-  const tables = (await store.db.introspection.getTables())
-    .map((table) => table.name)
-    .filter((name) => !name.startsWith("kysely_"));
-  const counts: Counts = {};
-  for (const table of tables.sort()) {
-    const row = await store.db
-      .selectFrom(table as "orders")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .executeTakeFirstOrThrow();
-    counts[table] = Number(row.n);
-  }
-  return counts;
-}
-
-function unchanged(route: WritingRoute, before: Counts, after: Counts): string[] {
-  return Object.keys(after)
-    .filter((table) => before[table] !== after[table])
-    .map(
-      (table) => `${route.method} ${route.url} changed ${table}: ${before[table]} -> ${after[table]} rows`,
-    );
 }

@@ -7,7 +7,7 @@ import { runCli } from "./support/run-cli.ts";
 
 describe("the decree command", () => {
   let dir: string;
-  const cli = (...args: string[]) => runCli(["--data", join(dir, "data"), "--as", "test:cli", ...args]);
+  const cli = (...args: string[]) => runCli(["--data", join(dir, "data"), ...args]);
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "decree-cli-"));

@@ -277,6 +277,13 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     // The same admin cannot confirm their own override: it takes another person.
     const authority = await pageFor("authority");
     await authority.getByRole("tab", { name: "Overrides" }).click();
+    // The desk lists the open override, who asked for it and who may confirm it.
+    const open = authority.getByTestId("pending-override");
+    await open.waitFor();
+    assert.match(
+      (await open.textContent()) ?? "",
+      new RegExp(`Override ${overrideId} .*asked by admin@example\\.test`),
+    );
     await authority.getByLabel("Target number").fill(String(targetId));
     await authority.getByLabel("Override number").fill(String(overrideId));
     await authority.getByRole("button", { name: "Confirm the override" }).click();

@@ -9,8 +9,11 @@ export interface Principal {
   organisationId: number;
   organisationName: string;
   role: Role;
-  /** How the request authenticated; a session also needs a CSRF token on unsafe methods. */
-  via: "token" | "session";
+  /**
+   * How the request authenticated; a session also needs a CSRF token on unsafe methods. A shell command proves
+   * its account by password or token, or by the OS user it runs as (accounts/os-user-mappings.ts).
+   */
+  via: "token" | "session" | "password" | "os-user";
 }
 
 /**

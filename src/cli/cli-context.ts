@@ -1,5 +1,6 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
+import { ensureStoreCreator } from "../accounts/os-user-mappings.ts";
 import { type ConfigFlags, loadConfig, type ServiceConfig } from "../config/load-config.ts";
 import type { Store } from "../store/database.ts";
 import { openStore } from "../store/open-store.ts";
@@ -17,15 +18,21 @@ export function configOf(command: Command): ServiceConfig {
   return loadConfig(globalOptions(command));
 }
 
-/** Who the event log names for a command run from a shell. */
-export function actorOf(command: Command): string {
-  const named = globalOptions(command).as ?? process.env.DECREE_ACTOR;
-  if (named) return named;
+/** The OS user running this process, as `os.userInfo()` has it; "unknown" where the system has none. */
+export function currentOsUser(): string {
   try {
-    return `cli:${userInfo().username}`;
+    return userInfo().username;
   } catch {
-    return "cli";
+    return "unknown";
   }
+}
+
+/**
+ * Who the event log names for a shell command that acts as no account (an operator's registration, a data
+ * update): the OS user. Decisions act as a proven account instead (cli-identity.ts).
+ */
+export function actorOf(_command: Command): string {
+  return `cli:${currentOsUser()}`;
 }
 
 export async function withStore<T>(command: Command, work: (store: Store) => Promise<T>): Promise<T> {
@@ -33,6 +40,8 @@ export async function withStore<T>(command: Command, work: (store: Store) => Pro
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   if (store.created) noteNewRegistry(store.location);
   try {
+    // The first OS user to open a store from the shell is its creator, with an account of its own.
+    await ensureStoreCreator(store.db, currentOsUser(), new Date());
     return await work(store);
   } finally {
     await store.close();

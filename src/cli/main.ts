@@ -17,7 +17,10 @@ export async function buildProgram(args?: string[]): Promise<Command> {
     )
     .option("--database-url <url>", "use PostgreSQL instead of SQLite (env DATABASE_URL)")
     .option("--config <file>", "config file (env DECREE_CONFIG; default ./decree.yaml when present)")
-    .option("--as <actor>", "who the event log names for this command (env DECREE_ACTOR)")
+    .option(
+      "--as <email>",
+      "the account a command acts as; prove it with --password-stdin, --token or an OS-user mapping",
+    )
     .option("--json", "print JSON for scripts")
     .showHelpAfterError()
     .exitOverride();

@@ -780,6 +780,35 @@ export const errorCatalogue = {
     remedy: "Choose an address of this machine, and a port above 1023 unless decree may bind low ports.",
   },
 
+  // accounts/ and cli/: who a shell command acts as; strict numbers in routes and flags
+  CLI_IDENTITY_REQUIRED: {
+    status: 401,
+    title: "The command acts as an account and none was named",
+    remedy:
+      "Add --as EMAIL with --password-stdin, or --token (DECREE_TOKEN), or have an admin map your OS user.",
+  },
+  CLI_IDENTITY_UNPROVEN: {
+    status: 401,
+    title: "The account the command acts as was not proven",
+    remedy:
+      "Give that account's password (--password-stdin or the prompt), its token, or use your OS user's mapping.",
+  },
+  OS_USER_INVALID: {
+    status: 422,
+    title: "Not an operating-system user name",
+    remedy: "Write the user name as `id -un` prints it.",
+  },
+  OS_USER_NOT_MAPPED: {
+    status: 404,
+    title: "The OS user is mapped to no account",
+    remedy: "List the mappings with `decree accounts os-users`.",
+  },
+  NUMBER_INVALID: {
+    status: 400,
+    title: "Not a canonical decimal integer in range",
+    remedy: "Write the number in plain decimal digits, without sign, leading zeros, exponent or hex prefix.",
+  },
+
   // wiring
   CONFIG_INVALID: {
     status: 400,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { roles } from "../accounts/roles.ts";
+import { integerSchema } from "./integer-schema.ts";
 
 /** The shapes of accounts on the wire, for validation and /openapi.json (registered by id as components). */
 export const organisationSchema = z
@@ -31,4 +32,4 @@ export const tokenInfoSchema = z
   })
   .meta({ id: "TokenInfo" });
 
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const idParams = z.object({ id: integerSchema() });

@@ -60,9 +60,10 @@ describe("the read-only HTTP API", () => {
     assert.match(res.json().detail, /state/);
   });
 
-  it("answers an unknown order and an unknown route with 404 problems", async () => {
+  it("answers an unknown order and an unknown route with 404 problems, a malformed id with 400", async () => {
     assert.equal((await app.inject("/orders/99")).json().code, "ORDER_NOT_FOUND");
-    assert.equal((await app.inject("/orders/abc")).json().code, "ORDER_NOT_FOUND");
+    // Not an id at all: refused by the number parser, not looked up.
+    assert.equal((await app.inject("/orders/abc")).json().code, "NUMBER_INVALID");
     const res = await app.inject("/nothing-here");
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().code, "NOT_FOUND");

@@ -79,6 +79,7 @@ import { reviewRoutes } from "./routes/review-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
+import { securityHeaders } from "./security-headers.ts";
 import type { SecureCookies } from "./session-cookie.ts";
 
 export interface AppOptions {
@@ -139,6 +140,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   refuseUnstorableText(app);
   observeRequests(app);
+  securityHeaders(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,

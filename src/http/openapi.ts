@@ -58,6 +58,7 @@ export async function docsRoutes(app: FastifyInstance): Promise<void> {
   await app.register(async (scope) => {
     // Swagger UI's own routes (its page and assets) cannot declare an access: they are public.
     scope.decorate(defaultAccess, "public");
-    await scope.register(swaggerUi, { routePrefix: "/docs" });
+    // staticCSP: Swagger UI's own policy, with the hashes of its inline scripts and styles.
+    await scope.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DecreeError } from "../errors/decree-error.ts";
 import { errorCatalogue } from "../errors/error-catalogue.ts";
+import { numberInvalidMarker } from "./integer-schema.ts";
 
 /** RFC 9457 problem details; `code` is decree's stable error code, the one tests and scripts assert on. */
 export interface Problem {
@@ -31,11 +32,20 @@ export function sendProblem(reply: FastifyReply, error: DecreeError, instance?: 
   return reply.code(error.status).type(problemContentType).send(problemFor(error, instance));
 }
 
+/**
+ * The refusal a failure stands for: a DecreeError as it is, a framework refusal (4xx) as its code; undefined
+ * for an unexpected failure (a 5xx).
+ */
+export function refusalOf(error: FastifyError | Error): DecreeError | undefined {
+  if (error instanceof DecreeError) return error;
+  const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
+  return status < 500 ? frameworkRefusal(status, error) : undefined;
+}
+
 /** Every failure leaves as problem+json; unexpected ones are logged in full and said briefly. */
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof DecreeError) return sendProblem(reply, error, request.url);
-  const status = "statusCode" in error && typeof error.statusCode === "number" ? error.statusCode : 500;
-  if (status < 500) return sendProblem(reply, frameworkRefusal(status, error.message), request.url);
+  const refusal = refusalOf(error);
+  if (refusal) return sendProblem(reply, refusal, request.url);
   request.log.error({ err: error }, "request failed");
   return reply
     .code(500)
@@ -51,8 +61,15 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
  * 415 Unsupported Media Type (§15.5.16) for a body type the route does not parse, 414 URI Too Long (§15.5.15)
  * for a path parameter past the router's limit; anything else is a 400.
  */
-function frameworkRefusal(status: number, message: string): DecreeError {
-  const text = `${message.replace(/\.$/, "")}.`;
+function frameworkRefusal(status: number, error: FastifyError | Error): DecreeError {
+  const text = `${error.message.replace(/\.$/, "")}.`;
+  const validation = "validation" in error ? error.validation : undefined;
+  if (status === 400 && validation?.some((issue) => issue.message?.startsWith(numberInvalidMarker))) {
+    return new DecreeError(
+      "NUMBER_INVALID",
+      `${text.replaceAll(numberInvalidMarker, "").replace(/ {2,}/g, " ")} Ids, serials and limits are plain decimal digits.`,
+    );
+  }
   if (status === 413)
     return new DecreeError("REQUEST_TOO_LARGE", `${text} Send at most 1 MiB (documents: see the route).`);
   if (status === 415) return new DecreeError("REQUEST_MEDIA_TYPE", `${text} Send application/json.`);

@@ -2,13 +2,16 @@ import { z } from "zod";
 import { errorCatalogue } from "../errors/error-catalogue.ts";
 import { targetStates } from "../intake/target.ts";
 import { targetKinds } from "../names/target-kind.ts";
+import { integerSchema } from "./integer-schema.ts";
 
 /** The shapes of the workflow on the wire (orders in, targets, decisions, acknowledgments, webhooks). */
-export const idParams = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const idParams = z.object({ id: integerSchema() });
 
 export const pageQuery = {
-  after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
-  limit: z.coerce.number().int().min(1).max(1000).optional().describe("default 100"),
+  after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+    .optional()
+    .describe("the `next.after` of the previous page"),
+  limit: integerSchema({ min: 1, max: 1000 }).optional().describe("default 100"),
 };
 
 export const nextSchema = z.object({ after: z.number().int() }).nullable();

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
 import { parentNames } from "../names/parent-names.ts";
+import { idOfRef } from "../names/parse-decimal-integer.ts";
 import type { Database } from "../store/database.ts";
 import { type Target, targetFromRow } from "./target.ts";
 
@@ -47,8 +48,10 @@ export async function findAppealedEntry(
 
 async function candidates(trx: Kysely<Database>, ref: string, orderId: number | undefined) {
   let query = trx.selectFrom("targets").selectAll();
-  if (/^\d{1,15}$/.test(ref)) {
-    query = query.where("id", "=", Number(ref));
+  const id = idOfRef(ref);
+  if (id !== undefined) {
+    if (!id.ok) return [];
+    query = query.where("id", "=", id.value);
   } else {
     const name = normalizeTarget(ref);
     if (!name.ok) return [];

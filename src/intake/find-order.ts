@@ -1,17 +1,18 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import { idRange, parseDecimalInteger } from "../names/parse-decimal-integer.ts";
 import type { Database } from "../store/database.ts";
 import { type Order, orderFromRow } from "./order.ts";
 
 export function parseOrderId(ref: string | number): number {
-  const id = typeof ref === "number" ? ref : Number(String(ref).trim());
-  if (!Number.isSafeInteger(id) || id <= 0) {
+  const parsed = parseDecimalInteger(String(ref), idRange);
+  if (!parsed.ok) {
     throw new DecreeError(
-      "ORDER_NOT_FOUND",
-      `"${ref}" is not an order id. Order ids are positive whole numbers: see \`decree orders list\`.`,
+      "NUMBER_INVALID",
+      `Order id ${parsed.message}. Order ids are positive whole numbers: see \`decree orders list\`.`,
     );
   }
-  return id;
+  return parsed.value;
 }
 
 export async function findOrder(db: Kysely<Database>, ref: string | number): Promise<Order> {

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type Target, targetFromRow } from "../intake/target.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
+import { idOfRef } from "../names/parse-decimal-integer.ts";
 import type { Database } from "../store/database.ts";
 import { statesAllowing, type TargetAct } from "./target-lifecycle.ts";
 
@@ -16,7 +17,9 @@ export async function resolveTarget(
   orderId?: number,
 ): Promise<Target> {
   const trimmed = ref.trim();
-  if (/^\d+$/.test(trimmed)) return targetById(trx, Number(trimmed));
+  const id = idOfRef(trimmed);
+  if (id && !id.ok) throw new DecreeError("NUMBER_INVALID", `Target id ${id.message}.`);
+  if (id?.ok) return targetById(trx, id.value);
   const name = normalizeTarget(trimmed);
   if (!name.ok) {
     throw new DecreeError(

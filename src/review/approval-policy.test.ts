@@ -224,6 +224,36 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     assert.equal(silent.json().code, "REASON_REQUIRED");
   });
 
+  it("lists open overrides and first approvals over HTTP with who asked and who may take the second step", async () => {
+    const held = await targetWith("pending-list.example-films.com", "review", "TARGET_CNAME_INTO_CDN");
+    const blocked = await targetWith("pending-override.example-films.com", "block");
+    assert.equal((await approve(held, authority)).statusCode, 202);
+    const override = await app.inject({
+      method: "POST",
+      url: `/targets/${blocked}/override`,
+      headers: bearer(admin),
+      payload: { code: "TARGET_PROTECTED_NAME", reason: "named by the court" },
+    });
+    assert.equal(override.statusCode, 201, override.body);
+    const operator = (await tokenFor(store(), "operator")).token;
+    assert.equal((await app.inject({ url: "/review/pending", headers: bearer(operator) })).statusCode, 403);
+    const listed = await app.inject({ url: "/review/pending", headers: bearer(authority) });
+    assert.equal(listed.statusCode, 200, listed.body);
+    const body = listed.json();
+    const approval = body.approvals.find((a: { targetId: number }) => a.targetId === held);
+    assert.deepEqual(approval.mayApprove.roles, ["authority"]);
+    assert.match(approval.approvedBy.email, /^authority-/);
+    assert.equal(approval.mayApprove.notUserId, approval.approvedBy.userId);
+    const open = body.overrides.find((o: { targetId: number }) => o.targetId === blocked);
+    assert.equal(open.overrideId, override.json().overrideId);
+    assert.equal(open.code, "TARGET_PROTECTED_NAME");
+    assert.deepEqual(open.mayConfirm.roles, ["admin", "authority"]);
+    assert.equal(body.truncated, false);
+    assert.equal((await approve(held, otherAuthority)).statusCode, 200);
+    const after = (await app.inject({ url: "/review/pending", headers: bearer(authority) })).json();
+    assert.ok(!after.approvals.some((a: { targetId: number }) => a.targetId === held));
+  });
+
   it("holds a target with a review finding for a second authority user, and refuses the same user twice", async () => {
     const id = await targetWith("two-person.example-films.com", "review", "TARGET_CNAME_INTO_CDN");
     const first = await approve(id, authority);

@@ -140,6 +140,16 @@ export interface UsersTable {
   disabled_at: string | null;
 }
 
+/** An OS user who may act from the shell as an account (accounts/os-user-mappings.ts). */
+export interface OsUserMappingsTable {
+  os_user: string;
+  user_id: number;
+  /** "store-creator" (made by itself for whoever created the store) or "admin". */
+  origin: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface ApiTokensTable {
   id: Generated<number>;
   user_id: number;
@@ -527,6 +537,7 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
+  os_user_mappings: OsUserMappingsTable;
   sessions: SessionsTable;
   appeals: AppealsTable;
   documents: DocumentsTable;

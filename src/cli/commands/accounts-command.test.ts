@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { decreeBin, runCli } from "../../../test/support/run-cli.ts";
@@ -22,7 +22,7 @@ function runWithInput(args: string[], input: string): Promise<{ code: number | n
 
 describe("decree accounts and decree tokens", () => {
   let dir: string;
-  const cli = (...args: string[]) => runCli(["--data", dir, "--as", "test:cli", ...args]);
+  const cli = (...args: string[]) => runCli(["--data", dir, ...args]);
   const password = "correct horse battery staple";
 
   before(async () => {
@@ -74,7 +74,11 @@ describe("decree accounts and decree tokens", () => {
         u.role,
         u.hasPassword,
       ]),
-      [["admin@arcom.example", "admin", true]],
+      [
+        ["admin@arcom.example", "admin", true],
+        // the store's creator (the OS user running the test), an authority of the local shell
+        [`${userInfo().username}@shell.localhost`, "authority", false],
+      ],
     );
 
     const store = await openStore({ dataDir: dir });

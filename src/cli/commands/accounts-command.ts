@@ -4,10 +4,12 @@ import {
   findOrganisationByName,
   listOrganisations,
 } from "../../accounts/organisations.ts";
+import { listOsUserMappings, mapOsUser, unmapOsUser } from "../../accounts/os-user-mappings.ts";
 import { roles } from "../../accounts/roles.ts";
 import { createUser, disableUser, findUserByEmail, listUsers, type User } from "../../accounts/users.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
-import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { globalOptions, withStore } from "../cli-context.ts";
+import { administer, withIdentityOptions } from "../cli-identity.ts";
 import { dateOnly, output, table } from "../output.ts";
 import { readHiddenLine } from "../read-hidden-line.ts";
 
@@ -20,8 +22,10 @@ export function accountsCommand(): Command {
     .description("create an organisation (a court, a rights holder, an ISP, a search engine…)")
     .argument("<name>", 'its name, e.g. "Orange"')
     .action(async (name: string, _options: unknown, command: Command) => {
-      const organisation = await withStore(command, (store) =>
-        createOrganisation(store.db, { name }, { actor: actorOf(command), now: new Date() }),
+      const organisation = await withStore(command, (outer) =>
+        administer(command, outer, (store, actor) =>
+          createOrganisation(store.db, { name }, { actor, now: new Date() }),
+        ),
       );
       output(
         globalOptions(command).json,
@@ -39,14 +43,16 @@ export function accountsCommand(): Command {
     .option("--password-stdin", "read a password for the web UI from standard input (else: tokens only)")
     .action(async (email: string, options: AddUserOptions, command: Command) => {
       const password = options.passwordStdin ? await readPassword() : undefined;
-      const user = await withStore(command, async (store) => {
-        const organisation = await findOrganisationByName(store.db, options.org);
-        return createUser(
-          store.db,
-          { organisationId: organisation.id, email, role: options.role, password },
-          { actor: actorOf(command), now: new Date() },
-        );
-      });
+      const user = await withStore(command, (outer) =>
+        administer(command, outer, async (store, actor) => {
+          const organisation = await findOrganisationByName(store.db, options.org);
+          return createUser(
+            store.db,
+            { organisationId: organisation.id, email, role: options.role, password },
+            { actor, now: new Date() },
+          );
+        }),
+      );
       output(globalOptions(command).json, { user }, () =>
         [
           `created ${user.role} ${user.email} in ${user.organisationName} (user ${user.id})`,
@@ -61,14 +67,16 @@ export function accountsCommand(): Command {
     .argument("<email>", "the user")
     .option("--reason <text>", "why, for the event log")
     .action(async (email: string, options: { reason?: string }, command: Command) => {
-      const user = await withStore(command, async (store) => {
-        const found = await findUserByEmail(store.db, email);
-        return disableUser(
-          store.db,
-          { userId: found.id, reason: options.reason },
-          { actor: actorOf(command), now: new Date() },
-        );
-      });
+      const user = await withStore(command, (outer) =>
+        administer(command, outer, async (store, actor) => {
+          const found = await findUserByEmail(store.db, email);
+          return disableUser(
+            store.db,
+            { userId: found.id, reason: options.reason },
+            { actor, now: new Date() },
+          );
+        }),
+      );
       output(
         globalOptions(command).json,
         { user },
@@ -89,6 +97,62 @@ export function accountsCommand(): Command {
       );
     });
 
+  accounts
+    .command("map-os-user")
+    .description(
+      "let an OS user act from the shell as an account, without a password (checked against os.userInfo())",
+    )
+    .argument("<os-user>", "the user name as `id -un` prints it")
+    .argument("<email>", "the account it acts as")
+    .action(async (osUser: string, email: string, _options: unknown, command: Command) => {
+      const mapping = await withStore(command, (outer) =>
+        administer(command, outer, (store, actor) =>
+          mapOsUser(store.db, { osUser, email }, { actor, now: new Date() }),
+        ),
+      );
+      output(
+        globalOptions(command).json,
+        { mapping },
+        () => `${mapping.osUser} acts as ${mapping.email} (${mapping.role})`,
+      );
+    });
+
+  accounts
+    .command("unmap-os-user")
+    .description("end an OS user's mapping: it proves its account with a password or token from then on")
+    .argument("<os-user>", "the user name")
+    .action(async (osUser: string, _options: unknown, command: Command) => {
+      const mapping = await withStore(command, (outer) =>
+        administer(command, outer, (store, actor) =>
+          unmapOsUser(store.db, osUser, { actor, now: new Date() }),
+        ),
+      );
+      output(
+        globalOptions(command).json,
+        { unmapped: mapping },
+        () => `${mapping.osUser} acts as no account now`,
+      );
+    });
+
+  accounts
+    .command("os-users")
+    .description("list which OS users act as which accounts from the shell")
+    .action(async (_options: unknown, command: Command) => {
+      const mappings = await withStore(command, (store) => listOsUserMappings(store.db));
+      output(globalOptions(command).json, { mappings }, () =>
+        mappings.length === 0
+          ? "no OS user acts as an account"
+          : table([
+              ["OS USER", "ACCOUNT", "ROLE", "ORIGIN", "SINCE"],
+              ...mappings.map((m) => [m.osUser, m.email, m.role, m.origin, dateOnly(m.createdAt)]),
+            ]),
+      );
+    });
+
+  for (const sub of accounts.commands) {
+    if (sub.name() !== "list" && sub.name() !== "os-users")
+      withIdentityOptions(sub, { password: sub.name() !== "add-user" });
+  }
   return accounts;
 }
 

@@ -5,7 +5,8 @@ import { confirmOrder } from "../../intake/confirm-order.ts";
 import { readOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
-import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
+import { configOf, globalOptions, withStore } from "../cli-context.ts";
+import { actAs, withIdentityOptions } from "../cli-identity.ts";
 import { dateOnly, output, table } from "../output.ts";
 
 export function ordersCommand(): Command {
@@ -27,15 +28,17 @@ export function ordersCommand(): Command {
         const now = new Date();
         const settings = checkSettings(configOf(command));
         const result = await withStore(command, (store) =>
-          recordOrder(store, input, {
-            actor: actorOf(command),
-            now,
-            targetLines,
-            skipInvalid: options.skipInvalid ?? false,
-            ...(options.startingToday ? { validityStartsAt: now } : {}),
-            afterTargets: (trx, order, targets) =>
-              recordFindings(trx, order, targets.added, { now, settings }),
-          }),
+          actAs(command, store, "orders:submit", "record orders", (scoped, who) =>
+            recordOrder(scoped, input, {
+              actor: who.actor,
+              now,
+              targetLines,
+              skipInvalid: options.skipInvalid ?? false,
+              ...(options.startingToday ? { validityStartsAt: now } : {}),
+              afterTargets: (trx, order, targets) =>
+                recordFindings(trx, order, targets.added, { now, settings }),
+            }),
+          ),
         );
         output(globalOptions(command).json, result, () =>
           [
@@ -50,6 +53,8 @@ export function ordersCommand(): Command {
       },
     );
 
+  withIdentityOptions(orders.commands[0]!);
+
   orders
     .command("confirm")
     .description("confirm an order an applicant submitted over HTTP, so that its targets can be approved")
@@ -57,10 +62,13 @@ export function ordersCommand(): Command {
     .option("--reason <text>", "why, for the record (e.g. checked against the court's register)")
     .action(async (id: string, options: { reason?: string }, command: Command) => {
       const order = await withStore(command, (store) =>
-        confirmOrder(store, id, { actor: actorOf(command), now: new Date(), reason: options.reason }),
+        actAs(command, store, "orders:confirm", "confirm orders", (scoped, who) =>
+          confirmOrder(scoped, id, { actor: who.actor, now: new Date(), reason: options.reason }),
+        ),
       );
       output(globalOptions(command).json, order, () => `confirmed order ${order.id} (${order.caseNumber})`);
     });
+  withIdentityOptions(orders.commands[1]!);
 
   orders
     .command("list")

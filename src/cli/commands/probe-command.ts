@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
 import { findUserByEmail } from "../../accounts/users.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { idRange, parseDecimalInteger } from "../../names/parse-decimal-integer.ts";
 import { listMeasurements, measurementsCsv } from "../../verify/probes/list-measurements.ts";
 import { addProbeAgent, listProbeAgents } from "../../verify/probes/probe-agents.ts";
 import {
@@ -239,11 +240,9 @@ function tokenFromFile(): string | undefined {
 }
 
 function positive(text: string, flag: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new DecreeError("CONFIG_INVALID", `${flag} ${text} is not a positive whole number.`);
-  }
-  return value;
+  const parsed = parseDecimalInteger(text, idRange);
+  if (!parsed.ok) throw new DecreeError("NUMBER_INVALID", `${flag}: ${parsed.message}.`);
+  return parsed.value;
 }
 
 function complianceText(operators: OperatorProbeCompliance[]): string {

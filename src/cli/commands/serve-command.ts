@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { configOf, globalOptions, noteNewRegistry, statusCommandOf } from "../cli-context.ts";
+import { ensureStoreCreator } from "../../accounts/os-user-mappings.ts";
+import { configOf, currentOsUser, globalOptions, noteNewRegistry, statusCommandOf } from "../cli-context.ts";
 import { listenError } from "../listen-error.ts";
 
 export function serveCommand(): Command {

@@ -7,12 +7,23 @@ import { readTargetFile } from "../../intake/parse-target-file.ts";
 import { type Target, targetStates } from "../../intake/target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
-import { listTargets } from "../../registry/list-targets.ts";
+import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { renewTargets } from "../../registry/renew-targets.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
+import { listPendingApprovals, type PendingSteps } from "../../review/list-pending-approvals.ts";
+import { appendEvents } from "../../store/append-events.ts";
+import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
-import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
+import { configOf, globalOptions, withStore } from "../cli-context.ts";
+import {
+  actAs,
+  cliCommandEvent,
+  identify,
+  identityOptionsOf,
+  requireRole,
+  withIdentityOptions,
+} from "../cli-identity.ts";
 import { dateOnly, output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
 import { progressBar } from "../progress.ts";
@@ -66,14 +77,16 @@ export function targetsCommand(): Command {
       .option("--order <id>", "only targets of this order (when a name is on several)", positiveInteger)
       .action(async (refs: string[], options: { reason: string; order?: number }, command: Command) => {
         const decided = await withStore(command, (store) =>
-          decideTargets(store, {
-            decision,
-            refs,
-            reason: options.reason,
-            actor: actorOf(command),
-            now: new Date(),
-            ...(options.order ? { orderId: options.order } : {}),
-          }),
+          actAs(command, store, "targets:decide", `${decision} targets`, (scoped, who) =>
+            decideTargets(scoped, {
+              decision,
+              refs,
+              reason: options.reason,
+              actor: who.actor,
+              now: new Date(),
+              ...(options.order ? { orderId: options.order } : {}),
+            }),
+          ),
         );
         output(globalOptions(command).json, { decision, targets: decided }, () =>
           decided
@@ -101,14 +114,16 @@ export function targetsCommand(): Command {
         command: Command,
       ) => {
         const renewed = await withStore(command, (store) =>
-          renewTargets(store, {
-            refs,
-            until: options.until,
-            reason: options.reason,
-            actor: actorOf(command),
-            now: new Date(),
-            ...(options.order ? { orderId: options.order } : {}),
-          }),
+          actAs(command, store, "targets:decide", "renew entries", (scoped, who) =>
+            renewTargets(scoped, {
+              refs,
+              until: options.until,
+              reason: options.reason,
+              actor: who.actor,
+              now: new Date(),
+              ...(options.order ? { orderId: options.order } : {}),
+            }),
+          ),
         );
         output(globalOptions(command).json, { renewed }, () =>
           renewed
@@ -121,7 +136,7 @@ export function targetsCommand(): Command {
       },
     );
 
-  // The shell has no roles: whoever runs it holds the store. The two persons are told apart by --as.
+  // The two persons of the two-person rule are two accounts, each proven (cli-identity.ts), as over HTTP.
   targets
     .command("override")
     .description("override a blocking finding by its code; another person confirms it (confirm-override)")
@@ -130,13 +145,15 @@ export function targetsCommand(): Command {
     .requiredOption("--reason <text>", "why: it goes on the public record")
     .action(async (target: number, options: { code: string; reason: string }, command: Command) => {
       const requested = await withStore(command, (store) =>
-        requestOverride(store, {
-          targetId: target,
-          code: options.code,
-          reason: options.reason,
-          actor: actorOf(command),
-          now: new Date(),
-        }),
+        actAs(command, store, "targets:override", "override a blocking finding", (scoped, who) =>
+          requestOverride(scoped, {
+            targetId: target,
+            code: options.code,
+            reason: options.reason,
+            actor: who.actor,
+            now: new Date(),
+          }),
+        ),
       );
       output(
         globalOptions(command).json,
@@ -154,18 +171,28 @@ export function targetsCommand(): Command {
     .argument("<override>", "override id", positiveInteger)
     .action(async (target: number, override: number, _options: unknown, command: Command) => {
       const confirmed = await withStore(command, (store) =>
-        confirmOverride(store, {
-          targetId: target,
-          overrideId: override,
-          actor: actorOf(command),
-          now: new Date(),
-        }),
+        actAs(command, store, "targets:confirm-override", "confirm an override", (scoped, who) =>
+          confirmOverride(scoped, {
+            targetId: target,
+            overrideId: override,
+            actor: who.actor,
+            now: new Date(),
+          }),
+        ),
       );
       output(globalOptions(command).json, confirmed, () =>
         confirmed.targets.length > 0
           ? confirmed.targets.map((t) => `target ${t.id} ${t.value}: ${t.from} -> ${t.to}`).join("\n")
           : `override ${confirmed.overrideId} confirmed; still blocked by ${confirmed.remaining.join(", ")}`,
       );
+    });
+
+  targets
+    .command("pending")
+    .description("what waits for a second person: open overrides and first approvals, with who may confirm")
+    .action(async (_options: unknown, command: Command) => {
+      const pending = await withStore(command, (store) => listPendingApprovals(store.db));
+      output(globalOptions(command).json, pending, () => pendingText(pending));
     });
 
   targets
@@ -177,12 +204,22 @@ export function targetsCommand(): Command {
     .option("--after <id>", "start after this target id (pagination)", positiveInteger)
     .option("--limit <n>", "at most this many", positiveInteger, 100)
     .action(async (options: ListOptions, command: Command) => {
-      const list = await withStore(command, (store) =>
-        listTargets(store.db, { ...options, orderId: options.order }),
+      const { targets: list, truncated } = await withStore(command, (store) =>
+        listAllTargets(store.db, { ...options, orderId: options.order }, options.limit ?? 100),
       );
-      output(globalOptions(command).json, { targets: list }, () => targetsTable(list));
+      const last = list.at(-1);
+      output(
+        globalOptions(command).json,
+        { targets: list, truncated, next: truncated && last ? { after: last.id } : null },
+        () =>
+          targetsTable(list) +
+          (truncated && last ? `\n(more targets match: --after ${last.id} lists the next ones)` : ""),
+      );
     });
 
+  for (const sub of targets.commands) {
+    if (sub.name() !== "list" && sub.name() !== "pending") withIdentityOptions(sub);
+  }
   return targets;
 }
 
@@ -214,11 +251,15 @@ async function runAdd(
   let result: AddTargetsResult;
   let findings: RecordedFindings;
   try {
-    ({ result, findings } = await withStore(command, (store) =>
-      inTransaction(store.db, async (trx) => {
+    ({ result, findings } = await withStore(command, async (store) => {
+      // Proven before the transaction: a password prompt must not hold the store's write lock.
+      const who = await identify(command, store, identityOptionsOf(command));
+      requireRole(who, "targets:submit", "propose targets");
+      return inTransaction(store.db, async (trx) => {
+        await appendEvents(trx, [cliCommandEvent(command, who)]);
         const order = await findOrder(trx, orderRef);
         const added = await addTargets(trx, order, requests, {
-          actor: actorOf(command),
+          actor: who.actor,
           now,
           skipInvalid: options.skipInvalid ?? false,
           onProgress: progress.report,
@@ -229,8 +270,8 @@ async function runAdd(
           settings: checkSettings(config),
         });
         return { result: added, findings: recorded };
-      }),
-    ));
+      });
+    }));
   } finally {
     progress.stop();
   }
@@ -240,7 +281,9 @@ async function runAdd(
       orderId: result.orderId,
       added: result.added.length,
       rejected: result.rejected,
+      // Past 1,000 targets the list would drown the terminal: it is left out, and said so.
       targets: result.added.length <= 1000 ? result.added : undefined,
+      targetsOmitted: result.added.length > 1000,
       findings,
     },
     () =>
@@ -251,6 +294,46 @@ async function runAdd(
         ...findings.held.slice(0, 20).map((h) => `  target ${h.targetId}: ${h.codes.join(", ")}`),
       ].join("\n"),
   );
+}
+
+function pendingText(pending: PendingSteps): string {
+  const who = (r: { email: string | null; actor: string }) => r.email ?? r.actor;
+  const lines = [
+    ...pending.overrides.map(
+      (o) =>
+        `override ${o.overrideId} of ${o.code} on target ${o.targetId} ${o.value}: asked by ${who(o.requestedBy)}; ` +
+        `confirm: decree targets confirm-override ${o.targetId} ${o.overrideId} (an ${o.mayConfirm.roles.join(" or ")}, not them)`,
+    ),
+    ...pending.approvals.map(
+      (a) =>
+        `target ${a.targetId} ${a.value}: first approval by ${who(a.approvedBy)}; second: decree targets approve ` +
+        `${a.targetId} --reason … (an ${a.mayApprove.roles.join(" or ")}, not them)`,
+    ),
+  ];
+  if (pending.truncated) lines.push("(more wait: the list stops here)");
+  return lines.length === 0 ? "nothing waits for a second person" : lines.join("\n");
+}
+
+/**
+ * Up to `wanted` targets, read a page of the store's largest at a time (a --limit past 10,000 is not cut
+ * short silently), and whether more match past them.
+ */
+async function listAllTargets(
+  db: Store["db"],
+  filter: TargetFilter,
+  wanted: number,
+): Promise<{ targets: Target[]; truncated: boolean }> {
+  const targets: Target[] = [];
+  let after = filter.after;
+  while (targets.length < wanted) {
+    const limit = Math.min(maxTargetPage, wanted - targets.length);
+    const page = await listTargets(db, { ...filter, after, limit });
+    targets.push(...page);
+    if (page.length < limit) return { targets, truncated: false };
+    after = page.at(-1)!.id;
+  }
+  const more = await listTargets(db, { ...filter, after, limit: 1 });
+  return { targets, truncated: more.length > 0 };
 }
 
 function targetsTable(list: Target[]): string {

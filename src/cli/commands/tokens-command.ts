@@ -2,8 +2,10 @@ import { Command } from "commander";
 import { issueToken, listTokens, revokeToken, type TokenInfo } from "../../accounts/tokens.ts";
 import { findUserByEmail } from "../../accounts/users.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
-import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { globalOptions, withStore } from "../cli-context.ts";
+import { administer, withIdentityOptions } from "../cli-identity.ts";
 import { output, table } from "../output.ts";
+import { positiveInteger } from "../parse-options.ts";
 
 const unitMs: Record<string, number> = { h: 3600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
@@ -19,15 +21,17 @@ export function tokensCommand(): Command {
     .action(async (options: CreateOptions, command: Command) => {
       const now = new Date();
       const expiresAt = options.expires === undefined ? undefined : parseExpiry(options.expires, now);
-      const issued = await withStore(command, async (store) => {
-        const user = await findUserByEmail(store.db, options.user);
-        const token = await issueToken(
-          store.db,
-          { userId: user.id, label: options.label, expiresAt },
-          { actor: actorOf(command), now },
-        );
-        return { ...token, user: { id: user.id, email: user.email, role: user.role } };
-      });
+      const issued = await withStore(command, (outer) =>
+        administer(command, outer, async (store, actor) => {
+          const user = await findUserByEmail(store.db, options.user);
+          const token = await issueToken(
+            store.db,
+            { userId: user.id, label: options.label, expiresAt },
+            { actor, now },
+          );
+          return { ...token, user: { id: user.id, email: user.email, role: user.role } };
+        }),
+      );
       output(globalOptions(command).json, issued, () =>
         [
           `token ${issued.id} for ${issued.user.email} (${issued.user.role}), expires ${issued.expiresAt}:`,
@@ -54,22 +58,18 @@ export function tokensCommand(): Command {
   tokens
     .command("revoke")
     .description("revoke a token: it stops working at once")
-    .argument("<id>", "the token's id (decree tokens list)")
+    .argument("<id>", "the token's id (decree tokens list)", positiveInteger)
     .option("--reason <text>", "why, for the event log")
-    .action(async (id: string, options: { reason?: string }, command: Command) => {
-      if (!/^[1-9]\d{0,15}$/.test(id)) {
-        throw new DecreeError("TOKEN_NOT_FOUND", `"${id}" is not a token id; see \`decree tokens list\`.`);
-      }
-      const token = await withStore(command, (store) =>
-        revokeToken(
-          store.db,
-          { id: Number(id), reason: options.reason },
-          { actor: actorOf(command), now: new Date() },
+    .action(async (id: number, options: { reason?: string }, command: Command) => {
+      const token = await withStore(command, (outer) =>
+        administer(command, outer, (store, actor) =>
+          revokeToken(store.db, { id, reason: options.reason }, { actor, now: new Date() }),
         ),
       );
       output(globalOptions(command).json, { token }, () => `token ${token.id} revoked at ${token.revokedAt}`);
     });
 
+  for (const sub of tokens.commands) if (sub.name() !== "list") withIdentityOptions(sub);
   return tokens;
 }
 

@@ -15,7 +15,7 @@ export function appealFormPage(language: PageLanguage, prefill: { target?: strin
   const body = [
     `<h1>${escapeHtml(text.formTitle)}</h1>`,
     `<p>${escapeHtml(text.formIntro)}</p>`,
-    '<form method="post" action="/appeals">',
+    `<form method="post" action="/appeals?lang=${language}">`,
     field(
       "target",
       text.target,

@@ -21,6 +21,11 @@ export interface AppealPageText {
   filed: string;
   history: string;
   actions: Record<string, string>;
+  errorTitle: string;
+  errorIntro: string;
+  errorDetail: string;
+  errorTooMany: string;
+  backToForm: string;
 }
 
 export const appealPageText: Record<PageLanguage, AppealPageText> = {
@@ -56,8 +61,18 @@ export const appealPageText: Record<PageLanguage, AppealPageText> = {
       "appeal.upheld": "contestation rejetée",
       "appeal.lifted": "blocage levé",
     },
+    errorTitle: "La contestation n'a pas pu être déposée",
+    errorIntro: "Rien n'a été enregistré. Corrigez le formulaire et déposez-le à nouveau.",
+    errorDetail: "Détail (en anglais)",
+    errorTooMany: "Trop de contestations depuis votre adresse : réessayez dans une heure.",
+    backToForm: "Revenir au formulaire",
   },
   en: {
+    errorTitle: "The appeal could not be filed",
+    errorIntro: "Nothing was recorded. Correct the form and file it again.",
+    errorDetail: "Detail",
+    errorTooMany: "Too many appeals from your address: try again in an hour.",
+    backToForm: "Back to the form",
     formTitle: "Appeal against a block",
     formIntro:
       "Anyone affected can appeal against a block, without an account. The authority examines every appeal " +

@@ -7,6 +7,7 @@ import { roles } from "../../accounts/roles.ts";
 import { createUser, disableUser, listUsers } from "../../accounts/users.ts";
 import type { Store } from "../../store/database.ts";
 import { idParams, organisationSchema, userSchema } from "../account-schemas.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface AccountRouteDeps {
   store: Store;
@@ -86,7 +87,7 @@ export async function accountRoutes(fastify: FastifyInstance, { store, now }: Ac
       schema: {
         tags,
         summary: "List users",
-        querystring: z.object({ organisation: z.coerce.number().int().positive().optional() }).strict(),
+        querystring: z.object({ organisation: integerSchema().optional() }).strict(),
         response: { 200: z.object({ users: z.array(userSchema) }) },
       },
     },

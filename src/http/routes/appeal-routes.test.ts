@@ -241,7 +241,7 @@ describeEachEngine("appeals over HTTP", (store) => {
     });
     assert.equal(form.statusCode, 200);
     assert.equal(form.headers["content-type"], "text/html; charset=utf-8");
-    assert.match(form.body, /<form method="post" action="\/appeals">/);
+    assert.match(form.body, /<form method="post" action="\/appeals\?lang=(fr|en)">/);
     assert.ok(form.body.includes('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'));
     assert.doesNotMatch(form.body, /<script/);
     const posted = await app.inject({
@@ -270,6 +270,40 @@ describeEachEngine("appeals over HTTP", (store) => {
     assert.ok(page.body.includes("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; not infringing"));
     assert.doesNotMatch(page.body, /<script/);
     assert.ok(!page.body.includes(contact));
+  });
+
+  it("answers a refused form post with an HTML page in the form's language, JSON posts with problem+json", async () => {
+    const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: "POST",
+        url,
+        remoteAddress: nextAddress(),
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const unknown = await post("/appeals?lang=fr", {
+      target: "nothing-blocked.example",
+      reason: "x",
+      contact,
+    });
+    assert.equal(unknown.statusCode, 404, unknown.body);
+    assert.equal(unknown.headers["content-type"], "text/html; charset=utf-8");
+    assert.match(unknown.body, /La contestation n&#39;a pas pu être déposée/);
+    assert.match(unknown.body, /<code>TARGET_NOT_FOUND<\/code>/);
+    assert.match(unknown.body, /href="\/appeals\/new\?lang=fr"/);
+    assert.match(String(unknown.headers["content-security-policy"]), /default-src 'none'/);
+    const invalid = await post("/appeals", { target: "www.allostreaming.com" }, { "accept-language": "en" });
+    assert.equal(invalid.statusCode, 400);
+    assert.match(invalid.body, /The appeal could not be filed/);
+    assert.match(invalid.body, /<code>REQUEST_INVALID<\/code>/);
+    assert.doesNotMatch(invalid.body, /<script/);
+    const json = await app.inject({
+      method: "POST",
+      url: "/appeals",
+      remoteAddress: nextAddress(),
+      payload: { target: "nothing-blocked.example", reason: "x", contact },
+    });
+    assert.match(String(json.headers["content-type"]), /^application\/problem\+json/);
   });
 
   it("answers an unknown follow link with 404 and a malformed one with 400", async () => {

@@ -10,6 +10,7 @@ import { followAppeal } from "../../registry/follow-appeal.ts";
 import { listAppeals, maxAppealPage } from "../../registry/list-appeals.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
+import { appealErrorPage } from "../appeal-pages/appeal-error-page.ts";
 import { appealFormPage } from "../appeal-pages/appeal-form-page.ts";
 import { appealStatusPage } from "../appeal-pages/appeal-status-page.ts";
 import {
@@ -20,7 +21,9 @@ import {
   followTokenSchema,
 } from "../appeal-schemas.ts";
 import { htmlPageHeaders } from "../html/html-document.ts";
-import { pageLanguages, pickLanguage } from "../html/pick-language.ts";
+import { type PageLanguage, pageLanguages, pickLanguage } from "../html/pick-language.ts";
+import { integerSchema } from "../integer-schema.ts";
+import { handleError, refusalOf } from "../problem.ts";
 import { unstorableText } from "../refuse-unstorable-text.ts";
 
 export interface AppealRouteDeps {
@@ -57,11 +60,25 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
     "/appeals",
     {
       config: { access: "public", rateLimit: { max: 5, timeWindow: "1 hour" } },
+      // A form's refusals are a page in the form's language, not JSON a person cannot read.
+      errorHandler: (error, request, reply) => {
+        const refusal = refusalOf(error);
+        if (!refusal || !isForm(request)) return handleError(error, request, reply);
+        const lang = (request.query as { lang?: unknown } | undefined)?.lang;
+        const language = isPageLanguage(lang) ? lang : pickLanguage(request.headers["accept-language"]);
+        return (reply as FastifyReply)
+          .code(refusal.status)
+          .headers(htmlPageHeaders)
+          .header("content-language", language)
+          .type("text/html; charset=utf-8")
+          .send(appealErrorPage(language, refusal));
+      },
       schema: {
         tags,
         summary: "File an appeal against an entry, without an account",
         description:
-          "JSON, or a form (application/x-www-form-urlencoded), which is answered 303 to the follow page. " +
+          "JSON, or a form (application/x-www-form-urlencoded), which is answered 303 to the follow page, " +
+          "or a refusal as an HTML page (French or English, by ?lang= or Accept-Language). " +
           "The reason is public; the contact address is not. At most 5 appeals an hour per address.",
         body: appealInputSchema,
         response: { 201: filedAppealSchema },
@@ -88,7 +105,7 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
         summary: "The appeal form, in HTML (French or English by Accept-Language or ?lang=)",
         querystring: z.object({
           target: z.string().max(2048).optional(),
-          order: z.coerce.number().int().positive().optional(),
+          order: integerSchema().optional(),
           lang: z.enum(pageLanguages).optional(),
         }),
       },
@@ -139,8 +156,8 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
         querystring: z
           .object({
             state: z.enum(appealStates).optional(),
-            after: z.coerce.number().int().nonnegative().optional(),
-            limit: z.coerce.number().int().min(1).max(maxAppealPage).optional(),
+            after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER }).optional(),
+            limit: integerSchema({ min: 1, max: maxAppealPage }).optional(),
           })
           .strict(),
         response: {
@@ -168,7 +185,7 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
       schema: {
         tags,
         summary: "Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it",
-        params: z.object({ id: z.coerce.number().int().positive() }),
+        params: z.object({ id: integerSchema() }),
         body: appealDecisionSchema,
         response: { 200: decidedAppealSchema },
       },
@@ -198,4 +215,8 @@ function prefersHtml(request: FastifyRequest): boolean {
   const html = accept.indexOf("text/html");
   const json = accept.indexOf("application/json");
   return html !== -1 && (json === -1 || html < json);
+}
+
+function isPageLanguage(value: unknown): value is PageLanguage {
+  return (pageLanguages as readonly unknown[]).includes(value);
 }

@@ -4,9 +4,11 @@ import { z } from "zod";
 import { actorFor } from "../../accounts/principal.ts";
 import { closeSession, openSession } from "../../accounts/sessions.ts";
 import { findUser } from "../../accounts/users.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import type { Store } from "../../store/database.ts";
 import { userSchema } from "../account-schemas.ts";
-import { loginLimiter, type RateLimitOptions } from "../rate-limits.ts";
+import { LoginBackoff } from "../login-backoff.ts";
+import type { RateLimitOptions } from "../rate-limits.ts";
 import {
   clearSessionCookies,
   type SecureCookies,
@@ -36,12 +38,12 @@ export async function authRoutes(
   { store, now, secureCookies, rateLimits }: AuthRouteDeps,
 ) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const limitLogins = loginLimiter(fastify, rateLimits);
+  const backoff = new LoginBackoff({ freeFailuresPerAddress: rateLimits?.loginAttempts });
 
   app.post(
     "/auth/login",
     {
-      // Anonymous by nature; its limits are per address and per account (loginLimiter), not per credential.
+      // Anonymous by nature; failures slow down per address and per address + account (login-backoff.ts).
       config: { access: "public", rateLimit: false },
       schema: {
         tags: ["accounts"],
@@ -57,8 +59,23 @@ export async function authRoutes(
       },
     },
     async (request, reply) => {
-      await limitLogins(request, reply);
-      const session = await openSession(store.db, request.body, { now: now() });
+      const at = now();
+      try {
+        backoff.check(request.ip, request.body.email, at);
+      } catch (error) {
+        if (error instanceof DecreeError) reply.header("retry-after", String(error.details?.retryAfter ?? 1));
+        throw error;
+      }
+      let session: Awaited<ReturnType<typeof openSession>>;
+      try {
+        session = await openSession(store.db, request.body, { now: at });
+      } catch (error) {
+        if (error instanceof DecreeError && error.code === "AUTH_LOGIN_FAILED") {
+          backoff.failed(request.ip, request.body.email, at);
+        }
+        throw error;
+      }
+      backoff.succeeded(request.ip, request.body.email);
       setSessionCookies(request, reply, session, secureCookies);
       const user = await findUser(store.db, session.userId);
       return { csrfToken: session.csrfToken, expiresAt: session.expiresAt, user };
@@ -95,7 +112,11 @@ export async function authRoutes(
     },
     async (request) => {
       const principal = request.principal!;
-      return { user: await findUser(store.db, principal.userId), via: principal.via };
+      // Over HTTP a principal comes from a token or a session; the shell's other proofs never reach here.
+      return {
+        user: await findUser(store.db, principal.userId),
+        via: principal.via === "session" ? "session" : "token",
+      } as const;
     },
   );
 }

@@ -2,12 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
 import { acknowledgeRelease } from "../../verify/acknowledge-release.ts";
 import { listAcknowledgments } from "../../verify/list-acknowledgments.ts";
 import { listBreaches } from "../../verify/list-breaches.ts";
 import { reportKinds, reportTarget } from "../../verify/report-target.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { idParams, nextSchema, pageQuery } from "../workflow-schemas.ts";
 
 export interface ComplianceRouteDeps {
@@ -29,10 +31,7 @@ const acknowledgmentSchema = z.object({
 const complianceQuery = z
   .object({
     ...pageQuery,
-    organisation: z.coerce
-      .number()
-      .int()
-      .positive()
+    organisation: integerSchema()
       .optional()
       .describe("authority, auditor, admin: one organisation's; others always see their own"),
   })
@@ -56,11 +55,7 @@ export async function complianceRoutes(fastify: FastifyInstance, { store, now }:
         description:
           "201 for the first acknowledgment of the release by your organisation, 200 when repeated.",
         params: z.object({
-          serial: z.coerce
-            .number()
-            .int()
-            .min(0)
-            .max(2 ** 32 - 1),
+          serial: integerSchema(serialRange),
         }),
         body: z.object({}).strict().nullish().describe("none needed"),
         response: {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { DelistingFeeds } from "../../publish/delisting/delisting-feeds.ts";
 import { orderNotice } from "../../publish/delisting/order-notice.ts";
 import { delistingRenderers } from "../../publish/renderers/delisting-renderers.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface DelistingRouteDeps {
@@ -17,11 +19,7 @@ export interface DelistingRouteDeps {
 
 const sinceQuery = z
   .object({
-    since: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1)
+    since: integerSchema(serialRange)
       .optional()
       .describe("a serial: the diff from that release to the current one"),
   })

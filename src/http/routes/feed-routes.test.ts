@@ -137,7 +137,7 @@ describeEachEngine("feed routes", (store) => {
     assert.equal((await get("/feeds/bind9.sig")).json().code, "FEED_UNKNOWN_FORMAT");
     const bad = await get("/feeds/json?since=yesterday");
     assert.equal(bad.statusCode, 400);
-    assert.equal(bad.json().code, "REQUEST_INVALID");
+    assert.equal(bad.json().code, "NUMBER_INVALID");
   });
 
   it("serves the Piracy Shield lists and checksums at the platform's own paths", async () => {

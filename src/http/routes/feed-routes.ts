@@ -1,9 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { FeedCache } from "../../publish/feeds/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
@@ -15,12 +17,7 @@ export interface FeedRouteDeps {
 }
 
 const sinceQuery = z.object({
-  since: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 32 - 1)
-    .optional(),
+  since: integerSchema(serialRange).optional(),
 });
 
 const publicFeed = { config: { access: "public" }, schema: { tags: ["feeds"] } } as const;

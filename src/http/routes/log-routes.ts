@@ -11,6 +11,7 @@ import type { NoteVerifier } from "../../registry/log/signed-note.ts";
 import { hashSize, parseTileIndexPath, tileWidth } from "../../registry/log/tile-math.ts";
 import { readTile } from "../../registry/log/tile-store.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface LogRouteDeps {
   store: Store;
@@ -21,7 +22,7 @@ export interface LogRouteDeps {
 
 const open = { access: "public" } as const;
 const tags = ["log"];
-const index = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const index = integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER });
 const b64 = (hash: Buffer) => hash.toString("base64");
 
 const inclusionQuery = z
@@ -192,7 +193,7 @@ export async function logRoutes(fastify: FastifyInstance, { store, now, witnesse
         summary: "A witness's cosignature line for a checkpoint (C2SP tlog-cosignature)",
         body: z
           .object({
-            size: index.describe("the checkpoint's tree size"),
+            size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe("the checkpoint's tree size"),
             line: z.string().max(400).describe("`— <witness name> <base64>`"),
           })
           .strict(),

@@ -12,6 +12,7 @@ import { agentForToken } from "../../verify/probes/probe-agents.ts";
 import { probeCompliance } from "../../verify/probes/probe-compliance.ts";
 import type { ProbeSettings } from "../../verify/probes/probe-settings.ts";
 import { transports } from "../../verify/probes/resolver-endpoint.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface ProbeRouteDeps {
   store: Store;
@@ -74,8 +75,10 @@ const measurementQuery = z
   .object({
     operator: z.string().max(63).optional(),
     since: z.iso.datetime().optional().describe("measurements taken at or after this time"),
-    after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
-    limit: z.coerce.number().int().min(1).max(10_000).optional().describe("default 1000"),
+    after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+      .optional()
+      .describe("the `next.after` of the previous page"),
+    limit: integerSchema({ min: 1, max: 10_000 }).optional().describe("default 1000"),
   })
   .strict();
 const itemSchema = z.object({
@@ -128,10 +131,13 @@ export async function probeRoutes(fastify: FastifyInstance, { store, now, probes
       },
     },
     async (request, reply) => {
+      // The first chunk is produced before the status line is sent: a query that cannot be answered (an
+      // unknown operator) is a 404 problem, not a 200 whose body stops short.
+      const body = await startedStream(measurementsCsv(store.db, request.query));
       return reply
         .type("text/csv; charset=utf-8; header=present")
         .header("content-disposition", 'attachment; filename="measurements.csv"')
-        .send(Readable.from(measurementsCsv(store.db, request.query)));
+        .send(body);
     },
   );
 
@@ -229,4 +235,14 @@ function bearerOf(request: FastifyRequest): string {
     );
   }
   return token;
+}
+
+/** A stream whose first chunk was already produced, so that a refusal comes before any byte is sent. */
+async function startedStream(chunks: AsyncGenerator<string>): Promise<Readable> {
+  const first = await chunks.next();
+  async function* rest() {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  }
+  return Readable.from(rest());
 }

@@ -5,6 +5,7 @@ import { entryProofLinks } from "../../registry/log/entry-proofs.ts";
 import { listPublicOrders, showPublicOrder } from "../../registry/public-orders.ts";
 import { searchEntries } from "../../registry/search-entries.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface PublicViewRouteDeps {
   store: Store;
@@ -37,7 +38,7 @@ export async function publicViewRoutes(fastify: FastifyInstance, { store, now }:
       schema: {
         tags,
         summary: "An order, its entries and their proofs",
-        params: z.object({ id: z.coerce.number().int().min(1) }),
+        params: z.object({ id: integerSchema() }),
       },
     },
     async (request) => {

@@ -12,6 +12,7 @@ import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/li
 import { registryStatus } from "../../registry/registry-status.ts";
 import type { Store } from "../../store/database.ts";
 import { declaredRoutes } from "../auth-plugin.ts";
+import { integerSchema } from "../integer-schema.ts";
 import { principalMay, requirePermission } from "../require-permission.ts";
 
 export interface ReadRouteDeps {
@@ -21,12 +22,14 @@ export interface ReadRouteDeps {
 
 const targetQuery = z
   .object({
-    order: z.coerce.number().int().positive().optional(),
+    order: integerSchema().optional(),
     state: z.enum(targetStates).optional(),
     kind: z.enum(targetKinds).optional(),
     name: z.string().min(1).max(2048).optional().describe("any spelling: it is normalized as a target is"),
-    after: z.coerce.number().int().nonnegative().optional().describe("the `next.after` of the previous page"),
-    limit: z.coerce.number().int().min(1).max(maxTargetPage).optional(),
+    after: integerSchema({ min: 0, max: Number.MAX_SAFE_INTEGER })
+      .optional()
+      .describe("the `next.after` of the previous page"),
+    limit: integerSchema({ min: 1, max: maxTargetPage }).optional(),
   })
   .strict();
 

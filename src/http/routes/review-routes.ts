@@ -9,8 +9,10 @@ import { renewTargets } from "../../registry/renew-targets.ts";
 import { scheduleApprovals } from "../../registry/schedule-approvals.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { secondApprovalNeeded } from "../../registry/weigh-approvals.ts";
+import { listPendingApprovals } from "../../review/list-pending-approvals.ts";
 import { listReviewQueue } from "../../review/list-review-queue.ts";
 import type { Store } from "../../store/database.ts";
+import { integerSchema } from "../integer-schema.ts";
 import {
   decidedTargetSchema,
   findingSchema,
@@ -30,6 +32,44 @@ export interface ReviewRouteDeps {
 }
 
 const tags = ["review"];
+
+const requesterSchema = z.object({
+  actor: z.string(),
+  userId: z.number().int().nullable(),
+  email: z.string().nullable(),
+});
+const secondPersonSchema = z.object({
+  roles: z.array(z.string()).describe("a user of one of these roles"),
+  notUserId: z.number().int().nullable().describe("anyone but this account, the first person"),
+  notActor: z.string(),
+});
+const pendingStepsSchema = z.object({
+  overrides: z.array(
+    z.object({
+      targetId: z.number().int(),
+      value: z.string(),
+      orderId: z.number().int(),
+      overrideId: z.number().int(),
+      code: z.string(),
+      reason: z.string().nullable(),
+      requestedAt: z.string(),
+      requestedBy: requesterSchema,
+      mayConfirm: secondPersonSchema,
+    }),
+  ),
+  approvals: z.array(
+    z.object({
+      targetId: z.number().int(),
+      value: z.string(),
+      orderId: z.number().int(),
+      firstApprovalAt: z.string(),
+      reason: z.string().nullable(),
+      approvedBy: requesterSchema,
+      mayApprove: secondPersonSchema,
+    }),
+  ),
+  truncated: z.boolean().describe("true: more wait than the lists show"),
+});
 
 const queuedTargetSchema = targetSchema.extend({
   findings: z
@@ -71,7 +111,7 @@ const pendingResponse = z.object({
 
 const overrideParams = z.object({
   id: idParams.shape.id,
-  override: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  override: integerSchema(),
 });
 
 /**
@@ -92,7 +132,7 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
         querystring: z
           .object({
             ...pageQuery,
-            order: z.coerce.number().int().positive().optional(),
+            order: integerSchema().optional(),
             confirmed: z
               .enum(["true", "false"])
               .transform((value) => value === "true")
@@ -109,6 +149,19 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
       const last = targets.at(-1);
       return { targets, next: last ? { after: last.id } : null };
     },
+  );
+
+  app.get(
+    "/review/pending",
+    {
+      config: { access: "registry:read-private" },
+      schema: {
+        tags,
+        summary: "What waits for a second person: open overrides and first approvals, with who may confirm",
+        response: { 200: pendingStepsSchema },
+      },
+    },
+    async () => listPendingApprovals(store.db),
   );
 
   app.post(

@@ -7,6 +7,7 @@ import { DecreeError } from "../../errors/decree-error.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
 import { idParams, tokenInfoSchema } from "../account-schemas.ts";
+import { integerSchema } from "../integer-schema.ts";
 
 export interface TokenRouteDeps {
   store: Store;
@@ -69,7 +70,7 @@ export async function tokenRoutes(fastify: FastifyInstance, { store, now }: Toke
       schema: {
         tags,
         summary: "List your tokens (an admin may name another user)",
-        querystring: z.object({ user: z.coerce.number().int().positive().optional() }).strict(),
+        querystring: z.object({ user: integerSchema().optional() }).strict(),
         response: { 200: z.object({ tokens: z.array(tokenInfoSchema) }) },
       },
     },

@@ -7,6 +7,7 @@ import fp from "fastify-plugin";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { defaultAccess } from "../auth-plugin.ts";
 import { sendProblem } from "../problem.ts";
+import { webUiPolicy } from "../security-headers.ts";
 
 export interface WebUiDeps {
   /** Where `npm run build:web` puts the UI (web/dist): index.html and assets/. */
@@ -48,6 +49,8 @@ export const webUiRoutes = fp(
         .type("text/html; charset=utf-8")
         .header("cache-control", "no-cache")
         .header("x-content-type-options", "nosniff")
+        .header("content-security-policy", webUiPolicy)
+        .header("referrer-policy", "same-origin")
         .send(indexHtml);
     };
 

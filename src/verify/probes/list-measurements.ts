@@ -113,10 +113,13 @@ export async function* measurementsCsv(
   db: Kysely<Database>,
   query: MeasurementQuery = {},
 ): AsyncGenerator<string> {
-  yield row(csvColumns);
   let after = query.after;
-  for (;;) {
-    const page = await listMeasurements(db, { ...query, after, limit: 5000 });
+  // The first page is read before the header is produced, so that a query refused (an unknown operator)
+  // fails before a byte of the answer exists.
+  let page = await listMeasurements(db, { ...query, after, limit: 5000 });
+  yield row(csvColumns);
+  for (let first = true; ; first = false) {
+    if (!first) page = await listMeasurements(db, { ...query, after, limit: 5000 });
     if (page.length === 0) return;
     yield page
       .map((m) =>

@@ -19,7 +19,16 @@ export default function AuthorityDesk() {
         { id: "queue", label: t("authority.queue"), render: () => <ReviewQueue /> },
         { id: "appeals", label: t("authority.appeals"), render: () => <Appeals /> },
         { id: "orders", label: t("authority.orders"), render: () => <OrdersToConfirm /> },
-        { id: "overrides", label: t("authority.overrides"), render: () => <ConfirmOverride /> },
+        {
+          id: "overrides",
+          label: t("authority.overrides"),
+          render: () => (
+            <>
+              <PendingSteps />
+              <ConfirmOverride />
+            </>
+          ),
+        },
         { id: "deadlines", label: t("authority.deadlines"), render: () => <Breaches /> },
       ]}
     />
@@ -302,6 +311,79 @@ function OrdersToConfirm() {
         </>
       )}
     </Show>
+  );
+}
+
+interface Requester {
+  actor: string;
+  email: string | null;
+}
+
+interface Pending {
+  overrides: Array<{
+    targetId: number;
+    value: string;
+    overrideId: number;
+    code: string;
+    requestedBy: Requester;
+    mayConfirm: { roles: string[] };
+  }>;
+  approvals: Array<{
+    targetId: number;
+    value: string;
+    approvedBy: Requester;
+    mayApprove: { roles: string[] };
+  }>;
+  truncated: boolean;
+}
+
+/** The two-person rule's open steps (GET /review/pending): who asked, and who may take the second step. */
+function PendingSteps() {
+  const t = useT();
+  const [loaded] = useLoad((signal) => api<Pending>("/review/pending", { signal }), []);
+  const who = (r: Requester) => r.email ?? r.actor;
+  return (
+    <section className="stack" data-testid="pending-steps">
+      <h3>{t("authority.pendingTitle")}</h3>
+      <Show loaded={loaded}>
+        {({ overrides, approvals, truncated }) =>
+          overrides.length + approvals.length === 0 ? (
+            <p>{t("authority.pendingEmpty")}</p>
+          ) : (
+            <ul>
+              {overrides.map((o) => (
+                <li key={`o${o.overrideId}`} data-testid="pending-override">
+                  {t("authority.pendingOverride", {
+                    override: o.overrideId,
+                    code: o.code,
+                    target: o.targetId,
+                    value: o.value,
+                  })}
+                  {": "}
+                  {t("authority.requestedBy", { who: who(o.requestedBy) })};{" "}
+                  {t("authority.mayConfirm", {
+                    roles: o.mayConfirm.roles.join(", "),
+                    who: who(o.requestedBy),
+                  })}
+                </li>
+              ))}
+              {approvals.map((a) => (
+                <li key={`a${a.targetId}`} data-testid="pending-approval">
+                  {t("authority.pendingApproval", { target: a.targetId, value: a.value })}
+                  {": "}
+                  {t("authority.requestedBy", { who: who(a.approvedBy) })};{" "}
+                  {t("authority.mayConfirm", {
+                    roles: a.mayApprove.roles.join(", "),
+                    who: who(a.approvedBy),
+                  })}
+                </li>
+              ))}
+              {truncated && <li>{t("authority.pendingTruncated")}</li>}
+            </ul>
+          )
+        }
+      </Show>
+    </section>
   );
 }
 
