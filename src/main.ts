@@ -13,6 +13,7 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { NotifySender } from "./publish/dns/notify-sender.ts";
+import { ServedSerial } from "./publish/dns/served-serial.ts";
 import { listOperators, operatorKeys } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
@@ -190,6 +191,8 @@ async function startPublication(
   onError: (error: unknown) => void,
 ) {
   const policy = rpzPolicyOf(config);
+  const served = new ServedSerial(config.dataDir);
+  await served.load();
   const scheduler = new ReleaseScheduler({
     db: store.db,
     dialect: store.dialect,
@@ -199,6 +202,13 @@ async function startPublication(
     pollMs: options.releasePollMs ?? 5,
     onError,
     logOrigin: config.logOrigin,
+    servedSerial: () => served.value,
+    onSerialBump: ({ storeSerial, servedSerial, release }) =>
+      process.stderr.write(
+        `decree: the store's newest SOA serial (${storeSerial ?? "none"}) is not past ${servedSerial}, the last ` +
+          `one served from ${served.path} (a restored, reset or moved store); published release ${release.id} ` +
+          `as serial ${release.soaSerial} so that secondaries transfer the zone again.\n`,
+      ),
   });
   const primary = new DnsPrimary({
     host: config.dns.host,
@@ -217,11 +227,12 @@ async function startPublication(
   const notifier = new NotifySender(policy);
   scheduler.on("release", (release) => {
     primary.invalidate();
+    served.record(release.soaSerial).catch(onError);
     void listOperators(store.db)
       .then((operators) =>
         notifier.notifyAll(
           operators.flatMap((o) => o.notify),
-          release.serial,
+          release.soaSerial,
         ),
       )
       .catch(onError);
@@ -230,6 +241,8 @@ async function startPublication(
   let first: ReleaseSummary | null = null;
   try {
     first = await scheduler.start();
+    const current = await new ZoneSource(store.db, "soa").version();
+    if (current.releaseId > 0) await served.record(current.serial);
   } catch (error) {
     await primary.close();
     throw error;
@@ -251,7 +264,7 @@ async function startPublication(
 export function describeService(service: RunningService, config: ServiceConfig): string {
   const base = `http://${formatHostPort(service.http)}`;
   const dns = service.dns;
-  const serial = service.publication.first?.serial;
+  const serial = service.publication.first?.soaSerial;
   const stop = `http://${formatHostPort(service.stop.address)}`;
   return [
     `decree is serving the registry in ${service.store.location}`,

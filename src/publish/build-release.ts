@@ -7,6 +7,7 @@ import { eventsSince, targetsMovedThroughActive } from "../store/events-since.ts
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
 import { delistingChangedSince } from "./delisting-entries.ts";
+import { nextSoaSerial } from "./dns/soa-serial.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -17,14 +18,28 @@ import {
 } from "./rpz-records.ts";
 
 export interface ReleaseSummary {
+  /** The release number: the name feeds, webhooks and acknowledgments use. */
   id: number;
+  /** The release number modulo 2^32 (feeds' `serial`, `/releases/N/ack`). */
   serial: number;
+  /** The zone's SOA serial: what DNS sees (SOA, IXFR, NOTIFY); only goes up (dns/soa-serial.ts). */
+  soaSerial: number;
   createdAt: string;
   added: number;
   removed: number;
   recordCount: number;
   /** The `release.published` event: the release's own leaf in the public log. */
   eventId?: number;
+}
+
+export interface BuildOptions {
+  /**
+   * A serial the new release must be past, e.g. the last one this data folder served: a restored or reset store
+   * is published above it so secondaries transfer again instead of ignoring a serial that went backwards.
+   */
+  servedSerial?: number;
+  /** Write a release even when nothing changed (to move the serial past `servedSerial`). */
+  force?: boolean;
 }
 
 const chunk = 500;
@@ -40,6 +55,7 @@ export async function buildRelease(
   dialect: Dialect,
   policy: RpzPolicy,
   now: Date,
+  options: BuildOptions = {},
 ): Promise<ReleaseSummary | null> {
   return inTransaction(db, async (trx) => {
     const cursor = await lockAndReadCursor(trx, dialect);
@@ -54,15 +70,19 @@ export async function buildRelease(
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const lastEventId = Number(lastEvent?.id ?? 0);
-    if (lastEventId === cursor && latest) return null;
+    if (lastEventId === cursor && latest && !options.force) return null;
     const owners = await affectedOwners(trx, cursor);
     const { added, removed } = await diffOwners(trx, owners, policy);
     await trx.updateTable("publish_cursor").set({ last_event_id: lastEventId }).where("id", "=", 1).execute();
     // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
     // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
     const unchanged = added.length === 0 && removed.length === 0;
-    if (latest && unchanged && !(await delistingChangedSince(trx, cursor))) return null;
-    return writeRelease(trx, latest, { added, removed, lastEventId, now });
+    if (latest && unchanged && !options.force && !(await delistingChangedSince(trx, cursor))) return null;
+    const soaSerial = nextSoaSerial(
+      [latest === undefined ? undefined : Number(latest.soa_serial), options.servedSerial],
+      now,
+    );
+    return writeRelease(trx, latest, { added, removed, lastEventId, now, soaSerial });
   });
 }
 
@@ -167,7 +187,7 @@ function recordKey(record: { owner: string; rtype: string; rdata: string }): str
 async function writeRelease(
   trx: Kysely<Database>,
   latest: { id: number; record_count: number } | undefined,
-  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date },
+  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date; soaSerial: number },
 ): Promise<ReleaseSummary> {
   const id = Number(latest?.id ?? 0) + 1;
   const serial = id % serialModulus;
@@ -178,6 +198,7 @@ async function writeRelease(
     .values({
       id,
       serial,
+      soa_serial: change.soaSerial,
       created_at: createdAt,
       last_event_id: change.lastEventId,
       record_count: recordCount,
@@ -227,6 +248,7 @@ async function writeRelease(
   return {
     id,
     serial,
+    soaSerial: change.soaSerial,
     createdAt,
     added: change.added.length,
     removed: change.removed.length,
@@ -247,7 +269,7 @@ async function recordReleaseEvent(
     serial: number;
     createdAt: string;
     recordCount: number;
-    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number };
+    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; soaSerial: number };
   },
 ): Promise<number> {
   await appendEvents(trx, [
@@ -259,6 +281,7 @@ async function recordReleaseEvent(
       action: "release.published",
       data: {
         serial: release.serial,
+        soaSerial: release.change.soaSerial,
         lastEventId: release.change.lastEventId,
         recordCount: release.recordCount,
         added: release.change.added.length,

@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import type { Kysely } from "kysely";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
+import { serialLessThan } from "./dns/soa-serial.ts";
 import { defaultLogOrigin, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
@@ -17,6 +18,14 @@ export interface ReleaseSchedulerOptions {
   onError?: (error: unknown) => void;
   /** The public log's origin, the name its checkpoints carry (C2SP tlog-checkpoint). */
   logOrigin?: string;
+  /** The last SOA serial served from this data folder: every release is published past it. */
+  servedSerial?: () => number | undefined;
+  /** The store's newest serial was behind the served one, and `release` moved past it. */
+  onSerialBump?: (bump: {
+    storeSerial: number | null;
+    servedSerial: number;
+    release: ReleaseSummary;
+  }) => void;
 }
 
 /**
@@ -41,7 +50,7 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
 
   /** Builds what is pending now (at start, the first release), then watches for changes. */
   async start(): Promise<ReleaseSummary | null> {
-    const first = await this.buildNow();
+    const first = (await this.buildNow()) ?? (await this.bumpPastServed());
     this.poller = setInterval(() => void this.poll(), this.pollMs);
     this.poller.unref();
     return first;
@@ -102,14 +111,38 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return this.building;
   }
 
-  private async buildNow(): Promise<ReleaseSummary | null> {
+  /**
+   * A store restored from a backup, reset, or moved from another engine may hold a serial below the one
+   * secondaries have: they would ignore every release until the zone expires (RFC 1982 comparison, RFC 1996
+   * §4.7). An empty release past the served serial makes them transfer the store's zone at once.
+   */
+  private async bumpPastServed(): Promise<ReleaseSummary | null> {
+    const served = this.options.servedSerial?.();
+    if (served === undefined) return null;
+    const latest = await this.options.db
+      .selectFrom("releases")
+      .select("soa_serial")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const storeSerial = latest === undefined ? null : Number(latest.soa_serial);
+    if (storeSerial === served || (storeSerial !== null && serialLessThan(served, storeSerial))) return null;
+    const release = await this.buildNow(true);
+    if (release) this.options.onSerialBump?.({ storeSerial, servedSerial: served, release });
+    return release;
+  }
+
+  private async buildNow(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const now = (this.options.now ?? (() => new Date()))();
-    const release = await buildRelease(db, dialect, policy, now);
+    const release = await buildRelease(db, dialect, policy, now, {
+      servedSerial: this.options.servedSerial?.(),
+      force,
+    });
     this.lastSeenEvent = Number(lastEvent?.id ?? 0);
     // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
     // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.

@@ -10,6 +10,7 @@ import { log } from "./migrations/0007-log.ts";
 import { probes } from "./migrations/0008-probes.ts";
 import { mirrors } from "./migrations/0009-mirrors.ts";
 import { snapshotAddresses } from "./migrations/0010-snapshot-addresses.ts";
+import { soaSerialsAndOperatorAccounts } from "./migrations/0011-soa-serials-and-operator-accounts.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -26,6 +27,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0010-snapshot-addresses": snapshotAddresses,
   "0008-probes": probes,
   "0009-mirrors": mirrors,
+  "0011-soa-serials-and-operator-accounts": soaSerialsAndOperatorAccounts,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

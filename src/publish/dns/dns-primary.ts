@@ -6,11 +6,14 @@ import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { RRType } from "./rr-type.ts";
+import { serialLessThan } from "./soa-serial.ts";
 import { transferGrant } from "./transfer-access.ts";
 import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
+
+export { serialLessThan };
 
 export interface TransferPolicySource {
   /** Operators' TSIG keys by canonical key name. */
@@ -66,8 +69,12 @@ export class DnsPrimary extends EventEmitter<{
     | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
     | undefined;
 
-  constructor(private readonly options: DnsPrimaryOptions) {
+  private readonly options: DnsPrimaryOptions;
+
+  constructor(options: DnsPrimaryOptions) {
     super();
+    // DNS speaks SOA serials (RFC 1982), never release numbers, whichever source the caller passed.
+    this.options = { ...options, zone: options.zone.bySoaSerial() };
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -338,11 +345,6 @@ function signer(tsig: VerifyResult): (message: Buffer, index: number) => Buffer 
 function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
   const soa = query.authorities?.find((record) => record.type === "SOA");
   return soa && soa.type === "SOA" ? soa.data.serial : undefined;
-}
-
-/** RFC 1982 §3.2: s1 < s2 in 32-bit serial number arithmetic. */
-export function serialLessThan(s1: number, s2: number): boolean {
-  return s1 !== s2 && ((s1 < s2 && s2 - s1 < 2 ** 31) || (s1 > s2 && s1 - s2 > 2 ** 31));
 }
 
 /**
