@@ -3,11 +3,11 @@
 # answers), and the DNS software publication is tested against (Unbound and BIND 9 as RPZ secondaries, dig;
 # dnsmasq and nft check the dnsmasq and nftables feeds; Chromium runs the web UI's end-to-end tests, headless).
 # dnsperf is the peer bench/probes.ts measures the probe engine against. openssl makes the mirror farm's
-# self-signed certificates (test/support/mirror-farm.ts).
+# self-signed certificates (test/support/mirror-farm.ts). NSD is the TSIG secondary that checks signed NOTIFY.
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
-packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables chromium dnsperf openssl)
+packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables chromium dnsperf openssl nsd)
 
 missing=()
 for package in "${packages[@]}"; do

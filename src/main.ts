@@ -12,9 +12,9 @@ import { postgresLeadership } from "./jobs/postgres-leadership.ts";
 import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from "./jobs/scheduler-jobs.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
-import { NotifySender } from "./publish/dns/notify-sender.ts";
+import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
 import { ServedSerial } from "./publish/dns/served-serial.ts";
-import { listOperators, operatorKeys } from "./publish/operators.ts";
+import { listOperators, notifyTargets, operatorKeys } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
@@ -57,6 +57,11 @@ export interface ServiceOptions {
   webhooks?: SchedulerJobsOptions["webhooks"];
   /** How often the release scheduler looks for changes written by other processes. */
   releasePollMs?: number;
+  /**
+   * Each NOTIFY's outcome (secondary, serial, RCODE, attempts), for metrics and logs; by default an
+   * unacknowledged NOTIFY is logged as a warning.
+   */
+  onNotifyOutcome?: (outcome: NotifyOutcome) => void;
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
@@ -101,8 +106,27 @@ export async function startService(
     jobs = startJobs(store, config, now, options, poke, log);
     // The leader's first run moves the clock before the first release, as at every start.
     await jobs.start();
-    publication = await startPublication(store, config, now, options, (error) =>
-      log.error({ err: error }, "publication failed; it will try again"),
+    const notifyOutcome = (outcome: NotifyOutcome) => {
+      if (!outcome.acknowledged) {
+        const { host, port, operator } = outcome.target;
+        log.warn(
+          {
+            secondary: `${host}:${port}`,
+            operator,
+            serial: outcome.serial,
+            rcode: outcome.rcode,
+            attempts: outcome.attempts,
+          },
+          "NOTIFY not acknowledged; the secondary will find the serial at its next refresh",
+        );
+      }
+    };
+    publication = await startPublication(
+      store,
+      config,
+      now,
+      { onNotifyOutcome: notifyOutcome, ...options },
+      (error) => log.error({ err: error }, "publication failed; it will try again"),
     );
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
@@ -224,17 +248,12 @@ async function startPublication(
     },
   });
   primary.on("error", onError);
-  const notifier = new NotifySender(policy);
+  const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });
   scheduler.on("release", (release) => {
     primary.invalidate();
     served.record(release.soaSerial).catch(onError);
-    void listOperators(store.db)
-      .then((operators) =>
-        notifier.notifyAll(
-          operators.flatMap((o) => o.notify),
-          release.soaSerial,
-        ),
-      )
+    void notifyTargets(store.db)
+      .then((targets) => notifier.notifyAll(targets, release.soaSerial))
       .catch(onError);
   });
   const dns = await primary.start();

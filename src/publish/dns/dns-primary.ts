@@ -5,6 +5,7 @@ import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
+import { notifyReply } from "./notify-reply.ts";
 import { RRType } from "./rr-type.ts";
 import { serialLessThan } from "./soa-serial.ts";
 import { transferGrant } from "./transfer-access.ts";
@@ -48,6 +49,7 @@ export interface RefusalLog {
 }
 
 const opcodeQuery = 0;
+const opcodeNotify = 4;
 const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
 const tcpIdleMs = 30_000;
 
@@ -178,26 +180,28 @@ export class DnsPrimary extends EventEmitter<{
       const answer = tsigErrorResponse(withQuestionOnly(message), tsig);
       return answer ? [answer] : [];
     }
+    // RFC 8945 §5.3: every answer to a validly signed request is signed, refusals included.
+    const sign = signer(tsig);
     let query: dnsPacket.DecodedPacket;
     try {
       query = dnsPacket.decode(message);
     } catch {
-      return [errorReply(message, rcode.formErr)];
+      return [sign(errorReply(message, rcode.formErr), 0)];
     }
-    if (opcode !== opcodeQuery) return [errorReply(message, rcode.notImp)];
+    if (opcode === opcodeNotify) return [sign(notifyReply(query, this.options.policy.zone), 0)];
+    if (opcode !== opcodeQuery) return [sign(errorReply(message, rcode.notImp), 0)];
     const [question] = query.questions ?? [];
-    if (!question || query.questions?.length !== 1) return [errorReply(message, rcode.formErr)];
+    if (!question || query.questions?.length !== 1) return [sign(errorReply(message, rcode.formErr), 0)];
     const type = typeCode(question.type);
     const name = question.name.toLowerCase().replace(/\.$/, "");
     const zone = this.options.policy.zone;
-    if (name !== zone && !name.endsWith(`.${zone}`)) return [errorReply(message, rcode.refused)];
+    if (name !== zone && !name.endsWith(`.${zone}`)) return [sign(errorReply(message, rcode.refused), 0)];
     // The zone is of class IN (ANY may ask about it, RFC 1035 §3.2.5, but not transfer it). A name with
     // octets outside printable ASCII is no RPZ owner, and dns-packet, which reads labels as UTF-8, would
     // answer about another name: both are refused, with the question echoed as it came.
     const transfer = type === RRType.AXFR || type === RRType.IXFR;
     const classOk = question.class === "IN" || (question.class === "ANY" && !transfer);
-    if (!classOk || !printableQuestionName(message)) return [errorReply(message, rcode.refused)];
-    const sign = signer(tsig);
+    if (!classOk || !printableQuestionName(message)) return [sign(errorReply(message, rcode.refused), 0)];
     if (transfer) {
       return this.transfer(message, query, { type, name, tsig, from, access, sign });
     }
