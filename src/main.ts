@@ -18,6 +18,7 @@ import { listOperators, notifyTargets, operatorKeys } from "./publish/operators.
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
+import { holdDataFolder } from "./store/data-folder-lock.ts";
 import type { Store } from "./store/database.ts";
 import { openStore } from "./store/open-store.ts";
 import { siteSettingsOf } from "./verify/mirrors/site-settings.ts";
@@ -78,6 +79,8 @@ export async function startService(
 ): Promise<RunningService> {
   const now = options.now ?? (() => new Date());
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // A restore refuses to replace the store while this process serves the folder.
+  const releaseFolder = holdDataFolder(config.dataDir);
   let app: FastifyInstance | undefined;
   let stopPage: FastifyInstance | undefined;
   let publication: (Publication & { dns: HostPort; close(): Promise<void> }) | undefined;
@@ -155,6 +158,7 @@ export async function startService(
         await runner.stop();
         await published.close();
         await store.close();
+        releaseFolder();
       },
     };
   } catch (error) {
@@ -163,6 +167,7 @@ export async function startService(
     await jobs?.stop();
     await publication?.close();
     await store.close();
+    releaseFolder();
     throw error;
   }
 }

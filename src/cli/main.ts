@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
 import { accountsCommand } from "./commands/accounts-command.ts";
+import { backupCommand, restoreCommand } from "./commands/backup-command.ts";
 import { dataCommand } from "./commands/data-command.ts";
 import { keysCommand } from "./commands/keys-command.ts";
 import { mirrorsCommand } from "./commands/mirrors-command.ts";
@@ -40,6 +41,8 @@ export function buildProgram(): Command {
     dataCommand(),
     mirrorsCommand(),
     probeCommand(),
+    backupCommand(),
+    restoreCommand(),
     verifyCommand(),
   ]) {
     program.addCommand(command);
