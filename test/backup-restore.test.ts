@@ -150,5 +150,17 @@ describe("a backup restored onto a newer registry", { timeout: 90_000 }, () => {
     const result = await runCli(["restore", notAStore, "--data", join(dataDir, "elsewhere")]);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /RESTORE_INVALID/);
+    const nothing = await runCli(["backup", join(dataDir, "copy.db"), "--data", join(dataDir, "elsewhere")]);
+    assert.notEqual(nothing.code, 0);
+    assert.match(nothing.stderr, /BACKUP_FAILED/);
+  });
+
+  it("on PostgreSQL, says how to back up and restore with pg_dump and pg_restore", async () => {
+    const env = { DATABASE_URL: "postgresql://127.0.0.1:1/decree" };
+    const backup = await runCli(["backup", "decree.dump", "--data", dataDir], env);
+    assert.equal(backup.code, 0, backup.stderr);
+    assert.match(backup.stdout, /pg_dump --format=custom --file=decree\.dump "\$DATABASE_URL"/);
+    const restore = await runCli(["restore", "decree.dump", "--data", dataDir], env);
+    assert.match(restore.stdout, /pg_restore --clean --if-exists --no-owner/);
   });
 });
