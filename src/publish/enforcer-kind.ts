@@ -1,10 +1,11 @@
 import { DecreeError } from "../errors/decree-error.ts";
+import { enforcerKinds } from "../intake/order-input.ts";
 
 /**
  * Who must enforce an order (DESIGN.md, "enforcer kinds"): access providers, public DNS resolvers, VPNs, and
  * search engines that de-list. Orders may address every operator of a kind; reports count the kinds apart.
  */
-export const enforcerKinds = ["isp", "public-resolver", "vpn", "search-engine"] as const;
+export { enforcerKinds };
 
 export type EnforcerKind = (typeof enforcerKinds)[number];
 
