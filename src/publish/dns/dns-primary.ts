@@ -5,7 +5,6 @@ import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
-import { notifyReply } from "./notify-reply.ts";
 import { RRType } from "./rr-type.ts";
 import { serialLessThan } from "./soa-serial.ts";
 import { transferGrant } from "./transfer-access.ts";
@@ -49,7 +48,6 @@ export interface RefusalLog {
 }
 
 const opcodeQuery = 0;
-const opcodeNotify = 4;
 const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
 const tcpIdleMs = 30_000;
 
@@ -180,7 +178,8 @@ export class DnsPrimary extends EventEmitter<{
       const answer = tsigErrorResponse(withQuestionOnly(message), tsig);
       return answer ? [answer] : [];
     }
-    // RFC 8945 §5.3: every answer to a validly signed request is signed, refusals included.
+    // RFC 8945 §5.3: every answer to a validly signed request is signed, refusals included (and the NOTIMP
+    // a NOTIFY or UPDATE gets: decree is the zone's only source, so it takes neither).
     const sign = signer(tsig);
     let query: dnsPacket.DecodedPacket;
     try {
@@ -188,7 +187,6 @@ export class DnsPrimary extends EventEmitter<{
     } catch {
       return [sign(errorReply(message, rcode.formErr), 0)];
     }
-    if (opcode === opcodeNotify) return [sign(notifyReply(query, this.options.policy.zone), 0)];
     if (opcode !== opcodeQuery) return [sign(errorReply(message, rcode.notImp), 0)];
     const [question] = query.questions ?? [];
     if (!question || query.questions?.length !== 1) return [sign(errorReply(message, rcode.formErr), 0)];
