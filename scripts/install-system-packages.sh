@@ -5,7 +5,8 @@
 # dnsperf is the peer bench/probes.ts measures the probe engine against. openssl makes the mirror farm's
 # self-signed certificates (test/support/mirror-farm.ts). PowerDNS Recursor, Knot Resolver (with lua-cqueues, which
 # its RPZ file watchdog needs), NSD and Knot DNS (with kdig) run decree's printed resolver configurations
-# (test/resolver-configs/). prometheus brings promtool, which checks /metrics and tests the alert rules of
+# (test/resolver-configs/); NSD is also the TSIG
+# secondary that checks signed NOTIFY. prometheus brings promtool, which checks /metrics and tests the alert rules of
 # docs/prometheus-alerts.yml.
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail

@@ -17,11 +17,13 @@ import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
-import { NotifySender } from "./publish/dns/notify-sender.ts";
-import { listOperators, operatorKeys } from "./publish/operators.ts";
+import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
+import { ServedSerial } from "./publish/dns/served-serial.ts";
+import { listOperators, notifyTargets, operatorKeys } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
+import { holdDataFolder } from "./store/data-folder-lock.ts";
 import type { Store } from "./store/database.ts";
 import { openStore } from "./store/open-store.ts";
 import { siteSettingsOf } from "./verify/mirrors/site-settings.ts";
@@ -63,6 +65,11 @@ export interface ServiceOptions {
   webhooks?: SchedulerJobsOptions["webhooks"];
   /** How often the release scheduler looks for changes written by other processes. */
   releasePollMs?: number;
+  /**
+   * Each NOTIFY's outcome (secondary, serial, RCODE, attempts), for metrics and logs; by default an
+   * unacknowledged NOTIFY is logged as a warning.
+   */
+  onNotifyOutcome?: (outcome: NotifyOutcome) => void;
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
@@ -79,6 +86,8 @@ export async function startService(
 ): Promise<RunningService> {
   const now = options.now ?? (() => new Date());
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  // A restore refuses to replace the store while this process serves the folder.
+  const releaseFolder = holdDataFolder(config.dataDir);
   let app: FastifyInstance | undefined;
   let stopPage: FastifyInstance | undefined;
   let publication: (Publication & { dns: HostPort; close(): Promise<void> }) | undefined;
@@ -113,8 +122,27 @@ export async function startService(
     jobs = startJobs(store, config, now, options, poke, log);
     // The leader's first run moves the clock before the first release, as at every start.
     await jobs.start();
-    publication = await startPublication(store, config, now, options, (error) =>
-      log.error({ err: error }, "publication failed; it will try again"),
+    const notifyOutcome = (outcome: NotifyOutcome) => {
+      if (!outcome.acknowledged) {
+        const { host, port, operator } = outcome.target;
+        log.warn(
+          {
+            secondary: `${host}:${port}`,
+            operator,
+            serial: outcome.serial,
+            rcode: outcome.rcode,
+            attempts: outcome.attempts,
+          },
+          "NOTIFY not acknowledged; the secondary will find the serial at its next refresh",
+        );
+      }
+    };
+    publication = await startPublication(
+      store,
+      config,
+      now,
+      { onNotifyOutcome: notifyOutcome, ...options },
+      (error) => log.error({ err: error }, "publication failed; it will try again"),
     );
     unobserve = observePublication({
       primary: publication.primary,
@@ -158,6 +186,7 @@ export async function startService(
         await published.close();
         unobserve();
         await store.close();
+        releaseFolder();
       },
     };
   } catch (error) {
@@ -168,6 +197,7 @@ export async function startService(
     await jobs?.stop();
     await publication?.close();
     await store.close();
+    releaseFolder();
     throw error;
   }
 }
@@ -234,6 +264,8 @@ async function startPublication(
   onError: (error: unknown) => void,
 ) {
   const policy = rpzPolicyOf(config);
+  const served = new ServedSerial(config.dataDir);
+  await served.load();
   const scheduler = new ReleaseScheduler({
     db: store.db,
     dialect: store.dialect,
@@ -243,6 +275,13 @@ async function startPublication(
     pollMs: options.releasePollMs ?? 5,
     onError,
     logOrigin: config.logOrigin,
+    servedSerial: () => served.value,
+    onSerialBump: ({ storeSerial, servedSerial, release }) =>
+      process.stderr.write(
+        `decree: the store's newest SOA serial (${storeSerial ?? "none"}) is not past ${servedSerial}, the last ` +
+          `one served from ${served.path} (a restored, reset or moved store); published release ${release.id} ` +
+          `as serial ${release.soaSerial} so that secondaries transfer the zone again.\n`,
+      ),
   });
   const primary = new DnsPrimary({
     host: config.dns.host,
@@ -258,22 +297,20 @@ async function startPublication(
     },
   });
   primary.on("error", onError);
-  const notifier = new NotifySender(policy);
+  const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });
   scheduler.on("release", (release) => {
     primary.invalidate();
-    void listOperators(store.db)
-      .then((operators) =>
-        notifier.notifyAll(
-          operators.flatMap((o) => o.notify),
-          release.serial,
-        ),
-      )
+    served.record(release.soaSerial).catch(onError);
+    void notifyTargets(store.db)
+      .then((targets) => notifier.notifyAll(targets, release.soaSerial))
       .catch(onError);
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
   try {
     first = await scheduler.start();
+    const current = await new ZoneSource(store.db, "soa").version();
+    if (current.releaseId > 0) await served.record(current.serial);
   } catch (error) {
     await primary.close();
     throw error;
@@ -318,7 +355,7 @@ export function describeService(
 ): string {
   const base = `http://${formatHostPort(service.http)}`;
   const dns = service.dns;
-  const serial = service.publication.first?.serial;
+  const serial = service.publication.first?.soaSerial;
   const stop = `http://${formatHostPort(service.stop.address)}`;
   return [
     `decree is serving the registry in ${service.store.location}`,

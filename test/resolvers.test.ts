@@ -193,20 +193,28 @@ describe("Unbound and BIND as RPZ secondaries of decree", { timeout: 60_000 }, (
     const reached = await Promise.all(
       [unbound, bind].map((resolver) => answerAt(resolver, name, expected, what)),
     );
+    // DNS speaks SOA serials; the IXFR starts from the previous release's.
+    const previous = await service.store.db
+      .selectFrom("releases")
+      .select("soa_serial")
+      .where("id", "=", release.id - 1)
+      .executeTakeFirstOrThrow();
     for (const [index, resolver] of [unbound, bind].entries()) {
-      const transfer = await pollUntil(`${resolver.name}'s transfer of serial ${release.serial}`, async () =>
-        transfersOf(resolver).find((candidate) => candidate.serial === release.serial),
+      const transfer = await pollUntil(
+        `${resolver.name}'s transfer of serial ${release.soaSerial}`,
+        async () => transfersOf(resolver).find((candidate) => candidate.serial === release.soaSerial),
       );
       assert.equal(
         transfer.kind,
         "IXFR",
-        `${resolver.name} pulled serial ${release.serial} by ${transfer.kind}`,
+        `${resolver.name} pulled serial ${release.soaSerial} by ${transfer.kind}`,
       );
-      assert.equal(transfer.fromSerial, release.serial - 1);
+      assert.equal(transfer.fromSerial, Number(previous.soa_serial));
       assert.ok(transfer.at > committed, "the transfer followed the change");
       const notified = await pollUntil(
-        `the NOTIFY of serial ${release.serial} to ${resolver.name}`,
-        async () => notifications.find((n) => n.serial === release.serial && n.target.port === resolver.port),
+        `the NOTIFY of serial ${release.soaSerial} to ${resolver.name}`,
+        async () =>
+          notifications.find((n) => n.serial === release.soaSerial && n.target.port === resolver.port),
       );
       assert.equal(notified.acknowledged, true, `${resolver.name} answered decree's NOTIFY`);
       t.diagnostic(

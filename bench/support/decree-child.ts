@@ -49,7 +49,8 @@ const { scheduler, primary, notifier } = service.publication;
 scheduler.on("release", (release) =>
   send({
     type: "release",
-    serial: release.serial,
+    // DNS speaks SOA serials: the transfers and NOTIFYs below carry this one.
+    serial: release.soaSerial,
     added: release.added,
     removed: release.removed,
     atNs: now(),

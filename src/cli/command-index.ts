@@ -67,6 +67,14 @@ export const commandIndex: Record<string, CommandEntry> = {
       "measure whether operators' resolvers enforce the registry; or, with --registry, run as an agent",
     load: async () => (await import("./commands/probe-command.ts")).probeCommand(),
   },
+  backup: {
+    summary: "copy the registry to FILE while it serves (SQLite); print pg_dump guidance for PostgreSQL",
+    load: async () => (await import("./commands/backup-command.ts")).backupCommand(),
+  },
+  restore: {
+    summary: "replace the registry with a backup FILE; refused while decree serve holds the data folder",
+    load: async () => (await import("./commands/backup-command.ts")).restoreCommand(),
+  },
   verify: {
     summary:
       "check the registry's public log from outside: a checkpoint's signature, a feed against the log, or watch the log",

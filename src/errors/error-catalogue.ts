@@ -809,6 +809,46 @@ export const errorCatalogue = {
     remedy: "Write the number in plain decimal digits, without sign, leading zeros, exponent or hex prefix.",
   },
 
+  // publish/: SOA serials, backups, operators' accounts and NOTIFY
+  SERIAL_STATE_UNREADABLE: {
+    status: 500,
+    title: "The last served serial cannot be read",
+    remedy:
+      "Fix <data>/served-serial.json to the serial your secondaries hold, or delete it if none ever transferred.",
+  },
+  BACKUP_FAILED: {
+    status: 500,
+    title: "The backup could not be written",
+    remedy:
+      "Give a writable path outside the data folder, or, on PostgreSQL, use pg_dump as the command prints.",
+  },
+  RESTORE_INVALID: {
+    status: 422,
+    title: "The file is not a decree backup",
+    remedy:
+      "Give a file written by `decree backup`; on PostgreSQL restore with pg_restore as the command prints.",
+  },
+  RESTORE_WHILE_SERVING: {
+    status: 409,
+    title: "The data folder is being served",
+    remedy: "Stop the `decree serve` that holds the data folder, then run the restore again.",
+  },
+  OPERATOR_KIND_INVALID: {
+    status: 422,
+    title: "Unknown enforcer kind",
+    remedy: "Give one of isp, public-resolver, vpn or search-engine.",
+  },
+  OPERATOR_REMOVED: {
+    status: 409,
+    title: "Operator removed",
+    remedy: "Register the operator again with `decree operators add` if it must enforce again.",
+  },
+  OPERATOR_NO_KEY: {
+    status: 409,
+    title: "Operator has no TSIG key",
+    remedy: "Only an operator registered with a TSIG key can be re-keyed; it transfers by address.",
+  },
+
   // wiring
   CONFIG_INVALID: {
     status: 400,

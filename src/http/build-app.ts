@@ -70,6 +70,7 @@ import { logRoutes } from "./routes/log-routes.ts";
 import { metricsRoutes } from "./routes/metrics-routes.ts";
 import { mirrorRoutes } from "./routes/mirror-routes.ts";
 import { operatorConfigRoutes } from "./routes/operator-config-routes.ts";
+import { operatorRoutes } from "./routes/operator-routes.ts";
 import { orderIntakeRoutes } from "./routes/order-intake-routes.ts";
 import { probeRoutes } from "./routes/probe-routes.ts";
 import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
@@ -160,6 +161,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     rateLimits: options.rateLimits,
   });
   await app.register(accountRoutes, { store: options.store, now });
+  await app.register(operatorRoutes, { store: options.store, now });
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now });
   await app.register(publicStatisticsRoutes, { store: options.store });

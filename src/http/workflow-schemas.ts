@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorCatalogue } from "../errors/error-catalogue.ts";
+import { enforcerKinds } from "../intake/order-input.ts";
 import { targetStates } from "../intake/target.ts";
 import { targetKinds } from "../names/target-kind.ts";
 import { integerSchema } from "./integer-schema.ts";
@@ -16,7 +17,11 @@ export const pageQuery = {
 
 export const nextSchema = z.object({ after: z.number().int() }).nullable();
 
-export const addresseeSchema = z.object({ name: z.string(), role: z.enum(["operator", "search-engine"]) });
+export const addresseeSchema = z.object({
+  name: z.string(),
+  role: z.enum(["operator", "search-engine"]),
+  kind: z.enum(enforcerKinds).optional().describe("every operator of this enforcer kind"),
+});
 
 export const orderSchema = z.object({
   id: z.number().int(),

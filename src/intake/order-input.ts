@@ -5,6 +5,11 @@ export const orderKinds = ["court-decision", "authority-decision"] as const;
 export const measures = ["dns-block", "ip-block", "delist"] as const;
 export type Measure = (typeof measures)[number];
 export const addresseeRoles = ["operator", "search-engine"] as const;
+/**
+ * Enforcer kinds (DESIGN.md): an order may address every operator of a kind (public resolvers and VPNs, as
+ * French orders have since 2021) rather than name each one.
+ */
+export const enforcerKinds = ["isp", "public-resolver", "vpn", "search-engine"] as const;
 /** How a resolver answers for a blocked name (draft-ietf-dnsop-dns-rpz §4): NXDOMAIN, NODATA or a stop page. */
 export const dnsActions = ["nxdomain", "nodata", "stop-page"] as const;
 export type DnsAction = (typeof dnsActions)[number];
@@ -42,7 +47,18 @@ export const orderInputSchema = z
     decisionDate: z.iso.date({ error: "must be a date such as 2013-11-28" }),
     applicants: z.array(nonEmpty).min(1, "name at least one applicant (rights holder)"),
     addressees: z
-      .array(z.object({ name: nonEmpty, role: z.enum(addresseeRoles) }).strict())
+      .array(
+        z
+          .object({
+            name: nonEmpty,
+            role: z.enum(addresseeRoles),
+            kind: z
+              .enum(enforcerKinds)
+              .optional()
+              .describe("every operator of this kind is addressed; name is how the order calls them"),
+          })
+          .strict(),
+      )
       .min(1, "name at least one addressee (an operator or a search engine)"),
     measures: z
       .array(z.enum(measures))

@@ -1,10 +1,12 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../store/database.ts";
-import type { DnsAction, Measure } from "./order-input.ts";
+import type { DnsAction, enforcerKinds, Measure } from "./order-input.ts";
 
 export interface Addressee {
   name: string;
   role: "operator" | "search-engine";
+  /** Every operator of this enforcer kind (e.g. "the VPN providers"); `name` is how the order calls them. */
+  kind?: (typeof enforcerKinds)[number];
 }
 
 /** An order as the rest of decree sees it. */

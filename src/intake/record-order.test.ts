@@ -110,3 +110,22 @@ it("refuses an order file with missing and malformed fields, naming each one", a
       /measures/.test((error as Error).message),
   );
 });
+
+describeEachEngine("an order addressed to a kind of enforcer", (store) => {
+  it("keeps the kind of an addressee that names one, and refuses a kind that is not one", async () => {
+    const addressees = [
+      { name: "Orange", role: "operator" },
+      { name: "the VPN providers", role: "operator", kind: "vpn" },
+    ];
+    const { order } = await recordOrder(store(), sampleOrder({ addressees, caseNumber: "RG 26/00001" }), {
+      actor,
+      now: duringOrder,
+    });
+    assert.deepEqual(order.addressees, addressees);
+    // The order schema itself refuses it, before anything is stored.
+    assert.throws(
+      () => sampleOrder({ addressees: [{ name: "x", role: "operator", kind: "registrar" }] }),
+      /addressees\.0\.kind/,
+    );
+  });
+});

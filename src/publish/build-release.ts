@@ -12,6 +12,7 @@ import {
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
 import { delistingChangedAmong } from "./delisting/delisting-entries.ts";
+import { nextSoaSerial } from "./dns/soa-serial.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -22,8 +23,12 @@ import {
 } from "./rpz-records.ts";
 
 export interface ReleaseSummary {
+  /** The release number: the name feeds, webhooks and acknowledgments use. */
   id: number;
+  /** The release number modulo 2^32 (feeds' `serial`, `/releases/N/ack`). */
   serial: number;
+  /** The zone's SOA serial: what DNS sees (SOA, IXFR, NOTIFY); only goes up (dns/soa-serial.ts). */
+  soaSerial: number;
   createdAt: string;
   added: number;
   removed: number;
@@ -32,13 +37,20 @@ export interface ReleaseSummary {
   eventId?: number;
 }
 
-const chunk = 500;
-const serialModulus = 2 ** 32;
-
-export interface BuildObserver {
+export interface BuildOptions {
+  /**
+   * A serial the new release must be past, e.g. the last one this data folder served: a restored or reset store
+   * is published above it so secondaries transfer again instead of ignoring a serial that went backwards.
+   */
+  servedSerial?: number;
+  /** Write a release even when nothing changed (to move the serial past `servedSerial`). */
+  force?: boolean;
   /** Called when the build compares the zone with the registry: some event since the last one changed what is served. */
   onDiff?: () => void;
 }
+
+const chunk = 500;
+const serialModulus = 2 ** 32;
 
 /**
  * Turns every registry change since the last release into the next release, or returns null when neither the
@@ -55,7 +67,7 @@ export async function buildRelease(
   dialect: Dialect,
   policy: RpzPolicy,
   now: Date,
-  observer: BuildObserver = {},
+  options: BuildOptions = {},
 ): Promise<ReleaseSummary | null> {
   return inTransaction(db, async (trx) => {
     const cursor = await lockAndReadCursor(trx, dialect);
@@ -70,19 +82,23 @@ export async function buildRelease(
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const lastEventId = Number(lastEvent?.id ?? 0);
-    if (lastEventId === cursor && latest) return null;
+    if (lastEventId === cursor && latest && !options.force) return null;
     const events = await eventsSince(trx, cursor);
     await moveCursor(trx, lastEventId);
     const changed = targetsChangingWhatIsServed(events);
-    if (latest && changed.length === 0) return null;
-    observer.onDiff?.();
+    if (latest && changed.length === 0 && !options.force) return null;
+    options.onDiff?.();
     const owners = await affectedOwners(trx, events);
     const { added, removed } = await diffOwners(trx, owners, policy);
     // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
     // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
     const unchanged = added.length === 0 && removed.length === 0;
-    if (latest && unchanged && !(await delistingChangedAmong(trx, changed))) return null;
-    const release = await writeRelease(trx, latest, { added, removed, lastEventId, now });
+    if (latest && unchanged && !options.force && !(await delistingChangedAmong(trx, changed))) return null;
+    const soaSerial = nextSoaSerial(
+      [latest === undefined ? undefined : Number(latest.soa_serial), options.servedSerial],
+      now,
+    );
+    const release = await writeRelease(trx, latest, { added, removed, lastEventId, now, soaSerial });
     // The release's own event is behind the cursor too: it changes nothing served, so it wakes no build.
     await moveCursor(trx, release.eventId!);
     return release;
@@ -194,7 +210,7 @@ function recordKey(record: { owner: string; rtype: string; rdata: string }): str
 async function writeRelease(
   trx: Kysely<Database>,
   latest: { id: number; record_count: number } | undefined,
-  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date },
+  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date; soaSerial: number },
 ): Promise<ReleaseSummary> {
   const id = Number(latest?.id ?? 0) + 1;
   const serial = id % serialModulus;
@@ -205,6 +221,7 @@ async function writeRelease(
     .values({
       id,
       serial,
+      soa_serial: change.soaSerial,
       created_at: createdAt,
       last_event_id: change.lastEventId,
       record_count: recordCount,
@@ -254,6 +271,7 @@ async function writeRelease(
   return {
     id,
     serial,
+    soaSerial: change.soaSerial,
     createdAt,
     added: change.added.length,
     removed: change.removed.length,
@@ -274,7 +292,7 @@ async function recordReleaseEvent(
     serial: number;
     createdAt: string;
     recordCount: number;
-    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number };
+    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; soaSerial: number };
   },
 ): Promise<number> {
   await appendEvents(trx, [
@@ -286,6 +304,7 @@ async function recordReleaseEvent(
       action: "release.published",
       data: {
         serial: release.serial,
+        soaSerial: release.change.soaSerial,
         lastEventId: release.change.lastEventId,
         recordCount: release.recordCount,
         added: release.change.added.length,

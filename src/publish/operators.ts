@@ -6,11 +6,18 @@ import { type DnsAction, dnsActions } from "../intake/order-input.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, OperatorsTable } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import type { NotifyTarget } from "./dns/notify-sender.ts";
+import type { TsigKey } from "./dns/tsig.ts";
+import { type EnforcerKind, parseEnforcerKind } from "./enforcer-kind.ts";
 
 export interface Operator {
   id: number;
   name: string;
   tsig: { keyName: string; algorithm: "hmac-sha256" } | null;
+  /** Who the operator is among the addressees of orders. */
+  kind: EnforcerKind;
+  /** The key a re-key replaced, accepted until `validUntil`; null when there is none in grace. */
+  previousKey: { keyName: string; validUntil: string } | null;
   notify: Array<{ host: string; port: number }>;
   allow: string[];
   action: DnsAction | null;
@@ -23,6 +30,7 @@ export interface NewOperator {
   allow?: string[];
   tsig?: boolean;
   action?: string | undefined;
+  kind?: string | undefined;
 }
 
 export interface AddedOperator {
@@ -47,6 +55,7 @@ export async function addOperator(
   const notify = (input.notify ?? []).map(parseNotifyTarget);
   const allow = (input.allow ?? []).map(parseAllowed);
   const action = parseAction(input.action);
+  const kind = parseEnforcerKind(input.kind ?? "isp");
   const secret = input.tsig === false ? null : randomBytes(32).toString("base64");
   const keyName = secret ? tsigKeyName(name) : null;
   return inTransaction(db, async (trx) => {
@@ -76,6 +85,7 @@ export async function addOperator(
         notify: JSON.stringify(notify),
         allow: JSON.stringify(allow),
         action,
+        kind,
         created_at: at,
         created_by: options.actor,
       })
@@ -92,19 +102,58 @@ export async function addOperator(
         from_state: null,
         to_state: null,
         reason: null,
-        data: { name, keyName, notify, allow, action },
+        data: { name, keyName, notify, allow, action, kind },
       },
     ]);
     return { operator: operatorFromRow(row), secret };
   });
 }
 
+/** The operators in force: a removed one keeps its row (measurements and acks name it) but is not listed. */
 export async function listOperators(db: Kysely<Database>): Promise<Operator[]> {
-  const rows = await db.selectFrom("operators").selectAll().orderBy("name").execute();
+  const rows = await db
+    .selectFrom("operators")
+    .selectAll()
+    .where("removed_at", "is", null)
+    .orderBy("name")
+    .execute();
   return rows.map(operatorFromRow);
 }
 
+/** Every secondary to NOTIFY, with its operator's current TSIG key to sign the NOTIFY (RFC 8945). */
+export async function notifyTargets(db: Kysely<Database>): Promise<NotifyTarget[]> {
+  const rows = await db
+    .selectFrom("operators")
+    .select(["name", "notify", "tsig_key_name", "tsig_secret"])
+    .where("removed_at", "is", null)
+    .orderBy("name")
+    .execute();
+  return rows.flatMap((row) => {
+    const key: TsigKey | undefined =
+      row.tsig_key_name && row.tsig_secret
+        ? {
+            name: row.tsig_key_name,
+            algorithm: "hmac-sha256",
+            secret: Buffer.from(row.tsig_secret, "base64"),
+          }
+        : undefined;
+    return (JSON.parse(row.notify) as Array<{ host: string; port: number }>).map((target) => ({
+      ...target,
+      operator: row.name,
+      ...(key ? { key } : {}),
+    }));
+  });
+}
+
 export async function findOperator(db: Kysely<Database>, name: string): Promise<Operator> {
+  return operatorFromRow(await findOperatorRow(db, name));
+}
+
+/** The operator's row; an unknown name is OPERATOR_NOT_FOUND, a removed operator OPERATOR_REMOVED. */
+export async function findOperatorRow(
+  db: Kysely<Database>,
+  name: string,
+): Promise<Selectable<OperatorsTable>> {
   const row = await db.selectFrom("operators").selectAll().where("name", "=", name).executeTakeFirst();
   if (!row) {
     throw new DecreeError(
@@ -112,24 +161,44 @@ export async function findOperator(db: Kysely<Database>, name: string): Promise<
       `There is no operator ${name}. See \`decree operators list\`.`,
     );
   }
-  return operatorFromRow(row);
+  if (row.removed_at !== null) {
+    throw new DecreeError(
+      "OPERATOR_REMOVED",
+      `Operator ${name} was removed on ${row.removed_at}; register it under a new name with \`decree operators add\`.`,
+    );
+  }
+  return row;
 }
 
-/** The keys the DNS primary accepts, by key name (RFC 8945 §4.2: the key name identifies the key). */
+/**
+ * The keys the DNS primary accepts, by key name (RFC 8945 §4.2: the key name identifies the key): each
+ * operator's current key, and the key a re-key replaced until its grace period ends at `now`.
+ */
 export async function operatorKeys(
   db: Kysely<Database>,
+  now: Date = new Date(),
 ): Promise<Map<string, { operator: string; secret: Buffer }>> {
   const rows = await db
     .selectFrom("operators")
-    .select(["name", "tsig_key_name", "tsig_secret"])
-    .where("tsig_key_name", "is not", null)
+    .select(["name", "tsig_key_name", "tsig_secret", "previous_tsig_key_name", "previous_tsig_secret"])
+    .select("previous_key_valid_until")
+    .where("removed_at", "is", null)
     .execute();
-  return new Map(
-    rows.map((row) => [
-      row.tsig_key_name!,
-      { operator: row.name, secret: Buffer.from(row.tsig_secret!, "base64") },
-    ]),
-  );
+  const keys = new Map<string, { operator: string; secret: Buffer }>();
+  for (const row of rows) {
+    if (row.tsig_key_name && row.tsig_secret) {
+      keys.set(row.tsig_key_name, { operator: row.name, secret: Buffer.from(row.tsig_secret, "base64") });
+    }
+    const graceful =
+      row.previous_key_valid_until !== null && row.previous_key_valid_until > now.toISOString();
+    if (graceful && row.previous_tsig_key_name && row.previous_tsig_secret) {
+      keys.set(row.previous_tsig_key_name, {
+        operator: row.name,
+        secret: Buffer.from(row.previous_tsig_secret, "base64"),
+      });
+    }
+  }
+  return keys;
 }
 
 /** A key name is a domain name (RFC 8945 §4.2); it is derived from the operator's name. */
@@ -141,7 +210,7 @@ export function tsigKeyName(operatorName: string): string {
   return `${slug || "operator"}.xfer.decree`;
 }
 
-function parseNotifyTarget(text: string): { host: string; port: number } {
+export function parseNotifyTarget(text: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+))(?::(\d{1,5}))?$/.exec(text.trim());
   const host = match?.[1] ?? match?.[2];
   const port = Number(match?.[3] ?? 53);
@@ -154,7 +223,7 @@ function parseNotifyTarget(text: string): { host: string; port: number } {
   return { host: ipaddr.parse(host).toString(), port };
 }
 
-function parseAllowed(text: string): string {
+export function parseAllowed(text: string): string {
   const value = text.trim();
   try {
     if (value.includes("/")) {
@@ -170,13 +239,13 @@ function parseAllowed(text: string): string {
   }
 }
 
-function parseAction(action: string | undefined): DnsAction | null {
+export function parseAction(action: string | undefined): DnsAction | null {
   if (action === undefined) return null;
   if ((dnsActions as readonly string[]).includes(action)) return action as DnsAction;
   throw new DecreeError("OPERATOR_INVALID", `--action ${action} is not one of ${dnsActions.join(", ")}.`);
 }
 
-function operatorFromRow(row: Selectable<OperatorsTable>): Operator {
+export function operatorFromRow(row: Selectable<OperatorsTable>): Operator {
   return {
     id: Number(row.id),
     name: row.name,
@@ -184,6 +253,11 @@ function operatorFromRow(row: Selectable<OperatorsTable>): Operator {
     notify: JSON.parse(row.notify),
     allow: JSON.parse(row.allow),
     action: (row.action as DnsAction | null) ?? null,
+    kind: row.kind as EnforcerKind,
+    previousKey:
+      row.previous_tsig_key_name && row.previous_key_valid_until
+        ? { keyName: row.previous_tsig_key_name, validUntil: row.previous_key_valid_until }
+        : null,
     createdAt: row.created_at,
   };
 }

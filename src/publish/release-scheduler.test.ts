@@ -147,3 +147,44 @@ describe("the release scheduler", () => {
     );
   });
 });
+
+describe("a store behind the serial its data folder served", () => {
+  it("is published past that serial at start, with a release of the same zone", async () => {
+    const opened = await storeEngines[0]!.open();
+    try {
+      const build = (served: number | undefined, bumps: unknown[]) =>
+        new ReleaseScheduler({
+          db: opened.store.db,
+          dialect: opened.store.dialect,
+          policy: defaultRpzPolicy,
+          now: () => duringOrder,
+          servedSerial: () => served,
+          onSerialBump: (bump) => bumps.push(bump),
+        });
+      const bumps: Array<{ storeSerial: number | null; servedSerial: number }> = [];
+      const initial = build(undefined, bumps);
+      const first = await initial.start();
+      await initial.stop();
+      assert.ok(first);
+      // The secondaries hold a serial far ahead: what a restored backup or a reset store looks like.
+      const served = first.soaSerial + 10_000;
+      const fresh = build(served, bumps);
+      const bumped = await fresh.start();
+      await fresh.stop();
+      assert.ok(bumped, "a release moves the serial");
+      assert.equal(bumped.soaSerial, served + 1);
+      assert.equal(bumped.id, first.id + 1, "release numbers go on as before");
+      assert.deepEqual([bumped.added, bumped.removed], [0, 0]);
+      assert.deepEqual(
+        bumps.map((b) => [b.storeSerial, b.servedSerial]),
+        [[first.soaSerial, served]],
+      );
+      // Once past it, a start changes nothing.
+      const settled = build(served, bumps);
+      assert.equal(await settled.start(), null);
+      await settled.stop();
+    } finally {
+      await opened.dispose();
+    }
+  });
+});

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { recordReleaseBuilt, recordReleaseFailed } from "../observability/record-release.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import { buildRelease, type ReleaseSummary } from "./build-release.ts";
+import { serialLessThan } from "./dns/soa-serial.ts";
 import { defaultLogOrigin, finishReleaseCheckpoints, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
@@ -18,6 +19,14 @@ export interface ReleaseSchedulerOptions {
   onError?: (error: unknown) => void;
   /** The public log's origin, the name its checkpoints carry (C2SP tlog-checkpoint). */
   logOrigin?: string;
+  /** The last SOA serial served from this data folder: every release is published past it. */
+  servedSerial?: () => number | undefined;
+  /** The store's newest serial was behind the served one, and `release` moved past it. */
+  onSerialBump?: (bump: {
+    storeSerial: number | null;
+    servedSerial: number;
+    release: ReleaseSummary;
+  }) => void;
 }
 
 /**
@@ -48,7 +57,7 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
    */
   async start(): Promise<ReleaseSummary | null> {
     await this.finishCheckpoints("all");
-    const first = await this.buildNow();
+    const first = (await this.buildNow()) ?? (await this.bumpPastServed());
     this.poller = setInterval(() => void this.poll(), this.pollMs);
     this.poller.unref();
     return first;
@@ -109,6 +118,27 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return this.building;
   }
 
+  /**
+   * A store restored from a backup, reset, or moved from another engine may hold a serial below the one
+   * secondaries have: they would ignore every release until the zone expires (RFC 1982 comparison, RFC 1996
+   * §4.7). An empty release past the served serial makes them transfer the store's zone at once.
+   */
+  private async bumpPastServed(): Promise<ReleaseSummary | null> {
+    const served = this.options.servedSerial?.();
+    if (served === undefined) return null;
+    const latest = await this.options.db
+      .selectFrom("releases")
+      .select("soa_serial")
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const storeSerial = latest === undefined ? null : Number(latest.soa_serial);
+    if (storeSerial === served || (storeSerial !== null && serialLessThan(served, storeSerial))) return null;
+    const release = await this.buildNow(true);
+    if (release) this.options.onSerialBump?.({ storeSerial, servedSerial: served, release });
+    return release;
+  }
+
   private async finishCheckpoints(scope: "all" | "latest"): Promise<void> {
     const { db, dialect } = this.options;
     const now = (this.options.now ?? (() => new Date()))();
@@ -119,10 +149,10 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     });
   }
 
-  private async buildNow(): Promise<ReleaseSummary | null> {
+  private async buildNow(force = false): Promise<ReleaseSummary | null> {
     const started = performance.now();
     try {
-      const release = await this.build();
+      const release = await this.build(force);
       recordReleaseBuilt(release, performance.now() - started);
       if (release) this.emit("release", release);
       return release;
@@ -132,7 +162,7 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     }
   }
 
-  private async build(): Promise<ReleaseSummary | null> {
+  private async build(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
     // Another instance may have died between a release and its checkpoint: finish it before building on it.
     await this.finishCheckpoints("latest");
@@ -141,7 +171,11 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
       .select((eb) => eb.fn.max("id").as("id"))
       .executeTakeFirst();
     const now = (this.options.now ?? (() => new Date()))();
-    const release = await buildRelease(db, dialect, policy, now, { onDiff: () => this.diffs++ });
+    const release = await buildRelease(db, dialect, policy, now, {
+      servedSerial: this.options.servedSerial?.(),
+      force,
+      onDiff: () => this.diffs++,
+    });
     // The release's own event is not news: seen here, it does not wake the poller for a second build.
     this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
     // The checkpoint before the news, so that a feed rendered for this release can name it; without a release

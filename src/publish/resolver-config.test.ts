@@ -14,6 +14,8 @@ const operator = (action: DnsAction | null): Operator => ({
   notify: [],
   allow: [],
   action,
+  kind: "isp",
+  previousKey: null,
   createdAt: "2026-11-28T12:00:00Z",
 });
 const primary: PrimaryEndpoint = {

@@ -387,8 +387,9 @@ function nsd(operator: Operator, primary: PrimaryEndpoint): string {
   return [
     `# NSD 4 as a secondary of decree's RPZ for ${operator.name}, serving it to the resolvers behind it.`,
     sourceLine("#", primary),
-    "# decree's NOTIFY is not TSIG-signed yet: NOKEY accepts it from the primary's address only. The",
-    "# transfers themselves are signed with the key.",
+    key
+      ? "# decree signs its NOTIFY with the key, so only the primary holding it can trigger a transfer (RFC 8945)."
+      : "# This operator has no TSIG key: NOKEY accepts NOTIFY from the primary's address only.",
     "# Point each resolver at this server (e.g. decree operators config ... --for unbound --primary THIS:PORT)",
     "# and list it under provide-xfr and notify below (127.0.0.1@53: a resolver on this machine).",
     ...(key
@@ -398,7 +399,7 @@ function nsd(operator: Operator, primary: PrimaryEndpoint): string {
     `    name: "${primary.zone}"`,
     `    zonefile: "${primary.zone}.zone"`,
     `    request-xfr: ${primary.host}@${primary.port} ${key ?? "NOKEY"}`,
-    `    allow-notify: ${primary.host} NOKEY`,
+    `    allow-notify: ${primary.host} ${key ?? "NOKEY"}`,
     "    provide-xfr: 127.0.0.1 NOKEY",
     "    notify: 127.0.0.1@53 NOKEY",
     "",
@@ -410,8 +411,9 @@ function knotDns(operator: Operator, primary: PrimaryEndpoint): string {
   return [
     `# Knot DNS 3 as a secondary of decree's RPZ for ${operator.name}, serving it to the resolvers behind it.`,
     sourceLine("#", primary),
-    "# decree's NOTIFY is not TSIG-signed yet: the notify ACL names the primary's address, no key. The",
-    "# transfers themselves are signed with the key.",
+    key
+      ? "# decree signs its NOTIFY with the key: the notify ACL asks for it as well as the primary's address."
+      : "# This operator has no TSIG key: the notify ACL names the primary's address only.",
     "# Point each resolver at this server and list it under the remote `resolvers` (127.0.0.1@53: one on",
     "# this machine), which may transfer the zone and is told of each change.",
     ...(key
@@ -426,6 +428,7 @@ function knotDns(operator: Operator, primary: PrimaryEndpoint): string {
     "acl:",
     "  - id: decree_notify",
     `    address: ${primary.host}`,
+    ...(key ? [`    key: ${key}`] : []),
     "    action: notify",
     "  - id: resolvers_transfer",
     "    address: 127.0.0.1",

@@ -3,10 +3,17 @@ import type { Database } from "../store/database.ts";
 import type { ZoneRecord } from "./rpz-records.ts";
 
 export interface ZoneVersion {
-  /** The release number and its SOA serial; 0 before the first release. */
+  /** The release number; 0 before the first release. */
   releaseId: number;
+  /** The release's serial as this source names it (see `ZoneSerials`); 0 before the first release. */
   serial: number;
 }
+
+/**
+ * Which serial a source speaks: `release`, the release number modulo 2^32 that feeds and acknowledgments use,
+ * or `soa`, the zone's SOA serial that DNS uses (SOA, IXFR journal, NOTIFY).
+ */
+export type ZoneSerials = "release" | "soa";
 
 export interface ZoneSnapshot extends ZoneVersion {
   records: ZoneRecord[];
@@ -24,12 +31,24 @@ const page = 5000;
 
 /** The published zone as the DNS primary and the feeds read it: always whole releases. */
 export class ZoneSource {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly column: "serial" | "soa_serial";
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly serials: ZoneSerials = "release",
+  ) {
+    this.column = serials === "soa" ? "soa_serial" : "serial";
+  }
+
+  /** The same zone, named by SOA serials: what a DNS primary serves. */
+  bySoaSerial(): ZoneSource {
+    return this.serials === "soa" ? this : new ZoneSource(this.db, "soa");
+  }
 
   async version(): Promise<ZoneVersion> {
     const latest = await this.db
       .selectFrom("releases")
-      .select(["id", "serial"])
+      .select(["id", `${this.column} as serial`])
       .orderBy("id", "desc")
       .limit(1)
       .executeTakeFirst();
@@ -89,14 +108,14 @@ export class ZoneSource {
     const from = await this.db
       .selectFrom("releases")
       .select(["id"])
-      .where("serial", "=", serial)
+      .where(this.column, "=", serial)
       .orderBy("id", "desc")
       .limit(1)
       .executeTakeFirst();
     if (!from || Number(from.id) > version.releaseId) return null;
     const releases = await this.db
       .selectFrom("releases")
-      .select(["id", "serial", "added", "removed"])
+      .select(["id", `${this.column} as serial`, "added", "removed"])
       .where("id", ">", Number(from.id))
       .where("id", "<=", version.releaseId)
       .orderBy("id")

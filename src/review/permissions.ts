@@ -31,6 +31,8 @@ export const policy = {
   "compliance:read": ["operator", "search-engine", "authority", "auditor", "admin"],
   // an operator's own resolver configuration, for its dashboard
   "operators:read-own-config": ["operator"],
+  // operators as accounts: register, update, remove, re-key
+  "operators:manage": ["admin"],
   "delisting:read": ["search-engine", "authority", "auditor", "admin"],
   "webhooks:manage": ["operator", "search-engine", "admin"],
   // a probe agent's token: fetch work and report signed measurements

@@ -65,8 +65,13 @@ export interface EventsTable {
 export interface ReleasesTable {
   /** The release number: 1, 2, 3, … never reused. */
   id: number;
-  /** The SOA serial (RFC 1982): the release number modulo 2^32. */
+  /** The release number modulo 2^32: the name feeds, webhooks and acknowledgments give a release. */
   serial: number;
+  /**
+   * The SOA serial DNS sees (SOA, IXFR journal, NOTIFY): max(previous + 1, Unix seconds) in RFC 1982 terms,
+   * so it only goes up, across store resets and restores too (publish/dns/soa-serial.ts).
+   */
+  soa_serial: ColumnType<number, number | undefined, number>;
   created_at: string;
   /** Every event up to this one is reflected in this release. */
   last_event_id: number;
@@ -109,6 +114,14 @@ export interface OperatorsTable {
   action: string | null;
   created_at: string;
   created_by: string;
+  /** The enforcer kind: isp, public-resolver, vpn or search-engine. */
+  kind: ColumnType<string, string | undefined, string>;
+  /** Set when the operator was removed; its row stays for the measurements and acks that name it. */
+  removed_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The key a re-key replaced, valid until `previous_key_valid_until`. */
+  previous_tsig_key_name: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_tsig_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  previous_key_valid_until: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The registry's signing key (Ed25519, RFC 8032), kept in the store so that every instance signs alike. */

@@ -11,10 +11,16 @@ export function addresseeKey(name: string): string {
   return name.normalize("NFKC").toLocaleLowerCase("und").replace(/\s+/g, " ").trim();
 }
 
-export function addresseeOrganisations<T extends { id: number; name: string }>(
+/** The organisations an order addresses: by name, and every one whose operator is of a kind it addresses. */
+export function addresseeOrganisations<T extends { id: number; name: string; kind?: string | null }>(
   addressees: readonly Addressee[],
   organisations: readonly T[],
 ): T[] {
-  const wanted = new Set(addressees.map((addressee) => addresseeKey(addressee.name)));
-  return organisations.filter((organisation) => wanted.has(addresseeKey(organisation.name)));
+  const wanted = new Set(addressees.filter((a) => !a.kind).map((addressee) => addresseeKey(addressee.name)));
+  const kinds = new Set<string>(addressees.flatMap((addressee) => (addressee.kind ? [addressee.kind] : [])));
+  return organisations.filter(
+    (organisation) =>
+      wanted.has(addresseeKey(organisation.name)) ||
+      (organisation.kind != null && kinds.has(organisation.kind)),
+  );
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
+import { type EnforcerKind, enforcerKinds } from "../publish/enforcer-kind.ts";
 import type { Database } from "../store/database.ts";
 import { type Acknowledgment, acknowledgmentFromRow } from "./acknowledge-release.ts";
+import { organisationKinds } from "./organisation-kinds.ts";
 
 export interface CompliancePage {
   /** One organisation's records only (an operator, a search engine), or everyone's. */
@@ -14,6 +16,8 @@ export const maxCompliancePage = 1000;
 
 export interface ListedAcknowledgment extends Acknowledgment {
   organisationName: string;
+  /** The organisation's enforcer kind, from its operator (null without one). */
+  enforcerKind: EnforcerKind | null;
 }
 
 /** Acknowledgments, in the order they came, with the latest release so a reader sees who is behind. */
@@ -31,19 +35,30 @@ export async function listAcknowledgments(db: Kysely<Database>, page: Compliance
     .orderBy("acknowledgments.id")
     .limit(Math.min(page.limit ?? defaultCompliancePage, maxCompliancePage))
     .execute();
+  const kindOf = await organisationKinds(db);
   const acknowledgments: ListedAcknowledgment[] = rows.map((row) => ({
     ...acknowledgmentFromRow(row),
     organisationName: row.organisation_name,
+    enforcerKind: kindOf(row.organisation_name),
   }));
+  // The page's acknowledgments counted by kind: ISPs, public resolvers, VPNs and search engines apart.
+  const byKind = Object.fromEntries([...enforcerKinds, "none"].map((kind) => [kind, 0])) as Record<
+    EnforcerKind | "none",
+    number
+  >;
+  for (const ack of acknowledgments) byKind[ack.enforcerKind ?? "none"]++;
   const latest = await db
     .selectFrom("releases")
-    .select(["serial", "created_at"])
+    .select(["serial", "soa_serial", "created_at"])
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
   return {
-    latestRelease: latest ? { serial: Number(latest.serial), createdAt: latest.created_at } : null,
+    latestRelease: latest
+      ? { serial: Number(latest.serial), soaSerial: Number(latest.soa_serial), createdAt: latest.created_at }
+      : null,
     acknowledgments,
+    byKind,
     next: nextPage(acknowledgments),
   };
 }

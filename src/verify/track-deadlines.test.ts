@@ -8,7 +8,7 @@ import { buildRelease } from "../publish/build-release.ts";
 import { defaultRpzPolicy } from "../publish/rpz-policy.ts";
 import type { Store } from "../store/database.ts";
 import { acknowledgeRelease } from "./acknowledge-release.ts";
-import { addresseeKey } from "./addressee-organisations.ts";
+import { addresseeKey, addresseeOrganisations } from "./addressee-organisations.ts";
 import { listBreaches } from "./list-breaches.ts";
 import { trackDeadlines } from "./track-deadlines.ts";
 
@@ -48,6 +48,27 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     assert.equal(addresseeKey("  Free "), addresseeKey("FREE"));
     assert.equal(addresseeKey("Ｏｒａｎｇｅ"), addresseeKey("orange"));
     assert.notEqual(addresseeKey("Orange SA"), addresseeKey("Orange"));
+  });
+
+  it("matches an addressee that names a kind to every organisation whose operator is of that kind", () => {
+    const organisations = [
+      { id: 1, name: "Orange", kind: "isp" },
+      { id: 2, name: "NordVPN", kind: "vpn" },
+      { id: 3, name: "Proton", kind: "vpn" },
+      { id: 4, name: "Quad9", kind: "public-resolver" },
+      { id: 5, name: "Google", kind: null },
+    ];
+    const addressed = addresseeOrganisations(
+      [
+        { name: "Orange", role: "operator" },
+        { name: "the VPN providers", role: "operator", kind: "vpn" },
+      ],
+      organisations,
+    );
+    assert.deepEqual(
+      addressed.map((o) => o.name),
+      ["Orange", "NordVPN", "Proton"],
+    );
   });
 
   it("flags, once, each addressee that did not acknowledge the release within the order's deadline", async () => {

@@ -5,6 +5,7 @@ import type { Database, Store } from "../store/database.ts";
 import { eventsSince } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { addresseeOrganisations } from "./addressee-organisations.ts";
+import { organisationKinds } from "./organisation-kinds.ts";
 
 export interface DeadlineRun {
   /** Deadlines opened: an order's entries reached a release. */
@@ -118,10 +119,12 @@ async function settleDueDeadlines(store: Store, now: Date) {
     .limit(batch)
     .execute();
   if (due.length === 0) return { settled: 0, breaches: [] };
+  const kindOf = await organisationKinds(store.db);
   const organisations = (await store.db.selectFrom("organisations").select(["id", "name"]).execute()).map(
     (o) => ({
       id: Number(o.id),
       name: o.name,
+      kind: kindOf(o.name),
     }),
   );
   const breaches: DeadlineRun["breaches"] = [];

@@ -2,9 +2,13 @@ import { Command, Option } from "commander";
 import { formatHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { dnsActions } from "../../intake/order-input.ts";
+import { enforcerKinds } from "../../publish/enforcer-kind.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
+import { parseGrace, rekeyOperator } from "../../publish/rekey-operator.ts";
+import { removeOperator } from "../../publish/remove-operator.ts";
 import { type ResolverKind, resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
 import { registrySigningKey } from "../../publish/signing-key.ts";
+import { updateOperator } from "../../publish/update-operator.ts";
 import { formatResolverEndpoint } from "../../verify/probes/resolver-endpoint.ts";
 import { addResolver, listResolvers } from "../../verify/probes/resolvers.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
@@ -32,6 +36,7 @@ export function operatorsCommand(): Command {
         dnsActions,
       ),
     )
+    .addOption(kindOption())
     .action(async (name: string, options: AddOptions, command: Command) => {
       const { operator, secret } = await withStore(command, (store) =>
         addOperator(store.db, { ...options, name }, { actor: actorOf(command), now: new Date() }),
@@ -57,6 +62,79 @@ export function operatorsCommand(): Command {
     .action(async (_options: unknown, command: Command) => {
       const list = await withStore(command, (store) => listOperators(store.db));
       output(globalOptions(command).json, { operators: list }, () => operatorsTable(list));
+    });
+
+  operators
+    .command("update")
+    .description("change an operator's NOTIFY targets, unsigned-transfer addresses, action or kind")
+    .argument("<name>", "the operator")
+    .option("--notify <ip:port>", "replaces the secondaries to NOTIFY (repeatable)", collect)
+    .option(
+      "--allow <address|prefix>",
+      "replaces the addresses that may transfer unsigned (repeatable)",
+      collect,
+    )
+    .option("--no-notify", "NOTIFY no secondary")
+    .option("--no-allow", "no transfers without TSIG")
+    .addOption(
+      new Option("--action <action>", "how its resolvers answer; `default` for the registry's").choices([
+        ...dnsActions,
+        "default",
+      ]),
+    )
+    .addOption(kindOption())
+    .action(async (name: string, options: UpdateOptions, command: Command) => {
+      const list = (value: string[] | boolean | undefined) =>
+        value === false ? [] : Array.isArray(value) ? value : undefined;
+      const operator = await withStore(command, (store) =>
+        updateOperator(
+          store.db,
+          name,
+          {
+            notify: list(options.notify),
+            allow: list(options.allow),
+            action: options.action === "default" ? null : options.action,
+            kind: options.kind,
+          },
+          { actor: actorOf(command), now: new Date() },
+        ),
+      );
+      output(globalOptions(command).json, { operator }, () =>
+        [`updated operator ${operator.name}`, operatorsTable([operator])].join("\n"),
+      );
+    });
+
+  operators
+    .command("remove")
+    .description("remove an operator: no more NOTIFY, its key and addresses stop working at once")
+    .argument("<name>", "the operator")
+    .option("--reason <text>", "why, for the log")
+    .action(async (name: string, options: { reason?: string }, command: Command) => {
+      const operator = await withStore(command, (store) =>
+        removeOperator(store.db, name, { actor: actorOf(command), now: new Date(), reason: options.reason }),
+      );
+      output(globalOptions(command).json, { operator }, () => `removed operator ${operator.name}`);
+    });
+
+  operators
+    .command("rekey")
+    .description("issue a new TSIG key; the old one keeps working for the grace period, then stops")
+    .argument("<name>", "the operator")
+    .option("--grace <duration>", "how long the old key keeps working, e.g. 7d, 12h, 0s", "7d")
+    .action(async (name: string, options: { grace: string }, command: Command) => {
+      const graceMs = parseGrace(options.grace);
+      const { operator, secret } = await withStore(command, (store) =>
+        rekeyOperator(store.db, name, { actor: actorOf(command), now: new Date(), graceMs }),
+      );
+      output(globalOptions(command).json, { operator, secret }, () =>
+        [
+          `new TSIG key for ${operator.name}: ${operator.tsig?.keyName} (hmac-sha256), secret:`,
+          `  ${secret}`,
+          "  Keep it now: decree will not show it again.",
+          `  the old key ${operator.previousKey?.keyName} works until ${operator.previousKey?.validUntil}`,
+          `  new resolver configuration: decree operators config "${operator.name}" --for bind|powerdns|knot`,
+        ].join("\n"),
+      );
     });
 
   operators
@@ -177,6 +255,18 @@ interface AddOptions {
   allow: string[];
   tsig: boolean;
   action?: string;
+  kind?: string;
+}
+
+interface UpdateOptions {
+  notify?: string[] | boolean;
+  allow?: string[] | boolean;
+  action?: string;
+  kind?: string;
+}
+
+function kindOption(): Option {
+  return new Option("--kind <kind>", "the enforcer kind orders address (default isp)").choices(enforcerKinds);
 }
 
 interface ConfigOptions {
@@ -195,9 +285,10 @@ function splitPrimary(text: string | undefined): [string, number] | undefined {
 function operatorsTable(list: Operator[]): string {
   if (list.length === 0) return "no operators yet; register one with `decree operators add NAME`";
   return table([
-    ["NAME", "TSIG KEY", "NOTIFY", "ALLOW", "ACTION"],
+    ["NAME", "KIND", "TSIG KEY", "NOTIFY", "ALLOW", "ACTION"],
     ...list.map((o) => [
       o.name,
+      o.kind,
       o.tsig?.keyName ?? "-",
       o.notify.map((n) => formatHostPort(n)).join(",") || "-",
       o.allow.join(",") || "-",

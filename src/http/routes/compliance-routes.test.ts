@@ -7,6 +7,7 @@ import { approveTargets, publish } from "../../../test/support/published-zone.ts
 import { duringOrder, sampleOrder } from "../../../test/support/sample-order.ts";
 import { bearer, workflowCounts } from "../../../test/support/workflow.ts";
 import { recordOrder } from "../../intake/record-order.ts";
+import { addOperator } from "../../publish/operators.ts";
 import { buildApp } from "../build-app.ts";
 
 describeEachEngine("acknowledgments, reports and compliance over HTTP", (store) => {
@@ -113,6 +114,28 @@ describeEachEngine("acknowledgments, reports and compliance over HTTP", (store) 
     const applicant = (await tokenFor(store(), "applicant")).token;
     assert.equal((await app.inject({ url: "/compliance/acks", headers: bearer(applicant) })).statusCode, 403);
     assert.equal((await app.inject({ url: "/compliance/breaches" })).statusCode, 401);
+  });
+
+  it("counts acknowledgments by enforcer kind, from each organisation's operator", async () => {
+    await addOperator(store().db, { name: "Orange", kind: "isp" }, { actor: "test", now: duringOrder });
+    const all = await app.inject({ url: "/compliance/acks", headers: bearer(auditor) });
+    const kinds = Object.fromEntries(
+      all
+        .json()
+        .acknowledgments.map((a: { organisationName: string; enforcerKind: string | null }) => [
+          a.organisationName,
+          a.enforcerKind,
+        ]),
+    );
+    assert.deepEqual(kinds, { Orange: "isp", Google: null });
+    assert.deepEqual(all.json().byKind, {
+      isp: 1,
+      "public-resolver": 0,
+      vpn: 0,
+      "search-engine": 0,
+      none: 1,
+    });
+    assert.equal(typeof all.json().latestRelease.soaSerial, "number");
   });
 
   it("records a report on an entry with its kind and reason, as an event the authority can read", async () => {

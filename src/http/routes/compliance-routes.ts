@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
 import { serialRange } from "../../names/parse-decimal-integer.ts";
+import { enforcerKinds } from "../../publish/enforcer-kind.ts";
 import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
 import { acknowledgeRelease } from "../../verify/acknowledge-release.ts";
@@ -117,8 +118,25 @@ export async function complianceRoutes(fastify: FastifyInstance, { store, now }:
         querystring: complianceQuery,
         response: {
           200: z.object({
-            latestRelease: z.object({ serial: z.number().int(), createdAt: z.string() }).nullable(),
-            acknowledgments: z.array(acknowledgmentSchema.extend({ organisationName: z.string() })),
+            latestRelease: z
+              .object({
+                serial: z.number().int().describe("the release number, as acknowledgments name it"),
+                soaSerial: z
+                  .number()
+                  .int()
+                  .describe("the zone's SOA serial, as secondaries see it (RFC 1982)"),
+                createdAt: z.string(),
+              })
+              .nullable(),
+            acknowledgments: z.array(
+              acknowledgmentSchema.extend({
+                organisationName: z.string(),
+                enforcerKind: z.enum(enforcerKinds).nullable().describe("from the organisation's operator"),
+              }),
+            ),
+            byKind: z
+              .record(z.string(), z.number().int())
+              .describe("this page's acknowledgments counted by enforcer kind (none: no operator)"),
             next: nextSchema,
           }),
         },

@@ -48,7 +48,7 @@ async function approve(store: Store, targets: unknown[], order: Record<string, u
 async function release(store: Store): Promise<number> {
   const summary = await buildRelease(store.db, store.dialect, policy, duringOrder);
   assert.ok(summary, "the change makes a release");
-  return summary.serial;
+  return summary.soaSerial;
 }
 
 interface RunningPrimary {

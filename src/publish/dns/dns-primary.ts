@@ -7,11 +7,14 @@ import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { questionKind } from "./question-kind.ts";
 import { RRType } from "./rr-type.ts";
+import { serialLessThan } from "./soa-serial.ts";
 import { transferGrant } from "./transfer-access.ts";
 import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
+
+export { serialLessThan };
 
 export interface TransferPolicySource {
   /** Operators' TSIG keys by canonical key name. */
@@ -86,8 +89,12 @@ export class DnsPrimary extends EventEmitter<{
     | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
     | undefined;
 
-  constructor(private readonly options: DnsPrimaryOptions) {
+  private readonly options: DnsPrimaryOptions;
+
+  constructor(options: DnsPrimaryOptions) {
     super();
+    // DNS speaks SOA serials (RFC 1982), never release numbers, whichever source the caller passed.
+    this.options = { ...options, zone: options.zone.bySoaSerial() };
   }
 
   async start(): Promise<{ host: string; port: number }> {
@@ -192,26 +199,28 @@ export class DnsPrimary extends EventEmitter<{
       const answer = tsigErrorResponse(withQuestionOnly(message), tsig);
       return answer ? [answer] : [];
     }
+    // RFC 8945 §5.3: every answer to a validly signed request is signed, refusals included (and the NOTIMP
+    // a NOTIFY or UPDATE gets: decree is the zone's only source, so it takes neither).
+    const sign = signer(tsig);
     let query: dnsPacket.DecodedPacket;
     try {
       query = dnsPacket.decode(message);
     } catch {
-      return [errorReply(message, rcode.formErr)];
+      return [sign(errorReply(message, rcode.formErr), 0)];
     }
-    if (opcode !== opcodeQuery) return [errorReply(message, rcode.notImp)];
+    if (opcode !== opcodeQuery) return [sign(errorReply(message, rcode.notImp), 0)];
     const [question] = query.questions ?? [];
-    if (!question || query.questions?.length !== 1) return [errorReply(message, rcode.formErr)];
+    if (!question || query.questions?.length !== 1) return [sign(errorReply(message, rcode.formErr), 0)];
     const type = typeCode(question.type);
     const name = question.name.toLowerCase().replace(/\.$/, "");
     const zone = this.options.policy.zone;
-    if (name !== zone && !name.endsWith(`.${zone}`)) return [errorReply(message, rcode.refused)];
+    if (name !== zone && !name.endsWith(`.${zone}`)) return [sign(errorReply(message, rcode.refused), 0)];
     // The zone is of class IN (ANY may ask about it, RFC 1035 §3.2.5, but not transfer it). A name with
     // octets outside printable ASCII is no RPZ owner, and dns-packet, which reads labels as UTF-8, would
     // answer about another name: both are refused, with the question echoed as it came.
     const transfer = type === RRType.AXFR || type === RRType.IXFR;
     const classOk = question.class === "IN" || (question.class === "ANY" && !transfer);
-    if (!classOk || !printableQuestionName(message)) return [errorReply(message, rcode.refused)];
-    const sign = signer(tsig);
+    if (!classOk || !printableQuestionName(message)) return [sign(errorReply(message, rcode.refused), 0)];
     if (transfer) {
       return this.transfer(message, query, { type, name, tsig, from, access, sign });
     }
@@ -390,11 +399,6 @@ function signer(tsig: VerifyResult): (message: Buffer, index: number) => Buffer 
 function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
   const soa = query.authorities?.find((record) => record.type === "SOA");
   return soa && soa.type === "SOA" ? soa.data.serial : undefined;
-}
-
-/** RFC 1982 §3.2: s1 < s2 in 32-bit serial number arithmetic. */
-export function serialLessThan(s1: number, s2: number): boolean {
-  return s1 !== s2 && ((s1 < s2 && s2 - s1 < 2 ** 31) || (s1 > s2 && s1 - s2 > 2 ** 31));
 }
 
 /**

@@ -5,36 +5,73 @@ import { isIPv6 } from "node:net";
 import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import { HeaderFlag } from "./message-writer.ts";
+import { signMessage, type TsigKey, verifyMessage } from "./tsig.ts";
 import { zoneSoa } from "./zone-soa.ts";
 
 export interface NotifyTarget {
   host: string;
   port: number;
+  /** The operator's TSIG key: the NOTIFY is signed with it and only a reply signed with it counts (RFC 8945). */
+  key?: TsigKey;
+  /** Whose secondary this is, for logs and metrics. */
+  operator?: string;
 }
+
+/** The RCODE names a NOTIFY answer may carry, plus what happened when none came or it could not be trusted. */
+export type NotifyRcode =
+  | "NOERROR"
+  | "FORMERR"
+  | "SERVFAIL"
+  | "NXDOMAIN"
+  | "NOTIMP"
+  | "REFUSED"
+  | "NOTAUTH"
+  | string;
 
 export interface NotifyOutcome {
   target: NotifyTarget;
   serial: number;
+  /** Only a NOERROR answer, signed with the target's key when it has one (RFC 1996 §4.7, RFC 8945 §5.3). */
   acknowledged: boolean;
+  /** The last answer's RCODE, `TIMEOUT` when none came, `UNSIGNED`/`BADSIG` when a signed NOTIFY's answer failed. */
+  rcode: NotifyRcode;
   attempts: number;
   ms: number;
 }
 
+export interface NotifySenderOptions {
+  /** Called once per NOTIFY with its outcome, for metrics and logs (also emitted as `notified`). */
+  onNotifyOutcome?: (outcome: NotifyOutcome) => void;
+  /** First wait for an answer, doubled on each retry; default 250 ms. */
+  firstTimeoutMs?: number;
+  /** How many times a NOTIFY is sent at most; default 5 (RFC 1996 §3.6: a limited number of retries). */
+  attempts?: number;
+}
+
 const opcodeNotify = 4;
-/** First wait for an answer; doubled on each retry (RFC 1996 §3.6 leaves the interval to the primary). */
-const firstTimeoutMs = 250;
-const attempts = 5;
+const rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
+const notAuth = 9;
+
+type Answer = { rcode: NotifyRcode; acknowledged: boolean };
 
 /**
  * Tells secondaries that the zone changed (RFC 1996), so they ask for the new serial at once rather than at
- * the next refresh. Each NOTIFY is retried until the secondary answers, or gives up after a few seconds.
+ * the next refresh. A NOTIFY counts as acknowledged only when the secondary answers NOERROR (a REFUSED or
+ * NOTAUTH answer means it ignored us); otherwise it is sent again after a wait that doubles, a few times.
  */
 export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
   private readonly sockets = new Map<"udp4" | "udp6", Socket>();
-  private readonly waiting = new Map<string, () => void>();
+  private readonly waiting = new Map<string, (reply: Buffer) => void>();
+  private readonly firstTimeoutMs: number;
+  private readonly attempts: number;
 
-  constructor(private readonly policy: RpzPolicy) {
+  constructor(
+    private readonly policy: RpzPolicy,
+    private readonly options: NotifySenderOptions = {},
+  ) {
     super();
+    this.firstTimeoutMs = options.firstTimeoutMs ?? 250;
+    this.attempts = options.attempts ?? 5;
   }
 
   async notifyAll(targets: NotifyTarget[], serial: number): Promise<NotifyOutcome[]> {
@@ -45,22 +82,34 @@ export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
     const started = performance.now();
     const socket = await this.socketFor(target.host);
     const id = randomInt(0, 0x10000);
-    const message = this.message(id, serial);
+    const unsigned = this.message(id, serial);
     let attempt = 0;
-    let acknowledged = false;
-    while (attempt < attempts && !acknowledged) {
+    let answer: Answer = { rcode: "TIMEOUT", acknowledged: false };
+    while (attempt < this.attempts && !answer.acknowledged) {
       attempt++;
-      const answered = this.awaitAnswer(target, id, firstTimeoutMs * 2 ** (attempt - 1));
-      socket.send(message, target.port, target.host);
-      acknowledged = await answered;
+      const timeoutMs = this.firstTimeoutMs * 2 ** (attempt - 1);
+      // Each attempt is signed anew: its time must be current (RFC 8945 §5.2.3).
+      const signed = target.key ? signMessage(unsigned, target.key) : undefined;
+      const waitStarted = performance.now();
+      const reply = this.awaitReply(target, id, timeoutMs);
+      socket.send(signed?.message ?? unsigned, target.port, target.host);
+      const received = await reply;
+      answer = received
+        ? judge(received, target.key, signed?.mac)
+        : { rcode: "TIMEOUT", acknowledged: false };
+      // An answer that is not an acknowledgement came early: the retry still waits its turn (backoff).
+      const left = timeoutMs - (performance.now() - waitStarted);
+      if (!answer.acknowledged && attempt < this.attempts && left > 0) await sleep(left);
     }
-    const outcome = {
+    const outcome: NotifyOutcome = {
       target,
       serial,
-      acknowledged,
+      acknowledged: answer.acknowledged,
+      rcode: answer.rcode,
       attempts: attempt,
       ms: Math.round(performance.now() - started),
     };
+    this.options.onNotifyOutcome?.(outcome);
     this.emit("notified", outcome);
     return outcome;
   }
@@ -84,17 +133,17 @@ export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
     });
   }
 
-  private awaitAnswer(target: NotifyTarget, id: number, timeoutMs: number): Promise<boolean> {
+  private awaitReply(target: NotifyTarget, id: number, timeoutMs: number): Promise<Buffer | undefined> {
     const key = `${target.host}|${target.port}|${id}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.waiting.delete(key);
-        resolve(false);
+        resolve(undefined);
       }, timeoutMs);
-      this.waiting.set(key, () => {
+      this.waiting.set(key, (reply) => {
         clearTimeout(timer);
         this.waiting.delete(key);
-        resolve(true);
+        resolve(reply);
       });
     });
   }
@@ -105,9 +154,10 @@ export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
     if (existing) return existing;
     const socket = createSocket(family);
     socket.on("message", (reply, remote) => {
-      if (reply.length < 12 || (reply[2]! & 0x80) === 0) return;
+      // A response (QR) to a NOTIFY (RFC 1996 §4.7): a request with the same ID is not an answer.
+      if (reply.length < 12 || (reply[2]! & 0x80) === 0 || ((reply[2]! >> 3) & 0x0f) !== opcodeNotify) return;
       const key = `${remote.address}|${remote.port}|${reply.readUInt16BE(0)}`;
-      this.waiting.get(key)?.();
+      this.waiting.get(key)?.(reply);
     });
     socket.on("error", () => {});
     await new Promise<void>((resolve) => socket.bind(0, resolve));
@@ -115,4 +165,29 @@ export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
     this.sockets.set(family, socket);
     return socket;
   }
+}
+
+/**
+ * What an answer says. To a signed NOTIFY only an answer signed with the same key counts (RFC 8945 §5.3: a
+ * forged REFUSED or NOERROR must not decide); an unsigned error answer (BADKEY, BADSIG) is reported as is.
+ */
+function judge(reply: Buffer, key: TsigKey | undefined, requestMac: Buffer | undefined): Answer {
+  const code = reply[3]! & 0x0f;
+  const rcode = code === notAuth ? "NOTAUTH" : (rcodeNames[code] ?? `RCODE${code}`);
+  if (key && requestMac) {
+    const verified = verifyMessage(reply, {
+      keys: (name) => (name === key.name ? key : undefined),
+      requestMac,
+    });
+    if (verified.status === "unsigned")
+      return { rcode: code === 0 ? "UNSIGNED" : rcode, acknowledged: false };
+    if (verified.status === "invalid") {
+      return { rcode: verified.peerError !== undefined ? rcode : verified.error, acknowledged: false };
+    }
+  }
+  return { rcode, acknowledged: code === 0 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -45,6 +45,11 @@ export interface VerifyOptions {
   unsignedMessages?: readonly Buffer[];
   /** Local truncation policy (§5.2.4): shorter valid MACs give BADTRUNC. Default 32, the full HMAC-SHA256. */
   minMacLength?: number;
+  /**
+   * The most clock skew accepted whatever fudge the signer claims (§5.2.3, §10: 300 s recommended). A signer
+   * writing fudge 65535 would otherwise make its message replayable for 18 hours. Default 300.
+   */
+  maxFudge?: number;
 }
 
 /** What the TSIG record says about the signer, for logs and for the error response (§5.3.2). */
@@ -146,7 +151,8 @@ export function verifyMessage(message: Buffer, options: VerifyOptions): VerifyRe
   if (!allowedMacLength(record.mac.length)) return { status: "invalid", error: "FORMERR", ...described };
   if (!macMatches(message, record, key, options)) return { status: "invalid", error: "BADSIG", ...described };
   const verified = { key, mac: record.mac, ...described };
-  if (Math.abs((options.now ?? nowSeconds()) - record.timeSigned) > record.fudge) {
+  const fudge = Math.min(record.fudge, options.maxFudge ?? defaultFudge);
+  if (Math.abs((options.now ?? nowSeconds()) - record.timeSigned) > fudge) {
     return { status: "invalid", error: "BADTIME", ...verified };
   }
   if (record.mac.length < (options.minMacLength ?? hmacSha256Octets)) {
