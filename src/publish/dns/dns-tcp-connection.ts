@@ -77,13 +77,17 @@ export class DnsTcpConnection {
   check(now: number): void {
     if (this.socket.destroyed) return;
     const { idleMs, maxConnectionMs, stallMs } = this.limits;
-    if (this.stalledSince !== undefined && now - this.stalledSince >= stallMs) return this.close("stall");
+    if (this.stalledSince !== undefined && now - this.stalledSince >= stallMs) {
+      this.close("stall");
+      return;
+    }
     const age = now - this.openedAt;
     if (age >= maxConnectionMs) {
       // A public connection gets one stall period to finish; a secondary's transfer runs to its end, bounded
       // by the stall timer alone.
       if (this.inFlight === 0 || (!this.reserved && age >= maxConnectionMs + stallMs)) {
-        return this.close("lifetime");
+        this.close("lifetime");
+        return;
       }
       this.closing = true;
       this.updateFlow();
@@ -134,7 +138,10 @@ export class DnsTcpConnection {
         this.socket.write(length);
         const flushed = this.socket.write(reply);
         process.nextTick(() => this.socket.uncork());
-        if (this.socket.writableLength > this.limits.maxQueuedBytes) return this.close("queue");
+        if (this.socket.writableLength > this.limits.maxQueuedBytes) {
+          this.close("queue");
+          return;
+        }
         if (!flushed) {
           // Backpressure: the next answer, and the next query, wait until the client has read this one.
           this.stalledSince = performance.now();
@@ -159,7 +166,10 @@ export class DnsTcpConnection {
 
   private updateFlow(): void {
     if (this.socket.destroyed) return;
-    if (this.closing && this.inFlight === 0) return this.close("lifetime");
+    if (this.closing && this.inFlight === 0) {
+      this.close("lifetime");
+      return;
+    }
     const hold = this.closing || this.inFlight >= this.limits.maxInFlight || this.stalledSince !== undefined;
     if (hold && !this.paused) this.socket.pause();
     else if (!hold && this.paused) this.socket.resume();
