@@ -5,6 +5,7 @@ import { formatHostPort, type HostPort } from "./config/host-port.ts";
 import type { ServiceConfig } from "./config/load-config.ts";
 import { type DemoLoad, loadDemo } from "./demo/load-demo.ts";
 import { buildApp } from "./http/build-app.ts";
+import { applyHttpServerLimits } from "./http/http-server-limits.ts";
 import { buildStopPage } from "./http/stop-page/stop-page-server.ts";
 import { JobRunner } from "./jobs/job-runner.ts";
 import { type Leadership, soleLeadership } from "./jobs/leadership.ts";
@@ -95,6 +96,7 @@ export async function startService(
       logWitnesses: config.logWitnesses,
       mirrorSettings: siteSettingsOf(config),
       dnsPrimary: () => publication?.dns,
+      httpLimits: config.limits.http,
     });
     const log = app.log;
     jobs = startJobs(store, config, now, options, poke, log);
@@ -110,6 +112,8 @@ export async function startService(
     const { address, port } = app.server.address() as AddressInfo;
     const publicUrl = config.publicUrl ?? `http://${formatHostPort({ host: address, port })}`;
     stopPage = await buildStopPage({ store, publicUrl, logger: options.logger ?? false });
+    // The stop page is where blocked names point: the whole public may come, so it is bounded like the API.
+    applyHttpServerLimits(stopPage.server, config.limits.http);
     await stopPage.listen({ host: config.stop.host, port: config.stop.port });
     const stopAddress = stopPage.server.address() as AddressInfo;
     const running = app;
@@ -212,6 +216,8 @@ async function startPublication(
         ...(await listOperators(store.db)).flatMap((o) => o.allow),
       ],
     },
+    tcpLimits: config.limits.dnsTcp,
+    rateLimit: config.limits.dnsRateLimit,
   });
   primary.on("error", onError);
   const notifier = new NotifySender(policy);

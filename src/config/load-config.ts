@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type DnsAction, dnsActions } from "../intake/order-input.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
+import { limitEnvName, type ServeLimits, serveLimitKeys, serveLimitsOf } from "./serve-limits.ts";
 
 export interface ServiceConfig {
   dataDir: string;
@@ -50,6 +51,8 @@ export interface ServiceConfig {
   logOrigin: string;
   /** Witnesses whose cosignatures of checkpoints are accepted: C2SP verifier keys `name+hash+base64`. */
   logWitnesses: string[];
+  /** What a hostile client may hold of the DNS primary and the HTTP servers (docs/dns-limits.md). */
+  limits: ServeLimits;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -102,6 +105,7 @@ const fileSchema = z
     mirrorResolver: z.string().optional(),
     mirrorAllowPrivate: z.boolean().optional(),
     mirrorIntervalMs: z.number().int().min(0).optional(),
+    ...serveLimitKeys,
   })
   .strict();
 
@@ -159,6 +163,14 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       parsePublicUrl(flags.publicUrl ?? nonEmpty(env.DECREE_PUBLIC_URL) ?? file.publicUrl),
     ),
     logWitnesses: list(env.DECREE_LOG_WITNESSES) ?? file.logWitnesses ?? [],
+    limits: serveLimitsOf(
+      Object.fromEntries(
+        Object.keys(serveLimitKeys).map((key) => [
+          key,
+          nonEmpty(env[limitEnvName(key)]) ?? file[key as keyof typeof serveLimitKeys],
+        ]),
+      ),
+    ),
     configFile,
   };
 }
@@ -298,7 +310,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       .join("; ");
     throw new DecreeError(
       "CONFIG_INVALID",
-      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver.`,
+      `${path}: ${problems}. Known keys: data, databaseUrl, http, dns, stop, publicUrl, demo, rpzZone, rpzAction, stopPage, transferAllow, releaseWindowMs, approvalCancelWindowMs, webhookAllowPrivate, trustProxy, secureCookies, protectedNamesFile, exemptionsFile, checkResolver, and the limits of docs/dns-limits.md.`,
     );
   }
   return result.data;
