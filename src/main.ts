@@ -105,6 +105,8 @@ export async function startService(
     publication = await startPublication(store, config, now, options, (error) =>
       log.error({ err: error }, "publication failed; it will try again"),
     );
+    // At debug level: under a flood these come by the thousand, and each one is the limits doing their job.
+    publication.primary.on("limited", (limited) => log.debug(limited, "DNS client limited"));
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());

@@ -71,6 +71,12 @@ export interface RefusalLog {
   reason: string;
 }
 
+/** A TCP client that met a limit: its connection refused, or closed by a timer or a cap. */
+export interface LimitLog {
+  remote: string;
+  limit: "per-client" | "full" | Exclude<TcpCloseReason, "peer" | "error" | "server">;
+}
+
 const opcodeQuery = 0;
 const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
 
@@ -82,6 +88,7 @@ const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as
 export class DnsPrimary extends EventEmitter<{
   transfer: [TransferLog];
   refused: [RefusalLog];
+  limited: [LimitLog];
   error: [unknown];
 }> {
   private udp: UdpSocket | undefined;
@@ -221,6 +228,9 @@ export class DnsPrimary extends EventEmitter<{
         if (!this.connections.delete(connection)) return;
         this.admission.release(connection);
         this.tcpCounts.closed[reason]++;
+        if (reason !== "peer" && reason !== "error" && reason !== "server") {
+          this.emit("limited", { remote: address, limit: reason });
+        }
       },
     });
     const refusal = this.admission.admit(
@@ -231,11 +241,14 @@ export class DnsPrimary extends EventEmitter<{
       (other) => {
         other.close("evicted");
         // Counted now: its 'close' event comes later, when the room is already taken.
-        if (this.connections.delete(other)) this.tcpCounts.closed.evicted++;
+        if (!this.connections.delete(other)) return;
+        this.tcpCounts.closed.evicted++;
+        this.emit("limited", { remote: other.socket.remoteAddress ?? "", limit: "evicted" });
       },
     );
     if (refusal) {
       this.tcpCounts.refused[refusal === "full" ? "full" : "perClient"]++;
+      this.emit("limited", { remote: address, limit: refusal });
       socket.destroy();
       return;
     }
