@@ -5,6 +5,7 @@ import { formatHostPort, type HostPort } from "./config/host-port.ts";
 import type { ServiceConfig } from "./config/load-config.ts";
 import { type DemoLoad, loadDemo } from "./demo/load-demo.ts";
 import { buildApp } from "./http/build-app.ts";
+import { applyHttpServerLimits } from "./http/http-server-limits.ts";
 import { handleError } from "./http/problem.ts";
 import { metricsRoutes } from "./http/routes/metrics-routes.ts";
 import { buildStopPage } from "./http/stop-page/stop-page-server.ts";
@@ -115,6 +116,7 @@ export async function startService(
       dnsPrimary: () => publication?.dns,
       metricsToken: config.metricsToken,
       stopPageName: config.stopPageName,
+      httpLimits: config.limits.http,
     });
     const log = app.log;
     // Before the first release and the first job run, so that they are logged too.
@@ -151,6 +153,8 @@ export async function startService(
       onError: (error) => log.error({ err: error }, "recording an observation failed"),
       scrape: storeScrapeSource(store),
     });
+    // At debug level: under a flood these come by the thousand, and each one is the limits doing their job.
+    publication.primary.on("limited", (limited) => log.debug(limited, "DNS client limited"));
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());
@@ -160,6 +164,8 @@ export async function startService(
     const { address, port } = app.server.address() as AddressInfo;
     const publicUrl = config.publicUrl ?? `http://${formatHostPort({ host: address, port })}`;
     stopPage = await buildStopPage({ store, publicUrl, logger: options.logger ?? false });
+    // The stop page is where blocked names point: the whole public may come, so it is bounded like the API.
+    applyHttpServerLimits(stopPage.server, config.limits.http);
     await stopPage.listen({ host: config.stop.host, port: config.stop.port });
     const stopAddress = stopPage.server.address() as AddressInfo;
     metricsListener = config.metrics && (await startMetricsListener(config.metrics, config.metricsToken));
@@ -295,6 +301,8 @@ async function startPublication(
         ...(await listOperators(store.db)).flatMap((o) => o.allow),
       ],
     },
+    tcpLimits: config.limits.dnsTcp,
+    rateLimit: config.limits.dnsRateLimit,
   });
   primary.on("error", onError);
   const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });

@@ -6,6 +6,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { type DnsAction, dnsActions } from "../intake/order-input.ts";
 import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
+import { limitEnvName, type ServeLimits, serveLimitKeys, serveLimitsOf } from "./serve-limits.ts";
 
 export interface ServiceConfig {
   dataDir: string;
@@ -61,6 +62,8 @@ export interface ServiceConfig {
   metricsToken: string | undefined;
   /** pino's level for the service's structured log (transfers, refusals, NOTIFYs, releases, jobs). */
   logLevel: LogLevel;
+  /** What a hostile client may hold of the DNS primary and the HTTP servers (docs/dns-limits.md). */
+  limits: ServeLimits;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -122,6 +125,7 @@ const fileSchema = z
     metrics: z.string().optional(),
     metricsToken: z.string().optional(),
     logLevel: z.enum(logLevels).optional(),
+    ...serveLimitKeys,
   })
   .strict();
 
@@ -194,6 +198,14 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     metricsToken: parseMetricsToken(nonEmpty(env.DECREE_METRICS_TOKEN) ?? file.metricsToken),
     logLevel: parseLogLevel(
       flags.logLevel ?? nonEmpty(env.DECREE_LOG_LEVEL) ?? nonEmpty(env.LOG_LEVEL) ?? file.logLevel ?? "info",
+    ),
+    limits: serveLimitsOf(
+      Object.fromEntries(
+        Object.keys(serveLimitKeys).map((key) => [
+          key,
+          nonEmpty(env[limitEnvName(key)]) ?? file[key as keyof typeof serveLimitKeys],
+        ]),
+      ),
     ),
     configFile,
   };

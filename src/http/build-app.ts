@@ -55,6 +55,7 @@ import type { Store } from "../store/database.ts";
 import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
 import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-settings.ts";
 import { authPlugin } from "./auth-plugin.ts";
+import { applyHttpServerLimits, type HttpServerLimits } from "./http-server-limits.ts";
 import { observeRequests } from "./observe-requests.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
@@ -121,6 +122,8 @@ export interface AppOptions {
   webRoot?: string;
   /** The bearer token GET /metrics asks of a scraper (config metricsToken); unset: /metrics is not served here. */
   metricsToken?: string | undefined;
+  /** Body limit, timeouts and connection cap of the server (config, docs/dns-limits.md); Node's own if unset. */
+  httpLimits?: HttpServerLimits;
 }
 
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
@@ -129,12 +132,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
     // Said rather than inherited: every body is refused past 1 MiB (413) unless its route allows more.
-    bodyLimit: 1_048_576,
+    bodyLimit: options.httpLimits?.bodyLimit ?? 1_048_576,
     // The router's own refusals (a malformed %-escape, a path parameter past 100 characters) as problem+json.
     frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     // Each request is logged once, at debug, with its route pattern and status (observe-requests.ts).
     logController: new LogController({ disableRequestLogging: true }),
   });
+  if (options.httpLimits) applyHttpServerLimits(app.server, options.httpLimits);
   const now = options.now ?? (() => new Date());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

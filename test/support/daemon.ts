@@ -16,8 +16,14 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
-export function startDaemon(name: string, command: string, args: string[], cwd: string): Daemon {
-  const child = spawn(command, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+export function startDaemon(
+  name: string,
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Daemon {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   let output = "";
   let exit: string | undefined;

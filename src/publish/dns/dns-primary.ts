@@ -4,10 +4,18 @@ import { createServer, isIPv6, type Server, type Socket } from "node:net";
 import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneSource } from "../zone-source.ts";
+import { DnsTcpConnection, type TcpCloseReason } from "./dns-tcp-connection.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { questionKind } from "./question-kind.ts";
+import {
+  ResponseRateLimit,
+  type ResponseRateLimitOptions,
+  type ResponseRateStats,
+} from "./response-rate-limit.ts";
 import { RRType } from "./rr-type.ts";
 import { serialLessThan } from "./soa-serial.ts";
+import { TcpAdmission } from "./tcp-admission.ts";
+import { type TcpConnectionLimits, tcpConnectionLimits } from "./tcp-connection-limits.ts";
 import { transferGrant } from "./transfer-access.ts";
 import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
@@ -31,6 +39,25 @@ export interface DnsPrimaryOptions {
   access: TransferPolicySource;
   /** How long keys and address rules are cached, so that a new operator is served within a second. */
   accessCacheMs?: number;
+  /** Bounds on TCP connections; by default those of a process with 1,024 descriptors. */
+  tcpLimits?: TcpConnectionLimits;
+  /** Response rate limiting over UDP; off unless given (`decree serve` gives it, on by default). */
+  rateLimit?: ResponseRateLimitOptions | false;
+}
+
+/** What the connection and rate limits hold and did, for metrics and the abuse tests. */
+export interface DnsLimitStats {
+  tcp: {
+    open: number;
+    /** Of those, from transfer-allowed addresses. */
+    reserved: number;
+    paused: number;
+    /** Octets held for TCP clients: unread input, queries waiting, answers not yet taken. */
+    queuedBytes: number;
+    refused: { perClient: number; full: number };
+    closed: Record<TcpCloseReason, number>;
+  };
+  udp: ResponseRateStats | undefined;
 }
 
 export interface TransferLog {
@@ -64,9 +91,14 @@ export interface AbortedTransferLog {
   reason: string;
 }
 
+/** A TCP client that met a limit: its connection refused, or closed by a timer or a cap. */
+export interface LimitLog {
+  remote: string;
+  limit: "per-client" | "full" | Exclude<TcpCloseReason, "peer" | "error" | "server">;
+}
+
 const opcodeQuery = 0;
 const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
-const tcpIdleMs = 30_000;
 
 /**
  * decree's built-in DNS primary for the RPZ zone: SOA and ordinary queries over UDP and TCP, AXFR (RFC 5936) and
@@ -79,15 +111,26 @@ export class DnsPrimary extends EventEmitter<{
   /** An SOA query answered: how a secondary checks its serial (RFC 1034 §4.3.5). */
   soa: [{ remote: string; by: string | undefined }];
   aborted: [AbortedTransferLog];
+  limited: [LimitLog];
   error: [unknown];
 }> {
   private udp: UdpSocket | undefined;
   private tcp: Server | undefined;
-  private readonly connections = new Set<Socket>();
+  private readonly connections = new Set<DnsTcpConnection>();
+  private readonly tcpLimits: TcpConnectionLimits;
+  private readonly admission: TcpAdmission<DnsTcpConnection>;
+  private readonly rateLimit: ResponseRateLimit | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly tcpCounts = {
+    refused: { perClient: 0, full: 0 },
+    closed: { idle: 0, lifetime: 0, stall: 0, queue: 0, evicted: 0, peer: 0, error: 0, server: 0 },
+  };
   private axfr: { serial: number; messages: Promise<Buffer[]> } | undefined;
   private access:
     | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
     | undefined;
+  /** The access rules being read, shared by every request that needs them meanwhile (a connection flood). */
+  private accessLoading: Promise<NonNullable<DnsPrimary["access"]>> | undefined;
 
   private readonly options: DnsPrimaryOptions;
 
@@ -95,11 +138,14 @@ export class DnsPrimary extends EventEmitter<{
     super();
     // DNS speaks SOA serials (RFC 1982), never release numbers, whichever source the caller passed.
     this.options = { ...options, zone: options.zone.bySoaSerial() };
+    this.tcpLimits = options.tcpLimits ?? tcpConnectionLimits(1024);
+    this.admission = new TcpAdmission(this.tcpLimits);
+    this.rateLimit = options.rateLimit ? new ResponseRateLimit(options.rateLimit) : undefined;
   }
 
   async start(): Promise<{ host: string; port: number }> {
     const { host, port } = this.options;
-    this.tcp = createServer((socket) => this.serveTcp(socket));
+    this.tcp = createServer((socket) => void this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once("error", reject);
       this.tcp!.listen(port, host, () => resolve());
@@ -113,11 +159,20 @@ export class DnsPrimary extends EventEmitter<{
       this.udp!.once("error", reject);
       this.udp!.bind(boundPort, host, () => resolve());
     });
+    // One timer for every connection's timeouts, a quarter of the shortest apart (at most a second).
+    const { idleMs, stallMs, maxConnectionMs } = this.tcpLimits;
+    const sweepMs = Math.max(20, Math.min(1000, Math.min(idleMs, stallMs, maxConnectionMs) / 4));
+    this.sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const connection of this.connections) connection.check(now);
+    }, sweepMs);
+    this.sweeper.unref();
     return { host, port: boundPort };
   }
 
   async close(): Promise<void> {
-    for (const socket of this.connections) socket.destroy();
+    clearInterval(this.sweeper);
+    for (const connection of this.connections) connection.close("server");
     await Promise.all([
       new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
       new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve())),
@@ -129,8 +184,39 @@ export class DnsPrimary extends EventEmitter<{
     this.axfr = undefined;
   }
 
+  /** What the limits hold and did since the start. */
+  limitStats(): DnsLimitStats {
+    let paused = 0;
+    let queuedBytes = 0;
+    for (const connection of this.connections) {
+      if (connection.isPaused) paused++;
+      queuedBytes += connection.queuedBytes;
+    }
+    const { total, reserved } = this.admission.counts();
+    return {
+      tcp: {
+        open: total,
+        reserved,
+        paused,
+        queuedBytes,
+        refused: { ...this.tcpCounts.refused },
+        closed: { ...this.tcpCounts.closed },
+      },
+      udp: this.rateLimit?.stats(),
+    };
+  }
+
   private async serveUdp(message: Buffer, remote: RemoteInfo): Promise<void> {
     try {
+      if (message.length < 12 || (message[2]! & 0x80) !== 0) return; // not a query: nothing to answer
+      if (this.rateLimit && !this.transferAllowed(remote.address)) {
+        const verdict = this.rateLimit.verdict(remote.address);
+        if (verdict === "drop") return;
+        if (verdict === "slip") {
+          this.udp?.send(truncatedReply(message), remote.port, remote.address);
+          return;
+        }
+      }
       const replies = await this.respond(message, { transport: "udp", address: remote.address });
       for (const reply of replies) this.udp?.send(reply, remote.port, remote.address);
     } catch (error) {
@@ -138,46 +224,62 @@ export class DnsPrimary extends EventEmitter<{
     }
   }
 
-  /** DNS over TCP (RFC 1035 §4.2.2, RFC 7766): two-octet length, then the message; several per connection. */
-  private serveTcp(socket: Socket): void {
-    this.connections.add(socket);
-    socket.setTimeout(tcpIdleMs, () => socket.destroy());
-    socket.on("close", () => this.connections.delete(socket));
-    socket.on("error", () => socket.destroy());
-    let pending = Buffer.alloc(0);
-    let queue = Promise.resolve();
-    socket.on("data", (chunk) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const length = pending.readUInt16BE(0);
-        if (pending.length < 2 + length) break;
-        const message = pending.subarray(2, 2 + length);
-        pending = pending.subarray(2 + length);
-        // Answers go out in the order the queries came, one transfer at a time per connection.
-        queue = queue.then(() => this.answerTcp(socket, message));
-      }
-    });
+  /**
+   * Secondaries are exempt from the UDP rate limit and have connections of their own: the address rules as last
+   * read (a second old at most), so that deciding costs no lookup.
+   */
+  private transferAllowed(address: string): boolean {
+    return transferGrant(address, undefined, this.access?.allowed ?? []).allowed;
   }
 
-  private async answerTcp(socket: Socket, message: Buffer): Promise<void> {
-    if (socket.destroyed) return;
+  /**
+   * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): two-octet length, then the message; several per connection, each
+   * connection within the limits of `DnsTcpConnection`, and only as many connections as `TcpAdmission` allows.
+   */
+  private async serveTcp(socket: Socket): Promise<void> {
+    socket.on("error", () => socket.destroy());
+    const address = socket.remoteAddress ?? "";
+    let reserved = false;
     try {
-      const replies = await this.respond(message, { transport: "tcp", address: socket.remoteAddress ?? "" });
-      for (const reply of replies) {
-        const length = Buffer.allocUnsafe(2);
-        length.writeUInt16BE(reply.length);
-        socket.cork();
-        socket.write(length);
-        const flushed = socket.write(reply);
-        process.nextTick(() => socket.uncork());
-        // Backpressure: a slow secondary holds its own transfer, never the process's memory.
-        if (!flushed) await drainedOrClosed(socket);
-        if (socket.destroyed) return;
-      }
+      await this.accessRules();
+      reserved = this.transferAllowed(address);
     } catch (error) {
       this.emit("error", error);
-      socket.destroy();
     }
+    if (socket.destroyed) return;
+    const connection = new DnsTcpConnection(socket, this.tcpLimits, reserved, {
+      answer: (message) => this.respond(message, { transport: "tcp", address }),
+      onMessage: () => this.admission.touch(connection),
+      onError: (error) => this.emit("error", error),
+      onClose: (reason) => {
+        if (!this.connections.delete(connection)) return;
+        this.admission.release(connection);
+        this.tcpCounts.closed[reason]++;
+        if (reason !== "peer" && reason !== "error" && reason !== "server") {
+          this.emit("limited", { remote: address, limit: reason });
+        }
+      },
+    });
+    const refusal = this.admission.admit(
+      connection,
+      address,
+      reserved,
+      (other) => other.idle,
+      (other) => {
+        other.close("evicted");
+        // Counted now: its 'close' event comes later, when the room is already taken.
+        if (!this.connections.delete(other)) return;
+        this.tcpCounts.closed.evicted++;
+        this.emit("limited", { remote: other.socket.remoteAddress ?? "", limit: "evicted" });
+      },
+    );
+    if (refusal) {
+      this.tcpCounts.refused[refusal === "full" ? "full" : "perClient"]++;
+      this.emit("limited", { remote: address, limit: refusal });
+      socket.destroy();
+      return;
+    }
+    this.connections.add(connection);
   }
 
   /** The replies to one message: none (dropped), one, or the messages of a transfer. */
@@ -372,8 +474,15 @@ export class DnsPrimary extends EventEmitter<{
   private async accessRules() {
     const ttl = this.options.accessCacheMs ?? 1000;
     if (!this.access || Date.now() - this.access.at > ttl) {
-      const [keys, allowed] = await Promise.all([this.options.access.keys(), this.options.access.allowed()]);
-      this.access = { at: Date.now(), keys, allowed };
+      this.accessLoading ??= Promise.all([this.options.access.keys(), this.options.access.allowed()])
+        .then(([keys, allowed]) => {
+          this.access = { at: Date.now(), keys, allowed };
+          return this.access;
+        })
+        .finally(() => {
+          this.accessLoading = undefined;
+        });
+      return this.accessLoading;
     }
     return this.access;
   }
@@ -418,19 +527,6 @@ async function encodeZone(
   }
 }
 
-/** Waits until a socket can take more, or is gone: a secondary that hangs up must not leave a transfer waiting. */
-function drainedOrClosed(socket: Socket): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      socket.off("drain", done);
-      socket.off("close", done);
-      resolve();
-    };
-    socket.once("drain", done);
-    socket.once("close", done);
-  });
-}
-
 /** A copy of a transfer's first message asking `type` instead: the question follows the 12-octet header. */
 function withQuestionType(message: Buffer, zone: string, type: number): Buffer {
   const copy = Buffer.from(message);
@@ -443,6 +539,16 @@ function withId(message: Buffer, id: number): Buffer {
   const copy = Buffer.from(message);
   copy.writeUInt16BE(id & 0xffff, 0);
   return copy;
+}
+
+/**
+ * The answer a rate-limited client gets instead of silence now and then: the question with TC=1 and nothing
+ * else, which tells a real client to ask again over TCP (RFC 1035 §4.2.1, RFC 7766 §5).
+ */
+function truncatedReply(request: Buffer): Buffer {
+  const reply = errorReply(request, 0);
+  reply[2] = reply[2]! | (HeaderFlag.TC >> 8);
+  return reply;
 }
 
 /** An answer with just a header (the request's ID, opcode and RD), the question echoed when it parses, an RCODE. */

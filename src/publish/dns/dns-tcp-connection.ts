@@ -1,0 +1,191 @@
+import type { Socket } from "node:net";
+import type { TcpConnectionLimits } from "./tcp-connection-limits.ts";
+
+export type TcpCloseReason =
+  | "idle"
+  | "lifetime"
+  | "stall"
+  | "queue"
+  | "evicted"
+  | "peer"
+  | "error"
+  | "server";
+
+/** The largest DNS-over-TCP frame: a two-octet length, then up to 65,535 octets (RFC 1035 §4.2.2). */
+const maxFrame = 2 + 0xffff;
+
+/**
+ * One DNS-over-TCP connection (RFC 1035 §4.2.2, RFC 7766), read and answered within `limits`: queries are
+ * answered in the order they came, at most `maxInFlight` of them read ahead; while that many wait, or while an
+ * answer waits for the client to read (the socket's buffer is full), the socket is not read, so the client's
+ * own TCP window holds what it sends instead of the primary's memory. Timers are checked by `check`, which the
+ * primary calls for every connection on one interval.
+ */
+export class DnsTcpConnection {
+  closeReason: TcpCloseReason | undefined;
+  private pending: Buffer = Buffer.alloc(0);
+  private inFlight = 0;
+  private inFlightBytes = 0;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly openedAt: number;
+  private lastMessageAt: number;
+  /** Since when an answer has waited for 'drain'; undefined while the socket takes what is written. */
+  private stalledSince: number | undefined;
+  private closing = false;
+  private paused = false;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly limits: TcpConnectionLimits,
+    /** Transfer-allowed: its running answer (a transfer) is finished before the connection-time limit closes it. */
+    readonly reserved: boolean,
+    private readonly handlers: {
+      answer: (message: Buffer) => Promise<Iterable<Buffer>>;
+      /** A complete message arrived. */
+      onMessage: () => void;
+      onError: (error: unknown) => void;
+      onClose: (reason: TcpCloseReason) => void;
+    },
+    now = performance.now(),
+  ) {
+    this.openedAt = now;
+    this.lastMessageAt = now;
+    socket.on("data", (chunk: Buffer) => this.receive(chunk));
+    socket.on("error", () => this.close("error"));
+    socket.on("end", () => this.close("peer"));
+    socket.on("close", () => {
+      this.closeReason ??= "peer";
+      this.handlers.onClose(this.closeReason);
+    });
+  }
+
+  /** Idle: nothing being answered, so closing it loses nothing a client is waiting for. */
+  get idle(): boolean {
+    return this.inFlight === 0;
+  }
+
+  /** Octets this connection holds in the primary: unread input, queries waiting, answers not yet taken. */
+  get queuedBytes(): number {
+    return this.pending.length + this.inFlightBytes + this.socket.writableLength;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
+  /** Applies the timers; `now` is performance.now(). */
+  check(now: number): void {
+    if (this.socket.destroyed) return;
+    const { idleMs, maxConnectionMs, stallMs } = this.limits;
+    if (this.stalledSince !== undefined && now - this.stalledSince >= stallMs) {
+      this.close("stall");
+      return;
+    }
+    const age = now - this.openedAt;
+    if (age >= maxConnectionMs) {
+      // A public connection gets one stall period to finish; a secondary's transfer runs to its end, bounded
+      // by the stall timer alone.
+      if (this.inFlight === 0 || (!this.reserved && age >= maxConnectionMs + stallMs)) {
+        this.close("lifetime");
+        return;
+      }
+      this.closing = true;
+      this.updateFlow();
+      return;
+    }
+    // RFC 7766 §6.2.3: the idle timeout runs while no query is outstanding, from the last complete message.
+    if (this.inFlight === 0 && now - this.lastMessageAt >= idleMs) this.close("idle");
+  }
+
+  close(reason: TcpCloseReason): void {
+    this.closeReason ??= reason;
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.takeMessages();
+    this.updateFlow();
+  }
+
+  /** Starts answering the complete messages already read, as many as `maxInFlight` allows. */
+  private takeMessages(): void {
+    while (!this.closing && this.inFlight < this.limits.maxInFlight && this.pending.length >= 2) {
+      const length = this.pending.readUInt16BE(0);
+      if (this.pending.length < 2 + length) break;
+      // A copy: the frame must not pin the whole chunk it came in while it waits.
+      const message = Buffer.from(this.pending.subarray(2, 2 + length));
+      this.pending = this.pending.subarray(2 + length);
+      this.inFlight++;
+      this.inFlightBytes += message.length;
+      this.lastMessageAt = performance.now();
+      this.handlers.onMessage();
+      this.chain = this.chain.then(() => this.serve(message));
+    }
+    // What is left is at most one chunk and one frame: the socket is not read while queries wait.
+    if (this.pending.length > 2 * maxFrame) this.close("queue");
+  }
+
+  private async serve(message: Buffer): Promise<void> {
+    try {
+      if (this.socket.destroyed) return;
+      const replies = await this.handlers.answer(message);
+      for (const reply of replies) {
+        if (this.socket.destroyed) return;
+        const length = Buffer.allocUnsafe(2);
+        length.writeUInt16BE(reply.length);
+        this.socket.cork();
+        this.socket.write(length);
+        const flushed = this.socket.write(reply);
+        process.nextTick(() => this.socket.uncork());
+        if (this.socket.writableLength > this.limits.maxQueuedBytes) {
+          this.close("queue");
+          return;
+        }
+        if (!flushed) {
+          // Backpressure: the next answer, and the next query, wait until the client has read this one.
+          this.stalledSince = performance.now();
+          this.updateFlow();
+          await drainedOrClosed(this.socket);
+          this.stalledSince = undefined;
+        }
+      }
+    } catch (error) {
+      this.handlers.onError(error);
+      this.close("error");
+    } finally {
+      this.inFlight--;
+      this.inFlightBytes -= message.length;
+      this.lastMessageAt = performance.now();
+      if (!this.socket.destroyed) {
+        this.takeMessages();
+        this.updateFlow();
+      }
+    }
+  }
+
+  private updateFlow(): void {
+    if (this.socket.destroyed) return;
+    if (this.closing && this.inFlight === 0) {
+      this.close("lifetime");
+      return;
+    }
+    const hold = this.closing || this.inFlight >= this.limits.maxInFlight || this.stalledSince !== undefined;
+    if (hold && !this.paused) this.socket.pause();
+    else if (!hold && this.paused) this.socket.resume();
+    this.paused = hold;
+  }
+}
+
+/** Waits until a socket can take more, or is gone: a client that hangs up must not leave an answer waiting. */
+function drainedOrClosed(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      socket.off("drain", done);
+      socket.off("close", done);
+      resolve();
+    };
+    socket.once("drain", done);
+    socket.once("close", done);
+  });
+}
