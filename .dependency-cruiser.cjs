@@ -85,6 +85,6 @@ module.exports = {
       conditionNames: ["import", "require", "node", "default", "types"],
       mainFields: ["module", "main", "types"],
     },
-    exclude: { path: "\\.test\\.ts$" },
+    exclude: { path: "\\.test\\.ts$|^web/dist/" },
   },
 };

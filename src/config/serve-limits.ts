@@ -1,12 +1,12 @@
 import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
-import { type HttpServerLimits, httpServerLimits } from "../http/http-server-limits.ts";
 import {
   defaultResponseRateLimit,
   type ResponseRateLimitOptions,
 } from "../publish/dns/response-rate-limit.ts";
 import { type TcpConnectionLimits, tcpConnectionLimits } from "../publish/dns/tcp-connection-limits.ts";
 import { softDescriptorLimit } from "./descriptor-limit.ts";
+import { type HttpServerLimits, httpServerLimits } from "./http-server-limits.ts";
 
 /** How much a hostile client may hold of `decree serve` (docs/dns-limits.md). */
 export interface ServeLimits {

@@ -29,6 +29,8 @@ export function serveCommand(): Command {
         throw listenError(error, config);
       });
       if (service.store.created) noteNewRegistry(service.store.location);
+      // Whoever runs `decree serve` (`npm start`) on a new store is its creator, and may act from the shell.
+      await ensureStoreCreator(service.store.db, currentOsUser(), new Date());
       const describe = describeService(service, config, statusCommandOf(globalOptions(command)));
       if (globalOptions(command).json) {
         process.stdout.write(
