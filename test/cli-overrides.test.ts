@@ -229,6 +229,9 @@ describe("overrides and the two-person rule from the shell", () => {
     assert.equal(notAdmin.code, 1);
     assert.match(notAdmin.stderr, /FORBIDDEN/);
     assert.equal((await as("ann@agcom.example", annPassword, "accounts", "unmap-os-user", me)).code, 0);
+    const again = await as("ann@agcom.example", annPassword, "accounts", "unmap-os-user", me);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /OS_USER_NOT_MAPPED/);
     const nobody = await cli("targets", "suspend", id, "--reason", "appeal filed");
     assert.equal(nobody.code, 1);
     assert.match(nobody.stderr, /CLI_IDENTITY_REQUIRED/);

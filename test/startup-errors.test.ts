@@ -11,10 +11,16 @@ import { runCli } from "./support/run-cli.ts";
 const dir = mkdtempSync(join(tmpdir(), "decree-startup-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** One line on stderr, with the code first and no stack trace, and exit 1. */
+/**
+ * One line on stderr for a person, with the code first and no stack trace, and exit 1. The service's structured
+ * log (JSON lines, also on stderr) may come before it: it is for the log collector, not the person.
+ */
 function assertOneLine(result: { code: number | null; stderr: string }, code: string, ...mentions: string[]) {
   assert.equal(result.code, 1, result.stderr);
-  const lines = result.stderr.trimEnd().split("\n");
+  const lines = result.stderr
+    .trimEnd()
+    .split("\n")
+    .filter((line) => !line.startsWith("{"));
   assert.equal(lines.length, 1, result.stderr);
   assert.match(lines[0] as string, new RegExp(`^decree: ${code}: `));
   assert.doesNotMatch(result.stderr, /\n\s+at /);

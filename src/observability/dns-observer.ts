@@ -126,14 +126,20 @@ export class DnsObserver {
     const rcode = rcodeName(outcome.rcode);
     const ok = outcome.acknowledged && (rcode === undefined || rcode === "NOERROR");
     if (ok) notifyAcknowledged.inc(labels);
-    else notifyFailed.inc({ ...labels, reason: outcome.acknowledged ? (rcode ?? "error") : "timeout" });
+    // The sender names an unanswered NOTIFY TIMEOUT; the label keeps the lower-case word the alert rules use.
+    const failure = rcode === undefined || rcode === "TIMEOUT" ? "timeout" : rcode;
+    if (!ok)
+      notifyFailed.inc({
+        ...labels,
+        reason: outcome.acknowledged && rcode === undefined ? "error" : failure,
+      });
     const details = {
       event: "notify",
       operator: operator || undefined,
       secondary,
       serial: outcome.serial,
       acknowledged: ok,
-      rcode: rcode ?? (outcome.acknowledged ? undefined : "timeout"),
+      rcode: ok ? rcode : failure,
       attempts: outcome.attempts,
       ms: outcome.ms,
     };

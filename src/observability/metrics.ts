@@ -17,6 +17,8 @@ export interface ScrapeSource {
   currentSerial(): Promise<number | undefined>;
   /** Targets by state, from an indexed count (never a scan of the event history). */
   targetsByState(): Promise<Record<string, number>>;
+  /** How many releases have an SOA serial past `serial`: how far behind a secondary holding it is. */
+  releasesAfter(serial: number): Promise<number>;
 }
 
 let scrapeSource: ScrapeSource | undefined;
@@ -103,6 +105,22 @@ export const secondaryServedSerial = new Gauge({
   help: "The serial a secondary was last served in full (AXFR, IXFR, or told it is up to date), by peer.",
   labelNames: ["peer"] as const,
   registers: register,
+});
+
+// SOA serials are clock-based (RFC 1982 arithmetic, never a count), so how far behind a secondary is is counted
+// in releases, from the store, for the serial each secondary was last served.
+new Gauge({
+  name: "decree_secondary_releases_behind",
+  help: "Releases published since the serial a secondary was last served, by peer.",
+  labelNames: ["peer"] as const,
+  registers: register,
+  async collect() {
+    this.reset();
+    if (!scrapeSource) return;
+    for (const { labels, value } of (await secondaryServedSerial.get()).values) {
+      this.set({ peer: String(labels.peer) }, await scrapeSource.releasesAfter(value));
+    }
+  },
 });
 
 export const secondaryLastTransfer = new Gauge({

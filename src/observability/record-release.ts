@@ -5,6 +5,8 @@ import { releaseBuildSeconds, releaseFailures, releasesTotal } from "./metrics.t
 export interface ReleaseRecord {
   id: number;
   serial: number;
+  /** The zone's SOA serial, which secondaries see (RFC 1982); `serial` is the release number feeds carry. */
+  soaSerial: number;
   added: number;
   removed: number;
   recordCount: number;
@@ -20,6 +22,7 @@ export function recordReleaseBuilt(release: ReleaseRecord | null, buildMs: numbe
       event: "release",
       release: release.id,
       serial: release.serial,
+      soaSerial: release.soaSerial,
       added: release.added,
       removed: release.removed,
       records: release.recordCount,

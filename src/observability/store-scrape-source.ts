@@ -25,11 +25,19 @@ export function storeScrapeSource(store: Store, reuseMs = countsReusedMs): Scrap
     async currentSerial() {
       const row = await store.db
         .selectFrom("releases")
-        .select("serial")
+        .select("soa_serial")
         .orderBy("id", "desc")
         .limit(1)
         .executeTakeFirst();
-      return row ? Number(row.serial) : undefined;
+      return row ? Number(row.soa_serial) : undefined;
+    },
+    async releasesAfter(serial) {
+      const row = await store.db
+        .selectFrom("releases")
+        .select((eb) => eb.fn.countAll<number>().as("count"))
+        .where("soa_serial", ">", serial)
+        .executeTakeFirst();
+      return Number(row?.count ?? 0);
     },
     targetsByState() {
       if (!counts || Date.now() - counts.at >= reuseMs) {
