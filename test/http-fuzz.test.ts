@@ -17,6 +17,7 @@ import {
 } from "./support/hostile-input.ts";
 import { approveTargets, publish } from "./support/published-zone.ts";
 import { duringOrder, sampleOrder } from "./support/sample-order.ts";
+import { seededRandom } from "./support/seeded-random.ts";
 
 /**
  * A fuzzer driven by /openapi.json: every operation the document lists, GET included, gets requests built from
@@ -36,21 +37,7 @@ const problemJson = /^application\/problem\+json/;
 /** Answers that are not problems by design: the Piracy Shield login shim and logging out take any body. */
 const acceptsAnyBody = new Set(["POST /api/v1/authentication/login", "POST /auth/logout"]);
 
-/** mulberry32: a small seeded generator, so that a run is repeatable. */
-function generator(start: number) {
-  let state = start >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-type Random = ReturnType<typeof generator>;
+type Random = ReturnType<typeof seededRandom>;
 
 type Schema = {
   type?: string | string[];
@@ -270,7 +257,7 @@ describe("the HTTP fuzzer", () => {
     );
     const operations = operationsOf(document, (method, path) => access.get(`${method} ${path}`));
     assert.ok(operations.length > 60, `the document lists ${operations.length} operations`);
-    const random = generator(seed);
+    const random = seededRandom(seed);
     const failures: string[] = [];
     let sent = 0;
     for (const operation of operations) {

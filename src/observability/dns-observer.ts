@@ -1,3 +1,4 @@
+import { rcodeName as dnsRcodeName } from "../types/dns-rcode.ts";
 import { eventLog } from "./event-log.ts";
 import {
   notifyAcknowledged,
@@ -156,22 +157,7 @@ function secondaryLabel(target: { host: string; port: number }): string {
   return target.host.includes(":") ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
 }
 
-/** RFC 1035 §4.1.1 and RFC 6895 §2.3: the RCODEs a NOTIFY answer can carry, by name. */
-const rcodes = [
-  "NOERROR",
-  "FORMERR",
-  "SERVFAIL",
-  "NXDOMAIN",
-  "NOTIMP",
-  "REFUSED",
-  "YXDOMAIN",
-  "YXRRSET",
-  "NXRRSET",
-  "NOTAUTH",
-  "NOTZONE",
-];
-
 function rcodeName(rcode: string | number | undefined): string | undefined {
   if (rcode === undefined) return undefined;
-  return typeof rcode === "number" ? (rcodes[rcode] ?? `RCODE${rcode}`) : rcode.toUpperCase();
+  return typeof rcode === "number" ? dnsRcodeName(rcode) : rcode.toUpperCase();
 }

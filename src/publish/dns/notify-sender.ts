@@ -3,6 +3,7 @@ import { createSocket, type Socket } from "node:dgram";
 import { EventEmitter } from "node:events";
 import { isIPv6 } from "node:net";
 import dnsPacket from "dns-packet";
+import { rcodeName } from "../../types/dns-rcode.ts";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { signMessage, type TsigKey, verifyMessage } from "./tsig.ts";
@@ -49,7 +50,6 @@ export interface NotifySenderOptions {
 }
 
 const opcodeNotify = 4;
-const rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
 const notAuth = 9;
 
 type Answer = { rcode: NotifyRcode; acknowledged: boolean };
@@ -173,7 +173,7 @@ export class NotifySender extends EventEmitter<{ notified: [NotifyOutcome] }> {
  */
 function judge(reply: Buffer, key: TsigKey | undefined, requestMac: Buffer | undefined): Answer {
   const code = reply[3]! & 0x0f;
-  const rcode = code === notAuth ? "NOTAUTH" : (rcodeNames[code] ?? `RCODE${code}`);
+  const rcode = code === notAuth ? "NOTAUTH" : rcodeName(code);
   if (key && requestMac) {
     const verified = verifyMessage(reply, {
       keys: (name) => (name === key.name ? key : undefined),

@@ -1,22 +1,9 @@
 // What is wrong with the external primary's answer to a signed request, as a PUSH_FAILED an operator can act
 // on: the RCODE by name (RFC 1035 §4.1.1, RFC 2136 §2.2) and the TSIG error (RFC 8945 §5.2, §5.3).
 import { DecreeError } from "../../errors/decree-error.ts";
+import { rcodeName } from "../../types/dns-rcode.ts";
 import { type TsigKey, tsigErrorCodes, type VerifyResult } from "../dns/tsig.ts";
 import { type ExternalServer, serverLabel } from "./push-connection.ts";
-
-const rcodeNames = [
-  "NOERROR",
-  "FORMERR",
-  "SERVFAIL",
-  "NXDOMAIN",
-  "NOTIMP",
-  "REFUSED",
-  "YXDOMAIN",
-  "YXRRSET",
-  "NXRRSET",
-  "NOTAUTH",
-  "NOTZONE",
-];
 
 export interface AnswerContext {
   server: ExternalServer;
@@ -28,10 +15,6 @@ export interface AnswerContext {
 
 export function rcodeOf(reply: Buffer): number {
   return reply.readUInt8(3) & 0x0f;
-}
-
-export function rcodeName(rcode: number): string {
-  return rcodeNames[rcode] ?? `RCODE ${rcode}`;
 }
 
 /**

@@ -1,9 +1,9 @@
 import dnsPacket from "dns-packet";
+import { rcodeName } from "../../types/dns-rcode.ts";
 
 export type RecordType = "A" | "AAAA";
 
 const typeCodes: Record<RecordType, number> = { A: 1, AAAA: 28 };
-const rcodeNames = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"];
 const headerLength = 12;
 
 /**
@@ -70,7 +70,7 @@ export function decodeAnswer(raw: Buffer, query: Buffer, rttMs: number): DnsAnsw
   if (raw.length < query.length || (raw[2]! & 0x80) === 0 || raw.readUInt16BE(4) !== 1) return undefined;
   if (raw.compare(query, headerLength, query.length, headerLength, query.length) !== 0) return undefined;
   const rcodeValue = raw[3]! & 0x0f;
-  const rcode = rcodeNames[rcodeValue] ?? `RCODE${rcodeValue}`;
+  const rcode = rcodeName(rcodeValue);
   const aa = (raw[2]! & 0x04) !== 0;
   const addresses = readAddresses(raw, query.length, raw.readUInt16BE(6));
   if (addresses === undefined) return undefined;
