@@ -306,18 +306,22 @@ async function startPublication(
   });
   primary.on("error", onError);
   const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });
+  // Each secondary with its operator's key, so that a NOTIFY is signed where the operator has one (RFC 8945).
+  const notifySecondaries = (soaSerial: number) =>
+    void notifyTargets(store.db)
+      .then((targets) => notifier.notifyAll(targets, soaSerial))
+      .catch(onError);
   scheduler.on("release", (release) => {
     primary.invalidate();
     served.record(release.soaSerial).catch(onError);
-    void notifyTargets(store.db)
-      .then((targets) => notifier.notifyAll(targets, release.soaSerial))
-      .catch(onError);
+    notifySecondaries(release.soaSerial);
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
+  let current: Awaited<ReturnType<ZoneSource["version"]>>;
   try {
     first = await scheduler.start();
-    const current = await new ZoneSource(store.db, "soa").version();
+    current = await new ZoneSource(store.db, "soa").version();
     if (current.releaseId > 0) await served.record(current.serial);
   } catch (error) {
     await primary.close();
@@ -325,7 +329,7 @@ async function startPublication(
   }
   // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
   // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
-  if (!first) void notifyNewestRelease(store, notifier).catch(onError);
+  if (!first && current.releaseId > 0) notifySecondaries(current.serial);
   return {
     scheduler,
     primary,
@@ -338,21 +342,6 @@ async function startPublication(
       await primary.close();
     },
   };
-}
-
-async function notifyNewestRelease(store: Store, notifier: NotifySender): Promise<void> {
-  const newest = await store.db
-    .selectFrom("releases")
-    .select("serial")
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  if (!newest) return;
-  const operators = await listOperators(store.db);
-  await notifier.notifyAll(
-    operators.flatMap((o) => o.notify),
-    Number(newest.serial),
-  );
 }
 
 /** `status` is the command that reads this registry back, with the options that chose it. */
