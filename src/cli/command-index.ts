@@ -68,11 +68,12 @@ export const commandIndex: Record<string, CommandEntry> = {
     load: async () => (await import("./commands/probe-command.ts")).probeCommand(),
   },
   backup: {
-    summary: "copy the registry to FILE while it serves (SQLite); print pg_dump guidance for PostgreSQL",
+    summary: "copy the store to FILE, consistent while decree serves (PostgreSQL: prints pg_dump's command)",
     load: async () => (await import("./commands/backup-command.ts")).backupCommand(),
   },
   restore: {
-    summary: "replace the registry with a backup FILE; refused while decree serve holds the data folder",
+    summary:
+      "replace the store with a backup (stop decree serve first; PostgreSQL: prints pg_restore's command)",
     load: async () => (await import("./commands/backup-command.ts")).restoreCommand(),
   },
   verify: {

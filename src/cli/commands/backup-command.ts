@@ -9,9 +9,6 @@ import { output } from "../output.ts";
 /** `decree backup FILE`: a consistent copy of the SQLite store, taken while decree serves. */
 export function backupCommand(): Command {
   return new Command("backup")
-    .description(
-      "copy the store to FILE, consistent while decree serves (PostgreSQL: prints pg_dump's command)",
-    )
     .argument("<file>", "where to write the copy")
     .action(async (file: string, _options: unknown, command: Command) => {
       const config = configOf(command);
@@ -28,9 +25,6 @@ export function backupCommand(): Command {
 /** `decree restore FILE`: the store back as a backup had it; never lets the serial go backwards. */
 export function restoreCommand(): Command {
   return new Command("restore")
-    .description(
-      "replace the store with a backup (stop decree serve first; PostgreSQL: prints pg_restore's command)",
-    )
     .argument("<file>", "a file written by decree backup")
     .action(async (file: string, _options: unknown, command: Command) => {
       const config = configOf(command);
