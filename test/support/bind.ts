@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
+import { loopbackRootHints, type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface BindOptions {
@@ -30,6 +30,9 @@ export async function startBind(options: BindOptions): Promise<ResolverUnderTest
     throw new Error(`no secret placeholder in the generated BIND configuration:\n${options.rpz}`);
   }
   const rpz = options.secret ? options.rpz.replace(placeholder, `secret "${options.secret}";`) : options.rpz;
+  // A root on loopback instead of the built-in hints: a name under no forward zone fails here, it is never asked
+  // of the real root servers.
+  writeFileSync(join(dir, "root.hints"), loopbackRootHints);
   const config = [
     rpz.replace(
       /^options \{$/m,
@@ -51,6 +54,7 @@ export async function startBind(options: BindOptions): Promise<ResolverUnderTest
     ),
     // No rndc channel: several instances on one machine would fight over port 953.
     "controls { };",
+    `zone "." { type hint; file "${join(dir, "root.hints")}"; };`,
     ...options.upstream.domains.map(
       (domain) =>
         `zone "${domain}" { type forward; forward only; ` +

@@ -8,6 +8,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Rcode, rcodeOf, UdpClient } from "./dns-wire.ts";
 import { type Server, startServer, waitFor } from "./processes.ts";
+import { loopbackRootHints } from "./resolver-process.ts";
 
 export interface UnboundSecondaryOptions {
   dir: string;
@@ -29,9 +30,12 @@ export interface UnboundSecondaryOptions {
 export function startUnboundSecondary(name: string, options: UnboundSecondaryOptions): Server {
   mkdirSync(options.dir, { recursive: true });
   const conf = join(options.dir, "unbound.conf");
+  // A root on loopback: a name outside the stub zone fails here instead of going to the real root servers.
+  writeFileSync(join(options.dir, "root.hints"), loopbackRootHints);
   writeFileSync(
     conf,
     `server:
+    root-hints: "${join(options.dir, "root.hints")}"
     interface: 127.0.0.1
     port: ${options.port}
     do-ip6: no

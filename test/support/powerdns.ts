@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
+import { loopbackRootHints, type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface PowerDnsOptions {
@@ -31,7 +31,7 @@ export async function startPowerDns(options: PowerDnsOptions): Promise<ResolverU
   const luaFile = join(dir, "recursor.lua");
   const secret = options.secret;
   writeFileSync(luaFile, secret ? lua.replace(/"<the secret[^"]*>"/, `"${secret}"`) : lua);
-  writeFileSync(join(dir, "root.hints"), ". 3600000 NS a.root.test.\na.root.test. 3600000 A 127.0.0.1\n");
+  writeFileSync(join(dir, "root.hints"), loopbackRootHints);
   const config = [
     conf.replace(/^lua-config-file=.*$/m, `lua-config-file=${luaFile}`),
     `local-address=127.0.0.1`,

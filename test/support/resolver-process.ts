@@ -69,3 +69,6 @@ export async function startResolver(launch: ResolverLaunch): Promise<ResolverUnd
   }
   return resolver;
 }
+
+/** Root hints that name one root server on 127.0.0.1, so that a resolver's recursion never leaves loopback. */
+export const loopbackRootHints = ". 3600000 NS a.root.test.\na.root.test. 3600000 A 127.0.0.1\n";

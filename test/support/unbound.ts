@@ -1,7 +1,7 @@
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type ResolverUnderTest, startResolver } from "./resolver-process.ts";
+import { loopbackRootHints, type ResolverUnderTest, startResolver } from "./resolver-process.ts";
 import type { Upstream } from "./upstream.ts";
 
 export interface UnboundOptions {
@@ -18,6 +18,9 @@ export interface UnboundOptions {
  */
 export async function startUnbound(options: UnboundOptions): Promise<ResolverUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), "decree-unbound-"));
+  // A root on loopback instead of the built-in hints: a name under no stub or forward zone fails here, it is
+  // never asked of the real root servers.
+  writeFileSync(join(dir, "root.hints"), loopbackRootHints);
   const config = [
     "server:",
     `    directory: "${dir}"`,
@@ -31,6 +34,7 @@ export async function startUnbound(options: UnboundOptions): Promise<ResolverUnd
     '    logfile: ""',
     "    verbosity: 1",
     "    num-threads: 1",
+    `    root-hints: "${join(dir, "root.hints")}"`,
     options.rpz,
     // Nothing leaves the machine: every name the tests ask about is under one of the upstream's stub zones.
     ...options.upstream.domains.flatMap((domain) => [
