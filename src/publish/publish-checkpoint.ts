@@ -49,15 +49,20 @@ export async function publishCheckpoint(
  * sequenced up to its own `release.published` event and a checkpoint of exactly that size, even when the log
  * has grown past it since (the tree's root at any size it has reached is in its tiles).
  *
- * `scope: "all"` (at start-up) looks at every release; `"latest"` (before each build) only at those after
- * the newest release that has a checkpoint, which is bounded by what changed. Returns the releases finished.
+ * Only the releases after the newest one with a checkpoint are looked at: every build runs this first, so no
+ * older release can lack one (but those older than the log itself, which have no event to end one with), and
+ * the work is bounded by what changed, at start-up as before each build. Returns the releases finished.
  */
 export async function finishReleaseCheckpoints(
   db: Kysely<Database>,
   dialect: Dialect,
-  options: { origin: string; now: Date; scope: "all" | "latest" },
+  options: { origin: string; now: Date },
 ): Promise<number[]> {
-  let query = db
+  const newest = await db
+    .selectFrom("log_checkpoints")
+    .select((eb) => eb.fn.max("release_id").as("id"))
+    .executeTakeFirst();
+  const missing = await db
     .selectFrom("releases as r")
     .select("r.id")
     .where((eb) =>
@@ -66,15 +71,10 @@ export async function finishReleaseCheckpoints(
           eb.selectFrom("log_checkpoints as c").select("c.size").whereRef("c.release_id", "=", "r.id"),
         ),
       ),
-    );
-  if (options.scope === "latest") {
-    const newest = await db
-      .selectFrom("log_checkpoints")
-      .select((eb) => eb.fn.max("release_id").as("id"))
-      .executeTakeFirst();
-    query = query.where("r.id", ">", Number(newest?.id ?? 0));
-  }
-  const missing = await query.orderBy("r.id").execute();
+    )
+    .where("r.id", ">", Number(newest?.id ?? 0))
+    .orderBy("r.id")
+    .execute();
   const finished: number[] = [];
   for (const { id } of missing) {
     const releaseId = Number(id);

@@ -52,11 +52,13 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   }
 
   /**
-   * Finishes what a crash left half done (every release without its checkpoint gets one; events not yet in
-   * the log are sequenced), builds what is pending now (at start, the first release), then watches for changes.
+   * Finishes what a crash left half done (the releases after the newest checkpoint get theirs; events not yet
+   * in the log are sequenced), builds what is pending now (at start, the first release), then watches for
+   * changes. Only releases after the newest checkpoint can lack one, since every build first finishes those:
+   * so start-up costs what changed since the last run, not the length of the history.
    */
   async start(): Promise<ReleaseSummary | null> {
-    await this.finishCheckpoints("all");
+    await this.finishCheckpoints();
     const first = (await this.buildNow()) ?? (await this.bumpPastServed());
     this.poller = setInterval(() => void this.poll(), this.pollMs);
     this.poller.unref();
@@ -139,13 +141,12 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return release;
   }
 
-  private async finishCheckpoints(scope: "all" | "latest"): Promise<void> {
+  private async finishCheckpoints(): Promise<void> {
     const { db, dialect } = this.options;
     const now = (this.options.now ?? (() => new Date()))();
     await finishReleaseCheckpoints(db, dialect, {
       origin: this.options.logOrigin ?? defaultLogOrigin,
       now,
-      scope,
     });
   }
 
@@ -165,7 +166,7 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   private async build(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
     // Another instance may have died between a release and its checkpoint: finish it before building on it.
-    await this.finishCheckpoints("latest");
+    await this.finishCheckpoints();
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
