@@ -63,17 +63,10 @@ export async function finishReleaseCheckpoints(
     .select((eb) => eb.fn.max("release_id").as("id"))
     .executeTakeFirst();
   const missing = await db
-    .selectFrom("releases as r")
-    .select("r.id")
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb.selectFrom("log_checkpoints as c").select("c.size").whereRef("c.release_id", "=", "r.id"),
-        ),
-      ),
-    )
-    .where("r.id", ">", Number(newest?.id ?? 0))
-    .orderBy("r.id")
+    .selectFrom("releases")
+    .select("id")
+    .where("id", ">", Number(newest?.id ?? 0))
+    .orderBy("id")
     .execute();
   const finished: number[] = [];
   for (const { id } of missing) {
