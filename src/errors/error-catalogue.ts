@@ -878,6 +878,40 @@ export const errorCatalogue = {
     remedy:
       "Retry; if it persists, send the operator the time of the request so they can find it in the log.",
   },
+  // blocking windows: an order's entries served only during given intervals (live events)
+  WINDOW_INVERTED: {
+    status: 422,
+    title: "Window ends before it starts",
+    remedy: "Give a window whose end is after its start (--from before --to), margins included.",
+  },
+  WINDOW_OVERLAP: {
+    status: 422,
+    title: "Windows overlap",
+    remedy:
+      "Merge the overlapping windows into one, or move one; `decree orders windows list ORDER` shows those already stored.",
+  },
+  WINDOW_OUTSIDE_VALIDITY: {
+    status: 422,
+    title: "Window outside the order's validity",
+    remedy:
+      "Keep every window, margins included, between the start and the end of the order's (or the target's) validity.",
+  },
+  WINDOW_NOT_FOUND: {
+    status: 404,
+    title: "No such window",
+    remedy: "Check the window id against `decree orders windows list ORDER` (or GET /orders/ID/windows).",
+  },
+  WINDOW_MARGIN_INVALID: {
+    status: 422,
+    title: "Invalid window margin",
+    remedy: "Write a margin as minutes, hours or seconds (15m, 2h, 90s) or an ISO 8601 duration (PT15M).",
+  },
+  ICAL_INVALID: {
+    status: 422,
+    title: "Malformed iCalendar file",
+    remedy:
+      "Export the calendar again as an iCalendar (.ics) file (RFC 5545) whose events have a start in UTC or with a time zone.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -82,6 +82,7 @@ import { reviewRoutes } from "./routes/review-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
+import { windowRoutes } from "./routes/window-routes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import type { SecureCookies } from "./session-cookie.ts";
 
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(logRoutes, { ...workflow, witnesses: parseWitnessKeys(options.logWitnesses ?? []) });
   await app.register(publicViewRoutes, workflow);
+  await app.register(windowRoutes, { ...workflow, onRegistryChange: options.onRegistryChange });
   await app.register(mirrorRoutes, {
     ...workflow,
     mirrorSettings: options.mirrorSettings,

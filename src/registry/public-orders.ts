@@ -4,6 +4,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { orderFromRow, orderState } from "../intake/order.ts";
 import { entryStates } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import { listWindows, type PublicWindow, publicWindow } from "./list-windows.ts";
 import { type EntryProofLink, entryProofLinks } from "./log/entry-proofs.ts";
 
 /** An order as the public sees it: the decision and what it orders; who recorded it stays out. */
@@ -22,6 +23,11 @@ export interface PublicOrder {
   documentSha256: string | null;
   state: string;
   entries: number;
+  /**
+   * Blocking windows: when there are any, the order's entries are blocked only during them ("blocked during
+   * these matches"); a window with a targetId restricts that entry alone.
+   */
+  windows: PublicWindow[];
 }
 
 export interface PublicEntry {
@@ -47,10 +53,21 @@ export async function listPublicOrders(db: Kysely<Database>, now: Date): Promise
     .groupBy("order_id")
     .execute();
   const entriesOf = new Map(counts.map((row) => [Number(row.order_id), Number(row.n)]));
-  const rows = await db.selectFrom("orders").selectAll().orderBy("id").execute();
-  return rows
-    .filter((row) => entriesOf.has(Number(row.id)))
-    .map((row) => publicOrder(row, entriesOf.get(Number(row.id))!, now));
+  const rows = (await db.selectFrom("orders").selectAll().orderBy("id").execute()).filter((row) =>
+    entriesOf.has(Number(row.id)),
+  );
+  const windows = await listWindows(
+    db,
+    rows.map((row) => Number(row.id)),
+  );
+  return rows.map((row) =>
+    publicOrder(
+      row,
+      entriesOf.get(Number(row.id))!,
+      now,
+      windows.filter((window) => window.orderId === Number(row.id)).map(publicWindow),
+    ),
+  );
 }
 
 /** One order with its entries, their states, validity and findings, each with its proof link. */
@@ -73,9 +90,13 @@ export async function showPublicOrder(
     throw new DecreeError("ORDER_NOT_FOUND", `No public order ${id}: GET /public/orders lists them.`);
   }
   const ids = targets.map((t) => Number(t.id));
-  const [findings, proofs] = await Promise.all([findingsOf(db, ids), entryProofLinks(db, ids)]);
+  const [findings, proofs, windows] = await Promise.all([
+    findingsOf(db, ids),
+    entryProofLinks(db, ids),
+    listWindows(db, [id]),
+  ]);
   return {
-    ...publicOrder(row, targets.length, now),
+    ...publicOrder(row, targets.length, now, windows.map(publicWindow)),
     entryList: targets.map((t) => ({
       id: Number(t.id),
       kind: t.kind,
@@ -96,7 +117,12 @@ export async function showPublicOrder(
   };
 }
 
-function publicOrder(row: Parameters<typeof orderFromRow>[0], entries: number, now: Date): PublicOrder {
+function publicOrder(
+  row: Parameters<typeof orderFromRow>[0],
+  entries: number,
+  now: Date,
+  windows: PublicWindow[],
+): PublicOrder {
   const order = orderFromRow(row);
   return {
     id: order.id,
@@ -113,5 +139,6 @@ function publicOrder(row: Parameters<typeof orderFromRow>[0], entries: number, n
     documentSha256: order.document.sha256,
     state: orderState(order, now),
     entries,
+    windows,
   };
 }

@@ -578,6 +578,7 @@ export interface Database {
   probe_runs: ProbeRunsTable;
   measurements: MeasurementsTable;
   enforcements: EnforcementsTable;
+  blocking_windows: BlockingWindowsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";
@@ -588,4 +589,27 @@ export interface Store {
   /** Where the store lives, for messages: a file path or a PostgreSQL URL without its password. */
   location: string;
   close(): Promise<void>;
+}
+
+/** A blocking window (migration 0015): an order's or a target's entries are served only inside its windows. */
+export interface BlockingWindowsTable {
+  id: Generated<number>;
+  order_id: number;
+  /** null: the window is the order's, for every target that has none of its own. */
+  target_id: number | null;
+  starts_at: string;
+  ends_at: string;
+  event_starts_at: string | null;
+  event_ends_at: string | null;
+  margin_before_seconds: number;
+  margin_after_seconds: number;
+  label: string | null;
+  /** `explicit` (typed as an interval) or `icalendar` (an event of an RFC 5545 file). */
+  source: string;
+  calendar_uid: string | null;
+  /** scheduled, open, closed (moved by the clock) or withdrawn. */
+  state: string;
+  created_at: string;
+  created_by: string;
+  withdrawn_at: string | null;
 }
