@@ -31,9 +31,13 @@ export interface ReleaseSchedulerOptions {
 
 /**
  * Builds a release whenever the registry changes: on a `poke()` from this process, or when the event log grows
- * because another process wrote to the store. Emits `release` with the summary, for NOTIFY and feeds.
+ * because another process wrote to the store. Emits `release` with the summary as soon as the release is
+ * committed, for NOTIFY and feeds, and `checkpoint` once its log checkpoint is signed.
  */
-export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }> {
+export class ReleaseScheduler extends EventEmitter<{
+  release: [ReleaseSummary];
+  checkpoint: [ReleaseSummary];
+}> {
   private readonly windowMs: number;
   private readonly pollMs: number;
   private lastSeenEvent = -1;
@@ -150,12 +154,25 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     });
   }
 
+  /**
+   * The release's zone and journal are committed when `buildRelease` returns: `release` goes out then, so that
+   * NOTIFY (RFC 1996) reaches the secondaries before the log is sequenced and signed. Feeds never name a
+   * checkpoint that does not exist: a feed rendered for this release waits for its checkpoint
+   * (feeds/feed-cache.ts), which this build signs right after, and a crash in between is finished at the next
+   * build or start (finishReleaseCheckpoints). `checkpoint` says when the release's checkpoint is signed.
+   */
   private async buildNow(force = false): Promise<ReleaseSummary | null> {
     const started = performance.now();
     try {
       const release = await this.build(force);
+      if (release) {
+        this.emit("release", release);
+        // The listeners run at once but what they start (NOTIFY reads the secondaries from the store) is
+        // asynchronous: one turn of the event loop lets it reach the store before the log's transactions do.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await this.signCheckpoint(release);
       recordReleaseBuilt(release, performance.now() - started);
-      if (release) this.emit("release", release);
       return release;
     } catch (error) {
       recordReleaseFailed(error, performance.now() - started);
@@ -179,14 +196,21 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     });
     // The release's own event is not news: seen here, it does not wake the poller for a second build.
     this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
-    // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
-    // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.
+    return release;
+  }
+
+  /**
+   * The release's checkpoint, after its NOTIFY; without a release (an appeal filed, a target proposed) the log
+   * still takes the new events and signs its new size.
+   */
+  private async signCheckpoint(release: ReleaseSummary | null): Promise<void> {
+    const { db, dialect } = this.options;
     await publishCheckpoint(db, dialect, {
       origin: this.options.logOrigin ?? defaultLogOrigin,
       upToEventId: release?.eventId,
       releaseId: release?.id,
-      now,
+      now: (this.options.now ?? (() => new Date()))(),
     });
-    return release;
+    if (release) this.emit("checkpoint", release);
   }
 }
