@@ -17,10 +17,10 @@ import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
-import { DnsPrimary } from "./publish/dns/dns-primary.ts";
-import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
+import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-thread.ts";
+import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
 import { ServedSerial } from "./publish/dns/served-serial.ts";
-import { listOperators, notifyTargets, operatorKeys } from "./publish/operators.ts";
+import { listOperators } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
@@ -48,8 +48,10 @@ export interface RunningService {
 
 export interface Publication {
   scheduler: ReleaseScheduler;
-  primary: DnsPrimary;
-  notifier: NotifySender;
+  /** The DNS primary, on a thread of its own: its events, and each release handed to it. */
+  primary: DnsPrimaryThread;
+  /** The NOTIFYs that thread sends, once it serves the release they name. */
+  notifier: NotifyEvents;
   /** The first release of this run (or null when the store's latest was already current). */
   first: ReleaseSummary | null;
 }
@@ -259,8 +261,9 @@ function startJobs(
 }
 
 /**
- * Releases, the DNS primary and NOTIFY: each release invalidates the cached AXFR and tells every operator's
- * secondaries, so that resolvers ask for the increment within milliseconds.
+ * Releases, the DNS primary and NOTIFY: each release is handed to the primary's thread, which applies it to the
+ * zone it serves and then tells every operator's secondaries, so that resolvers ask for the increment within
+ * milliseconds.
  */
 async function startPublication(
   store: Store,
@@ -289,32 +292,24 @@ async function startPublication(
           `as serial ${release.soaSerial} so that secondaries transfer the zone again.\n`,
       ),
   });
-  const primary = new DnsPrimary({
+  // The primary opens the store on its own connection and holds the zone in memory, on its own thread: while
+  // this one builds a release, answers, transfers and NOTIFYs go on.
+  const primary = new DnsPrimaryThread({
+    store: { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
     host: config.dns.host,
     port: config.dns.port,
-    zone: new ZoneSource(store.db),
     policy,
-    access: {
-      keys: () => operatorKeys(store.db),
-      allowed: async () => [
-        ...config.transferAllow,
-        ...(await listOperators(store.db)).flatMap((o) => o.allow),
-      ],
-    },
+    transferAllow: config.transferAllow,
     tcpLimits: config.limits.dnsTcp,
     rateLimit: config.limits.dnsRateLimit,
   });
   primary.on("error", onError);
-  const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });
-  // Each secondary with its operator's key, so that a NOTIFY is signed where the operator has one (RFC 8945).
-  const notifySecondaries = (soaSerial: number) =>
-    void notifyTargets(store.db)
-      .then((targets) => notifier.notifyAll(targets, soaSerial))
-      .catch(onError);
+  const notifier = primary.notifier;
+  if (options.onNotifyOutcome) notifier.on("notified", options.onNotifyOutcome);
   scheduler.on("release", (release) => {
-    primary.invalidate();
     served.record(release.soaSerial).catch(onError);
-    notifySecondaries(release.soaSerial);
+    // The thread applies the release's journal to the zone it serves, then sends the NOTIFY.
+    primary.released(release.soaSerial);
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
@@ -329,7 +324,7 @@ async function startPublication(
   }
   // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
   // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
-  if (!first && current.releaseId > 0) notifySecondaries(current.serial);
+  if (!first && current.releaseId > 0) primary.notify(current.serial);
   return {
     scheduler,
     primary,
@@ -338,7 +333,6 @@ async function startPublication(
     dns,
     async close() {
       await scheduler.stop();
-      notifier.close();
       await primary.close();
     },
   };
