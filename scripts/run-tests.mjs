@@ -16,8 +16,8 @@ if (files.length === 0) {
   console.error(`run-tests: no test file matches ${filters.join(", ")}`);
   process.exit(1);
 }
-// The CLI tests run the built program (bin/decree.js runs dist/), so the build comes first: an incremental tsc
-// that takes seconds when little changed, and never lets a test run a stale dist/.
+// The CLI tests run the built program (bin/decree.js runs dist/), so the build comes first: an esbuild bundle
+// that takes a second, and never lets a test run a stale dist/.
 const build = spawnSync("npm", ["run", "--silent", "build"], { stdio: "inherit" });
 if (build.status !== 0) {
   console.error("run-tests: the build failed (npm run build); the tests would run a stale dist/");

@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The program's own folder: two up from src/config/ and from the built dist/config/. */
+/** The program's own folder: two up from src/config/ and from the bundle in dist/cli/. */
 const programRoot = fileURLToPath(new URL("../../", import.meta.url));
 
 /**

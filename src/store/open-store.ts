@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import type { Database, Store } from "./database.ts";
 import { firstMigration, migrationProvider } from "./migrations.ts";
 import { withStatementCache } from "./statement-cache.ts";
@@ -26,7 +26,9 @@ export async function openStore(options: StoreOptions): Promise<Store & { create
   const engine = options.databaseUrl ? "postgres" : "sqlite";
   let store: Store;
   try {
-    store = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options.dataDir ?? "data");
+    store = options.databaseUrl
+      ? await openPostgres(options.databaseUrl)
+      : openSqlite(options.dataDir ?? "data");
   } catch (error) {
     const location = options.databaseUrl
       ? redactPassword(options.databaseUrl)
@@ -56,17 +58,18 @@ function openSqlite(dataDir: string): Store {
   return { db, dialect: "sqlite", location: file, close: () => db.destroy() };
 }
 
-// node-pg returns int8 (bigserial ids, count(*)) as strings to protect precision; our ids and counts stay well
-// inside 2^53, so they are parsed as numbers to keep one result shape across both engines.
-const pgTypes = {
-  getTypeParser(oid: number, format?: "text" | "binary") {
-    if (oid === pg.types.builtins.INT8 && format !== "binary") return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format);
-  },
-};
-
-function openPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes as pg.CustomTypesConfig });
+// Loaded only for PostgreSQL: node-pg and what it pulls in are a third of a SQLite command's start-up.
+async function openPostgres(url: string): Promise<Store> {
+  const { default: pg } = await import("pg");
+  // node-pg returns int8 (bigserial ids, count(*)) as strings to protect precision; our ids and counts stay well
+  // inside 2^53, so they are parsed as numbers to keep one result shape across both engines.
+  const types = {
+    getTypeParser(oid: number, format?: "text" | "binary") {
+      if (oid === pg.types.builtins.INT8 && format !== "binary") return (value: string) => Number(value);
+      return pg.types.getTypeParser(oid, format);
+    },
+  };
+  const pool = new pg.Pool({ connectionString: url, max: 10, types: types as pg.CustomTypesConfig });
   // An idle connection the server drops (a restart, a failover, an administrator) is an 'error' event of the
   // pool; unheard, Node would end the process for it. The pool has already discarded that connection and the
   // next query opens a new one, so there is nothing else to do.
@@ -87,7 +90,13 @@ function redactPassword(url: string): string {
 
 /** Returns whether the store was new: the first migration ran now. */
 async function migrate(store: Store): Promise<boolean> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    // The names start with a four-digit number, so code-unit order is their order; Kysely's default,
+    // localeCompare, loads the collation tables on every start, a tenth of a command's start-up.
+    nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).some(

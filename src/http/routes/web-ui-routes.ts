@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { defaultAccess } from "../auth-plugin.ts";
+import { defaultWebRoot } from "../default-web-root.ts";
 import { sendProblem } from "../problem.ts";
 import { webUiPolicy } from "../security-headers.ts";
 
@@ -13,8 +13,6 @@ export interface WebUiDeps {
   /** Where `npm run build:web` puts the UI (web/dist): index.html and assets/. */
   webRoot?: string;
 }
-
-export const defaultWebRoot = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
 /** Paths that belong to the UI alone (the browser's router draws them); nothing of the API lives under them. */
 const uiPaths = ["/portal", "/portal/*", "/login", "/desk", "/desk/*"];
