@@ -131,4 +131,34 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     const run = await trackDeadlines(store(), at(minutes(101)));
     assert.equal(run.opened, 0);
   });
+
+  it("reads a release's events a few at a time past a cursor, and opens each deadline once", async () => {
+    await trackDeadlines(store(), at(minutes(110)));
+    const names = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix}${i}.example-films.com`);
+    await approveTargets(store(), names("paged-a", 6), { deadline: "PT10M" });
+    await approveTargets(store(), names("paged-b", 3), { deadline: "PT20M" });
+    await release(store(), at(minutes(111)));
+    let opened = 0;
+    let runs = 0;
+    for (; runs < 200; runs++) {
+      const run = await trackDeadlines(store(), at(minutes(111)), { eventBudget: 2 });
+      opened += run.opened;
+      const cursor = await store()
+        .db.selectFrom("job_cursors")
+        .select("value")
+        .where("name", "=", "deadlines.release")
+        .executeTakeFirst();
+      const latest = await store()
+        .db.selectFrom("releases")
+        .select("id")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      if (Number(cursor?.value) === Number(latest.id)) break;
+    }
+    assert.ok(runs > 3, `the release's events took several runs (${runs + 1})`);
+    assert.equal(opened, 2, "one deadline per order");
+    assert.equal((await trackDeadlines(store(), at(minutes(112)), { eventBudget: 2 })).opened, 0);
+  });
 });

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Addressee } from "../intake/order.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
-import { eventsSince } from "../store/events-since.ts";
+import { eventsSinceQuery } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { addresseeOrganisations } from "./addressee-organisations.ts";
 import { organisationKinds } from "./organisation-kinds.ts";
@@ -17,7 +17,11 @@ export interface DeadlineRun {
 
 export const deadlineActor = "system:deadlines";
 const cursorName = "deadlines.release";
+/** The last event the deadline job looked at, inside the release after `deadlines.release`. */
+const eventCursorName = "deadlines.event";
 const batch = 500;
+/** Events read per run: some 20 ms of SQLite's time, so a run never holds the store long. */
+const defaultEventBudget = 20_000;
 
 /**
  * The deadline job. A release that first publishes entries of an order (events moving a target to `active`:
@@ -27,16 +31,26 @@ const batch = 500;
  * acknowledgment made in time is flagged once. Removals (suspend, lift, expiry) open no deadline: the order's
  * deadline is for applying it.
  */
-export async function trackDeadlines(store: Store, now: Date): Promise<DeadlineRun> {
-  const opened = await openDeadlines(store);
+export async function trackDeadlines(
+  store: Store,
+  now: Date,
+  options: { eventBudget?: number } = {},
+): Promise<DeadlineRun> {
+  const opened = await openDeadlines(store, options.eventBudget ?? defaultEventBudget);
   const { settled, breaches } = await settleDueDeadlines(store, now);
   return { opened, settled, breaches };
 }
 
-/** Reads releases past the cursor and opens a deadline per order they published entries of. */
-async function openDeadlines(store: Store): Promise<number> {
+/**
+ * Reads releases past the cursor and opens a deadline per order they published entries of. A release's events
+ * are read in pages past a second cursor, the last event looked at, and a run reads at most `eventBudget` of
+ * them: the release that first publishes a million imported entries spreads over runs instead of holding the
+ * store (and, on SQLite, the event loop) for the length of its history. A page read twice opens nothing twice.
+ */
+async function openDeadlines(store: Store, eventBudget: number): Promise<number> {
   return inTransaction(store.db, async (trx) => {
-    const cursor = await readCursor(trx);
+    const cursor = await readCursor(trx, cursorName);
+    const eventCursor = await readCursor(trx, eventCursorName);
     const previous = await trx
       .selectFrom("releases")
       .select("last_event_id")
@@ -49,11 +63,16 @@ async function openDeadlines(store: Store): Promise<number> {
       .orderBy("id")
       .limit(batch)
       .execute();
-    let fromEvent = Number(previous?.last_event_id ?? 0);
+    let fromEvent = Math.max(Number(previous?.last_event_id ?? 0), eventCursor);
+    let budget = eventBudget;
     let opened = 0;
+    let done: number | undefined;
     for (const release of releases) {
-      const orders = await ordersPublishedBetween(trx, fromEvent, Number(release.last_event_id));
-      for (const order of orders) {
+      const upTo = Number(release.last_event_id);
+      const page =
+        fromEvent < upTo ? await eventsSinceQuery(trx, fromEvent, upTo).limit(budget).execute() : [];
+      budget -= page.length;
+      for (const order of await ordersActivatedAmong(trx, page)) {
         const dueAt = new Date(Date.parse(release.created_at) + Number(order.deadline_seconds) * 1000);
         const inserted = await trx
           .insertInto("deadlines")
@@ -67,22 +86,37 @@ async function openDeadlines(store: Store): Promise<number> {
           .executeTakeFirst();
         opened += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
       }
-      fromEvent = Number(release.last_event_id);
+      const last = page.at(-1);
+      if (last && Number(last.id) < upTo && budget <= 0) {
+        // The budget ran out inside this release: the next run goes on from its last event read.
+        fromEvent = Number(last.id);
+        break;
+      }
+      fromEvent = Math.max(fromEvent, upTo);
+      done = Number(release.id);
+      if (budget <= 0) break;
     }
-    const last = releases.at(-1);
-    if (last) await writeCursor(trx, Number(last.id));
+    if (done !== undefined) await writeCursor(trx, cursorName, done);
+    await writeCursor(trx, eventCursorName, fromEvent);
     return opened;
   });
 }
 
-/** The orders some of whose targets became active between two events: their deadlines open now. */
-async function ordersPublishedBetween(trx: Kysely<Database>, afterEvent: number, upToEvent: number) {
-  const events = await eventsSince(trx, afterEvent, upToEvent);
+/** The orders some of whose targets became active in these events: their deadlines open now. */
+async function ordersActivatedAmong(
+  trx: Kysely<Database>,
+  events: Array<{
+    subject_type: string;
+    subject_id: number;
+    from_state: string | null;
+    to_state: string | null;
+  }>,
+) {
   const activated = [
     ...new Set(
       events
-        .filter((e) => e.subjectType === "target" && e.toState === "active" && e.fromState !== "active")
-        .map((e) => e.subjectId),
+        .filter((e) => e.subject_type === "target" && e.to_state === "active" && e.from_state !== "active")
+        .map((e) => Number(e.subject_id)),
     ),
   ];
   const orders = new Map<number, { id: number; deadline_seconds: number }>();
@@ -197,19 +231,15 @@ async function recordBreach(
   return true;
 }
 
-async function readCursor(trx: Kysely<Database>): Promise<number> {
-  const row = await trx
-    .selectFrom("job_cursors")
-    .select("value")
-    .where("name", "=", cursorName)
-    .executeTakeFirst();
+async function readCursor(trx: Kysely<Database>, name: string): Promise<number> {
+  const row = await trx.selectFrom("job_cursors").select("value").where("name", "=", name).executeTakeFirst();
   return Number(row?.value ?? 0);
 }
 
-async function writeCursor(trx: Kysely<Database>, value: number): Promise<void> {
+async function writeCursor(trx: Kysely<Database>, name: string, value: number): Promise<void> {
   await trx
     .insertInto("job_cursors")
-    .values({ name: cursorName, value })
+    .values({ name, value })
     .onConflict((conflict) => conflict.column("name").doUpdateSet({ value }))
     .execute();
 }
