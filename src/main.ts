@@ -16,6 +16,7 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
+import { BirdSpeaker } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
@@ -52,6 +53,8 @@ export interface Publication {
   notifier: NotifySender;
   /** The first release of this run (or null when the store's latest was already current). */
   first: ReleaseSummary | null;
+  /** decree's BGP daemon, driven after each release when bgpRoutesFile is set. */
+  bgp: BirdSpeaker | undefined;
 }
 
 export interface ServiceOptions {
@@ -104,6 +107,7 @@ export async function startService(
       logger: options.logger ?? false,
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
+      bgpNextHops: config.bgp.nextHops,
       approvalCancelWindowMs: config.approvalCancelWindowMs,
       webhookAllowPrivate: config.webhookAllowPrivate,
       onRegistryChange: poke,
@@ -311,10 +315,12 @@ async function startPublication(
     void notifyTargets(store.db)
       .then((targets) => notifier.notifyAll(targets, soaSerial))
       .catch(onError);
+  const bgp = birdSpeakerOf(store, config, onError);
   scheduler.on("release", (release) => {
     primary.invalidate();
     served.record(release.soaSerial).catch(onError);
     notifySecondaries(release.soaSerial);
+    bgp?.sync();
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
@@ -330,16 +336,53 @@ async function startPublication(
   // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
   // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
   if (!first && current.releaseId > 0) notifySecondaries(current.serial);
+  // Not awaited: BIRD may start after decree; the routes file is written at once and BIRD told when it answers.
+  bgp?.sync();
   return {
     scheduler,
     primary,
     notifier,
     first,
     dns,
+    bgp: bgp?.speaker,
     async close() {
+      bgp?.stop();
       await scheduler.stop();
       notifier.close();
       await primary.close();
+    },
+  };
+}
+
+/** How long after a failed BIRD reload the routes are tried again, if no release comes first. */
+const bgpRetryMs = 5000;
+
+/**
+ * decree's BIRD, when bgpRoutesFile is set: synced after each release; a failed sync (BIRD down, a reload
+ * refused) is logged and tried again until one succeeds, since a withdrawal must not wait for the next release.
+ */
+function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unknown) => void) {
+  const { routesFile, reload, nextHops } = config.bgp;
+  if (!routesFile) return undefined;
+  const speaker = new BirdSpeaker({ db: store.db, zone: config.rpzZone, routesFile, reload, nextHops });
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const sync = () => {
+    clearTimeout(retry);
+    if (stopped) return;
+    speaker.sync().catch((error) => {
+      onError(error);
+      if (stopped) return;
+      retry = setTimeout(sync, bgpRetryMs);
+      retry.unref();
+    });
+  };
+  return {
+    speaker,
+    sync,
+    stop() {
+      stopped = true;
+      clearTimeout(retry);
     },
   };
 }

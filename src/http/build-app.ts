@@ -50,6 +50,7 @@ import type { CheckSettings } from "../checks/check-data.ts";
 import type { HostPort } from "../config/host-port.ts";
 import type { HttpServerLimits } from "../config/http-server-limits.ts";
 import { DecreeError } from "../errors/decree-error.ts";
+import type { NextHops } from "../publish/bgp/blackhole-route.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
 import type { Store } from "../store/database.ts";
@@ -94,6 +95,8 @@ export interface AppOptions {
   dataDir?: string;
   /** The zone's policy; feeds use its apex name. */
   policy?: RpzPolicy;
+  /** The next hops of the route feeds (config bgpNextHopIpv4/Ipv6); by default the conventional discard ones. */
+  bgpNextHops?: NextHops | undefined;
   /** The session cookie's Secure attribute: "auto" (default) sets it when the request came over TLS. */
   secureCookies?: SecureCookies;
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (client addresses for rate limits, TLS for cookies). */
@@ -193,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store: options.store,
     dataDir,
     zone: (options.policy ?? defaultRpzPolicy).zone,
+    nextHops: options.bgpNextHops,
   });
   await app.register(delistingRoutes, { store: options.store, dataDir, publicUrl: options.publicUrl });
   await app.register(appealRoutes, {
