@@ -16,6 +16,7 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
+import { BirdSpeaker } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-thread.ts";
 import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
@@ -54,6 +55,8 @@ export interface Publication {
   notifier: NotifyEvents;
   /** The first release of this run (or null when the store's latest was already current). */
   first: ReleaseSummary | null;
+  /** decree's BGP daemon, driven after each release when bgpRoutesFile is set. */
+  bgp: BirdSpeaker | undefined;
 }
 
 export interface ServiceOptions {
@@ -106,6 +109,7 @@ export async function startService(
       logger: options.logger ?? false,
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
+      bgpNextHops: config.bgp.nextHops,
       approvalCancelWindowMs: config.approvalCancelWindowMs,
       webhookAllowPrivate: config.webhookAllowPrivate,
       onRegistryChange: poke,
@@ -306,10 +310,12 @@ async function startPublication(
   primary.on("error", onError);
   const notifier = primary.notifier;
   if (options.onNotifyOutcome) notifier.on("notified", options.onNotifyOutcome);
+  const bgp = birdSpeakerOf(store, config, onError);
   scheduler.on("release", (release) => {
     served.record(release.soaSerial).catch(onError);
     // The thread applies the release's journal to the zone it serves, then sends the NOTIFY.
     primary.released(release.soaSerial);
+    bgp?.sync();
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
@@ -325,15 +331,52 @@ async function startPublication(
   // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
   // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
   if (!first && current.releaseId > 0) primary.notify(current.serial);
+  // Not awaited: BIRD may start after decree; the routes file is written at once and BIRD told when it answers.
+  bgp?.sync();
   return {
     scheduler,
     primary,
     notifier,
     first,
     dns,
+    bgp: bgp?.speaker,
     async close() {
+      bgp?.stop();
       await scheduler.stop();
       await primary.close();
+    },
+  };
+}
+
+/** How long after a failed BIRD reload the routes are tried again, if no release comes first. */
+const bgpRetryMs = 5000;
+
+/**
+ * decree's BIRD, when bgpRoutesFile is set: synced after each release; a failed sync (BIRD down, a reload
+ * refused) is logged and tried again until one succeeds, since a withdrawal must not wait for the next release.
+ */
+function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unknown) => void) {
+  const { routesFile, reload, nextHops } = config.bgp;
+  if (!routesFile) return undefined;
+  const speaker = new BirdSpeaker({ db: store.db, zone: config.rpzZone, routesFile, reload, nextHops });
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const sync = () => {
+    clearTimeout(retry);
+    if (stopped) return;
+    speaker.sync().catch((error) => {
+      onError(error);
+      if (stopped) return;
+      retry = setTimeout(sync, bgpRetryMs);
+      retry.unref();
+    });
+  };
+  return {
+    speaker,
+    sync,
+    stop() {
+      stopped = true;
+      clearTimeout(retry);
     },
   };
 }

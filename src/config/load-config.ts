@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type DnsAction, dnsActions } from "../intake/order-input.ts";
+import { type BgpSettings, bgpSettingsOf } from "./bgp-settings.ts";
 import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
 import { limitEnvName, type ServeLimits, serveLimitKeys, serveLimitsOf } from "./serve-limits.ts";
@@ -64,6 +65,8 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** What a hostile client may hold of the DNS primary and the HTTP servers (docs/dns-limits.md). */
   limits: ServeLimits;
+  /** decree's BGP daemon (BIRD 2): the routes file it writes, how it reloads BIRD, what the configs say. */
+  bgp: BgpSettings;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -125,6 +128,15 @@ const fileSchema = z
     metrics: z.string().optional(),
     metricsToken: z.string().optional(),
     logLevel: z.enum(logLevels).optional(),
+    bgpRoutesFile: z.string().optional(),
+    bgpBirdSocket: z.string().optional(),
+    bgpReloadCommand: z.string().optional(),
+    bgpNextHopIpv4: z.string().optional(),
+    bgpNextHopIpv6: z.string().optional(),
+    bgpListen: z.string().optional(),
+    bgpAs: z.number().int().optional(),
+    bgpRouterId: z.string().optional(),
+    bgpPeers: z.array(z.string()).optional(),
     ...serveLimitKeys,
   })
   .strict();
@@ -207,6 +219,17 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
         ]),
       ),
     ),
+    bgp: bgpSettingsOf({
+      routesFile: nonEmpty(env.DECREE_BGP_ROUTES_FILE) ?? file.bgpRoutesFile,
+      birdSocket: nonEmpty(env.DECREE_BGP_BIRD_SOCKET) ?? file.bgpBirdSocket,
+      reloadCommand: nonEmpty(env.DECREE_BGP_RELOAD_COMMAND) ?? file.bgpReloadCommand,
+      nextHopIpv4: nonEmpty(env.DECREE_BGP_NEXT_HOP_IPV4) ?? file.bgpNextHopIpv4,
+      nextHopIpv6: nonEmpty(env.DECREE_BGP_NEXT_HOP_IPV6) ?? file.bgpNextHopIpv6,
+      listen: nonEmpty(env.DECREE_BGP_LISTEN) ?? file.bgpListen,
+      as: nonEmpty(env.DECREE_BGP_AS) ?? file.bgpAs,
+      routerId: nonEmpty(env.DECREE_BGP_ROUTER_ID) ?? file.bgpRouterId,
+      peers: list(env.DECREE_BGP_PEERS) ?? file.bgpPeers,
+    }),
     configFile,
   };
 }

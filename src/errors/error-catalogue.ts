@@ -912,6 +912,29 @@ export const errorCatalogue = {
     remedy:
       "Export the calendar again as an iCalendar (.ics) file (RFC 5545) whose events have a start in UTC or with a time zone.",
   },
+  BGP_NEXT_HOP_INVALID: {
+    status: 400,
+    title: "Invalid BGP next hop",
+    remedy:
+      "Set bgpNextHopIpv4 to an IPv4 address and bgpNextHopIpv6 to an IPv6 address, the ones your routers discard (docs/operators/bgp.md).",
+  },
+  BGP_ROUTE_NOT_APPROVED: {
+    status: 500,
+    title: "Route not approved",
+    remedy:
+      "Nothing was announced; check the entries the message names with `decree targets list` and report the state of the store.",
+  },
+  BGP_RELOAD_FAILED: {
+    status: 502,
+    title: "BGP daemon reload failed",
+    remedy:
+      "Check that BIRD runs and that bgpReloadCommand (or birdc -s bgpBirdSocket) reaches it; the routes file is kept and the next release tries again.",
+  },
+  BGP_SETTINGS_INVALID: {
+    status: 400,
+    title: "Invalid BGP settings",
+    remedy: "Fix the AS number, router id or address the message names (docs/operators/bgp.md).",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

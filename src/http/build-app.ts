@@ -50,8 +50,10 @@ import type { CheckSettings } from "../checks/check-data.ts";
 import type { HostPort } from "../config/host-port.ts";
 import type { HttpServerLimits } from "../config/http-server-limits.ts";
 import { DecreeError } from "../errors/decree-error.ts";
+import type { NextHops } from "../publish/bgp/blackhole-route.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
+import type { AddressEvidence } from "../registry/order-collateral.ts";
 import type { Store } from "../store/database.ts";
 import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
 import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-settings.ts";
@@ -65,6 +67,7 @@ import { refuseUnstorableText } from "./refuse-unstorable-text.ts";
 import { accountRoutes } from "./routes/account-routes.ts";
 import { appealRoutes } from "./routes/appeal-routes.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
+import { collateralRoutes } from "./routes/collateral-routes.ts";
 import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
@@ -95,6 +98,13 @@ export interface AppOptions {
   dataDir?: string;
   /** The zone's policy; feeds use its apex name. */
   policy?: RpzPolicy;
+  /** The next hops of the route feeds (config bgpNextHopIpv4/Ipv6); by default the conventional discard ones. */
+  bgpNextHops?: NextHops | undefined;
+  /**
+   * Who operates an address and which sites share it (the ASN dataset, the co-hosting index), for the public
+   * collateral of orders; without it, the collateral draws on the registry's own DNS snapshots only.
+   */
+  addressEvidence?: AddressEvidence | undefined;
   /** The session cookie's Secure attribute: "auto" (default) sets it when the request came over TLS. */
   secureCookies?: SecureCookies;
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (client addresses for rate limits, TLS for cookies). */
@@ -194,6 +204,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     store: options.store,
     dataDir,
     zone: (options.policy ?? defaultRpzPolicy).zone,
+    nextHops: options.bgpNextHops,
   });
   await app.register(delistingRoutes, { store: options.store, dataDir, publicUrl: options.publicUrl });
   await app.register(appealRoutes, {
@@ -204,6 +215,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(logRoutes, { ...workflow, witnesses: parseWitnessKeys(options.logWitnesses ?? []) });
   await app.register(publicViewRoutes, workflow);
   await app.register(windowRoutes, { ...workflow, onRegistryChange: options.onRegistryChange });
+  await app.register(collateralRoutes, { store: options.store, addressEvidence: options.addressEvidence });
   await app.register(mirrorRoutes, {
     ...workflow,
     mirrorSettings: options.mirrorSettings,

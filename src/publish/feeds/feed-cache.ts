@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
 import type { Database } from "../../store/database.ts";
+import type { NextHops } from "../bgp/blackhole-route.ts";
 import type { FeedRenderer } from "../renderers/feed-renderer.ts";
 import { rendererFor } from "../renderers/index.ts";
 import type { SigningKey } from "../signing-key.ts";
@@ -31,6 +32,8 @@ export interface FeedCacheOptions {
   source?: ZoneSource;
   /** How long a rendering waits for the release's checkpoint, signed just after the release commits (ms). */
   checkpointWaitMs?: number;
+  /** The next hops the route feeds (bird, bgp-json) give, as decree's own BGP daemon announces them. */
+  nextHops?: NextHops | undefined;
 }
 
 interface Plan {
@@ -105,6 +108,7 @@ export class FeedCache {
     const checkpoint = await this.checkpointOf(version.releaseId);
     const context = {
       zone: this.options.zone,
+      nextHops: this.options.nextHops,
       serial: version.serial,
       checkpoint: checkpoint && { size: checkpoint.size, rootHash: checkpoint.rootHash },
     };
