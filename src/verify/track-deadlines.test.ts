@@ -6,7 +6,9 @@ import { approveTargets, suspendTargets } from "../../test/support/published-zon
 import { duringOrder } from "../../test/support/sample-order.ts";
 import { buildRelease } from "../publish/build-release.ts";
 import { defaultRpzPolicy } from "../publish/rpz-policy.ts";
+import { applyWindowClock } from "../registry/apply-window-clock.ts";
 import type { Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
 import { acknowledgeRelease } from "./acknowledge-release.ts";
 import { addresseeKey, addresseeOrganisations } from "./addressee-organisations.ts";
 import { listBreaches } from "./list-breaches.ts";
@@ -160,5 +162,36 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     assert.ok(runs > 3, `the release's events took several runs (${runs + 1})`);
     assert.equal(opened, 2, "one deadline per order");
     assert.equal((await trackDeadlines(store(), at(minutes(112)), { eventBudget: 2 })).opened, 0);
+  });
+
+  it("opens a windowed order's deadline when its window opens, and breaches it only inside a window", async () => {
+    await trackDeadlines(store(), at(minutes(190)));
+    const window = (from: number, until: number) => ({
+      from: at(minutes(from)).toISOString(),
+      until: at(minutes(until)).toISOString(),
+    });
+    const order = { deadline: "PT30M", windows: [window(210, 215), window(300, 400)] };
+    await approveTargets(store(), ["live-match.example-films.com"], order);
+    await buildRelease(store().db, store().dialect, defaultRpzPolicy, at(minutes(200)));
+    const outside = await trackDeadlines(store(), at(minutes(200)));
+    assert.equal(outside.opened, 0, "approved outside its windows: nothing to apply yet");
+
+    const open = async (minute: number) => {
+      await inTransaction(store().db, (trx) => applyWindowClock(trx, at(minutes(minute))));
+      await release(store(), at(minutes(minute)));
+      return trackDeadlines(store(), at(minutes(minute)));
+    };
+    assert.equal((await open(210)).opened, 1);
+    await open(215);
+    // Due at 240, after the short window ended at 215: no operator failed the order.
+    assert.deepEqual((await trackDeadlines(store(), at(minutes(250)))).breaches, []);
+
+    assert.equal((await open(300)).opened, 1);
+    // Due at 330, inside the window that runs to 400: the addressees that did not apply it are flagged.
+    const due = await trackDeadlines(store(), at(minutes(331)));
+    assert.deepEqual(
+      due.breaches.map((b) => b.organisationId).sort(),
+      [organisations.get("Orange")!, organisations.get("Google")!].sort(),
+    );
   });
 });

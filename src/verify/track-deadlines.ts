@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Addressee } from "../intake/order.ts";
+import { entriesInZoneNow } from "../registry/in-zone-now.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
 import { eventsSinceQuery } from "../store/events-since.ts";
@@ -102,16 +103,32 @@ async function openDeadlines(store: Store, eventBudget: number): Promise<number>
   });
 }
 
-/** The orders some of whose targets became active in these events: their deadlines open now. */
+/**
+ * The orders some of whose entries were published in these events: targets that became active (and are
+ * served, i.e. not waiting for a blocking window), and orders whose window opened (or whose windows were
+ * withdrawn, so that their entries are served at all times). Their deadlines open now.
+ */
 async function ordersActivatedAmong(
   trx: Kysely<Database>,
   events: Array<{
     subject_type: string;
     subject_id: number;
+    action: string;
     from_state: string | null;
     to_state: string | null;
   }>,
 ) {
+  const windowOpened = new Set(
+    events
+      .filter(
+        (e) =>
+          e.subject_type === "order" &&
+          (e.action === "order.window-opened" ||
+            e.action === "order.window-withdrawn" ||
+            (e.action === "order.window-added" && e.to_state === "open")),
+      )
+      .map((e) => Number(e.subject_id)),
+  );
   const activated = [
     ...new Set(
       events
@@ -120,13 +137,22 @@ async function ordersActivatedAmong(
     ),
   ];
   const orders = new Map<number, { id: number; deadline_seconds: number }>();
+  const published = new Set(windowOpened);
   for (let start = 0; start < activated.length; start += 500) {
     const rows = await trx
       .selectFrom("targets")
-      .innerJoin("orders", "orders.id", "targets.order_id")
-      .select(["orders.id", "orders.deadline_seconds"])
-      .distinct()
-      .where("targets.id", "in", activated.slice(start, start + 500))
+      .select(["id", "order_id", "state"])
+      .where("id", "in", activated.slice(start, start + 500))
+      .execute();
+    // An entry activated outside its windows is not served yet: its deadline opens with its window.
+    for (const row of await entriesInZoneNow(trx, rows)) published.add(Number(row.order_id));
+  }
+  const list = [...published];
+  for (let start = 0; start < list.length; start += 500) {
+    const rows = await trx
+      .selectFrom("orders")
+      .select(["id", "deadline_seconds"])
+      .where("id", "in", list.slice(start, start + 500))
       .execute();
     for (const row of rows)
       orders.set(Number(row.id), { id: Number(row.id), deadline_seconds: row.deadline_seconds });
@@ -164,8 +190,9 @@ async function settleDueDeadlines(store: Store, now: Date) {
   const breaches: DeadlineRun["breaches"] = [];
   for (const deadline of due) {
     const addressees = JSON.parse(deadline.addressees) as Addressee[];
+    const breachable = await insideWindow(store.db, Number(deadline.order_id), deadline.due_at);
     await inTransaction(store.db, async (trx) => {
-      for (const organisation of addresseeOrganisations(addressees, organisations)) {
+      for (const organisation of breachable ? addresseeOrganisations(addressees, organisations) : []) {
         if (await acknowledgedInTime(trx, organisation.id, deadline)) continue;
         const breach = {
           orderId: Number(deadline.order_id),
@@ -181,6 +208,22 @@ async function settleDueDeadlines(store: Store, now: Date) {
     });
   }
   return { settled: due.length, breaches };
+}
+
+/**
+ * Whether a deadline that falls due at `dueAt` can be breached: always for an order without blocking windows;
+ * for one with windows, only if one of them is open at `dueAt`. When its window ended first, the entries left
+ * the zone before anyone had to have applied them, and no operator failed the order.
+ */
+async function insideWindow(db: Kysely<Database>, orderId: number, dueAt: string): Promise<boolean> {
+  const windows = await db
+    .selectFrom("blocking_windows")
+    .select(["starts_at", "ends_at"])
+    .where("order_id", "=", orderId)
+    .where("target_id", "is", null)
+    .where("state", "!=", "withdrawn")
+    .execute();
+  return windows.length === 0 || windows.some((w) => w.starts_at <= dueAt && dueAt < w.ends_at);
 }
 
 async function acknowledgedInTime(

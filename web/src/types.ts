@@ -30,6 +30,22 @@ export interface Order {
   state?: string;
   targets?: Record<string, number> | number;
   ownerOrganisationId: number | null;
+  /** Blocking windows (GET /orders/:id): the entries are blocked only during them; none: at all times. */
+  windows?: BlockingWindow[];
+}
+
+export interface BlockingWindow {
+  id: number;
+  targetId: number | null;
+  startsAt: string;
+  endsAt: string;
+  eventStartsAt: string | null;
+  eventEndsAt: string | null;
+  marginBeforeSeconds: number;
+  marginAfterSeconds: number;
+  label: string | null;
+  source: string;
+  state: string;
 }
 
 export interface Target {

@@ -297,6 +297,14 @@ function describeOrder(order: OrderSummary): string {
       : []),
     `  confirmed:  ${order.confirmedAt ? `${order.confirmedAt} by ${order.confirmedBy}` : notConfirmed}`,
     `  targets:    ${counts || "none"}`,
+    ...(order.windows?.length
+      ? [
+          `  windows:    blocked only during these ${order.windows.length} (\`decree orders windows list ${order.id}\`):`,
+          ...order.windows.map(
+            (w) => `              ${w.startsAt} to ${w.endsAt} ${w.state}${w.label ? ` ${w.label}` : ""}`,
+          ),
+        ]
+      : []),
     ...(order.summary ? ["", `  ${order.summary}`] : []),
   ].join("\n");
 }

@@ -1,5 +1,6 @@
 import { Link } from "wouter";
 import { api } from "../api.ts";
+import { BlockingWindows } from "../components/blocking-windows.tsx";
 import { Show, StateBadge, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { useT } from "../i18n.tsx";
@@ -58,6 +59,7 @@ export function OrderPage({ id }: { id: string }) {
           <p>
             <a href={`/orders/${value.id}/notice.json`}>{t("order.notice")}</a>
           </p>
+          <BlockingWindows windows={value.windows ?? []} />
           <h2>{t("order.entries")}</h2>
           <Show loaded={targets}>
             {({ targets: list, next }) => (
