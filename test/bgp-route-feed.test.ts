@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,7 +105,7 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
       from: new Date(Date.now() - day).toISOString(),
       until: new Date(Date.now() + 30 * day).toISOString(),
     };
-    const order = sampleOrder({ targets: values, validity, measures: ["ip-block"] });
+    const order = sampleOrder({ targets: values, validity, measures: ["ip-block", "dns-block"] });
     const { targets } = await recordOrder(service.store, order, { actor, now: new Date() });
     const refs = (targets?.added ?? []).map((target) => String(target.id));
     assert.equal(refs.length, values.length);
@@ -159,6 +160,17 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
       );
     }
     assert.ok(await routeAt(router, `${address6}/128`), "the IPv6 entry still stands");
+  });
+
+  it("does not reload BIRD for a release that changes no address entry", async () => {
+    const before = await service.publication.bgp!.sync();
+    const released = once(service.publication.scheduler, "release");
+    await approve(["unrelated-streams.com"]);
+    await released;
+    const after = await service.publication.bgp!.sync();
+    assert.ok(after.releaseId > before.releaseId, "a release came");
+    assert.equal(after.reloaded, false);
+    assert.equal(after.routes, before.routes);
   });
 
   it("serves the same route set as feeds, in BIRD's syntax and as JSON", async () => {
