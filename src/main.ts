@@ -110,6 +110,7 @@ export async function startService(
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
       bgpNextHops: config.bgp.nextHops,
+      bgpSpeaker: config.bgp,
       approvalCancelWindowMs: config.approvalCancelWindowMs,
       webhookAllowPrivate: config.webhookAllowPrivate,
       onRegistryChange: poke,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -99,12 +100,12 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function approve(values: string[]): Promise<string[]> {
+  async function approve(values: string[], untilMs = 30 * day): Promise<string[]> {
     const validity = {
       from: new Date(Date.now() - day).toISOString(),
-      until: new Date(Date.now() + 30 * day).toISOString(),
+      until: new Date(Date.now() + untilMs).toISOString(),
     };
-    const order = sampleOrder({ targets: values, validity, measures: ["ip-block"] });
+    const order = sampleOrder({ targets: values, validity, measures: ["ip-block", "dns-block"] });
     const { targets } = await recordOrder(service.store, order, { actor, now: new Date() });
     const refs = (targets?.added ?? []).map((target) => String(target.id));
     assert.equal(refs.length, values.length);
@@ -159,6 +160,37 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
       );
     }
     assert.ok(await routeAt(router, `${address6}/128`), "the IPv6 entry still stands");
+  });
+
+  it("withdraws an address when its order ends, without anyone acting", async () => {
+    const expiring = "5.45.70.1";
+    await approve([expiring], 3000);
+    await pollUntil(`the router to hold ${expiring}/32`, () => routeAt(router, `${expiring}/32`), {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    await pollUntil(
+      `the router to drop ${expiring}/32 at the order's end`,
+      async () => ((await routeAt(router, `${expiring}/32`)) === undefined ? true : undefined),
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    const state = await service.store.db
+      .selectFrom("targets")
+      .select("state")
+      .where("value", "=", expiring)
+      .executeTakeFirstOrThrow();
+    assert.equal(state.state, "expired");
+  });
+
+  it("does not reload BIRD for a release that changes no address entry", async () => {
+    const before = await service.publication.bgp!.sync();
+    const released = once(service.publication.scheduler, "release");
+    await approve(["unrelated-streams.com"]);
+    await released;
+    const after = await service.publication.bgp!.sync();
+    assert.ok(after.releaseId > before.releaseId, "a release came");
+    assert.equal(after.reloaded, false);
+    assert.equal(after.routes, before.routes);
   });
 
   it("serves the same route set as feeds, in BIRD's syntax and as JSON", async () => {

@@ -79,6 +79,21 @@ export function parseAsNumber(value: string | number, what: string): number {
   return as;
 }
 
+/** The router's own address for its session, HOST or HOST:PORT (IPv6 in brackets with a port). */
+export function parseRouterAddress(text: string | undefined): { host: string; port?: number } | undefined {
+  if (!text) return undefined;
+  const bare = text.replace(/^\[|\]$/g, "");
+  if (isIP(bare)) return { host: bare };
+  const parsed = parseHostPort(text, "the router's address");
+  if (isIP(parsed.host) === 0) {
+    throw new DecreeError(
+      "BGP_SETTINGS_INVALID",
+      `The router's address "${text}" is not an IP address: BGP peers by address, e.g. 198.51.100.1 or 198.51.100.1:179.`,
+    );
+  }
+  return parsed;
+}
+
 function isValidPrefix(text: string): boolean {
   try {
     ipaddr.parseCIDR(text);

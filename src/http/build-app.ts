@@ -50,6 +50,7 @@ import type { CheckSettings } from "../checks/check-data.ts";
 import type { HostPort } from "../config/host-port.ts";
 import type { HttpServerLimits } from "../config/http-server-limits.ts";
 import { DecreeError } from "../errors/decree-error.ts";
+import type { BirdSpeakerSide } from "../publish/bgp/bird-configs.ts";
 import type { NextHops } from "../publish/bgp/blackhole-route.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
@@ -100,6 +101,8 @@ export interface AppOptions {
   policy?: RpzPolicy;
   /** The next hops of the route feeds (config bgpNextHopIpv4/Ipv6); by default the conventional discard ones. */
   bgpNextHops?: NextHops | undefined;
+  /** decree's BGP daemon as routers reach it, for operators' router configuration; unset: none is printed. */
+  bgpSpeaker?: BirdSpeakerSide | undefined;
   /**
    * Who operates an address and which sites share it (the ASN dataset, the co-hosting index), for the public
    * collateral of orders; without it, the collateral draws on the registry's own DNS snapshots only.
@@ -228,6 +231,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     stopPage: (options.policy ?? defaultRpzPolicy).stopPage,
     stopPageName: options.stopPageName,
+    bgpSpeaker: options.bgpSpeaker,
   });
   await app.register(metricsRoutes, { token: options.metricsToken });
   await app.register(webUiRoutes, { webRoot: options.webRoot });

@@ -1,6 +1,5 @@
-import { isIP } from "node:net";
 import { Command, Option } from "commander";
-import { parseAsNumber } from "../../config/bgp-settings.ts";
+import { parseAsNumber, parseRouterAddress } from "../../config/bgp-settings.ts";
 import { formatHostPort, parseHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { dnsActions } from "../../intake/order-input.ts";
@@ -184,7 +183,7 @@ export function operatorsCommand(): Command {
           {
             as: parseAsNumber(options.routerAs, "--router-as"),
             routerId: options.routerId,
-            local: routerAddress(options.routerAddress),
+            local: parseRouterAddress(options.routerAddress),
           },
         );
         output(
@@ -312,12 +311,6 @@ interface ConfigOptions {
   primary?: string;
   httpBase?: string;
   stopPageName?: string;
-}
-
-function routerAddress(text: string | undefined): { host: string; port?: number } | undefined {
-  if (!text) return undefined;
-  if (isIP(text.replace(/^\[|\]$/g, ""))) return { host: text.replace(/^\[|\]$/g, "") };
-  return parseHostPort(text, "the router's address (--router-address)");
 }
 
 function splitPrimary(text: string | undefined): [string, number] | undefined {
