@@ -30,7 +30,8 @@ async function main(): Promise<void> {
     },
     tcpLimits: settings.tcpLimits,
     rateLimit: settings.rateLimit,
-    refreshMs: settings.refreshMs,
+    // Releases this process builds arrive as messages; the look at the store finds those built elsewhere.
+    refreshMs: settings.refreshMs ?? 20,
   });
   for (const name of ["transfer", "refused", "soa", "aborted", "limited", "error"] as const) {
     primary.on(name, (payload: unknown) => say({ type: "event", source: "primary", name, payload }));

@@ -52,7 +52,7 @@ export interface DnsPrimaryOptions {
   rateLimit?: ResponseRateLimitOptions | false;
   /**
    * How often the store is asked whether a release landed that `invalidate` was not told about (one built by
-   * another process); 20 ms by default. Each look reads the newest release row, nothing else.
+   * another process); never unless given. Each look reads the releases after the one served, nothing else.
    */
   refreshMs?: number;
 }
@@ -142,6 +142,7 @@ export class DnsPrimary extends EventEmitter<{
   /** The catch-up under way, which answers wait for: after `invalidate`, no answer names an older release. */
   private refreshing: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
+  private closed = false;
   private access:
     | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
     | undefined;
@@ -185,16 +186,24 @@ export class DnsPrimary extends EventEmitter<{
       for (const connection of this.connections) connection.check(now);
     }, sweepMs);
     this.sweeper.unref();
-    this.refresher = setInterval(() => {
-      if (!this.refreshing) this.invalidate().catch((error) => this.emit("error", error));
-    }, this.options.refreshMs ?? 20);
-    this.refresher.unref();
+    if (this.options.refreshMs) {
+      this.refresher = setInterval(() => {
+        if (this.refreshing || this.closed) return;
+        this.invalidate().catch((error) => {
+          if (!this.closed) this.emit("error", error);
+        });
+      }, this.options.refreshMs);
+      this.refresher.unref();
+    }
     return { host, port: boundPort };
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.sweeper);
     clearInterval(this.refresher);
+    // The store may close once this returns: no read of it may still be under way.
+    await this.refreshing?.catch(() => {});
     for (const connection of this.connections) connection.close("server");
     await Promise.all([
       new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
