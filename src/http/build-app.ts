@@ -67,6 +67,7 @@ import { appealRoutes } from "./routes/appeal-routes.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
 import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
+import { exclusiveUseRoutes } from "./routes/exclusive-use-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { logRoutes } from "./routes/log-routes.ts";
 import { metricsRoutes } from "./routes/metrics-routes.ts";
@@ -202,6 +203,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(logRoutes, { ...workflow, witnesses: parseWitnessKeys(options.logWitnesses ?? []) });
   await app.register(publicViewRoutes, workflow);
+  await app.register(exclusiveUseRoutes, workflow);
   await app.register(mirrorRoutes, {
     ...workflow,
     mirrorSettings: options.mirrorSettings,
