@@ -83,10 +83,30 @@ describe("decree data update and the findings of decree targets add", () => {
     assert.deepEqual(held.codes, ["TARGET_CO_HOSTED"]);
     const listed = JSON.parse((await cli("data", "passive-dns")).stdout);
     assert.equal(listed.loads[0].source, "FDNS test");
-    await writeFile(join(dir, "bad.csv"), "just one cell\n");
-    const refused = await cli("data", "load-passive-dns", join(dir, "bad.csv"));
+    const targetId = String(JSON.parse(added.stdout).findings.held[0].targetId);
+    const refused = await cli("targets", "approve", targetId, "--reason", "the order names it");
     assert.equal(refused.code, 1);
-    assert.match(refused.stderr + refused.stdout, /PASSIVE_DNS_FORMAT_INVALID/);
+    assert.match(refused.stderr + refused.stdout, /EXCLUSIVE_USE_NOT_SHOWN/);
+    const document = join(dir, "letter.txt");
+    await writeFile(document, "The host's letter: this server is leased to one customer.\n");
+    const stated = await cli(
+      "targets",
+      "exclusive-use",
+      targetId,
+      "--statement",
+      "Leased to the site's operator alone; the other names are stale.",
+      "--document",
+      document,
+    );
+    assert.equal(stated.code, 0, stated.stderr);
+    assert.match(JSON.parse(stated.stdout).documentSha256, /^[0-9a-f]{64}$/);
+    const pending = await cli("targets", "approve", targetId, "--reason", "the order names it");
+    assert.equal(pending.code, 0, pending.stderr);
+    assert.ok(JSON.parse(pending.stdout).targets[0].pending, "a review finding still needs a second person");
+    await writeFile(join(dir, "bad.csv"), "just one cell\n");
+    const wrong = await cli("data", "load-passive-dns", join(dir, "bad.csv"));
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr + wrong.stdout, /PASSIVE_DNS_FORMAT_INVALID/);
   });
 
   it("refuses a file that is not the checks' data, with its code", async () => {
