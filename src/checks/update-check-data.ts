@@ -17,9 +17,10 @@ export interface LoadedCheckData {
 }
 
 /**
- * Loads a newer copy of a check's data (shared-infrastructure ranges or protected names, in the format of the
- * shipped file in data/) into the store, offline: the checks use the newest loaded copy from the next
- * submission on, on every instance. The kind is read from the file: `sets` of ranges, or `names`.
+ * Loads a newer copy of a check's data (shared-infrastructure ranges, protected names, ASN classes or public
+ * resolvers, in the format of the shipped file in data/) into the store, offline: the checks use the newest
+ * loaded copy from the next submission on, on every instance. The kind is read from the file: `sets` of
+ * ranges, `names`, `networks` or `resolvers`.
  */
 export async function updateCheckData(
   db: Kysely<Database>,
@@ -35,7 +36,13 @@ export async function updateCheckData(
   const kind = kindOf(text, path);
   const parsed = parseText(checkDataSchemas[kind], text, path);
   const entries =
-    "sets" in parsed ? parsed.sets.reduce((n, set) => n + set.ranges.length, 0) : parsed.names.length;
+    "sets" in parsed
+      ? parsed.sets.reduce((n, set) => n + set.ranges.length, 0)
+      : "names" in parsed
+        ? parsed.names.length
+        : "networks" in parsed
+          ? parsed.networks.length
+          : parsed.resolvers.length;
   const sha256 = createHash("sha256").update(text).digest("hex");
   const loadedAt = options.now.toISOString();
   const { id } = await db
@@ -63,10 +70,13 @@ function kindOf(text: string, path: string): CheckDataKind {
   }
   if (json && typeof json === "object" && "sets" in json) return "shared-infrastructure";
   if (json && typeof json === "object" && "names" in json) return "protected-names";
+  if (json && typeof json === "object" && "networks" in json) return "asn-classes";
+  if (json && typeof json === "object" && "resolvers" in json) return "public-resolvers";
   throw new DecreeError(
     "CHECKS_DATA_INVALID",
-    `${path} is neither ${checkDataKinds.join(" nor ")} data: it needs "sets" of ranges (as ` +
-      'data/shared-infrastructure.json) or "names" (as data/protected-names.json).',
+    `${path} is none of ${checkDataKinds.join(", ")} data: it needs "sets" of ranges (as ` +
+      'data/shared-infrastructure.json), "names" (as data/protected-names.json), "networks" (as ' +
+      'data/asn-classes.json) or "resolvers" (as data/public-resolvers.json).',
   );
 }
 

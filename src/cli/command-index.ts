@@ -58,7 +58,7 @@ export const commandIndex: Record<string, CommandEntry> = {
     load: async () => (await import("./commands/tokens-command.ts")).tokensCommand(),
   },
   data: {
-    summary: "the safeguard checks' data: CDN and cloud ranges, protected names",
+    summary: "the safeguard checks' data: CDN and cloud ranges, protected names, ASN classes, passive DNS",
     load: async () => (await import("./commands/data-command.ts")).dataCommand(),
   },
   mirrors: {

@@ -47,6 +47,12 @@ export interface ServiceConfig {
   exemptionsFile: string | undefined;
   /** The resolver the DNS snapshot check asks, HOST:PORT; unset: the check is skipped, with an info finding. */
   checkResolver: HostPort | undefined;
+  /** A folder holding a newer @ip-location-db/asn release's CSV files; unset: the shipped package. */
+  asnDataFolder: string | undefined;
+  /** An address serving more distinct sites than this is `review` (default 1). */
+  coHostingReviewSites: number;
+  /** An address serving more distinct sites than this is `block` (default 50). */
+  coHostingBlockSites: number;
   /** The resolver mirror evidence is collected through, HOST:PORT; by default checkResolver's. */
   mirrorResolver: HostPort | undefined;
   /** Fetch mirror candidates on loopback, private and special-purpose addresses; off (server-side request forgery). */
@@ -120,6 +126,9 @@ const fileSchema = z
     protectedNamesFile: z.string().optional(),
     exemptionsFile: z.string().optional(),
     checkResolver: z.string().optional(),
+    asnDataFolder: z.string().optional(),
+    coHostingReviewSites: z.number().int().min(0).optional(),
+    coHostingBlockSites: z.number().int().min(0).optional(),
     logOrigin: z.string().optional(),
     logWitnesses: z.array(z.string()).optional(),
     mirrorResolver: z.string().optional(),
@@ -185,6 +194,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     protectedNamesFile: nonEmpty(env.DECREE_PROTECTED_NAMES_FILE) ?? file.protectedNamesFile,
     exemptionsFile: nonEmpty(env.DECREE_EXEMPTIONS_FILE) ?? file.exemptionsFile,
     checkResolver: optionalHostPort(nonEmpty(env.DECREE_CHECK_RESOLVER) ?? file.checkResolver),
+    asnDataFolder: nonEmpty(env.DECREE_ASN_DATA_FOLDER) ?? file.asnDataFolder,
+    ...parseCoHosting(
+      nonEmpty(env.DECREE_CO_HOSTING_REVIEW_SITES) ?? file.coHostingReviewSites ?? 1,
+      nonEmpty(env.DECREE_CO_HOSTING_BLOCK_SITES) ?? file.coHostingBlockSites ?? 50,
+    ),
     mirrorResolver: optionalHostPort(
       nonEmpty(env.DECREE_MIRROR_RESOLVER) ??
         file.mirrorResolver ??
@@ -256,6 +270,28 @@ function parseMirrorInterval(value: string | number): number {
     );
   }
   return ms;
+}
+
+/** The two co-hosting thresholds: whole numbers of sites, the block one at or above the review one. */
+function parseCoHosting(
+  review: string | number,
+  block: string | number,
+): { coHostingReviewSites: number; coHostingBlockSites: number } {
+  const reviewSites = Number(review);
+  const blockSites = Number(block);
+  if (
+    !Number.isSafeInteger(reviewSites) ||
+    reviewSites < 0 ||
+    !Number.isSafeInteger(blockSites) ||
+    blockSites < reviewSites
+  ) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `coHostingReviewSites "${review}" and coHostingBlockSites "${block}" must be whole numbers of sites, the ` +
+        "block one at or above the review one; e.g. 1 and 50.",
+    );
+  }
+  return { coHostingReviewSites: reviewSites, coHostingBlockSites: blockSites };
 }
 
 function optionalHostPort(

@@ -71,6 +71,7 @@ import { authRoutes } from "./routes/auth-routes.ts";
 import { collateralRoutes } from "./routes/collateral-routes.ts";
 import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
+import { exclusiveUseRoutes } from "./routes/exclusive-use-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { logRoutes } from "./routes/log-routes.ts";
 import { metricsRoutes } from "./routes/metrics-routes.ts";
@@ -219,6 +220,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(publicViewRoutes, workflow);
   await app.register(windowRoutes, { ...workflow, onRegistryChange: options.onRegistryChange });
   await app.register(collateralRoutes, { store: options.store, addressEvidence: options.addressEvidence });
+  await app.register(exclusiveUseRoutes, workflow);
   await app.register(mirrorRoutes, {
     ...workflow,
     mirrorSettings: options.mirrorSettings,

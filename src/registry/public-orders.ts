@@ -42,6 +42,8 @@ export interface PublicEntry {
   findings: Array<{ check: string; severity: string; code: string; message: string }>;
   /** The entry's latest event in the public log, and where its inclusion proof is; null before a checkpoint. */
   proof: EntryProofLink | null;
+  /** For an address: the authority's statements that it serves only the order's sites, with their documents' hashes. */
+  exclusiveUse: Array<{ statement: string; documentSha256: string; recordedAt: string }>;
 }
 
 /** Every order that has at least one public entry (an order with proposals only is not a decision seen yet). */
@@ -90,10 +92,16 @@ export async function showPublicOrder(
     throw new DecreeError("ORDER_NOT_FOUND", `No public order ${id}: GET /public/orders lists them.`);
   }
   const ids = targets.map((t) => Number(t.id));
-  const [findings, proofs, windows] = await Promise.all([
+  const [findings, proofs, windows, statements] = await Promise.all([
     findingsOf(db, ids),
     entryProofLinks(db, ids),
     listWindows(db, [id]),
+    db
+      .selectFrom("exclusive_use_statements")
+      .select(["address", "statement", "document_sha256", "recorded_at"])
+      .where("order_id", "=", id)
+      .orderBy("id")
+      .execute(),
   ]);
   return {
     ...publicOrder(row, targets.length, now, windows.map(publicWindow)),
@@ -113,6 +121,13 @@ export async function showPublicOrder(
         message,
       })),
       proof: proofs.get(Number(t.id)) ?? null,
+      exclusiveUse: statements
+        .filter((statement) => statement.address === t.value)
+        .map((statement) => ({
+          statement: statement.statement,
+          documentSha256: statement.document_sha256,
+          recordedAt: statement.recorded_at,
+        })),
     })),
   };
 }

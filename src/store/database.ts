@@ -329,6 +329,48 @@ export interface SnapshotAddressesTable {
   taken_at: string;
 }
 
+/** One passive-DNS file loaded with `decree data load-passive-dns`: where it came from and what it held. */
+export interface PassiveDnsLoadsTable {
+  id: Generated<number>;
+  file_name: string;
+  /** What the loader said the observations come from (e.g. "Rapid7 FDNS 2026-11-30"). */
+  source: string;
+  /** fdns-json or csv. */
+  format: string;
+  /** SHA-256 hex of the file as read. */
+  sha256: string;
+  /** Lines read that were observations of an address (A or AAAA). */
+  observations: number;
+  /** New (address, site) pairs this load added. */
+  pairs: number;
+  /** Lines that were no address observation (CNAME, NS…) or named no registrable domain. */
+  skipped: number;
+  loaded_at: string;
+  loaded_by: string;
+}
+
+/** A registrable domain seen on an address by passive DNS; the first name seen of it is kept as a sample. */
+export interface PassiveDnsTable {
+  /** "4" + 8 hex digits or "6" + 32: key order is address order within a family. */
+  address_key: string;
+  site: string;
+  name: string;
+  load_id: number;
+}
+
+/** An authority's statement that an address serves only the order's sites, with the hash of its evidence. */
+export interface ExclusiveUseStatementsTable {
+  id: Generated<number>;
+  /** The canonical target value: an address or a prefix. */
+  address: string;
+  order_id: number;
+  statement: string;
+  /** SHA-256 hex of the document that shows exclusive use (a host's letter, a contract, a capture). */
+  document_sha256: string;
+  recorded_at: string;
+  recorded_by: string;
+}
+
 /** A copy of a check's data loaded with `decree data update`: the newest of a kind is the one in use. */
 export interface ChecksDataTable {
   id: Generated<number>;
@@ -579,6 +621,9 @@ export interface Database {
   measurements: MeasurementsTable;
   enforcements: EnforcementsTable;
   blocking_windows: BlockingWindowsTable;
+  passive_dns_loads: PassiveDnsLoadsTable;
+  passive_dns: PassiveDnsTable;
+  exclusive_use_statements: ExclusiveUseStatementsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";

@@ -68,6 +68,13 @@ export const en = {
   "order.documentHash": "Document (SHA-256)",
   "order.notice": "The order as a public notice (JSON)",
   "order.more": "More entries: see the API for the next pages.",
+  "order.exclusiveUse": "Statements of exclusive use",
+  "order.exclusiveUseAbout":
+    "The authority stated that these addresses serve only the order's sites; each statement rests on the document whose SHA-256 is given. Without one, an address is approved only when passive DNS shows no other site on it.",
+  "exclusiveUse.address": "Address",
+  "exclusiveUse.statement": "Statement",
+  "exclusiveUse.document": "Document (SHA-256)",
+  "exclusiveUse.recorded": "Recorded",
   "order.confirmed": "Confirmed",
   "order.windows": "Blocking windows",
   "order.windowsIntro": "Blocked only during these matches: outside them, the entries below are not blocked.",

@@ -70,6 +70,13 @@ export const fr: Record<keyof typeof en, string> = {
   "order.documentHash": "Document (SHA-256)",
   "order.notice": "La décision en avis public (JSON)",
   "order.more": "D’autres entrées : voir l’API pour les pages suivantes.",
+  "order.exclusiveUse": "Déclarations d’usage exclusif",
+  "order.exclusiveUseAbout":
+    "L’autorité a déclaré que ces adresses ne servent que les sites visés par la décision ; chaque déclaration repose sur le document dont l’empreinte SHA-256 est donnée. Sans elle, une adresse n’est approuvée que si le DNS passif n’y montre aucun autre site.",
+  "exclusiveUse.address": "Adresse",
+  "exclusiveUse.statement": "Déclaration",
+  "exclusiveUse.document": "Document (SHA-256)",
+  "exclusiveUse.recorded": "Enregistrée le",
   "order.confirmed": "Confirmée",
   "order.windows": "Périodes de blocage",
   "order.windowsIntro":

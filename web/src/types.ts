@@ -64,6 +64,15 @@ export interface Target {
   order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
 }
 
+/** An authority's statement that an address serves only the order's sites, with its document's hash. */
+export interface ExclusiveUseStatement {
+  statementId: number;
+  address: string;
+  statement: string;
+  documentSha256: string;
+  recordedAt: string;
+}
+
 export interface FoundEntry {
   targetId: number;
   kind: string;

@@ -1,6 +1,9 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import { type AddTargetsResult, addTargets, type TargetRequest } from "../../intake/add-targets.ts";
 import { findOrder } from "../../intake/find-order.ts";
 import { readTargetFile } from "../../intake/parse-target-file.ts";
@@ -9,6 +12,7 @@ import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
+import { recordExclusiveUse } from "../../registry/record-exclusive-use.ts";
 import { renewTargets } from "../../registry/renew-targets.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { listPendingApprovals, type PendingSteps } from "../../review/list-pending-approvals.ts";
@@ -163,6 +167,47 @@ export function targetsCommand(): Command {
           "another person must confirm it",
       );
     });
+
+  targets
+    .command("exclusive-use")
+    .description(
+      "record that an address target serves only its order's sites, with the document that shows it " +
+        "(what approving an address needs when passive DNS does not show it clean)",
+    )
+    .argument("<target>", "target id of an ip or cidr target", positiveInteger)
+    .requiredOption(
+      "--statement <text>",
+      "whose the address is and why it serves only the order's sites; public",
+    )
+    .option("--document <file>", "the document that shows it; decree records its SHA-256, not the file")
+    .option("--sha256 <hex>", "the document's SHA-256, when the file is kept elsewhere")
+    .action(
+      async (
+        target: number,
+        options: { statement: string; document?: string; sha256?: string },
+        command: Command,
+      ) => {
+        const documentSha256 = documentDigest(options);
+        const recorded = await withStore(command, (store) =>
+          actAs(command, store, "targets:decide", "record a statement of exclusive use", (scoped, who) =>
+            recordExclusiveUse(scoped, {
+              targetId: target,
+              statement: options.statement,
+              documentSha256,
+              actor: who.actor,
+              now: new Date(),
+            }),
+          ),
+        );
+        output(
+          globalOptions(command).json,
+          recorded,
+          () =>
+            `statement ${recorded.statementId}: ${recorded.address} (order ${recorded.orderId}) serves only ` +
+            `the order's sites, document ${recorded.documentSha256}`,
+        );
+      },
+    );
 
   targets
     .command("confirm-override")
@@ -349,4 +394,23 @@ function targetsTable(list: Target[]): string {
       t.display === t.value ? t.value : `${t.value} (${t.display})`,
     ]),
   ]);
+}
+
+/** The document's digest: read from the file, or as given; exactly one of the two. */
+function documentDigest(options: { document?: string; sha256?: string }): string {
+  if ((options.document === undefined) === (options.sha256 === undefined)) {
+    throw new DecreeError(
+      "EXCLUSIVE_USE_INVALID",
+      "Give the document that shows exclusive use, --document FILE or --sha256 HEX (one of them).",
+    );
+  }
+  if (options.sha256 !== undefined) return options.sha256;
+  try {
+    return createHash("sha256").update(readFileSync(options.document!)).digest("hex");
+  } catch (error) {
+    throw new DecreeError(
+      "EXCLUSIVE_USE_INVALID",
+      `Cannot read ${options.document}: ${(error as Error).message}.`,
+    );
+  }
 }
