@@ -329,8 +329,26 @@ for (const engine of storeEngines) {
         .orderBy("id")
         .limit(3)
         .execute();
-      // An approval and the release it makes, as after every decision.
+      const url = await store.db
+        .selectFrom("targets")
+        .select("id")
+        .where("kind", "=", "url")
+        .where("state", "=", "proposed")
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      // An approval and the release it makes, as after every decision; then a URL's, which changes only the
+      // search engines' de-listing list.
       await during("release", async () => {
+        await decideTargets(store, {
+          decision: "approve",
+          refs: [String(url.id)],
+          reason: "plans",
+          actor: "test",
+          now: duringOrder,
+        });
+        scheduler.poke();
+        await scheduler.settled();
         await decideTargets(store, {
           decision: "approve",
           refs: [String(pending[0]!.id)],
@@ -452,6 +470,10 @@ for (const engine of storeEngines) {
           where relkind = 'r' and reltuples >= 10000`.execute(opened.store.db);
         for (const row of rows) big.add(row.relname);
       }
+      assert.ok(
+        [...seen.values()].some((q) => q.path === "release" && q.sql.includes('from "targets" as "t"')),
+        "the release of a URL asked whether the de-listing list changed",
+      );
       const problems: PlanProblem[] = [];
       for (const query of seen.values()) {
         if (!plannable(query)) continue;
