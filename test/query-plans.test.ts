@@ -83,8 +83,8 @@ const wholeByDesign: Array<{ pattern: RegExp; why: string }> = [
     why: "the zone read in pages by owner for a full transfer",
   },
   {
-    pattern: /select "state", count\(\*\) as "count" from "targets" group by "state"/i,
-    why: "targets by state for the metrics, counted on the targets_state index at most every 30 s",
+    pattern: /count\(\*\) as "count" from "targets" group by (?:state \|\| ''|state)$/i,
+    why: "targets by state for the metrics, counted on an index at most every 30 s",
   },
 ];
 
@@ -129,6 +129,9 @@ async function loadRegistry(store: Store): Promise<void> {
       select ${at}, 'test', 'target', n % ${bulkTargets} + ${offset + 1}, 'target.reported', 'active', 'active',
         null, '{}'
       from (${seriesOf(store, fillerEvents)}) as s`.execute(trx);
+    // A few whose validity ends within the month, for the clock to expire.
+    await sql`update targets set valid_until = '2026-06-15T00:00:00.000Z'
+      where id > ${offset} and id <= ${offset + 50}`.execute(trx);
     await sql`insert into zone_records (owner, rtype, rdata)
       select value, 'CNAME', '.' from targets where id > ${offset}`.execute(trx);
     const last = sql`(select max(id) from events)`;
@@ -145,7 +148,9 @@ async function loadRegistry(store: Store): Promise<void> {
       trx,
     );
   });
-  await sql`analyze`.execute(store.db);
+  // PostgreSQL's autovacuum keeps statistics; a SQLite store has none unless someone runs ANALYZE, which decree
+  // never does: its plans are judged as they are in the field.
+  if (store.dialect === "postgres") await sql`analyze`.execute(store.db);
 }
 
 /** `select n` for n in 1..count, on either engine. */
@@ -324,8 +329,26 @@ for (const engine of storeEngines) {
         .orderBy("id")
         .limit(3)
         .execute();
-      // An approval and the release it makes, as after every decision.
+      const url = await store.db
+        .selectFrom("targets")
+        .select("id")
+        .where("kind", "=", "url")
+        .where("state", "=", "proposed")
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      // An approval and the release it makes, as after every decision; then a URL's, which changes only the
+      // search engines' de-listing list.
       await during("release", async () => {
+        await decideTargets(store, {
+          decision: "approve",
+          refs: [String(url.id)],
+          reason: "plans",
+          actor: "test",
+          now: duringOrder,
+        });
+        scheduler.poke();
+        await scheduler.settled();
         await decideTargets(store, {
           decision: "approve",
           refs: [String(pending[0]!.id)],
@@ -354,7 +377,7 @@ for (const engine of storeEngines) {
         .executeTakeFirstOrThrow();
       await during("clock", async () => {
         await inTransaction(store.db, (trx) => applyClock(trx, duringOrder));
-        await inTransaction(store.db, (trx) => applyClock(trx, new Date("2027-06-01T00:00:00Z")));
+        await inTransaction(store.db, (trx) => applyClock(trx, new Date("2026-07-01T00:00:00Z")));
       });
       await during("approvals", () => applyDueApprovals(store, duringOrder));
       const organisation = await opened.store.db
@@ -441,10 +464,16 @@ for (const engine of storeEngines) {
         assert.ok(paths.has(path), `the ${path} path ran queries`);
       const big = new Set<string>();
       if (engine.name === "postgres") {
+        // As autovacuum would have by now: the planner knows the rows the paths above wrote.
+        await sql`analyze`.execute(opened.store.db);
         const { rows } = await sql<{ relname: string }>`select relname from pg_class
           where relkind = 'r' and reltuples >= 10000`.execute(opened.store.db);
         for (const row of rows) big.add(row.relname);
       }
+      assert.ok(
+        [...seen.values()].some((q) => q.path === "release" && q.sql.includes('from "targets" as "t"')),
+        "the release of a URL asked whether the de-listing list changed",
+      );
       const problems: PlanProblem[] = [];
       for (const query of seen.values()) {
         if (!plannable(query)) continue;
@@ -466,9 +495,19 @@ for (const engine of storeEngines) {
         ).length;
       assert.equal(await judged(`select count(*) from "events" where "subject_type" = ?`), 1);
       assert.equal(await judged(`select "id" from "events" where "actor" = ? order by "id" desc limit 1`), 1);
-      assert.equal(await judged(`select "id" from "events" where "id" > 1 and "subject_type" = ?`), 0);
+      assert.equal(
+        await judged(`select "id" from "events" where "id" > 1000 and "id" <= 2000 and "actor" = ?`),
+        0,
+      );
+      if (engine.name === "sqlite") {
+        // Without statistics SQLite takes the subject index over the key's range: every target event ever.
+        assert.equal(await judged(`select "id" from "events" where "id" > 199000 and "subject_type" = ?`), 1);
+      }
       assert.deepEqual(
-        problems.map((p) => `[${p.path}] ${p.sql.slice(0, 400)}\n  ${planSummary(p.plan)}`),
+        problems.map(
+          (p) =>
+            `[${p.path}] ${p.sql.slice(0, 400)}\n  ${process.env.PLANS_FULL ? p.plan : planSummary(p.plan)}`,
+        ),
         [],
         "every query on these paths reaches the tables that grow with history through a bounded index range",
       );

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Store } from "../store/database.ts";
 import type { ScrapeSource } from "./metrics.ts";
 
@@ -14,11 +15,14 @@ const countsReusedMs = 30_000;
  */
 export function storeScrapeSource(store: Store, reuseMs = countsReusedMs): ScrapeSource {
   let counts: { at: number; byState: Promise<Record<string, number>> } | undefined;
+  // On SQLite the count reads an index of its own, on `state || ''` (migration 0018), which no other query can
+  // take for `state = …`; PostgreSQL counts on targets_state.
+  const state = store.dialect === "sqlite" ? sql<string>`state || ''` : sql<string>`state`;
   const count = async () => {
     const rows = await store.db
       .selectFrom("targets")
-      .select(["state", (eb) => eb.fn.countAll<number>().as("count")])
-      .groupBy("state")
+      .select([state.as("state"), (eb) => eb.fn.countAll<number>().as("count")])
+      .groupBy(state)
       .execute();
     return Object.fromEntries(rows.map((row) => [row.state, Number(row.count)]));
   };

@@ -175,6 +175,9 @@ async function settleDueDeadlines(store: Store, now: Date) {
     ])
     .where("deadlines.settled_at", "is", null)
     .where("deadlines.due_at", "<=", at)
+    // In the order of the deadlines_open index, so that the limit stops a walk of its range (ordered by id,
+    // SQLite read every deadline ever opened to find the due ones).
+    .orderBy("deadlines.due_at")
     .orderBy("deadlines.id")
     .limit(batch)
     .execute();
