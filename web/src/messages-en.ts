@@ -69,6 +69,8 @@ export const en = {
   "order.notice": "The order as a public notice (JSON)",
   "order.more": "More entries: see the API for the next pages.",
   "order.confirmed": "Confirmed",
+  "search.outsideWindow": "Blocked only during its order's windows (such as matches); not blocked now.",
+  "search.seeWindows": "When?",
   "order.windows": "Blocking windows",
   "order.windowsIntro": "Blocked only during these matches: outside them, the entries below are not blocked.",
   "window.event": "Event",

@@ -71,6 +71,9 @@ export const fr: Record<keyof typeof en, string> = {
   "order.notice": "La décision en avis public (JSON)",
   "order.more": "D’autres entrées : voir l’API pour les pages suivantes.",
   "order.confirmed": "Confirmée",
+  "search.outsideWindow":
+    "Bloqué uniquement pendant les périodes de son ordonnance (les matchs, par exemple) ; pas bloqué en ce moment.",
+  "search.seeWindows": "Quand ?",
   "order.windows": "Périodes de blocage",
   "order.windowsIntro":
     "Bloqué uniquement pendant ces matchs : en dehors, les entrées ci-dessous ne sont pas bloquées.",

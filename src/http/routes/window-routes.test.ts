@@ -116,18 +116,31 @@ describeEachEngine("blocking windows over HTTP", (store) => {
       actor: "test",
       now: duringOrder,
     });
+    const search = async () =>
+      (await app.inject({ url: "/public/entries?q=partido.futbol-libre.tv" })).json() as {
+        blocked: boolean;
+        entries: Array<{ blockedNow: boolean }>;
+      };
+    assert.equal((await search()).blocked, true, "no windows: blocked at all times");
+    await addWindows(authority, order.id, {
+      windows: [{ from: "2026-06-08T18:00:00Z", until: "2026-06-08T20:00:00Z", label: "Next week" }],
+    });
+    const outside = await search();
+    assert.equal(outside.blocked, false, "active, but outside its order's windows");
+    assert.equal(outside.entries[0]?.blockedNow, false);
     const added = await addWindows(authority, order.id, {
       windows: [{ from: "2026-06-01T11:00:00Z", until: "2026-06-01T13:00:00Z", label: "Live now" }],
     });
+    assert.equal((await search()).blocked, true, "inside a window");
     assert.equal(added.json().windows[0].state, "open", "a window that already began opens at once");
     const publicOrder = (await app.inject({ url: `/public/orders/${order.id}` })).json();
-    assert.equal(publicOrder.windows[0].label, "Live now");
+    assert.equal(publicOrder.windows[0].label, "Live now", "the earliest window first");
     assert.equal(publicOrder.windows[0].createdBy, undefined, "who added it stays in the log");
     const publicWindows = await app.inject({ url: `/public/orders/${order.id}/windows` });
     assert.equal(publicWindows.statusCode, 200);
-    assert.equal(publicWindows.json().windows.length, 1);
+    assert.equal(publicWindows.json().windows.length, 2);
     const shown = (await app.inject({ url: `/orders/${order.id}` })).json();
-    assert.equal(shown.windows.length, 1);
+    assert.equal(shown.windows.length, 2);
 
     const id = added.json().windows[0].id;
     const withdrawn = await app.inject({
@@ -138,6 +151,7 @@ describeEachEngine("blocking windows over HTTP", (store) => {
     });
     assert.equal(withdrawn.statusCode, 200, withdrawn.body);
     assert.equal(withdrawn.json().state, "withdrawn");
+    assert.equal((await search()).blocked, false, "the open window withdrawn, the next one still to come");
     const again = await app.inject({
       method: "POST",
       url: `/orders/${order.id}/windows/${id}/withdraw`,
@@ -154,6 +168,7 @@ describeEachEngine("blocking windows over HTTP", (store) => {
     assert.deepEqual(
       events.map((e) => [e.action, e.reason]),
       [
+        ["order.window-added", null],
         ["order.window-added", null],
         ["order.window-withdrawn", "match postponed"],
       ],
