@@ -174,4 +174,24 @@ describeEachEngine("blocking windows over HTTP", (store) => {
       ],
     );
   });
+
+  it("restricts one target by windows of its own, and refuses a target of another order", async () => {
+    const { order, targets } = await submit(authority, {
+      targets: ["uno.futbol-libre.tv", "dos.futbol-libre.tv"],
+    });
+    const other = await submit(authority, { targets: ["tres.futbol-libre.tv"] });
+    const window = { from: "2026-06-10T18:00:00Z", until: "2026-06-10T20:00:00Z" };
+    const own = await addWindows(authority, order.id, { windows: [window], targetId: targets!.added[0]!.id });
+    assert.equal(own.statusCode, 201, own.body);
+    assert.equal(own.json().windows[0].targetId, targets!.added[0]!.id);
+    // The same interval for the order itself does not overlap the target's own: they restrict different things.
+    assert.equal((await addWindows(authority, order.id, { windows: [window] })).statusCode, 201);
+    const stranger = await addWindows(authority, order.id, {
+      windows: [window],
+      targetId: other.targets!.added[0]!.id,
+    });
+    assert.equal(stranger.statusCode, 404);
+    assert.equal(stranger.json().code, "TARGET_NOT_FOUND");
+    assert.equal(await stored(order.id), 2);
+  });
 });
