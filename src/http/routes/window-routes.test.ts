@@ -194,4 +194,39 @@ describeEachEngine("blocking windows over HTTP", (store) => {
     assert.equal(stranger.json().code, "TARGET_NOT_FOUND");
     assert.equal(await stored(order.id), 2);
   });
+
+  it("refuses an order submitted with a malformed calendar or overlapping windows, storing no order", async () => {
+    const orders = async () =>
+      Number(
+        (
+          await store()
+            .db.selectFrom("orders")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await orders();
+    for (const [code, overrides] of [
+      ["ICAL_INVALID", { calendar: { ics: "BEGIN:VCALENDAR\r\nno colon here\r\n" } }],
+      [
+        "WINDOW_OVERLAP",
+        {
+          windows: [
+            { from: "2026-06-01T19:00:00Z", until: "2026-06-01T21:00:00Z" },
+            { from: "2026-06-01T20:00:00Z", until: "2026-06-01T22:00:00Z" },
+          ],
+        },
+      ],
+    ] as const) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/orders",
+        headers: bearer(authority),
+        payload: sampleOrder({ targets: ["siete.futbol-libre.tv"], ...overrides }),
+      });
+      assert.equal(res.statusCode, 422, res.body);
+      assert.equal(res.json().code, code);
+      assert.equal(await orders(), before, `${code}: no order stored`);
+    }
+  });
 });
