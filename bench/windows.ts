@@ -6,10 +6,11 @@
  * (rpz-ip trigger). Side by side, the peer: an approval over HTTP (POST /targets/:id/decision) to NXDOMAIN, and
  * a lift to resolving, the path a window's end shares (the release builder, NOTIFY, IXFR).
  *
- * Windows start 0.6–1.6 s after they are added and last 1–2 s, at random; Unbound is asked every 5 ms, so a
+ * Windows start 0.3–0.8 s after they are added and last 0.5–1 s, at random; Unbound is asked every 5 ms, so a
  * figure is good to ~5 ms. One JSON line on stdout.
  *
- * Usage: flock /tmp/bench.lock node --import tsx bench/windows.ts [--windows 10]
+ * Usage: node --import tsx bench/windows.ts [--windows 8] (about 3 s a sample: past 10 samples, wrap it in
+ * `flock /tmp/bench.lock`)
  */
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -31,7 +32,7 @@ import {
   startWindowedUnbound,
 } from "../test/support/windowed-unbound.ts";
 
-const { values } = parseArgs({ options: { windows: { type: "string", default: "10" } } });
+const { values } = parseArgs({ options: { windows: { type: "string", default: "8" } } });
 const samples = Number(values.windows);
 const day = 86_400_000;
 const actor = "bench:windows";
@@ -90,8 +91,8 @@ let windowStart = Date.now();
 
 for (let i = 0; i < samples; i++) {
   // A window a little ahead, never before the previous one's end (windows of an order may not overlap).
-  windowStart = Math.max(windowStart, Date.now()) + 600 + Math.random() * 1000;
-  const windowEnd = windowStart + 1000 + Math.random() * 1000;
+  windowStart = Math.max(windowStart, Date.now()) + 300 + Math.random() * 500;
+  const windowEnd = windowStart + 500 + Math.random() * 500;
   await post(`/orders/${windowed.order.id}/windows`, {
     windows: [
       {
@@ -125,11 +126,11 @@ for (let i = 0; i < samples; i++) {
     }),
   );
   const id = added.added[0]!.id;
-  await sleep(200 + Math.random() * 300);
+  await sleep(100 + Math.random() * 200);
   let sent = Date.now();
   await post(`/targets/${id}/decision`, { decision: "approve", reason: "ordered" });
   approved.push((await answerAt(unbound, peerName, isNxdomain)) - sent);
-  await sleep(200 + Math.random() * 300);
+  await sleep(100 + Math.random() * 200);
   sent = Date.now();
   await post(`/targets/${id}/decision`, { decision: "lift", reason: "bench" });
   lifted.push((await answerAt(unbound, peerName, resolves(peerName))) - sent);

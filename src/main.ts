@@ -113,7 +113,12 @@ export async function startService(
       bgpSpeaker: config.bgp,
       approvalCancelWindowMs: config.approvalCancelWindowMs,
       webhookAllowPrivate: config.webhookAllowPrivate,
-      onRegistryChange: poke,
+      // The runner is kicked too: a blocking window just added may open before its next tick, and the
+      // runner's wake-up for it is set only when it runs.
+      onRegistryChange: () => {
+        poke();
+        jobs?.kick();
+      },
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],

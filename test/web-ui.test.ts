@@ -11,6 +11,7 @@ import { loadConfig } from "../src/config/load-config.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { type RunningService, startService } from "../src/main.ts";
 import { addOperator } from "../src/publish/operators.ts";
+import { decideTargets } from "../src/registry/decide-targets.ts";
 import { matchCalendar } from "./support/match-calendar.ts";
 import { pollUntil } from "./support/poll.ts";
 import { sampleOrder } from "./support/sample-order.ts";
@@ -396,7 +397,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
   it("shows the public an order's blocking windows: blocked during these matches, in French", async () => {
     const now = Date.now();
     const kickOff = new Date(Math.ceil((now + 86_400_000) / 3600_000) * 3600_000);
-    const { order } = await recordOrder(
+    const { targets } = await recordOrder(
       service.store,
       sampleOrder({
         validity: { from: new Date(now - 86_400_000).toISOString(), duration: "P1M" },
@@ -411,8 +412,18 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
       }),
       { actor: "test", now: new Date() },
     );
+    await decideTargets(service.store, {
+      decision: "approve",
+      refs: targets!.added.map((target) => String(target.id)),
+      reason: "ordered",
+      actor: "test",
+      now: new Date(),
+    });
     const page = await pageFor("public");
-    await page.goto(`${base}/portal/orders/${order.id}`);
+    await page.goto(`${base}/?q=directo.futbol-pirata.tv`);
+    await page.getByTestId("outside-window").waitFor();
+    assert.equal(await page.getByTestId("verdict").getAttribute("class"), "not-blocked");
+    await page.getByRole("link", { name: "Quand ?" }).click();
     await page.getByRole("heading", { name: "Périodes de blocage" }).waitFor();
     await page.getByText("Bloqué uniquement pendant ces matchs").waitFor();
     await page.getByRole("cell", { name: "Real Madrid – Barcelona" }).waitFor();

@@ -63,6 +63,34 @@ describe("blocking windows from an iCalendar file", () => {
     // Madrid is two hours ahead of UTC in June (CEST).
     assert.equal(window?.startsAt, "2026-06-02T19:00:00.000Z");
     assert.equal(window?.endsAt, "2026-06-02T21:00:00.000Z");
+    const defined = madrid.replace(
+      "BEGIN:VEVENT",
+      [
+        "BEGIN:VTIMEZONE",
+        "TZID:Europe/Madrid",
+        "BEGIN:DAYLIGHT",
+        "TZOFFSETFROM:+0100",
+        "TZOFFSETTO:+0200",
+        "DTSTART:19700329T020000",
+        "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+        "END:DAYLIGHT",
+        "BEGIN:STANDARD",
+        "TZOFFSETFROM:+0200",
+        "TZOFFSETTO:+0100",
+        "DTSTART:19701025T030000",
+        "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+        "END:STANDARD",
+        "END:VTIMEZONE",
+        "BEGIN:VEVENT",
+      ].join("\r\n"),
+    );
+    const [fromFile] = parseIcalWindows(defined, {
+      ...options,
+      marginBeforeSeconds: 0,
+      marginAfterSeconds: 0,
+    });
+    assert.equal(fromFile?.startsAt, "2026-06-02T19:00:00.000Z");
+    assert.equal(fromFile?.endsAt, "2026-06-02T21:00:00.000Z");
   });
 
   it("gives one window per occurrence of a repeating event, up to the order's end", () => {

@@ -37,12 +37,14 @@ export async function applyWindowClock(trx: Kysely<Database>, now: Date): Promis
     const window = windowFromRow(row);
     const to = windowStateAt(window, now);
     if (to === window.state) continue;
-    await trx
+    const moved = await trx
       .updateTable("blocking_windows")
       .set({ state: to })
       .where("id", "=", window.id)
       .where("state", "=", window.state)
-      .execute();
+      .executeTakeFirst();
+    // Moved meanwhile (withdrawn, or by another instance at a change of leader): its event is not ours to write.
+    if (Number(moved.numUpdatedRows) === 0) continue;
     changes.push({ windowId: window.id, orderId: window.orderId, from: window.state, to, window });
   }
   await appendEvents(

@@ -76,6 +76,8 @@ export const en = {
   "exclusiveUse.document": "Document (SHA-256)",
   "exclusiveUse.recorded": "Recorded",
   "order.confirmed": "Confirmed",
+  "search.outsideWindow": "Blocked only during its order's windows (such as matches); not blocked now.",
+  "search.seeWindows": "When?",
   "order.windows": "Blocking windows",
   "order.windowsIntro": "Blocked only during these matches: outside them, the entries below are not blocked.",
   "window.event": "Event",

@@ -78,6 +78,9 @@ export const fr: Record<keyof typeof en, string> = {
   "exclusiveUse.document": "Document (SHA-256)",
   "exclusiveUse.recorded": "Enregistrée le",
   "order.confirmed": "Confirmée",
+  "search.outsideWindow":
+    "Bloqué uniquement pendant les périodes de son ordonnance (les matchs, par exemple) ; pas bloqué en ce moment.",
+  "search.seeWindows": "Quand ?",
   "order.windows": "Périodes de blocage",
   "order.windowsIntro":
     "Bloqué uniquement pendant ces matchs : en dehors, les entrées ci-dessous ne sont pas bloquées.",

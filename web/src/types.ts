@@ -82,6 +82,8 @@ export interface FoundEntry {
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
+  /** Active, and inside one of its blocking windows if its order has any. */
+  blockedNow?: boolean;
   /** Where the entry's latest event is in the log, and its inclusion proof. */
   proof?: { index: number; size: number; url: string } | null;
 }

@@ -116,18 +116,31 @@ describeEachEngine("blocking windows over HTTP", (store) => {
       actor: "test",
       now: duringOrder,
     });
+    const search = async () =>
+      (await app.inject({ url: "/public/entries?q=partido.futbol-libre.tv" })).json() as {
+        blocked: boolean;
+        entries: Array<{ blockedNow: boolean }>;
+      };
+    assert.equal((await search()).blocked, true, "no windows: blocked at all times");
+    await addWindows(authority, order.id, {
+      windows: [{ from: "2026-06-08T18:00:00Z", until: "2026-06-08T20:00:00Z", label: "Next week" }],
+    });
+    const outside = await search();
+    assert.equal(outside.blocked, false, "active, but outside its order's windows");
+    assert.equal(outside.entries[0]?.blockedNow, false);
     const added = await addWindows(authority, order.id, {
       windows: [{ from: "2026-06-01T11:00:00Z", until: "2026-06-01T13:00:00Z", label: "Live now" }],
     });
+    assert.equal((await search()).blocked, true, "inside a window");
     assert.equal(added.json().windows[0].state, "open", "a window that already began opens at once");
     const publicOrder = (await app.inject({ url: `/public/orders/${order.id}` })).json();
-    assert.equal(publicOrder.windows[0].label, "Live now");
+    assert.equal(publicOrder.windows[0].label, "Live now", "the earliest window first");
     assert.equal(publicOrder.windows[0].createdBy, undefined, "who added it stays in the log");
     const publicWindows = await app.inject({ url: `/public/orders/${order.id}/windows` });
     assert.equal(publicWindows.statusCode, 200);
-    assert.equal(publicWindows.json().windows.length, 1);
+    assert.equal(publicWindows.json().windows.length, 2);
     const shown = (await app.inject({ url: `/orders/${order.id}` })).json();
-    assert.equal(shown.windows.length, 1);
+    assert.equal(shown.windows.length, 2);
 
     const id = added.json().windows[0].id;
     const withdrawn = await app.inject({
@@ -138,6 +151,7 @@ describeEachEngine("blocking windows over HTTP", (store) => {
     });
     assert.equal(withdrawn.statusCode, 200, withdrawn.body);
     assert.equal(withdrawn.json().state, "withdrawn");
+    assert.equal((await search()).blocked, false, "the open window withdrawn, the next one still to come");
     const again = await app.inject({
       method: "POST",
       url: `/orders/${order.id}/windows/${id}/withdraw`,
@@ -155,8 +169,64 @@ describeEachEngine("blocking windows over HTTP", (store) => {
       events.map((e) => [e.action, e.reason]),
       [
         ["order.window-added", null],
+        ["order.window-added", null],
         ["order.window-withdrawn", "match postponed"],
       ],
     );
+  });
+
+  it("restricts one target by windows of its own, and refuses a target of another order", async () => {
+    const { order, targets } = await submit(authority, {
+      targets: ["uno.futbol-libre.tv", "dos.futbol-libre.tv"],
+    });
+    const other = await submit(authority, { targets: ["tres.futbol-libre.tv"] });
+    const window = { from: "2026-06-10T18:00:00Z", until: "2026-06-10T20:00:00Z" };
+    const own = await addWindows(authority, order.id, { windows: [window], targetId: targets!.added[0]!.id });
+    assert.equal(own.statusCode, 201, own.body);
+    assert.equal(own.json().windows[0].targetId, targets!.added[0]!.id);
+    // The same interval for the order itself does not overlap the target's own: they restrict different things.
+    assert.equal((await addWindows(authority, order.id, { windows: [window] })).statusCode, 201);
+    const stranger = await addWindows(authority, order.id, {
+      windows: [window],
+      targetId: other.targets!.added[0]!.id,
+    });
+    assert.equal(stranger.statusCode, 404);
+    assert.equal(stranger.json().code, "TARGET_NOT_FOUND");
+    assert.equal(await stored(order.id), 2);
+  });
+
+  it("refuses an order submitted with a malformed calendar or overlapping windows, storing no order", async () => {
+    const orders = async () =>
+      Number(
+        (
+          await store()
+            .db.selectFrom("orders")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await orders();
+    for (const [code, overrides] of [
+      ["ICAL_INVALID", { calendar: { ics: "BEGIN:VCALENDAR\r\nno colon here\r\n" } }],
+      [
+        "WINDOW_OVERLAP",
+        {
+          windows: [
+            { from: "2026-06-01T19:00:00Z", until: "2026-06-01T21:00:00Z" },
+            { from: "2026-06-01T20:00:00Z", until: "2026-06-01T22:00:00Z" },
+          ],
+        },
+      ],
+    ] as const) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/orders",
+        headers: bearer(authority),
+        payload: sampleOrder({ targets: ["siete.futbol-libre.tv"], ...overrides }),
+      });
+      assert.equal(res.statusCode, 422, res.body);
+      assert.equal(res.json().code, code);
+      assert.equal(await orders(), before, `${code}: no order stored`);
+    }
   });
 });

@@ -84,7 +84,10 @@ export async function windowRoutes(
           .object({
             windows: z.array(windowInputSchema).max(2000).optional(),
             calendar: calendarInputSchema.optional(),
-            targetId: integerSchema()
+            targetId: z
+              .number()
+              .int()
+              .positive()
               .optional()
               .describe("the target these windows restrict; absent: the order"),
             reason: z.string().max(4000).optional(),
