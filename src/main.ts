@@ -16,7 +16,7 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
-import { BirdSpeaker } from "./publish/bgp/bird-speaker.ts";
+import { BirdSpeaker, type BirdSync } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimary } from "./publish/dns/dns-primary.ts";
 import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
@@ -74,6 +74,8 @@ export interface ServiceOptions {
    * unacknowledged NOTIFY is logged as a warning.
    */
   onNotifyOutcome?: (outcome: NotifyOutcome) => void;
+  /** Each time decree's BIRD was brought to a release (bgpRoutesFile); by default logged when BIRD reloaded. */
+  onBgpSync?: (sync: BirdSync) => void;
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
@@ -144,11 +146,14 @@ export async function startService(
         );
       }
     };
+    const bgpSync = (sync: BirdSync) => {
+      if (sync.reloaded) log.info(sync, "BIRD reloaded: it announces the release's blackhole routes");
+    };
     publication = await startPublication(
       store,
       config,
       now,
-      { onNotifyOutcome: notifyOutcome, ...options },
+      { onNotifyOutcome: notifyOutcome, onBgpSync: bgpSync, ...options },
       (error) => log.error({ err: error }, "publication failed; it will try again"),
     );
     unobserve = observePublication({
@@ -316,7 +321,7 @@ async function startPublication(
     void notifyTargets(store.db)
       .then((targets) => notifier.notifyAll(targets, soaSerial))
       .catch(onError);
-  const bgp = birdSpeakerOf(store, config, onError);
+  const bgp = birdSpeakerOf(store, config, onError, options.onBgpSync);
   scheduler.on("release", (release) => {
     primary.invalidate();
     served.record(release.soaSerial).catch(onError);
@@ -362,7 +367,12 @@ const bgpRetryMs = 5000;
  * decree's BIRD, when bgpRoutesFile is set: synced after each release; a failed sync (BIRD down, a reload
  * refused) is logged and tried again until one succeeds, since a withdrawal must not wait for the next release.
  */
-function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unknown) => void) {
+function birdSpeakerOf(
+  store: Store,
+  config: ServiceConfig,
+  onError: (error: unknown) => void,
+  onSync: ((sync: BirdSync) => void) | undefined,
+) {
   const { routesFile, reload, nextHops } = config.bgp;
   if (!routesFile) return undefined;
   const speaker = new BirdSpeaker({ db: store.db, zone: config.rpzZone, routesFile, reload, nextHops });
@@ -371,7 +381,7 @@ function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unk
   const sync = () => {
     clearTimeout(retry);
     if (stopped) return;
-    speaker.sync().catch((error) => {
+    speaker.sync().then(onSync, (error) => {
       onError(error);
       if (stopped) return;
       retry = setTimeout(sync, bgpRetryMs);
