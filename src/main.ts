@@ -354,6 +354,7 @@ async function startPublication(
     async close() {
       bgp?.stop();
       await scheduler.stop();
+      await bgp?.speaker.settled();
       notifier.close();
       await primary.close();
     },

@@ -68,6 +68,11 @@ export class BirdSpeaker {
     return this.queued;
   }
 
+  /** Waits for the sync running and the one queued, if any: for an orderly shutdown. */
+  async settled(): Promise<void> {
+    while (this.running || this.queued) await (this.queued ?? this.running)?.catch(() => undefined);
+  }
+
   private async syncNow(): Promise<BirdSync> {
     const { version, entries } = await this.addressEntries();
     const nextHops = this.options.nextHops ?? defaultNextHops;
