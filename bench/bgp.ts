@@ -7,7 +7,9 @@
  * difference is what decree adds. Changes alternate decree, BIRD alone, at random gaps; the router is asked
  * `birdc show route <prefix>` in a loop (each ask is a birdc process, ~ms, the same for both). Four BIRD daemons on
  * 127.0.0.1, no kernel protocol: nothing leaves the machine. Prints one JSON line.
- * Usage: node --import tsx bench/bgp.ts [--changes 30] [--timeout-ms 10000] [--max-gap-ms 200]
+ * `--entries N` first approves N standing address entries (and gives BIRD alone the same N routes), so that each
+ * change rewrites and reloads N routes, as at Piracy Shield's scale (10,966 IPv4 addresses).
+ * Usage: node --import tsx bench/bgp.ts [--changes 30] [--entries 0] [--timeout-ms 10000] [--max-gap-ms 200]
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -26,6 +28,7 @@ import { startService } from "../src/main.ts";
 import { birdRoutesText } from "../src/publish/bgp/bird-routes-text.ts";
 import { defaultNextHops } from "../src/publish/bgp/blackhole-route.ts";
 import { addOperator } from "../src/publish/operators.ts";
+import { decideTargets } from "../src/registry/decide-targets.ts";
 import { type Bird, routeAt, startBird } from "../test/support/bird.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { runCli } from "../test/support/run-cli.ts";
@@ -33,11 +36,13 @@ import { runCli } from "../test/support/run-cli.ts";
 const { values } = parseArgs({
   options: {
     changes: { type: "string", default: "30" },
+    entries: { type: "string", default: "0" },
     "timeout-ms": { type: "string", default: "10000" },
     "max-gap-ms": { type: "string", default: "200" },
   },
 });
 const changes = Number(values.changes);
+const standingCount = Number(values.entries);
 const timeoutMs = Number(values["timeout-ms"]);
 const maxGapMs = Number(values["max-gap-ms"]);
 const actor = "bench:bgp";
@@ -61,6 +66,11 @@ async function until(router: Bird, prefix: string, present: boolean): Promise<nu
     if (Boolean(shown?.includes("(65535,666)")) === present) return performance.now();
   }
   return undefined;
+}
+
+/** The route count `birdc show route count` prints ("Total: N of M routes…"). */
+function routeCount(text: string): number {
+  return Number(/Total: (\d+) of/.exec(text)?.[1] ?? 0);
 }
 
 function birdcConfigure(socket: string): Promise<void> {
@@ -121,26 +131,36 @@ try {
   );
   const { token } = await issueToken(db, { userId: user.id, label: "bench" }, { actor, now });
   const addresses = Array.from({ length: changes }, (_, i) => `5.45.${Math.floor(i / 250)}.${(i % 250) + 1}`);
-  const order = validateOrderInput(
-    {
-      kind: "court-decision",
-      authority: "Tribunale di Milano",
-      jurisdiction: "it",
-      caseNumber: "RG 26/99001",
-      decisionDate: "2026-01-10",
-      applicants: ["Lega Serie A"],
-      addressees: [{ name: "Orange", role: "operator" }],
-      measures: ["ip-block"],
-      deadline: "30 minutes",
-      validity: {
-        from: new Date(Date.now() - day).toISOString(),
-        until: new Date(Date.now() + day).toISOString(),
+  const orderOf = (caseNumber: string, targets: string[]) =>
+    validateOrderInput(
+      {
+        kind: "court-decision",
+        authority: "Tribunale di Milano",
+        jurisdiction: "it",
+        caseNumber,
+        decisionDate: "2026-01-10",
+        applicants: ["Lega Serie A"],
+        addressees: [{ name: "Orange", role: "operator" }],
+        measures: ["ip-block"],
+        deadline: "30 minutes",
+        validity: {
+          from: new Date(Date.now() - day).toISOString(),
+          until: new Date(Date.now() + day).toISOString(),
+        },
+        targets,
       },
-      targets: addresses,
-    },
-    "bench order",
+      "bench order",
+    );
+  const { targets } = await recordOrder(service.store, orderOf("RG 26/99001", addresses), { actor, now });
+  const standing = Array.from(
+    { length: standingCount },
+    (_, i) => `5.${60 + Math.floor(i / 62_500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`,
   );
-  const { targets } = await recordOrder(service.store, order, { actor, now });
+  if (standing.length > 0) {
+    const recorded = await recordOrder(service.store, orderOf("RG 26/99002", standing), { actor, now });
+    const refs = (recorded.targets?.added ?? []).map((target) => String(target.id));
+    await decideTargets(service.store, { decision: "approve", refs, reason: "bench", actor, now });
+  }
   const ids = (targets?.added ?? []).map((target) => target.id);
 
   await writeFile(aloneFile, "");
@@ -168,11 +188,17 @@ try {
     birds.push(await startBird(`${name}-router`, dir, routerConfig.stdout));
   }
   const [, router, aloneSpeaker, aloneRouter] = birds as [Bird, Bird, Bird, Bird];
+  const standingPrefixes = standing.map((address) => `${address}/32`);
+  await handWrite(aloneFile, aloneSpeaker.socket, standingPrefixes);
   for (const bird of [router, aloneRouter]) {
-    const deadline = performance.now() + 30_000;
+    const deadline = performance.now() + 60_000;
     while (!(await bird.birdc("show", "protocols", "decree")).includes("Established")) {
       if (performance.now() > deadline) throw new Error(`no BGP session at ${bird.socket}`);
       await sleep(50);
+    }
+    while (routeCount(await bird.birdc("show", "route", "count")) < standing.length) {
+      if (performance.now() > deadline) throw new Error(`the standing routes did not reach ${bird.socket}`);
+      await sleep(100);
     }
   }
 
@@ -205,13 +231,13 @@ try {
     const alonePrefix = `5.46.${Math.floor(i / 250)}.${(i % 250) + 1}/32`;
     await sleep(Math.random() * maxGapMs);
     start = performance.now();
-    await handWrite(aloneFile, aloneSpeaker.socket, [alonePrefix]);
+    await handWrite(aloneFile, aloneSpeaker.socket, [...standingPrefixes, alonePrefix]);
     seen = await until(aloneRouter, alonePrefix, true);
     if (seen === undefined) alone.missed += 1;
     else alone.announce.push(seen - start);
     await sleep(Math.random() * maxGapMs);
     start = performance.now();
-    await handWrite(aloneFile, aloneSpeaker.socket, []);
+    await handWrite(aloneFile, aloneSpeaker.socket, standingPrefixes);
     seen = await until(aloneRouter, alonePrefix, false);
     if (seen === undefined) alone.missed += 1;
     else alone.withdraw.push(seen - start);
@@ -223,6 +249,7 @@ try {
     JSON.stringify({
       bench: "bgp",
       changes,
+      standingEntries: standing.length,
       includes:
         "decree: from sending POST /targets/decisions (approve, then lift) to the router's birdc first showing the " +
         "/32 with (65535,666) (then no longer): HTTP, decision, release, routes file, birdc configure, BGP UPDATE, " +

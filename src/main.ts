@@ -16,7 +16,7 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
-import { BirdSpeaker } from "./publish/bgp/bird-speaker.ts";
+import { BirdSpeaker, type BirdSync } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
 import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-thread.ts";
 import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
@@ -76,6 +76,8 @@ export interface ServiceOptions {
    * unacknowledged NOTIFY is logged as a warning.
    */
   onNotifyOutcome?: (outcome: NotifyOutcome) => void;
+  /** Each time decree's BIRD was brought to a release (bgpRoutesFile); by default logged when BIRD reloaded. */
+  onBgpSync?: (sync: BirdSync) => void;
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
@@ -151,11 +153,14 @@ export async function startService(
         );
       }
     };
+    const bgpSync = (sync: BirdSync) => {
+      if (sync.reloaded) log.info(sync, "BIRD reloaded: it announces the release's blackhole routes");
+    };
     publication = await startPublication(
       store,
       config,
       now,
-      { onNotifyOutcome: notifyOutcome, ...options },
+      { onNotifyOutcome: notifyOutcome, onBgpSync: bgpSync, ...options },
       (error) => log.error({ err: error }, "publication failed; it will try again"),
     );
     unobserve = observePublication({
@@ -316,7 +321,7 @@ async function startPublication(
   primary.on("error", onError);
   const notifier = primary.notifier;
   if (options.onNotifyOutcome) notifier.on("notified", options.onNotifyOutcome);
-  const bgp = birdSpeakerOf(store, config, onError);
+  const bgp = birdSpeakerOf(store, config, onError, options.onBgpSync);
   scheduler.on("release", (release) => {
     served.record(release.soaSerial).catch(onError);
     // The thread applies the release's journal to the zone it serves, then sends the NOTIFY.
@@ -349,6 +354,7 @@ async function startPublication(
     async close() {
       bgp?.stop();
       await scheduler.stop();
+      await bgp?.speaker.settled();
       await primary.close();
     },
   };
@@ -361,7 +367,12 @@ const bgpRetryMs = 5000;
  * decree's BIRD, when bgpRoutesFile is set: synced after each release; a failed sync (BIRD down, a reload
  * refused) is logged and tried again until one succeeds, since a withdrawal must not wait for the next release.
  */
-function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unknown) => void) {
+function birdSpeakerOf(
+  store: Store,
+  config: ServiceConfig,
+  onError: (error: unknown) => void,
+  onSync: ((sync: BirdSync) => void) | undefined,
+) {
   const { routesFile, reload, nextHops } = config.bgp;
   if (!routesFile) return undefined;
   const speaker = new BirdSpeaker({ db: store.db, zone: config.rpzZone, routesFile, reload, nextHops });
@@ -370,7 +381,7 @@ function birdSpeakerOf(store: Store, config: ServiceConfig, onError: (error: unk
   const sync = () => {
     clearTimeout(retry);
     if (stopped) return;
-    speaker.sync().catch((error) => {
+    speaker.sync().then(onSync, (error) => {
       onError(error);
       if (stopped) return;
       retry = setTimeout(sync, bgpRetryMs);

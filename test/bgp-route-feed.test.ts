@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { once } from "node:events";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -215,6 +215,21 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
       code("BGP_ROUTE_NOT_APPROVED"),
     );
     await assertRoutesApproved(service.store.db, [{ kind: "ip", value: address6, action: "nxdomain" }]);
+  });
+
+  it("leaves out of BIRD a route the zone holds without an approved entry, and says so", async () => {
+    // What the code never writes, written by hand: an address trigger with no entry behind it.
+    const stray = { owner: "32.99.99.45.5.rpz-ip", rtype: "CNAME", rdata: "." };
+    await service.store.db.insertInto("zone_records").values(stray).execute();
+    try {
+      await assert.rejects(service.publication.bgp!.sync(), code("BGP_ROUTE_NOT_APPROVED"));
+      const file = readFileSync(routesFile, "utf8");
+      assert.doesNotMatch(file, /5\.45\.99\.99/);
+      assert.match(file, new RegExp(`route ${address6}/128 blackhole`));
+      assert.equal(await routeAt(router, "5.45.99.99/32"), undefined);
+    } finally {
+      await service.store.db.deleteFrom("zone_records").where("owner", "=", stray.owner).execute();
+    }
   });
 
   it("says so with a code when BIRD cannot be reloaded, and keeps the file", async () => {

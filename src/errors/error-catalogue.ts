@@ -922,7 +922,7 @@ export const errorCatalogue = {
     status: 500,
     title: "Route not approved",
     remedy:
-      "Nothing was announced; check the entries the message names with `decree targets list` and report the state of the store.",
+      "Those routes were left out, the others announced; check the entries the message names with `decree targets list` and report the state of the store.",
   },
   BGP_RELOAD_FAILED: {
     status: 502,

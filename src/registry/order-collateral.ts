@@ -89,13 +89,13 @@ export async function orderCollateral(
   );
   const entries: CollateralEntry[] = [];
   for (const target of addressTargets) {
-    const sites = new Set(
-      (snapshots.get(target.value) ?? []).map((n) => n.site).filter((site) => !ownSites.has(site)),
-    );
+    const seen =
+      target.kind === "ip" ? snapshots.get(target.value) : await sitesInPrefix(db, target.value, orderId);
+    const sites = new Set((seen ?? []).map((n) => n.site).filter((site) => !ownSites.has(site)));
     const fromEvidence = await evidence?.coHostedOn(target.value, sampleSize);
     const count = Math.max(fromEvidence?.count ?? 0, sites.size);
     for (const site of fromEvidence?.sample ?? []) if (!ownSites.has(site)) sites.add(site);
-    const known = fromEvidence !== undefined || snapshots.has(target.value);
+    const known = fromEvidence !== undefined || seen !== undefined;
     entries.push({
       id: Number(target.id),
       kind: target.kind as "ip" | "cidr",
@@ -136,6 +136,35 @@ export async function orderCollateral(
       ],
     },
   };
+}
+
+/**
+ * The snapshot names of other orders on addresses inside an IPv4 prefix: the store narrows by the octets the
+ * prefix fixes (text order is not address order), then each address is matched. IPv6 text has too many
+ * spellings for that narrowing, so IPv6 prefixes rely on the evidence source; undefined when nothing is known.
+ */
+async function sitesInPrefix(
+  db: Kysely<Database>,
+  prefix: string,
+  orderId: number,
+): Promise<Array<{ site: string }> | undefined> {
+  const [network, length] = ipaddr.parseCIDR(prefix);
+  if (network.kind() !== "ipv4") return undefined;
+  const fixed = network
+    .toString()
+    .split(".")
+    .slice(0, Math.floor(length / 8));
+  const rows = await db
+    .selectFrom("snapshot_addresses")
+    .select(["address", "site"])
+    .where("address", "like", fixed.length > 0 ? `${fixed.join(".")}.%` : "%.%")
+    .where("order_id", "!=", orderId)
+    .execute();
+  const inside = rows.filter((row) => {
+    if (!ipaddr.IPv4.isValidFourPartDecimal(row.address)) return false;
+    return ipaddr.IPv4.parse(row.address).match(network as ipaddr.IPv4, length);
+  });
+  return inside.length > 0 ? inside : undefined;
 }
 
 /** IPv4 addresses covered; an IPv6 entry counts 1 (its /64s are not a count of sites, and 2^64 says nothing). */

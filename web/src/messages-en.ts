@@ -67,6 +67,7 @@ export const en = {
   "order.legalBasis": "Legal basis",
   "order.documentHash": "Document (SHA-256)",
   "order.notice": "The order as a public notice (JSON)",
+  "order.collateral": "What its IP blocks cut off besides their target: addresses, networks, co-hosted sites",
   "order.more": "More entries: see the API for the next pages.",
   "order.exclusiveUse": "Statements of exclusive use",
   "order.exclusiveUseAbout":

@@ -69,6 +69,8 @@ export const fr: Record<keyof typeof en, string> = {
   "order.legalBasis": "Fondement juridique",
   "order.documentHash": "Document (SHA-256)",
   "order.notice": "La décision en avis public (JSON)",
+  "order.collateral":
+    "Ce que ses blocages d'adresses IP coupent au-delà de leur cible : adresses, réseaux, sites co-hébergés",
   "order.more": "D’autres entrées : voir l’API pour les pages suivantes.",
   "order.exclusiveUse": "Déclarations d’usage exclusif",
   "order.exclusiveUseAbout":

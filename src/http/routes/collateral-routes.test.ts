@@ -50,6 +50,22 @@ for (const engine of storeEngines)
       orderId = recorded.order.id;
       const refs = (recorded.targets?.added ?? []).map((target) => String(target.id));
       await decideTargets(opened.store, { decision: "approve", refs, reason: "ordered", actor, now });
+      // Another order's name seen at its submission on an address inside the /24: the registry's own snapshot.
+      const other = await recordOrder(opened.store, sampleOrder({ targets: ["www.community-radio.org"] }), {
+        actor,
+        now,
+      });
+      await opened.store.db
+        .insertInto("snapshot_addresses")
+        .values({
+          address: "5.45.68.10",
+          name: "www.community-radio.org",
+          site: "community-radio.org",
+          order_id: other.order.id,
+          target_id: other.targets!.added[0]!.id,
+          taken_at: now.toISOString(),
+        })
+        .execute();
     });
     after(async () => {
       await app.close();
@@ -65,7 +81,12 @@ for (const engine of storeEngines)
       assert.deepEqual(body.asns, [
         { asn: 64500, organisation: "Leased Hosting Ltd", category: "hosting", entries: 2 },
       ]);
-      assert.deepEqual(body.coHosted.sample, ["bakery-lyon.fr", "chess-club.org", "town-library.fr"]);
+      assert.deepEqual(body.coHosted.sample, [
+        "bakery-lyon.fr",
+        "chess-club.org",
+        "community-radio.org",
+        "town-library.fr",
+      ]);
       const single = body.entries.find((entry: { value: string }) => entry.value === "5.45.67.89");
       assert.equal(single.coHosted.count, 4);
       const v6 = body.entries.find((entry: { value: string }) => entry.value === "2a0e:97c0:3e1::/48");
@@ -79,6 +100,8 @@ for (const engine of storeEngines)
       assert.deepEqual(body.asns, []);
       assert.equal(body.sources.asn, null);
       assert.equal(body.entries[0].coHosted, null);
+      const prefix = body.entries.find((entry: { value: string }) => entry.value === "5.45.68.0/24");
+      assert.deepEqual(prefix.coHosted, { count: 1, sample: ["community-radio.org"] });
     });
 
     it("shows the same as a page in French or English, with nothing that runs", async () => {
@@ -102,7 +125,7 @@ for (const engine of storeEngines)
         "chess-club.org",
       ]);
       assert.deepEqual(await collateralControlNames(opened.store.db, 0, evidence), []);
-      assert.deepEqual(await collateralControlNames(opened.store.db, 5), []);
+      assert.deepEqual(await collateralControlNames(opened.store.db, 5), ["community-radio.org"]);
     });
 
     it("answers an unknown order with its code", async () => {

@@ -8,15 +8,16 @@ import type { FeedEntry } from "../feeds/feed-entries.ts";
 const chunk = 500;
 
 /**
- * Refuses to announce a route that is not an approved entry. The zone only holds active entries, so this never
- * fails while the code keeps its promises; it is checked anyway because a route leaves the machine and cuts an
- * address off for everyone behind the routers that take it. Each address or prefix must be an active `ip` or
- * `cidr` target, and every `block` finding on it must have an override confirmed by a second person.
+ * The addresses and prefixes among `entries` that are not approved entries, which decree must not announce. The
+ * zone only holds active entries, so this is empty while the code keeps its promises; it is checked anyway
+ * because a route leaves the machine and cuts an address off for everyone behind the routers that take it. Each
+ * address or prefix must be an active `ip` or `cidr` target, and every `block` finding on it must have an
+ * override confirmed by a second person.
  */
-export async function assertRoutesApproved(
+export async function unapprovedRoutes(
   db: Kysely<Database>,
   entries: readonly FeedEntry[],
-): Promise<void> {
+): Promise<string[]> {
   const values = entries.map((entry) => entry.value);
   const active = new Map<string, number[]>();
   for (let start = 0; start < values.length; start += chunk) {
@@ -59,14 +60,26 @@ export async function assertRoutesApproved(
   const overridden = (value: string) =>
     (active.get(value) ?? []).some((id) => (blocked.get(id)?.size ?? 0) === 0);
   const unsafe = values.filter((value) => active.has(value) && !overridden(value));
-  const refused = [...unapproved, ...unsafe];
-  if (refused.length > 0) {
-    throw new DecreeError(
-      "BGP_ROUTE_NOT_APPROVED",
-      `decree will not announce ${refused.length} route(s) that are not approved entries (${refused.slice(0, 5).join(", ")}` +
-        `${refused.length > 5 ? ", …" : ""}): each must be an active ip or cidr target whose blocking findings ` +
-        "have a confirmed override. Nothing was announced or withdrawn; run `decree status` and check the store.",
-      { prefixes: refused.slice(0, 100) },
-    );
-  }
+  return [...unapproved, ...unsafe];
+}
+
+/** The refusal of routes that are not approved entries: said, logged, and never announced. */
+export function routesNotApproved(refused: readonly string[]): DecreeError {
+  return new DecreeError(
+    "BGP_ROUTE_NOT_APPROVED",
+    `decree left out ${refused.length} route(s) that are not approved entries (${refused.slice(0, 5).join(", ")}` +
+      `${refused.length > 5 ? ", …" : ""}): each must be an active ip or cidr target whose blocking findings ` +
+      "have a confirmed override. The other routes are announced and withdrawn as usual; check these entries " +
+      "with `decree targets list`.",
+    { prefixes: refused.slice(0, 100) },
+  );
+}
+
+/** Throws BGP_ROUTE_NOT_APPROVED unless every entry may be announced. */
+export async function assertRoutesApproved(
+  db: Kysely<Database>,
+  entries: readonly FeedEntry[],
+): Promise<void> {
+  const refused = await unapprovedRoutes(db, entries);
+  if (refused.length > 0) throw routesNotApproved(refused);
 }

@@ -8,7 +8,7 @@ import type { Database } from "../../store/database.ts";
 import { addressEntry, type FeedEntry, groupByOwner } from "../feeds/feed-entries.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import { ZoneSource } from "../zone-source.ts";
-import { assertRoutesApproved } from "./approved-routes.ts";
+import { routesNotApproved, unapprovedRoutes } from "./approved-routes.ts";
 import { birdRoutesText } from "./bird-routes-text.ts";
 import { blackholeRoute, defaultNextHops, type NextHops } from "./blackhole-route.ts";
 
@@ -39,7 +39,8 @@ export interface BirdSync {
  * rename, so BIRD never reads half a file) and runs `birdc configure`, which swaps BIRD's static protocols in
  * place; BGP then sends the new routes and withdraws the old ones (RFC 4271 §9) over sessions that stay up.
  * A lift, suspension, expiry or an order's end takes the entry out of the zone, so out of the next file.
- * Syncs run one at a time; calls during one share the next.
+ * Syncs run one at a time; calls during one share the next. A route that is not an approved entry (which the zone
+ * never holds) is left out and the sync fails with BGP_ROUTE_NOT_APPROVED after announcing the rest.
  */
 export class BirdSpeaker {
   private readonly source: ZoneSource;
@@ -67,11 +68,20 @@ export class BirdSpeaker {
     return this.queued;
   }
 
+  /** Waits for the sync running and the one queued, if any: for an orderly shutdown. */
+  async settled(): Promise<void> {
+    while (this.running || this.queued) await (this.queued ?? this.running)?.catch(() => undefined);
+  }
+
   private async syncNow(): Promise<BirdSync> {
     const { version, entries } = await this.addressEntries();
     const nextHops = this.options.nextHops ?? defaultNextHops;
-    await assertRoutesApproved(this.options.db, entries);
-    const routes = entries.flatMap((entry) => blackholeRoute(entry, nextHops) ?? []);
+    // A route that is not an approved entry is left out, and said; the others still come and go, since holding
+    // them all back would also hold back the withdrawal of lifted ones.
+    const refused = new Set(await unapprovedRoutes(this.options.db, entries));
+    const routes = entries
+      .filter((entry) => !refused.has(entry.value))
+      .flatMap((entry) => blackholeRoute(entry, nextHops) ?? []);
     let text = "";
     for await (const chunk of birdRoutesText([routes], { zone: this.options.zone, serial: version.serial })) {
       text += chunk;
@@ -79,15 +89,16 @@ export class BirdSpeaker {
     const result = { releaseId: version.releaseId, serial: version.serial, routes: routes.length };
     // The header names the serial: compare the routes only, so a release without address changes costs no reload.
     const body = withoutHeader(text);
-    if (body === this.lastText && (await this.fileHolds(body))) {
-      this.lastReleaseId = version.releaseId;
-      return { ...result, reloaded: false };
+    let reloaded = false;
+    if (body !== this.lastText || !(await this.fileHolds(body))) {
+      await writeAtomically(this.options.routesFile, text);
+      await this.reload();
+      this.lastText = body;
+      reloaded = true;
     }
-    await writeAtomically(this.options.routesFile, text);
-    await this.reload();
-    this.lastText = body;
     this.lastReleaseId = version.releaseId;
-    return { ...result, reloaded: true };
+    if (refused.size > 0) throw routesNotApproved([...refused]);
+    return { ...result, reloaded };
   }
 
   /** The release this speaker last brought BIRD to; -1 before the first sync. */

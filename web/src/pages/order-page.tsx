@@ -67,6 +67,11 @@ export function OrderPage({ id }: { id: string }) {
             <a href={`/orders/${value.id}/notice.json`}>{t("order.notice")}</a>
           </p>
           <BlockingWindows windows={value.windows ?? []} />
+          {value.measures.includes("ip-block") && (
+            <p>
+              <a href={`/public/orders/${value.id}/collateral.html`}>{t("order.collateral")}</a>
+            </p>
+          )}
           <h2>{t("order.entries")}</h2>
           <Show loaded={targets}>
             {({ targets: list, next }) => (
