@@ -12,7 +12,10 @@ export interface ReleaseSchedulerOptions {
   dialect: Dialect;
   policy: RpzPolicy;
   now?: () => Date;
-  /** Changes arriving within this window share one release. */
+  /**
+   * Releases are at least this far apart: a change after a quiet spell is built at once, and the changes
+   * arriving while a release is built or within this window after it started share the next one.
+   */
   windowMs?: number;
   /** How often to look for changes written by other processes (the CLI, other API instances). */
   pollMs?: number;
@@ -41,7 +44,9 @@ export class ReleaseScheduler extends EventEmitter<{
   private readonly windowMs: number;
   private readonly pollMs: number;
   private lastSeenEvent = -1;
-  private pending: NodeJS.Timeout | undefined;
+  /** Cancels the build that is due; set while one is. */
+  private pending: (() => void) | undefined;
+  private lastBuildStarted = Number.NEGATIVE_INFINITY;
   private building: Promise<void> | undefined;
   private again = false;
   private poller: NodeJS.Timeout | undefined;
@@ -69,19 +74,32 @@ export class ReleaseScheduler extends EventEmitter<{
     return first;
   }
 
-  /** Something changed in this process: build within the window. */
+  /**
+   * Something changed: build at once when the last build started a window ago or more, else when the window
+   * ends. No wait after a quiet spell: the release is what the approval waits for to be served.
+   */
   poke(): void {
     if (this.stopped || this.pending) return;
-    this.pending = setTimeout(() => {
+    const due = () => {
       this.pending = undefined;
       void this.run();
-    }, this.windowMs);
+    };
+    const wait = this.lastBuildStarted + this.windowMs - performance.now();
+    if (wait <= 0) {
+      // After the poking request's answer is written (that runs in promise callbacks), before new I/O.
+      const immediate = setImmediate(due);
+      this.pending = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(due, wait);
+      this.pending = () => clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    clearTimeout(this.pending);
+    this.pending?.();
+    this.pending = undefined;
     await this.building;
   }
 
@@ -111,6 +129,7 @@ export class ReleaseScheduler extends EventEmitter<{
       this.again = true;
       return this.building;
     }
+    this.lastBuildStarted = performance.now();
     this.building = this.buildNow()
       .then(() => undefined)
       .catch((error) => this.options.onError?.(error))

@@ -31,6 +31,12 @@ export interface FeedCacheOptions {
   source?: ZoneSource;
   /** How long a rendering waits for the release's checkpoint, signed just after the release commits (ms). */
   checkpointWaitMs?: number;
+  /**
+   * How long the current release, once read, is taken as current without asking the store again (ms); 0 (the
+   * default) asks at every request. Only for a cache told of each release (`released()`) by the process that
+   * builds them: a release built elsewhere (another instance) is then seen this much later at most.
+   */
+  versionMaxAgeMs?: number;
 }
 
 interface Plan {
@@ -48,6 +54,7 @@ export class FeedCache {
   private readonly source: ZoneSource;
   private readonly lookup: OwnerLookup;
   private readonly files: SignedFeedFiles;
+  private current: { at: number; version: Promise<ZoneVersion>; value?: ZoneVersion } | undefined;
 
   constructor(private readonly options: FeedCacheOptions) {
     this.source = options.source ?? new ZoneSource(options.db);
@@ -55,8 +62,46 @@ export class FeedCache {
     this.files = new SignedFeedFiles(options);
   }
 
+  /** The current release: read from the store, or the one read less than `versionMaxAgeMs` ago. */
   version(): Promise<ZoneVersion> {
-    return this.source.version();
+    const maxAge = this.options.versionMaxAgeMs ?? 0;
+    if (maxAge <= 0) return this.source.version();
+    const now = performance.now();
+    if (this.current && now - this.current.at < maxAge) return this.current.version;
+    const version = this.source.version();
+    const current: { at: number; version: Promise<ZoneVersion>; value?: ZoneVersion } = { at: now, version };
+    this.current = current;
+    version.then(
+      (value) => {
+        current.value = value;
+      },
+      () => {
+        if (this.current === current) this.current = undefined;
+      },
+    );
+    return version;
+  }
+
+  /**
+   * The current release's feed in `format` (or its diff since `since`) when its bytes are in memory and the
+   * current release was read less than `versionMaxAgeMs` ago: answered without a read, a render or a wait.
+   * Undefined otherwise (the caller takes the usual path, `open`); a stale read is refreshed meanwhile.
+   */
+  inMemory(format: string, since?: number): { feed: CachedFeed; bytes: Buffer } | undefined {
+    const maxAge = this.options.versionMaxAgeMs ?? 0;
+    if (maxAge <= 0) return undefined;
+    const current = this.current;
+    if (!current || performance.now() - current.at >= maxAge) {
+      this.version().catch(() => {});
+      return undefined;
+    }
+    if (!current.value) return undefined;
+    return this.files.inMemory(current.value.serial, feedBaseName(format, since ?? null));
+  }
+
+  /** A release was committed: the next request reads the current one from the store. */
+  released(): void {
+    this.current = undefined;
   }
 
   signingKey(): Promise<SigningKey> {
@@ -68,9 +113,11 @@ export class FeedCache {
     const renderer = rendererFor(format);
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const version = await this.source.version();
+      const version = await this.version();
       const found = await this.cachedOrRendered(renderer, version, since);
       if (found) return found;
+      // A release landed since the version was read: read it again, not from memory.
+      this.released();
     }
     throw new DecreeError(
       "FEED_ZONE_MOVING",
