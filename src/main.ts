@@ -98,7 +98,10 @@ export async function startService(
   let unobserve = () => setEventLog(undefined);
   const poke = () => publication?.scheduler.poke();
   // The app is built before the scheduler: this carries the scheduler's news of each release to the feeds.
-  const releases = new EventEmitter<{ release: [] }>();
+  const releases = Object.assign(new EventEmitter<{ release: [] }>(), {
+    // On SQLite this process alone serves the store (holdDataFolder): every release is its scheduler's.
+    everyRelease: config.databaseUrl === undefined,
+  });
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
     app = await buildApp({

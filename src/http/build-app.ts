@@ -135,12 +135,18 @@ export interface AppOptions {
 /** What the process that builds releases says when one is committed (main.ts wires its release scheduler). */
 export interface ReleaseNews {
   on(event: "release", listener: () => void): unknown;
+  /**
+   * Every release of the store is told here: this process alone serves it (SQLite, whose data folder one
+   * process holds), so the feeds need never ask the store which release is current. Otherwise (PostgreSQL,
+   * where other instances build releases too) they ask at most every `feedVersionMaxAgeMs`.
+   */
+  readonly everyRelease: boolean;
 }
 
 /**
- * With news of each release, the feeds read the current release from the store at most this often (ms): an
- * operator's poll does not ask the store each time, and a release built by another instance is seen this much
- * later at most, as the release scheduler's own poll sees other processes' changes.
+ * Without news of every release, the feeds read the current release from the store at most this often (ms):
+ * an operator's poll does not ask the store each time, and a release built by another instance is seen this
+ * much later at most, as the release scheduler's own poll sees other processes' changes.
  */
 const feedVersionMaxAgeMs = 5;
 
@@ -228,7 +234,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     db: options.store.db,
     dataDir,
     zone,
-    ...(options.releases ? { versionMaxAgeMs: feedVersionMaxAgeMs } : {}),
+    ...(options.releases
+      ? { versionMaxAgeMs: options.releases.everyRelease ? Number.POSITIVE_INFINITY : feedVersionMaxAgeMs }
+      : {}),
   });
   options.releases?.on("release", () => feeds.released());
   await app.register(feedRoutes, { feeds, zone });

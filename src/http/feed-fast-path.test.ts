@@ -105,7 +105,7 @@ describe("hot feed polls answered before the router", () => {
   });
 
   it("gives over HTTP the same answer the feed route gives, and leaves credentials to the app", async () => {
-    const releases = new EventEmitter<{ release: [] }>();
+    const releases = Object.assign(new EventEmitter<{ release: [] }>(), { everyRelease: true });
     const app: FastifyInstance = await buildApp({
       store: opened.store,
       dataDir: join(dataDir, "app"),

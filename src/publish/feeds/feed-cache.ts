@@ -34,9 +34,17 @@ export interface FeedCacheOptions {
   /**
    * How long the current release, once read, is taken as current without asking the store again (ms); 0 (the
    * default) asks at every request. Only for a cache told of each release (`released()`) by the process that
-   * builds them: a release built elsewhere (another instance) is then seen this much later at most.
+   * builds them: a release built elsewhere (another instance) is then seen this much later at most. Infinity
+   * when no release is ever built elsewhere.
    */
   versionMaxAgeMs?: number;
+}
+
+/** A read of the current release: when it started, and its value once it came. */
+interface Reading {
+  at: number;
+  version: Promise<ZoneVersion>;
+  value?: ZoneVersion;
 }
 
 interface Plan {
@@ -54,7 +62,9 @@ export class FeedCache {
   private readonly source: ZoneSource;
   private readonly lookup: OwnerLookup;
   private readonly files: SignedFeedFiles;
-  private current: { at: number; version: Promise<ZoneVersion>; value?: ZoneVersion } | undefined;
+  /** The current release as last read (`versionMaxAgeMs`), and a read of it under way to replace that one. */
+  private current: Reading | undefined;
+  private refreshing: Reading | undefined;
 
   constructor(private readonly options: FeedCacheOptions) {
     this.source = options.source ?? new ZoneSource(options.db);
@@ -68,18 +78,8 @@ export class FeedCache {
     if (maxAge <= 0) return this.source.version();
     const now = performance.now();
     if (this.current && now - this.current.at < maxAge) return this.current.version;
-    const version = this.source.version();
-    const current: { at: number; version: Promise<ZoneVersion>; value?: ZoneVersion } = { at: now, version };
-    this.current = current;
-    version.then(
-      (value) => {
-        current.value = value;
-      },
-      () => {
-        if (this.current === current) this.current = undefined;
-      },
-    );
-    return version;
+    this.current = this.read(now);
+    return this.current.version;
   }
 
   /**
@@ -90,18 +90,41 @@ export class FeedCache {
   inMemory(format: string, since?: number): { feed: CachedFeed; bytes: Buffer } | undefined {
     const maxAge = this.options.versionMaxAgeMs ?? 0;
     if (maxAge <= 0) return undefined;
+    const now = performance.now();
     const current = this.current;
-    if (!current || performance.now() - current.at >= maxAge) {
+    if (!current?.value || now - current.at >= maxAge) {
       this.version().catch(() => {});
       return undefined;
     }
-    if (!current.value) return undefined;
+    // Read again before this reading is too old, so that a steady stream of polls never finds it stale.
+    if (now - current.at >= maxAge / 2 && !this.refreshing) this.refreshing = this.read(now);
     return this.files.inMemory(current.value.serial, feedBaseName(format, since ?? null));
   }
 
   /** A release was committed: the next request reads the current one from the store. */
   released(): void {
     this.current = undefined;
+    // A read started before the news may have seen the store before the release: it is not kept.
+    this.refreshing = undefined;
+  }
+
+  private read(now: number): Reading {
+    const version = this.source.version();
+    const reading: Reading = { at: now, version };
+    version.then(
+      (value) => {
+        reading.value = value;
+        if (this.refreshing === reading) {
+          this.current = reading;
+          this.refreshing = undefined;
+        }
+      },
+      () => {
+        if (this.current === reading) this.current = undefined;
+        if (this.refreshing === reading) this.refreshing = undefined;
+      },
+    );
+    return reading;
   }
 
   signingKey(): Promise<SigningKey> {
