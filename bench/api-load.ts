@@ -104,6 +104,11 @@ try {
   // ABBA, each for half the time: decree, bare, bare, decree.
   const decreePid = server.pid!;
   const barePid = bare.pid!;
+  // Both warmed up (JIT, caches) and decree done with its start-up work (the first jobs, the log), so that
+  // neither half measures a server still starting.
+  await load({ url: `${http}${feedPath}`, duration: 1 });
+  await load({ url: bareUrl, duration: 1 });
+  await quiet(decreePid);
   const halves = [
     await withCpu(decreePid, () => load({ url: `${http}${feedPath}`, duration: seconds / 2 })),
     await withCpu(barePid, () => load({ url: bareUrl, duration: seconds / 2 })),
@@ -264,6 +269,18 @@ function listening(child: ChildProcess): Promise<{ http: { port: number }; stop:
     });
     child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
   });
+}
+
+/** Waits (10 s at most) until the process uses under a tenth of a CPU over half a second. */
+async function quiet(pid: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    const used = await withCpu(pid, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { requests_per_s: 0, p99_ms: 0, p50_ms: 0, requests: 0, unexpected: 0, errors: 0 };
+    });
+    if (used.cpu_us < 50_000) return;
+  }
 }
 
 /** The process's CPU time (user and system, from /proc) while `run` ran, per request answered, in µs. */

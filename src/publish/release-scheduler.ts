@@ -63,8 +63,9 @@ export class ReleaseScheduler extends EventEmitter<{
   /**
    * Finishes what a crash left half done (the releases after the newest checkpoint get theirs; events not yet
    * in the log are sequenced), builds what is pending now (at start, the first release), then watches for
-   * changes. Only releases after the newest checkpoint can lack one, since every build first finishes those:
-   * so start-up costs what changed since the last run, not the length of the history.
+   * changes. Only releases after the newest checkpoint can lack one, since every build finishes those, oldest
+   * first, once its release is out: so start-up costs what changed since the last run, not the length of the
+   * history.
    */
   async start(): Promise<ReleaseSummary | null> {
     await this.finishCheckpoints();
@@ -164,10 +165,10 @@ export class ReleaseScheduler extends EventEmitter<{
     return release;
   }
 
-  private async finishCheckpoints(): Promise<void> {
+  private async finishCheckpoints(): Promise<number[]> {
     const { db, dialect } = this.options;
     const now = (this.options.now ?? (() => new Date()))();
-    await finishReleaseCheckpoints(db, dialect, {
+    return finishReleaseCheckpoints(db, dialect, {
       origin: this.options.logOrigin ?? defaultLogOrigin,
       now,
     });
@@ -201,8 +202,6 @@ export class ReleaseScheduler extends EventEmitter<{
 
   private async build(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
-    // Another instance may have died between a release and its checkpoint: finish it before building on it.
-    await this.finishCheckpoints();
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
@@ -224,12 +223,17 @@ export class ReleaseScheduler extends EventEmitter<{
    */
   private async signCheckpoint(release: ReleaseSummary | null): Promise<void> {
     const { db, dialect } = this.options;
-    await publishCheckpoint(db, dialect, {
-      origin: this.options.logOrigin ?? defaultLogOrigin,
-      upToEventId: release?.eventId,
-      releaseId: release?.id,
-      now: (this.options.now ?? (() => new Date()))(),
-    });
+    // Every release after the newest checkpoint, oldest first: this one, and any another instance built and
+    // died before signing (the tree's root at each size is in its tiles, so the order of signing is free).
+    const finished = await this.finishCheckpoints();
+    if (!release || !finished.includes(release.id)) {
+      await publishCheckpoint(db, dialect, {
+        origin: this.options.logOrigin ?? defaultLogOrigin,
+        upToEventId: release?.eventId,
+        releaseId: release?.id,
+        now: (this.options.now ?? (() => new Date()))(),
+      });
+    }
     if (release) this.emit("checkpoint", release);
   }
 }
