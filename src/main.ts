@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { checkSettings } from "./checks/check-settings.ts";
@@ -103,6 +104,11 @@ export async function startService(
   let metricsListener: FastifyInstance | undefined;
   let unobserve = () => setEventLog(undefined);
   const poke = () => publication?.scheduler.poke();
+  // The app is built before the scheduler: this carries the scheduler's news of each release to the feeds.
+  const releases = Object.assign(new EventEmitter<{ release: [] }>(), {
+    // On SQLite this process alone serves the store (holdDataFolder): every release is its scheduler's.
+    everyRelease: config.databaseUrl === undefined,
+  });
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
     app = await buildApp({
@@ -121,6 +127,7 @@ export async function startService(
         poke();
         jobs?.kick();
       },
+      releases,
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
@@ -172,6 +179,7 @@ export async function startService(
     });
     // At debug level: under a flood these come by the thousand, and each one is the limits doing their job.
     publication.primary.on("limited", (limited) => log.debug(limited, "DNS client limited"));
+    publication.scheduler.on("release", () => releases.emit("release"));
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());

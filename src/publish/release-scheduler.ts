@@ -12,7 +12,10 @@ export interface ReleaseSchedulerOptions {
   dialect: Dialect;
   policy: RpzPolicy;
   now?: () => Date;
-  /** Changes arriving within this window share one release. */
+  /**
+   * Releases are at least this far apart: a change after a quiet spell is built at once, and the changes
+   * arriving while a release is built or within this window after it started share the next one.
+   */
   windowMs?: number;
   /** How often to look for changes written by other processes (the CLI, other API instances). */
   pollMs?: number;
@@ -41,7 +44,9 @@ export class ReleaseScheduler extends EventEmitter<{
   private readonly windowMs: number;
   private readonly pollMs: number;
   private lastSeenEvent = -1;
-  private pending: NodeJS.Timeout | undefined;
+  /** Cancels the build that is due; set while one is. */
+  private pending: (() => void) | undefined;
+  private lastBuildStarted = Number.NEGATIVE_INFINITY;
   private building: Promise<void> | undefined;
   private again = false;
   private poller: NodeJS.Timeout | undefined;
@@ -58,8 +63,9 @@ export class ReleaseScheduler extends EventEmitter<{
   /**
    * Finishes what a crash left half done (the releases after the newest checkpoint get theirs; events not yet
    * in the log are sequenced), builds what is pending now (at start, the first release), then watches for
-   * changes. Only releases after the newest checkpoint can lack one, since every build first finishes those:
-   * so start-up costs what changed since the last run, not the length of the history.
+   * changes. Only releases after the newest checkpoint can lack one, since every build finishes those, oldest
+   * first, once its release is out: so start-up costs what changed since the last run, not the length of the
+   * history.
    */
   async start(): Promise<ReleaseSummary | null> {
     await this.finishCheckpoints();
@@ -69,19 +75,32 @@ export class ReleaseScheduler extends EventEmitter<{
     return first;
   }
 
-  /** Something changed in this process: build within the window. */
+  /**
+   * Something changed: build at once when the last build started a window ago or more, else when the window
+   * ends. No wait after a quiet spell: the release is what the approval waits for to be served.
+   */
   poke(): void {
     if (this.stopped || this.pending) return;
-    this.pending = setTimeout(() => {
+    const due = () => {
       this.pending = undefined;
       void this.run();
-    }, this.windowMs);
+    };
+    const wait = this.lastBuildStarted + this.windowMs - performance.now();
+    if (wait <= 0) {
+      // After the poking request's answer is written (that runs in promise callbacks), before new I/O.
+      const immediate = setImmediate(due);
+      this.pending = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(due, wait);
+      this.pending = () => clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    clearTimeout(this.pending);
+    this.pending?.();
+    this.pending = undefined;
     await this.building;
   }
 
@@ -111,6 +130,7 @@ export class ReleaseScheduler extends EventEmitter<{
       this.again = true;
       return this.building;
     }
+    this.lastBuildStarted = performance.now();
     this.building = this.buildNow()
       .then(() => undefined)
       .catch((error) => this.options.onError?.(error))
@@ -145,10 +165,10 @@ export class ReleaseScheduler extends EventEmitter<{
     return release;
   }
 
-  private async finishCheckpoints(): Promise<void> {
+  private async finishCheckpoints(): Promise<number[]> {
     const { db, dialect } = this.options;
     const now = (this.options.now ?? (() => new Date()))();
-    await finishReleaseCheckpoints(db, dialect, {
+    return finishReleaseCheckpoints(db, dialect, {
       origin: this.options.logOrigin ?? defaultLogOrigin,
       now,
     });
@@ -182,8 +202,6 @@ export class ReleaseScheduler extends EventEmitter<{
 
   private async build(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
-    // Another instance may have died between a release and its checkpoint: finish it before building on it.
-    await this.finishCheckpoints();
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
@@ -205,12 +223,17 @@ export class ReleaseScheduler extends EventEmitter<{
    */
   private async signCheckpoint(release: ReleaseSummary | null): Promise<void> {
     const { db, dialect } = this.options;
-    await publishCheckpoint(db, dialect, {
-      origin: this.options.logOrigin ?? defaultLogOrigin,
-      upToEventId: release?.eventId,
-      releaseId: release?.id,
-      now: (this.options.now ?? (() => new Date()))(),
-    });
+    // Every release after the newest checkpoint, oldest first: this one, and any another instance built and
+    // died before signing (the tree's root at each size is in its tiles, so the order of signing is free).
+    const finished = await this.finishCheckpoints();
+    if (!release || !finished.includes(release.id)) {
+      await publishCheckpoint(db, dialect, {
+        origin: this.options.logOrigin ?? defaultLogOrigin,
+        upToEventId: release?.eventId,
+        releaseId: release?.id,
+        now: (this.options.now ?? (() => new Date()))(),
+      });
+    }
     if (release) this.emit("checkpoint", release);
   }
 }
