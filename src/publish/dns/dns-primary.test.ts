@@ -293,7 +293,7 @@ describeEachEngine("the DNS primary", (store) => {
       serials.push(await release(store()));
       await approve(store(), ["later.streamfilou.net"]);
       serials.push(await release(store()));
-      running.primary.invalidate();
+      await running.primary.invalidate();
     });
 
     it("sends each release's deletions and additions between its SOAs, from a serial it has", async () => {
@@ -392,7 +392,7 @@ describeEachEngine("the DNS primary", (store) => {
       );
       const current = await release(store());
       serials.push(current);
-      running.primary.invalidate();
+      await running.primary.invalidate();
       const udp = await dig(running.port, ["+notcp", `IXFR=${before}`, zone]);
       assert.deepEqual(zoneLines(udp.records), [`SOA ${current}`], "RFC 1995 §2: go and ask over TCP");
       const tcp = await dig(running.port, ["+tcp", `IXFR=${before}`, zone]);
@@ -500,7 +500,7 @@ describe("the DNS primary with a large zone (sqlite)", () => {
   it("serves four concurrent AXFRs of a 50,000-entry zone, each complete and identical", async (t) => {
     await approve(opened!.store, manyNames(30_000, "more"));
     const current = await release(opened!.store);
-    running.primary.invalidate();
+    await running.primary.invalidate();
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const results = await Promise.all(
