@@ -81,6 +81,9 @@ export class DnsPrimaryThread extends EventEmitter<PrimaryEvents> {
       worker.once("exit", (code) => {
         if (!started)
           reject(new Error(`the DNS primary's thread stopped (exit code ${code}) before it listened`));
+        // Stopped while serving, not by `close`: the service must hear that DNS is down.
+        else if (this.worker === worker)
+          this.emit("error", new Error(`the DNS primary's thread stopped (exit code ${code})`));
       });
     });
   }

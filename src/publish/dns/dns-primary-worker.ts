@@ -12,7 +12,22 @@ import { serialLessThan } from "./soa-serial.ts";
 
 const port = parentPort!;
 const settings = workerData as PrimaryThreadSettings;
-const say = (message: FromPrimaryThread) => port.postMessage(message);
+function say(message: FromPrimaryThread): void {
+  try {
+    port.postMessage(message);
+  } catch {
+    // What cannot be copied across threads (an error holding a socket, say) crosses as its text.
+    if (message.type === "event" || message.type === "failed") {
+      const payload = message.type === "event" ? message.payload : message.error;
+      const text = payload instanceof Error ? (payload.stack ?? payload.message) : String(payload);
+      port.postMessage(
+        message.type === "event"
+          ? { ...message, payload: new Error(text) }
+          : { type: "failed", error: new Error(text) },
+      );
+    }
+  }
+}
 
 async function main(): Promise<void> {
   const store = await openStore(settings.store);

@@ -139,7 +139,7 @@ export class DnsPrimary extends EventEmitter<{
   };
   /** The zone as served: loaded at start, then moved release by release from the journal. */
   private served = ServedZone.empty();
-  /** The catch-up under way, which answers wait for: after `invalidate`, no answer names an older release. */
+  /** The catch-up under way: the next one starts after it, so that releases are applied in order. */
   private refreshing: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
   private closed = false;
@@ -212,9 +212,9 @@ export class DnsPrimary extends EventEmitter<{
   }
 
   /**
-   * A new release: the served zone catches up with the store from the releases' journal, all of it at once,
-   * and every answer from now on waits for that. Resolves once it has, so that a NOTIFY sent then names a
-   * serial this primary already serves.
+   * A new release: the served zone catches up with the store from the releases' journal, applied all at once.
+   * Answers meanwhile come from the release served until then, never wait: resolves once the zone has caught
+   * up, so that a NOTIFY sent then names a serial this primary already serves.
    */
   invalidate(): Promise<void> {
     const previous = this.refreshing ?? Promise.resolve();
@@ -350,7 +350,6 @@ export class DnsPrimary extends EventEmitter<{
     from: { transport: "udp" | "tcp"; address: string },
   ): Promise<Iterable<Buffer>> {
     if (message.length < 12 || (message[2]! & 0x80) !== 0) return []; // not a query: nothing to answer
-    if (this.refreshing) await this.refreshing.catch(() => {});
     const opcode = (message[2]! >> 3) & 0x0f;
     const access = await this.accessRules();
     const tsig = verifyMessage(message, { keys: (name) => keyFor(access.keys, name) });
