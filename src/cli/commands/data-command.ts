@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { asnTable } from "../../checks/asn-table.ts";
+import { currentAsnTable } from "../../checks/asn-table.ts";
 import { loadCheckData } from "../../checks/check-data.ts";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { coHostedDomains } from "../../checks/co-hosted-domains.ts";
@@ -17,9 +17,13 @@ export function dataCommand(): Command {
   data
     .command("update")
     .description(
-      "load a newer copy of the shared-infrastructure ranges or the protected names (format of data/)",
+      "load a newer copy of the shared-infrastructure ranges, protected names, ASN classes or public resolvers " +
+        "(format of data/), or a folder of IP-to-ASN tables (an @ip-location-db/asn release)",
     )
-    .argument("<file>", "a JSON file like data/shared-infrastructure.json or data/protected-names.json")
+    .argument(
+      "<file>",
+      "a JSON file like those of data/, or a folder holding asn-ipv4-num.csv and asn-ipv6-num.csv",
+    )
     .action(async (file: string, _options: unknown, command: Command) => {
       const loaded = await withStore(command, (store) =>
         updateCheckData(store.db, file, { actor: actorOf(command), now: new Date() }),
@@ -110,7 +114,7 @@ export function dataCommand(): Command {
       const address = normalized.value;
       const settings = checkSettings(configOf(command));
       const shown = await withStore(command, async (store) => {
-        const table = asnTable(settings.asnDataFolder);
+        const table = await currentAsnTable(store.db, settings.asnDataFolder);
         const classes = (await loadCheckData(store.db, settings)).asnClasses;
         const networks = table.lookup(address).map((range) => ({
           ...range,
