@@ -49,6 +49,7 @@ function coHostingFinding(hosting: CoHosting, reviewAbove: number, blockAbove: n
     reviewAbove,
     blockAbove,
     passiveDnsLoaded: hosting.passiveDnsLoaded,
+    passiveDns: hosting.passiveDns,
   };
   const count = `${hosting.atLeast ? "at least " : ""}${sites} site${sites === 1 ? "" : "s"}`;
   const listed = hosting.sample.map((seen) => seen.site).join(", ");
