@@ -1,4 +1,4 @@
-import { type AsnTable, asnTable } from "./asn-table.ts";
+import { type AsnTable, currentAsnTable } from "./asn-table.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData, ClassifiedNetwork } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
@@ -24,15 +24,15 @@ const classWords = {
 } as const;
 
 /**
- * Who operates an address: its autonomous system and organisation from the shipped IP-to-ASN dataset (offline,
- * dated, CC-BY-4.0), and the network's class from data/asn-classes.json. A CDN, a cloud or a public resolver is
+ * Who operates an address: its autonomous system and organisation from the IP-to-ASN dataset (shipped, offline,
+ * dated, CC-BY-4.0; or a newer copy loaded with `decree data update FOLDER`), and the network's class from data/asn-classes.json. A CDN, a cloud or a public resolver is
  * `block`, a hosting company `review`; any other network is told as `info`, so every address target shows who
  * runs it. The table is parsed once per process, on the first batch that has an address.
  */
-export function prepareAddressOperator(run: CheckRun): Check {
+export async function prepareAddressOperator(run: CheckRun): Promise<Check> {
   const hasAddress = run.targets.some((target) => targetAddress(target) !== null);
   if (!hasAddress) return { name, run: () => [] };
-  const table = asnTable(run.settings?.asnDataFolder);
+  const table = await currentAsnTable(run.context.db, run.settings?.asnDataFolder);
   return { name, run: (target) => operatorFindings(target, table, run.data) };
 }
 

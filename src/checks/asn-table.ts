@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import type { Database } from "../store/database.ts";
 import { toInterval } from "./address-ranges.ts";
 
 /** Who announces an address: the autonomous system and the organisation the dataset names for it. */
@@ -245,12 +247,52 @@ export function asnTable(folder?: string): AsnTable {
   return table;
 }
 
-function readTable(folder: string, origin: "shipped" | "configured"): AsnTable {
-  let v4: string;
-  let v6: string;
+/** The kind of the copies `decree data update FOLDER` loads into checks_data. */
+export const asnDataKind = "ip-to-asn";
+
+const byDigest = new Map<string, AsnTable>();
+
+/**
+ * The table the checks use: the folder of config `asnDataFolder` when set, else the newest copy loaded with
+ * `decree data update FOLDER` (kept in the store, so every instance uses it), else the shipped package.
+ */
+export async function currentAsnTable(db: Kysely<Database>, folder?: string): Promise<AsnTable> {
+  if (folder !== undefined) return asnTable(folder);
+  const head = await db
+    .selectFrom("checks_data")
+    .select(["id", "sha256", "data_date", "source"])
+    .where("kind", "=", asnDataKind)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!head) return asnTable();
+  let table = byDigest.get(head.sha256);
+  if (table === undefined) {
+    const { data } = await db
+      .selectFrom("checks_data")
+      .select("data")
+      .where("id", "=", head.id)
+      .executeTakeFirstOrThrow();
+    const { v4, v6 } = JSON.parse(data) as { v4: string; v6: string };
+    table = new AsnTable(v4, v6, {
+      source: head.source,
+      licence: shippedLicence,
+      date: head.data_date,
+      folder: `loaded copy ${head.id}`,
+    });
+    byDigest.set(head.sha256, table);
+  }
+  return table;
+}
+
+/** The two CSV files of a release folder, as text; refused with ASN_DATA_INVALID when either is missing. */
+export function readAsnFolder(folder: string): { v4: string; v6: string; date: string } {
   try {
-    v4 = readFileSync(join(folder, "asn-ipv4-num.csv"), "utf8");
-    v6 = readFileSync(join(folder, "asn-ipv6-num.csv"), "utf8");
+    return {
+      v4: readFileSync(join(folder, "asn-ipv4-num.csv"), "utf8"),
+      v6: readFileSync(join(folder, "asn-ipv6-num.csv"), "utf8"),
+      date: datasetDate(folder),
+    };
   } catch (error) {
     throw new DecreeError(
       "ASN_DATA_INVALID",
@@ -258,13 +300,19 @@ function readTable(folder: string, origin: "shipped" | "configured"): AsnTable {
         "asn-ipv4-num.csv and asn-ipv6-num.csv, as an @ip-location-db/asn release does.",
     );
   }
+}
+
+const shippedLicence =
+  "CC-BY-4.0; IP to ASN data by DB-IP (https://db-ip.com) and RouteViews (https://www.routeviews.org)";
+
+function readTable(folder: string, origin: "shipped" | "configured"): AsnTable {
+  const { v4, v6 } = readAsnFolder(folder);
   return new AsnTable(v4, v6, {
     source:
       origin === "shipped"
         ? "@ip-location-db/asn (RouteViews, the five RIRs and DB-IP IP to ASN Lite), https://github.com/sapics/ip-location-db"
         : `IP-to-ASN tables in ${folder} (config asnDataFolder)`,
-    licence:
-      "CC-BY-4.0; IP to ASN data by DB-IP (https://db-ip.com) and RouteViews (https://www.routeviews.org)",
+    licence: shippedLicence,
     date: datasetDate(folder),
     folder,
   });

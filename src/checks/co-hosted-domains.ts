@@ -22,6 +22,8 @@ export interface CoHosting {
   sample: CoHostedSite[];
   /** Whether any passive-DNS file was ever loaded: without one, zero sites means unknown, not none. */
   passiveDnsLoaded: boolean;
+  /** The passive-DNS files the count rests on, newest first (at most 10): where they came from, when loaded. */
+  passiveDns: Array<{ id: number; source: string; sha256: string; loadedAt: string }>;
   /** The related sites (`CoHostingOptions.relatedSites`) found behind it; they count as one site together. */
   related: string[];
 }
@@ -63,13 +65,16 @@ export async function coHostingOf(
 ): Promise<CoHosting[]> {
   const sampleSize = options.sample ?? 10;
   const sampleLimit = Math.max(options.sampleLimit ?? 100, sampleSize);
-  const passiveDnsLoaded =
-    (await db
+  const passiveDns = (
+    await db
       .selectFrom("passive_dns_loads")
-      .select("id")
+      .select(["id", "source", "sha256", "loaded_at"])
       .where("format", "!=", "pending")
-      .limit(1)
-      .executeTakeFirst()) !== undefined;
+      .orderBy("id", "desc")
+      .limit(10)
+      .execute()
+  ).map((row) => ({ id: Number(row.id), source: row.source, sha256: row.sha256, loadedAt: row.loaded_at }));
+  const passiveDnsLoaded = passiveDns.length > 0;
   const singles = addresses.filter((address) => !address.includes("/"));
   const snapshots = await namesOnAddresses(db, singles, 0);
   const counts = passiveDnsLoaded ? await passiveCounts(db, addresses) : new Map<string, number>();
@@ -98,6 +103,7 @@ export async function coHostingOf(
       atLeast: !complete,
       sample,
       passiveDnsLoaded,
+      passiveDns,
       related,
     });
   }

@@ -17,8 +17,8 @@ const livingStates = ["proposed", "approved", "active", "suspended"];
  * loaded offline and in the registry's own DNS snapshots, the order's own sites counting as one. More than
  * `coHostingReviewSites` (1: any unrelated site) is `review`, more than `coHostingBlockSites` (50) `block`. At
  * or under it the finding says so (`TARGET_CO_HOSTING_CLEAN`): that, or a recorded statement of exclusive use,
- * is what approving an address needs. With no passive DNS ever loaded and no snapshot on it the count says
- * nothing, and the finding says that (`TARGET_CO_HOSTING_UNKNOWN`).
+ * is what approving an address needs. With no passive DNS ever loaded a low count says nothing (the snapshots
+ * know only the registry's own names), and the finding says that (`TARGET_CO_HOSTING_UNKNOWN`).
  */
 export async function prepareCoHosting(run: CheckRun): Promise<Check> {
   const addresses = run.targets.map(targetAddress).filter((address): address is string => address !== null);
@@ -49,6 +49,7 @@ function coHostingFinding(hosting: CoHosting, reviewAbove: number, blockAbove: n
     reviewAbove,
     blockAbove,
     passiveDnsLoaded: hosting.passiveDnsLoaded,
+    passiveDns: hosting.passiveDns,
   };
   const count = `${hosting.atLeast ? "at least " : ""}${sites} site${sites === 1 ? "" : "s"}`;
   const listed = hosting.sample.map((seen) => seen.site).join(", ");
@@ -66,14 +67,17 @@ function coHostingFinding(hosting: CoHosting, reviewAbove: number, blockAbove: n
       evidence,
     };
   }
-  if (!hosting.passiveDnsLoaded && sites === 0) {
+  // The snapshots know only the names submitted to the registry: without passive DNS, a lawful site nobody
+  // submitted may share the address unseen, so few sites there is no evidence of exclusive use.
+  if (!hosting.passiveDnsLoaded) {
     return {
       check: name,
       severity: "info",
       code: "TARGET_CO_HOSTING_UNKNOWN",
       message:
-        `Nothing is known of the sites ${address} serves: no passive-DNS observations are loaded (decree data ` +
-        "load-passive-dns) and no DNS snapshot found it. Approving it needs a statement of exclusive use.",
+        `Too little is known of the sites ${address} serves: no passive-DNS observations are loaded (decree ` +
+        `data load-passive-dns)${sites > 0 ? `, only the registry's snapshots (${listed})` : " and no DNS snapshot found it"}. ` +
+        "Approving it needs a statement of exclusive use.",
       evidence,
     };
   }

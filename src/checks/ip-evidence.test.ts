@@ -191,6 +191,9 @@ describeEachEngine("the evidence of what an address serves", (store) => {
     assert.equal(blocked.severity, "block");
     assert.equal(blocked.evidence.sites, 60);
     assert.equal((blocked.evidence.sample as unknown[]).length, 10);
+    const sources = blocked.evidence.passiveDns as Array<{ source: string; sha256: string }>;
+    assert.equal(sources[0]?.source, "test FDNS");
+    assert.match(sources[0]!.sha256, /^[0-9a-f]{64}$/);
     const reviewed = finding(few!, "TARGET_CO_HOSTED");
     assert.equal(reviewed.severity, "review");
     assert.equal(reviewed.evidence.sites, 2);

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
+import { AsnTable, asnDataKind, readAsnFolder } from "./asn-table.ts";
 import { type CheckDataKind, checkDataKinds, checkDataSchemas, parseText } from "./check-data.ts";
 
 export interface LoadedCheckData {
   id: number;
-  kind: CheckDataKind;
+  kind: CheckDataKind | typeof asnDataKind;
   date: string;
   source: string;
   sha256: string;
@@ -27,6 +28,7 @@ export async function updateCheckData(
   path: string,
   options: { actor: string; now: Date },
 ): Promise<LoadedCheckData> {
+  if (isFolder(path)) return updateAsnData(db, path, options);
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -96,4 +98,44 @@ export async function listCheckData(db: Kysely<Database>) {
     loadedAt: row.loaded_at,
     loadedBy: row.loaded_by,
   }));
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A newer IP-to-ASN release (the folder of an @ip-location-db/asn release, or any folder of its two CSV files),
+ * checked by building the table once, then kept in the store as the text of both files: every instance uses
+ * the newest copy from its next submission on.
+ */
+async function updateAsnData(
+  db: Kysely<Database>,
+  folder: string,
+  options: { actor: string; now: Date },
+): Promise<LoadedCheckData> {
+  const { v4, v6, date } = readAsnFolder(folder);
+  const source = `IP-to-ASN tables of ${folder.split("/").filter(Boolean).pop() ?? folder} (@ip-location-db/asn layout)`;
+  const table = new AsnTable(v4, v6, { source, licence: "", date, folder });
+  const data = JSON.stringify({ v4, v6 });
+  const sha256 = createHash("sha256").update(data).digest("hex");
+  const loadedAt = options.now.toISOString();
+  const { id } = await db
+    .insertInto("checks_data")
+    .values({
+      kind: asnDataKind,
+      data,
+      data_date: date,
+      source,
+      sha256,
+      loaded_at: loadedAt,
+      loaded_by: options.actor,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { id: Number(id), kind: asnDataKind, date, source, sha256, entries: table.dataset.ranges, loadedAt };
 }

@@ -114,8 +114,9 @@ async function requireExclusiveUse(trx: Kysely<Database>, target: TargetUnderApp
 const idChunk = 500;
 
 /**
- * Which of these targets have a `block` or `review` finding, or an address's unshown exclusive use: only those need weighing, so that a bulk approval
- * of clean targets asks the store once per 500 targets rather than once per target.
+ * Which of these targets have a `block` or `review` finding, or an address's unshown exclusive use: only those
+ * need weighing, so that a bulk approval of clean targets asks the store once per 500 targets rather than once
+ * per target.
  */
 export async function targetsToWeigh(trx: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
   const found = new Set<number>();

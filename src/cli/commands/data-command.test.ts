@@ -109,6 +109,19 @@ describe("decree data update and the findings of decree targets add", () => {
     assert.match(wrong.stderr + wrong.stdout, /PASSIVE_DNS_FORMAT_INVALID/);
   });
 
+  it("tells who operates an address and how many sites it serves", async () => {
+    const shown = await cli("data", "address", "104.16.0.1");
+    assert.equal(shown.code, 0, shown.stderr);
+    const parsed = JSON.parse(shown.stdout);
+    assert.equal(parsed.networks[0].asn, 13335);
+    assert.equal(parsed.networks[0].class, "cdn");
+    assert.match(parsed.dataset.licence, /CC-BY-4.0/);
+    const sites = JSON.parse((await cli("data", "address", "88.190.30.1")).stdout);
+    assert.equal(sites.sites, 3);
+    const refused = await cli("data", "address", "not-an-address");
+    assert.equal(refused.code, 1);
+  });
+
   it("refuses a file that is not the checks' data, with its code", async () => {
     await writeFile(join(dir, "bad.json"), "{}");
     const refused = await cli("data", "update", join(dir, "bad.json"));
