@@ -40,7 +40,8 @@ async function writeNames(path: string, n: number): Promise<void> {
     const host = next() % 4 === 0 ? `www.${base}` : base;
     chunk.push(`${host}.${suffixes[next() % suffixes.length]}\n`);
     if (chunk.length === 10_000 || i === n - 1) {
-      if (!out.write(chunk.join(""))) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+      if (!out.write(chunk.join("")))
+        await new Promise<void>((resolve) => out.once("drain", () => resolve()));
       chunk = [];
     }
   }
