@@ -186,9 +186,8 @@ const parsed = new Map<string, unknown>();
  * store, else the shipped file; protected names and exemptions extended by the configured files.
  */
 export async function loadCheckData(db: Kysely<Database>, settings: CheckSettings = {}): Promise<CheckData> {
-  const [ranges, names, classes, resolvers] = await Promise.all(
-    checkDataKinds.map((kind) => newestLoaded(db, kind)),
-  );
+  const newest = await newestLoaded(db);
+  const [ranges, names, classes, resolvers] = checkDataKinds.map((kind) => newest.get(kind));
   // Keyed by the copy's digest, not its id: two stores (or a rebuilt one) can have different copies under one id.
   const namesKey = `protected:${names?.sha256 ?? "shipped"}:${fileKey(settings.protectedNamesFile)}`;
   const protectedNames = parsed.has(namesKey)
@@ -266,15 +265,24 @@ interface LoadedCopy extends LoadedHead {
   data: string;
 }
 
-async function newestLoaded(db: Kysely<Database>, kind: CheckDataKind): Promise<LoadedHead | undefined> {
-  const row = await db
+/** The newest copy of each kind, in one query: every submission asks, so it costs one round trip, not two. */
+async function newestLoaded(db: Kysely<Database>): Promise<Map<string, LoadedHead>> {
+  const rows = await db
     .selectFrom("checks_data")
-    .select(["id", "sha256", "data_date", "source"])
-    .where("kind", "=", kind)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row && { id: Number(row.id), sha256: row.sha256, date: row.data_date, source: row.source };
+    .select(["id", "kind", "sha256", "data_date", "source"])
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("checks_data")
+        .select((inner) => inner.fn.max("id").as("id"))
+        .groupBy("kind"),
+    )
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.kind,
+      { id: Number(row.id), sha256: row.sha256, date: row.data_date, source: row.source },
+    ]),
+  );
 }
 
 /** The data itself is read only when that copy has not been parsed yet. */

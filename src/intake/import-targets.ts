@@ -108,8 +108,12 @@ class StoredLines {
   private lines: Int32Array<ArrayBuffer> = new Int32Array(1 << 16);
   private size = 0;
 
+  /** Ids come from one sequence in one transaction, so they grow; found by halving unless they did not. */
+  private ascending = true;
+
   add(id: number, line: number): void {
     if (this.base < 0) this.base = id;
+    if (this.size > 0 && id - this.base <= this.offsets[this.size - 1]!) this.ascending = false;
     if (this.size === this.offsets.length) {
       this.offsets = grow(this.offsets);
       this.lines = grow(this.lines);
@@ -122,8 +126,21 @@ class StoredLines {
   /** The line of a target this import stored, or undefined when the target was there before. */
   lineOf(id: number): number | undefined {
     if (this.base < 0 || id < this.base) return undefined;
-    const at = this.offsets.subarray(0, this.size).indexOf(id - this.base);
-    return at < 0 ? undefined : this.lines[at];
+    const offset = id - this.base;
+    if (!this.ascending) {
+      const at = this.offsets.subarray(0, this.size).indexOf(offset);
+      return at < 0 ? undefined : this.lines[at];
+    }
+    let low = 0;
+    let high = this.size - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const value = this.offsets[middle]!;
+      if (value === offset) return this.lines[middle];
+      if (value < offset) low = middle + 1;
+      else high = middle - 1;
+    }
+    return undefined;
   }
 }
 

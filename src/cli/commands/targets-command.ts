@@ -345,14 +345,19 @@ async function runImport(command: Command, orderRef: string, file: string, optio
   const settings = checkSettings(config);
   const now = new Date();
   let result: ImportTargetsResult;
-  const findings: RecordedFindings = { counts: { block: 0, review: 0, info: 0 }, held: [] };
+  const findings: RecordedFindings & { heldCount?: number } = {
+    counts: { block: 0, review: 0, info: 0 },
+    held: [],
+  };
   try {
     result = await withStore(command, async (store) => {
       const who = await identify(command, store, identityOptionsOf(command));
       requireRole(who, "targets:submit", "propose targets");
       return inTransaction(store.db, async (trx) => {
+        // A transaction run again (SQLite busy) starts the tally again.
         findings.counts = { block: 0, review: 0, info: 0 };
         findings.held = [];
+        delete findings.heldCount;
         await appendEvents(trx, [cliCommandEvent(command, who)]);
         const order = await findOrder(trx, orderRef);
         const data = await loadCheckData(trx, settings);
@@ -377,11 +382,17 @@ async function runImport(command: Command, orderRef: string, file: string, optio
   printAdded(json, { ...result, findings });
 }
 
-function addFindings(total: RecordedFindings, batch: RecordedFindings): void {
+/** Held targets listed in an import's answer; past them, `heldCount` counts them all. */
+const keptHeld = 10_000;
+
+function addFindings(total: RecordedFindings & { heldCount?: number }, batch: RecordedFindings): void {
   for (const severity of Object.keys(batch.counts) as Finding["severity"][]) {
     total.counts[severity] += batch.counts[severity];
   }
-  for (const held of batch.held) total.held.push(held);
+  for (const held of batch.held) {
+    if (total.held.length < keptHeld) total.held.push(held);
+    else total.heldCount = (total.heldCount ?? total.held.length) + 1;
+  }
 }
 
 function printAdded(
