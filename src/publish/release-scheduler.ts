@@ -22,6 +22,12 @@ export interface ReleaseSchedulerOptions {
   onError?: (error: unknown) => void;
   /** The public log's origin, the name its checkpoints carry (C2SP tlog-checkpoint). */
   logOrigin?: string;
+  /**
+   * How long after a release is announced its checkpoint waits (ms; default 0, the next turn of the event
+   * loop): sequencing and signing hold the event loop for milliseconds, and the transfers NOTIFY sets off come
+   * within that time, to a DNS primary on the same event loop.
+   */
+  checkpointDelayMs?: number;
   /** The last SOA serial served from this data folder: every release is published past it. */
   servedSerial?: () => number | undefined;
   /** The store's newest serial was behind the served one, and `release` moved past it. */
@@ -188,8 +194,9 @@ export class ReleaseScheduler extends EventEmitter<{
       if (release) {
         this.emit("release", release);
         // The listeners run at once but what they start (NOTIFY reads the secondaries from the store) is
-        // asynchronous: one turn of the event loop lets it reach the store before the log's transactions do.
-        await new Promise((resolve) => setImmediate(resolve));
+        // asynchronous: one turn of the event loop, or the delay asked for, lets it go before the log's work.
+        const delay = this.options.checkpointDelayMs ?? 0;
+        await new Promise((resolve) => (delay > 0 ? setTimeout(resolve, delay) : setImmediate(resolve)));
       }
       await this.signCheckpoint(release);
       recordReleaseBuilt(release, performance.now() - started);
