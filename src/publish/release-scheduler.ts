@@ -230,8 +230,8 @@ export class ReleaseScheduler extends EventEmitter<{
    */
   private async signCheckpoint(release: ReleaseSummary | null): Promise<void> {
     const { db, dialect } = this.options;
-    // Every release after the newest checkpoint, oldest first: this one, and any another instance built and
-    // died before signing (the tree's root at each size is in its tiles, so the order of signing is free).
+    // Every release after the newest checkpoint, oldest first: this one, and any that an instance built and
+    // then died before signing.
     const finished = await this.finishCheckpoints();
     if (!release || !finished.includes(release.id)) {
       await publishCheckpoint(db, dialect, {
