@@ -305,6 +305,8 @@ async function startPublication(
     now,
     windowMs: config.releaseWindowMs,
     pollMs: options.releasePollMs ?? 5,
+    // The DNS primary answers on this event loop: the secondaries' IXFR after a NOTIFY goes before the log.
+    checkpointDelayMs: 20,
     onError,
     logOrigin: config.logOrigin,
     servedSerial: () => served.value,
