@@ -25,11 +25,6 @@ const dateTime = z.iso.datetime({
   error: "expected a date-time with offset (2026-06-01T19:00:00Z or 2026-06-01T21:00:00+02:00)",
 });
 
-/** One blocking window as written: the interval during which the order's entries are served. */
-export const windowInputSchema = z
-  .object({ from: dateTime, until: dateTime, label: nonEmpty.max(200).optional() })
-  .strict();
-
 /**
  * Blocking windows from a calendar of events (RFC 5545 text), each widened by the margins. In an order file,
  * `file` names the .ics file beside it instead of `ics` holding its text.
@@ -42,6 +37,11 @@ export const calendarInputSchema = z
   })
   .strict();
 
+/** One blocking window as written: the interval during which the order's entries are served. */
+export const windowInputSchema = z
+  .object({ from: dateTime, until: dateTime, label: nonEmpty.max(200).optional() })
+  .strict();
+
 export const targetInputSchema = z.union([
   nonEmpty,
   z
@@ -49,6 +49,11 @@ export const targetInputSchema = z.union([
       value: nonEmpty,
       kind: z.enum(targetKinds).optional(),
       until: dateOrDateTime.optional(),
+      windows: z
+        .array(windowInputSchema)
+        .max(2000)
+        .optional()
+        .describe("this target's own blocking windows, instead of its order's"),
     })
     .strict(),
 ]);

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
+import { normalizeTarget } from "../names/normalize-target.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
@@ -135,6 +136,7 @@ export async function recordOrder(
           { actor: options.actor, now: options.now, skipInvalid: options.skipInvalid ?? false },
         )
       : null;
+    if (targets) windows.push(...(await addTargetWindows(trx, order, input.targets ?? [], targets, options)));
     if (targets && options.afterTargets) await options.afterTargets(trx, order, targets);
     return { order, targets, windows };
   });
@@ -172,6 +174,41 @@ async function assertNotRecorded(trx: Kysely<Database>, input: OrderInput): Prom
       { orderId: existing.id },
     );
   }
+}
+
+/**
+ * The windows a target of the file carries (`{value, windows: [...]}`), stored as that target's own. The target
+ * is found among those added by its canonical form, so a line skipped with `skipInvalid` takes its windows
+ * with it.
+ */
+async function addTargetWindows(
+  trx: Kysely<Database>,
+  order: Order,
+  inputs: TargetInput[],
+  added: AddTargetsResult,
+  options: RecordOrderOptions,
+): Promise<BlockingWindow[]> {
+  const windows: BlockingWindow[] = [];
+  for (const input of inputs) {
+    if (typeof input === "string" || !input.windows?.length) continue;
+    const name = normalizeTarget(input.value, input.kind);
+    const target = name.ok
+      ? added.added.find((candidate) => candidate.kind === name.kind && candidate.value === name.value)
+      : undefined;
+    if (!target) continue;
+    const requests = windowRequests(
+      { windows: input.windows },
+      { until: new Date(order.validUntil), source: input.value },
+    );
+    windows.push(
+      ...(await addWindows(trx, order, requests, {
+        actor: options.actor,
+        now: options.now,
+        targetId: target.id,
+      })),
+    );
+  }
+  return windows;
 }
 
 function targetRequest(target: TargetInput, line: number): TargetRequest {

@@ -260,4 +260,37 @@ describeEachEngine("blocking windows", (store) => {
     await add([{ from: "2026-06-01T21:00:00Z", until: "2026-06-01T22:00:00Z" }]);
     assert.equal((await counts(store())).windows, stored.windows + 1);
   });
+
+  it("stores a target's own windows from the order file, and serves that target only inside them", async () => {
+    const { targets, windows } = await recordOrder(
+      store(),
+      sampleOrder({
+        measures: ["dns-block"],
+        targets: [
+          "all-week.streams-en-vivo.tv",
+          {
+            value: "match-only.streams-en-vivo.tv",
+            windows: [{ from: "2026-06-01T19:00:00Z", until: "2026-06-01T21:00:00Z" }],
+          },
+        ],
+      }),
+      { actor, now: before },
+    );
+    const windowed = targets!.added.find((t) => t.value === "match-only.streams-en-vivo.tv")!;
+    assert.deepEqual(
+      windows.map((w) => w.targetId),
+      [windowed.id],
+    );
+    await decideTargets(store(), {
+      decision: "approve",
+      refs: targets!.added.map((t) => String(t.id)),
+      reason: "ordered",
+      actor,
+      now: before,
+    });
+    await buildRelease(store().db, store().dialect, defaultRpzPolicy, before);
+    const served = await owners(store());
+    assert.ok(served.includes("all-week.streams-en-vivo.tv"));
+    assert.ok(!served.includes("match-only.streams-en-vivo.tv"));
+  });
 });
