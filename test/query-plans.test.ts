@@ -329,6 +329,10 @@ for (const engine of storeEngines) {
         .orderBy("id")
         .limit(3)
         .execute();
+      const prober = new DnsProber({ timeoutMs: 50, retries: 0 });
+      const probe = () => followReleases(store, { stopPage: [], prober, now: duringOrder, minIntervalMs: 0 });
+      // The probes follow releases from the newest one they have seen: seen now, the next ones are probed.
+      await during("probes", probe);
       const url = await store.db
         .selectFrom("targets")
         .select("id")
@@ -358,6 +362,11 @@ for (const engine of storeEngines) {
         });
         scheduler.poke();
         await scheduler.settled();
+        // The name just released, probed at the operator's resolver while it is in the zone.
+        await during("probes", async () => {
+          await probe();
+          await probe();
+        });
         await decideTargets(store, {
           decision: "suspend",
           refs: [String(pending[0]!.id)],
@@ -418,9 +427,8 @@ for (const engine of storeEngines) {
         await zone.stepsSince(Number(latest.soa_serial) - 2, 1_000_000);
       });
       await during("probes", async () => {
-        const prober = new DnsProber({ timeoutMs: 50, retries: 0 });
-        await followReleases(store, { stopPage: [], prober, now: duringOrder, minIntervalMs: 0 });
-        await followReleases(store, { stopPage: [], prober, now: duringOrder, minIntervalMs: 0 });
+        await probe();
+        await probe();
       });
       await during("webhooks", () => deliverWebhooks(store, { now: duringOrder }));
       const app = await buildApp({ store, now, dataDir });
@@ -470,6 +478,10 @@ for (const engine of storeEngines) {
           where relkind = 'r' and reltuples >= 10000`.execute(opened.store.db);
         for (const row of rows) big.add(row.relname);
       }
+      assert.ok(
+        [...seen.values()].some((q) => q.path === "probes" && q.sql.includes('insert into "measurements"')),
+        "the probes asked a resolver about a name a release added, and recorded what it saw",
+      );
       assert.ok(
         [...seen.values()].some((q) => q.path === "release" && q.sql.includes('from "targets" as "t"')),
         "the release of a URL asked whether the de-listing list changed",

@@ -98,7 +98,7 @@ async function openDeadlines(store: Store, eventBudget: number): Promise<number>
       if (budget <= 0) break;
     }
     if (done !== undefined) await writeCursor(trx, cursorName, done);
-    await writeCursor(trx, eventCursorName, fromEvent);
+    if (fromEvent !== eventCursor) await writeCursor(trx, eventCursorName, fromEvent);
     return opened;
   });
 }
