@@ -54,6 +54,7 @@ export function operatorsCommand(): Command {
               ]
             : ["  no TSIG key: transfers are allowed from its --allow addresses only"]),
           `  resolver configuration: decree operators config "${operator.name}" --for ${resolverKinds.filter((k) => k !== "knot").join("|")}`,
+          `  router (BGP blackhole routes): decree operators config "${operator.name}" --for bird --router-as ASN`,
         ].join("\n"),
       );
     });
