@@ -17,32 +17,47 @@ const namedLoads = 3;
  */
 export function storeAddressEvidence(db: Kysely<Database>, settings: CheckSettings = {}): AddressEvidence {
   const source: AddressEvidence["source"] = {};
-  return {
-    async operatorOf(addressOrPrefix: string): Promise<AddressOperator | undefined> {
-      const table = await currentAsnTable(db, settings.asnDataFolder);
+  const operatorsOf = async (values: readonly string[]): Promise<Array<AddressOperator | undefined>> => {
+    const table = await currentAsnTable(db, settings.asnDataFolder);
+    const { asnClasses } = await loadCheckData(db, settings);
+    return values.map((value) => {
       // A prefix spanning several networks is told by the one holding its first address: the page names one
       // operator per entry, and the check's findings list them all.
-      const [range] = table.lookup(addressOrPrefix);
+      const [range] = table.lookup(value);
       if (!range) return undefined;
-      const { asnClasses } = await loadCheckData(db, settings);
       return {
         asn: range.asn,
         organisation: range.organisation || null,
         category: asnClasses.get(range.asn)?.class ?? null,
       };
+    });
+  };
+  const coHostedOnEach = async (
+    values: readonly string[],
+    sampleSize: number,
+    exclude?: ReadonlySet<string>,
+  ) => {
+    const found = await coHostingOf(db, values, {
+      sample: sampleSize + (exclude?.size ?? 0),
+      relatedSites: exclude,
+    });
+    return found.map((one) => {
+      // Without a loaded file and with no snapshot on the address, nothing is known: not the same as none.
+      if (!one.passiveDnsLoaded && one.sample.length === 0) return undefined;
+      const others = one.sample.map((seen) => seen.site).filter((site) => !exclude?.has(site));
+      // coHostingOf counts the related sites as one site together; the collateral wants them out entirely.
+      const count = one.related.length > 0 ? one.sites - 1 : one.sites;
+      return { count, sample: others.slice(0, sampleSize) };
+    });
+  };
+  return {
+    operatorsOf,
+    coHostedOnEach,
+    async operatorOf(addressOrPrefix: string) {
+      return (await operatorsOf([addressOrPrefix]))[0];
     },
     async coHostedOn(addressOrPrefix: string, sampleSize: number, exclude?: ReadonlySet<string>) {
-      const [found] = await coHostingOf(db, [addressOrPrefix], {
-        sample: sampleSize + (exclude?.size ?? 0),
-        relatedSites: exclude,
-      });
-      if (!found) return undefined;
-      // Without a loaded file and with no snapshot on the address, nothing is known: not the same as none.
-      if (!found.passiveDnsLoaded && found.sample.length === 0) return undefined;
-      const others = found.sample.map((seen) => seen.site).filter((site) => !exclude?.has(site));
-      // coHostingOf counts the related sites as one site together; the collateral wants them out entirely.
-      const count = found.related.length > 0 ? found.sites - 1 : found.sites;
-      return { count, sample: others.slice(0, sampleSize) };
+      return (await coHostedOnEach([addressOrPrefix], sampleSize, exclude))[0];
     },
     async describe() {
       const table = await currentAsnTable(db, settings.asnDataFolder);
