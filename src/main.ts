@@ -26,6 +26,7 @@ import { listOperators } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
+import { storeAddressEvidence } from "./registry/store-address-evidence.ts";
 import { holdDataFolder } from "./store/data-folder-lock.ts";
 import type { Store } from "./store/database.ts";
 import { openStore } from "./store/open-store.ts";
@@ -132,6 +133,7 @@ export async function startService(
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
       checkSettings: checkSettings(config),
+      addressEvidence: storeAddressEvidence(store.db, checkSettings(config)),
       logWitnesses: config.logWitnesses,
       mirrorSettings: siteSettingsOf(config),
       dnsPrimary: () => publication?.dns,

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
 import { loadConfig } from "../src/config/load-config.ts";
 import { isDecreeError } from "../src/errors/decree-error.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
@@ -100,12 +101,21 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function approve(values: string[], untilMs = 30 * day): Promise<string[]> {
+  async function approve(
+    values: string[],
+    untilMs = 30 * day,
+    windows?: Array<{ from: string; until: string; label: string }>,
+  ): Promise<string[]> {
     const validity = {
       from: new Date(Date.now() - day).toISOString(),
       until: new Date(Date.now() + untilMs).toISOString(),
     };
-    const order = sampleOrder({ targets: values, validity, measures: ["ip-block", "dns-block"] });
+    const order = sampleOrder({
+      targets: values,
+      validity,
+      measures: ["ip-block", "dns-block"],
+      ...(windows ? { windows } : {}),
+    });
     const { targets } = await recordOrder(service.store, order, { actor, now: new Date() });
     const refs = (targets?.added ?? []).map((target) => String(target.id));
     assert.equal(refs.length, values.length);
@@ -180,6 +190,79 @@ describe("the BGP route feed through two real BIRD 2 daemons", { timeout: 90_000
       .where("value", "=", expiring)
       .executeTakeFirstOrThrow();
     assert.equal(state.state, "expired");
+  });
+
+  it("announces an address under a blocking window when it opens and withdraws it when it closes, no one acting", async (t) => {
+    const live = "5.45.71.1";
+    const route = `${live}/32`;
+    const opens = new Date(Math.ceil((Date.now() + 6000) / 1000) * 1000);
+    const closes = new Date(opens.getTime() + 3000);
+    const [id] = await approve([live], 30 * day, [
+      { from: opens.toISOString(), until: closes.toISOString(), label: "Real Madrid – Barcelona" },
+    ]);
+    // Approved and active, but before its window: the releases that follow the approval announce nothing.
+    service.publication.scheduler.poke();
+    await sleep(1500);
+    await service.publication.bgp!.sync();
+    assert.equal(await routeAt(router, route), undefined, "announced before its window");
+    assert.ok(Date.now() < opens.getTime(), "the setup took longer than the wait before the window");
+
+    const shown = await pollUntil(
+      `the router to hold ${route} once the window opens`,
+      () => routeAt(router, route),
+      {
+        timeoutMs: 10_000,
+        intervalMs: 20,
+      },
+    );
+    const announcedAt = Date.now();
+    assert.ok(announcedAt >= opens.getTime(), "announced only once the window opened");
+    assert.match(shown, /BGP\.community: .*\(65535,666\)/, shown);
+    assert.match(shown, /\(65535,65281\)/, shown);
+
+    // The collateral of the window, from the service's own evidence (the shipped IP-to-ASN table).
+    const base = `http://127.0.0.1:${service.http.port}`;
+    const order = await service.store.db
+      .selectFrom("targets")
+      .select("order_id")
+      .where("id", "=", Number(id))
+      .executeTakeFirstOrThrow();
+    const collateral = (await (await fetch(`${base}/public/orders/${order.order_id}/collateral`)).json()) as {
+      entries: Array<{ operator: { asn: number } | null }>;
+      windows: Array<{
+        window: { label: string; state: string };
+        entryIds: number[];
+        asns: Array<{ asn: number }>;
+      }>;
+      sources: { asn: string | null };
+    };
+    assert.equal(collateral.entries[0]!.operator?.asn, 58061);
+    assert.match(collateral.sources.asn ?? "", /@ip-location-db\/asn/);
+    assert.deepEqual(
+      collateral.windows.map((w) => [w.window.label, w.window.state, w.entryIds, w.asns.map((a) => a.asn)]),
+      [["Real Madrid – Barcelona", "open", [Number(id)], [58061]]],
+    );
+
+    await pollUntil(
+      `the router to drop ${route} at the window's end`,
+      async () => ((await routeAt(router, route)) === undefined ? true : undefined),
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    const withdrawnAt = Date.now();
+    assert.ok(withdrawnAt >= closes.getTime(), "withdrawn only once the window closed");
+    t.diagnostic(
+      `announced ${announcedAt - opens.getTime()} ms after the window opened, withdrawn ${withdrawnAt - closes.getTime()} ms after it closed`,
+    );
+    assert.ok(
+      withdrawnAt - closes.getTime() < 3000,
+      `withdrawn ${withdrawnAt - closes.getTime()} ms after the end`,
+    );
+    const state = await service.store.db
+      .selectFrom("targets")
+      .select("state")
+      .where("id", "=", Number(id))
+      .executeTakeFirstOrThrow();
+    assert.equal(state.state, "active", "the entry stands: only its window closed");
   });
 
   it("does not reload BIRD for a release that changes no address entry", async () => {

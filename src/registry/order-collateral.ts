@@ -4,6 +4,7 @@ import { namesOnAddresses, siteOf } from "../checks/snapshot-addresses.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import { entryStates } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import { listWindows, type PublicWindow, publicWindow } from "./list-windows.ts";
 
 /** Who operates an address: its autonomous system, from a dated offline IP-to-ASN dataset. */
 export interface AddressOperator {
@@ -26,8 +27,25 @@ export interface CoHosting {
  */
 export interface AddressEvidence {
   operatorOf(addressOrPrefix: string): Promise<AddressOperator | undefined>;
-  coHostedOn(addressOrPrefix: string, sampleSize: number): Promise<CoHosting | undefined>;
+  /** `exclude`: the order's own sites, left out of the count and the sample when the source can. */
+  coHostedOn(
+    addressOrPrefix: string,
+    sampleSize: number,
+    exclude?: ReadonlySet<string>,
+  ): Promise<CoHosting | undefined>;
   source: { asn?: string | undefined; coHosting?: string | undefined };
+  /**
+   * The same for many at once, in order, when the source can answer a batch cheaper than one by one (an order
+   * of a match weekend holds thousands of addresses).
+   */
+  operatorsOf?(values: readonly string[]): Promise<Array<AddressOperator | undefined>>;
+  coHostedOnEach?(
+    values: readonly string[],
+    sampleSize: number,
+    exclude?: ReadonlySet<string>,
+  ): Promise<Array<CoHosting | undefined>>;
+  /** The sources as they are now, for a source whose data can be reloaded while the service runs. */
+  describe?(): Promise<{ asn?: string | undefined; coHosting?: string | undefined }>;
 }
 
 export interface CollateralEntry {
@@ -42,14 +60,30 @@ export interface CollateralEntry {
   coHosted: CoHosting | null;
 }
 
-export interface OrderCollateral {
-  orderId: number;
-  /** What the entries that block now (state active) reach. */
+/** What a set of active entries reaches together: the order's, or those one window serves. */
+export interface CollateralSummary {
   active: { entries: number; addresses: number; ipv6Prefixes: number };
   asns: Array<AddressOperator & { entries: number }>;
-  /** Registrable domains behind the active entries, all sources together, without the order's own sites. */
+  /** Registrable domains behind the entries, all sources together, without the order's own sites. */
   coHosted: CoHosting;
+}
+
+/** A blocking window and what its entries reach while it is open. */
+export interface WindowCollateral extends CollateralSummary {
+  window: PublicWindow;
+  /** The ids of the order's IP and prefix entries this window serves (`entries` of the order). */
+  entryIds: number[];
+}
+
+export interface OrderCollateral extends CollateralSummary {
+  orderId: number;
+  /**
+   * `active` counts the entries that block (state active), in a window or between windows: an entry under
+   * windows is served only inside them, and `windows` says what each one serves.
+   */
   entries: CollateralEntry[];
+  /** The order's blocking windows (withdrawn ones left out), earliest first; empty when it blocks at all times. */
+  windows: WindowCollateral[];
   sources: { asn: string | null; coHosting: string[] };
 }
 
@@ -88,11 +122,18 @@ export async function orderCollateral(
     orderId,
   );
   const entries: CollateralEntry[] = [];
-  for (const target of addressTargets) {
+  const values = addressTargets.map((target) => target.value);
+  const operators = evidence?.operatorsOf
+    ? await evidence.operatorsOf(values)
+    : await oneByOne(values, (value) => evidence?.operatorOf(value));
+  const coHostings = evidence?.coHostedOnEach
+    ? await evidence.coHostedOnEach(values, sampleSize, ownSites)
+    : await oneByOne(values, (value) => evidence?.coHostedOn(value, sampleSize, ownSites));
+  for (const [index, target] of addressTargets.entries()) {
     const seen =
       target.kind === "ip" ? snapshots.get(target.value) : await sitesInPrefix(db, target.value, orderId);
     const sites = new Set((seen ?? []).map((n) => n.site).filter((site) => !ownSites.has(site)));
-    const fromEvidence = await evidence?.coHostedOn(target.value, sampleSize);
+    const fromEvidence = coHostings[index];
     const count = Math.max(fromEvidence?.count ?? 0, sites.size);
     for (const site of fromEvidence?.sample ?? []) if (!ownSites.has(site)) sites.add(site);
     const known = fromEvidence !== undefined || seen !== undefined;
@@ -102,10 +143,54 @@ export async function orderCollateral(
       value: target.value,
       state: target.state,
       addresses: addressCount(target.kind, target.value),
-      operator: (await evidence?.operatorOf(target.value)) ?? null,
+      operator: operators[index] ?? null,
       coHosted: known ? { count, sample: [...sites].sort().slice(0, sampleSize) } : null,
     });
   }
+  const source = (await evidence?.describe?.()) ?? evidence?.source;
+  return {
+    orderId,
+    ...summarise(entries, sampleSize),
+    entries,
+    windows: await windowsOf(db, orderId, entries, sampleSize),
+    sources: {
+      asn: source?.asn ?? null,
+      coHosting: ["registry DNS snapshots", ...(source?.coHosting ? [source.coHosting] : [])],
+    },
+  };
+}
+
+async function oneByOne<T>(values: readonly string[], ask: (value: string) => Promise<T> | undefined) {
+  const answers: Array<T | undefined> = [];
+  for (const value of values) answers.push(await ask(value));
+  return answers;
+}
+
+/**
+ * What each window serves, by the rule of in-zone-now.ts: a target's own windows serve that target alone, and
+ * the order's windows serve every target that has none of its own.
+ */
+async function windowsOf(
+  db: Kysely<Database>,
+  orderId: number,
+  entries: CollateralEntry[],
+  sampleSize: number,
+): Promise<WindowCollateral[]> {
+  const windows = await listWindows(db, [orderId]);
+  const withOwn = new Set(windows.flatMap((window) => (window.targetId === null ? [] : [window.targetId])));
+  return windows.map((window) => {
+    const served = entries.filter((entry) =>
+      window.targetId === null ? !withOwn.has(entry.id) : entry.id === window.targetId,
+    );
+    return {
+      window: publicWindow(window),
+      entryIds: served.map((entry) => entry.id),
+      ...summarise(served, sampleSize),
+    };
+  });
+}
+
+function summarise(entries: CollateralEntry[], sampleSize: number): CollateralSummary {
   const active = entries.filter((entry) => entry.state === "active");
   const asns = new Map<number, AddressOperator & { entries: number }>();
   for (const entry of active) {
@@ -116,7 +201,6 @@ export async function orderCollateral(
   }
   const allSites = new Set(active.flatMap((entry) => entry.coHosted?.sample ?? []));
   return {
-    orderId,
     active: {
       entries: active.length,
       addresses: active.filter((e) => !e.value.includes(":")).reduce((sum, e) => sum + e.addresses, 0),
@@ -126,14 +210,6 @@ export async function orderCollateral(
     coHosted: {
       count: active.reduce((sum, entry) => sum + (entry.coHosted?.count ?? 0), 0),
       sample: [...allSites].sort().slice(0, sampleSize),
-    },
-    entries,
-    sources: {
-      asn: evidence?.source.asn ?? null,
-      coHosting: [
-        "registry DNS snapshots",
-        ...(evidence?.source.coHosting ? [evidence.source.coHosting] : []),
-      ],
     },
   };
 }

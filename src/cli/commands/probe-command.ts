@@ -2,9 +2,11 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Command, Option } from "commander";
 import { findUserByEmail } from "../../accounts/users.ts";
+import { checkSettings } from "../../checks/check-settings.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { idRange, parseDecimalInteger } from "../../names/parse-decimal-integer.ts";
 import { collateralControlNames } from "../../registry/collateral-control-names.ts";
+import { storeAddressEvidence } from "../../registry/store-address-evidence.ts";
 import { listMeasurements, measurementsCsv } from "../../verify/probes/list-measurements.ts";
 import { addProbeAgent, listProbeAgents } from "../../verify/probes/probe-agents.ts";
 import {
@@ -83,6 +85,7 @@ export function probeCommand(): Command {
               : await collateralControlNames(
                   store.db,
                   positive(options.collateralControls, "--collateral-controls"),
+                  storeAddressEvidence(store.db, checkSettings(config)),
                 )),
           ],
           sample: positive(options.sample, "--sample"),

@@ -80,6 +80,10 @@ const words = {
     none: "aucun",
     sources: "Sources",
     head: ["Entrée", "État", "Adresses", "AS", "Domaines co-hébergés"],
+    windows: "Fenêtres de blocage : ce que chaque fenêtre bloque pendant qu'elle est ouverte",
+    noWindows: "Aucune fenêtre : les entrées actives bloquent en permanence.",
+    windowHead: ["Fenêtre", "De", "À", "État", "Entrées", "Adresses IPv4", "AS", "Domaines co-hébergés"],
+    windowStates: { scheduled: "à venir", open: "ouverte", closed: "close", withdrawn: "retirée" },
   },
   en: {
     title: (id: number) => `Order ${id}: collateral of its IP blocks`,
@@ -97,6 +101,10 @@ const words = {
     none: "none",
     sources: "Sources",
     head: ["Entry", "State", "Addresses", "AS", "Co-hosted domains"],
+    windows: "Blocking windows: what each window blocks while it is open",
+    noWindows: "No window: the active entries block at all times.",
+    windowHead: ["Window", "From", "To", "State", "Entries", "IPv4 addresses", "AS", "Co-hosted domains"],
+    windowStates: { scheduled: "scheduled", open: "open", closed: "closed", withdrawn: "withdrawn" },
   },
 } as const;
 
@@ -105,14 +113,24 @@ function collateralPage(language: PageLanguage, collateral: OrderCollateral): st
   const e = escapeHtml;
   const asName = (operator: { asn: number; organisation: string | null } | null) =>
     operator ? `AS${operator.asn}${operator.organisation ? ` ${operator.organisation}` : ""}` : t.unknown;
+  const coHosted = (found: { count: number; sample: string[] } | null) =>
+    found ? `${found.count}${found.sample.length ? ` (${e(found.sample.join(", "))})` : ""}` : t.unknown;
+  const asList = (asns: OrderCollateral["asns"]) =>
+    e(asns.map((a) => `${asName(a)} (${a.entries})`).join(", ") || t.unknown);
+  const windowRows = collateral.windows.map(
+    ({ window, active, asns, coHosted: sites }) =>
+      `<tr><td>${e(window.label ?? `#${window.id}`)}</td><td>${e(window.startsAt)}</td><td>${e(window.endsAt)}</td>` +
+      `<td>${e(t.windowStates[window.state as keyof typeof t.windowStates] ?? window.state)}</td>` +
+      `<td>${active.entries}</td><td>${active.addresses}</td><td>${asList(asns)}</td><td>${coHosted(sites)}</td></tr>`,
+  );
+  const windows =
+    windowRows.length === 0
+      ? `<section><h2>${t.windows}</h2><p>${t.noWindows}</p></section>`
+      : `<section><h2>${t.windows}</h2><table><tr>${t.windowHead.map((h) => `<th>${h}</th>`).join("")}</tr>${windowRows.join("")}</table></section>`;
   const rows = collateral.entries.map(
     (entry) =>
       `<tr><td>${e(entry.value)}</td><td>${e(entry.state)}</td><td>${entry.addresses}</td>` +
-      `<td>${e(asName(entry.operator))}</td><td>${
-        entry.coHosted
-          ? `${entry.coHosted.count}${entry.coHosted.sample.length ? ` (${e(entry.coHosted.sample.join(", "))})` : ""}`
-          : t.unknown
-      }</td></tr>`,
+      `<td>${e(asName(entry.operator))}</td><td>${coHosted(entry.coHosted)}</td></tr>`,
   );
   const body = [
     `<h1>${e(t.title(collateral.orderId))}</h1>`,
@@ -123,9 +141,10 @@ function collateralPage(language: PageLanguage, collateral: OrderCollateral): st
     `<dt>${t.ipv6}</dt><dd>${collateral.active.ipv6Prefixes}</dd>`,
     `<dt>${t.coHosted}</dt><dd>${collateral.coHosted.count}</dd>`,
     `<dt>${t.sample}</dt><dd>${e(collateral.coHosted.sample.join(", ") || t.none)}</dd>`,
-    `<dt>${t.asns}</dt><dd>${e(collateral.asns.map((a) => `${asName(a)} (${a.entries})`).join(", ") || t.unknown)}</dd>`,
+    `<dt>${t.asns}</dt><dd>${asList(collateral.asns)}</dd>`,
     `<dt>${t.sources}</dt><dd>${e([collateral.sources.asn, ...collateral.sources.coHosting].filter(Boolean).join("; "))}</dd>`,
     "</dl>",
+    windows,
     `<section><h2>${t.entries}</h2><table><tr>${t.head.map((h) => `<th>${h}</th>`).join("")}</tr>${rows.join("")}</table></section>`,
   ];
   return htmlDocument(language, t.title(collateral.orderId), body.join("\n"));
