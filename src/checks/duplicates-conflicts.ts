@@ -1,3 +1,4 @@
+import type { TargetState } from "../vocabulary/vocabulary.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
@@ -7,7 +8,7 @@ import { targetAddress, targetHost } from "./target-host.ts";
 const name = "duplicates-conflicts";
 
 /** States in which a target is, or is about to be, an entry that resolvers enforce. */
-const enforcedStates = ["approved", "active", "suspended"];
+const enforcedStates: TargetState[] = ["approved", "active", "suspended"];
 
 /** Values per store query: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const lookupChunk = 500;
@@ -15,7 +16,7 @@ const lookupChunk = 500;
 interface OtherOrder {
   targetId: number;
   orderId: number;
-  state: string;
+  state: TargetState;
   validUntil: string;
 }
 

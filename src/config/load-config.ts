@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { isIP } from "node:net";
 import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
-import { type DnsAction, dnsActions } from "../intake/order-input.ts";
+import { type DnsAction, dnsActions, isOneOf } from "../vocabulary/vocabulary.ts";
 import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
 import { limitEnvName, type ServeLimits, serveLimitKeys, serveLimitsOf } from "./serve-limits.ts";
@@ -321,7 +321,7 @@ function parseZone(zone: string): string {
 }
 
 function parseAction(action: string): DnsAction {
-  if ((dnsActions as readonly string[]).includes(action)) return action as DnsAction;
+  if (isOneOf(dnsActions, action)) return action;
   throw new DecreeError("CONFIG_INVALID", `RPZ action "${action}" is not one of ${dnsActions.join(", ")}.`);
 }
 

@@ -109,7 +109,7 @@ async function liveTargets(trx: Kysely<Database>, orderId: number): Promise<Seen
     .where("state", "not in", terminalTargetStates)
     .execute();
   const seen: SeenTargets = new Map();
-  for (const row of rows) markSeen(seen, row.kind as TargetKind, row.value, 0);
+  for (const row of rows) markSeen(seen, row.kind, row.value, 0);
   return seen;
 }
 

@@ -146,8 +146,7 @@ async function affectedOwners(trx: Kysely<Database>, events: EventMove[]): Promi
       .select(["kind", "value"])
       .where("id", "in", targetIds.slice(start, start + chunk))
       .execute();
-    for (const row of rows)
-      for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+    for (const row of rows) for (const owner of ownersForTarget(row.kind, row.value)) owners.add(owner);
   }
   return owners;
 }
@@ -185,9 +184,9 @@ async function desiredRecords(
     .execute();
   const actions = new Map<string, DnsAction>();
   for (const row of rows) {
-    const kind = row.kind as TargetKind;
+    const kind = row.kind;
     if (!enforcedInDns(kind, JSON.parse(row.measures) as Measure[])) continue;
-    const action = (row.dns_action as DnsAction | null) ?? policy.defaultAction;
+    const action = row.dns_action ?? policy.defaultAction;
     for (const owner of ownersForTarget(kind, row.value)) {
       if (!wanted.has(owner)) continue;
       const previous = actions.get(owner);

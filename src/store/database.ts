@@ -1,12 +1,34 @@
 import type { ColumnType, Generated, Kysely } from "kysely";
+import type {
+  AppealState,
+  CheckName,
+  DeliveryStatus,
+  DnsAction,
+  EnforcerKind,
+  EventAction,
+  Expectation,
+  FindingCode,
+  OrderKind,
+  ReportKind,
+  Role,
+  ScheduledApprovalState,
+  Severity,
+  SubjectType,
+  TargetKind,
+  TargetOrigin,
+  TargetState,
+  Transport,
+  Verdict,
+} from "../vocabulary/vocabulary.ts";
 
 /**
  * One schema for SQLite and PostgreSQL. Timestamps are ISO 8601 UTC strings with milliseconds, so that text order
- * is time order in both engines; lists and objects are JSON text; booleans are 0/1.
+ * is time order in both engines; lists and objects are JSON text; booleans are 0/1. A column holding one of
+ * decree's words has that word's type (vocabulary/vocabulary.ts), so a row is read and written without casts.
  */
 export interface OrdersTable {
   id: Generated<number>;
-  kind: string;
+  kind: OrderKind;
   authority: string;
   jurisdiction: string;
   case_number: string;
@@ -24,7 +46,7 @@ export interface OrdersTable {
   document_sha256: string | null;
   summary: string | null;
   /** How resolvers answer for this order's names: nxdomain (default), nodata or stop-page. */
-  dns_action: ColumnType<string | null, string | null | undefined, string | null>;
+  dns_action: ColumnType<DnsAction | null, DnsAction | null | undefined, DnsAction | null>;
   recorded_at: string;
   recorded_by: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
@@ -37,14 +59,14 @@ export interface OrdersTable {
 export interface TargetsTable {
   id: Generated<number>;
   order_id: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   input: string;
   display: string;
-  state: string;
+  state: TargetState;
   valid_from: string;
   valid_until: string;
-  origin: string;
+  origin: TargetOrigin;
   created_at: string;
   updated_at: string;
 }
@@ -53,9 +75,9 @@ export interface EventsTable {
   id: Generated<number>;
   at: string;
   actor: string;
-  subject_type: string;
+  subject_type: SubjectType;
   subject_id: number;
-  action: string;
+  action: EventAction;
   from_state: string | null;
   to_state: string | null;
   reason: string | null;
@@ -111,11 +133,11 @@ export interface OperatorsTable {
   notify: string;
   /** JSON list of addresses or prefixes allowed to transfer without TSIG. */
   allow: string;
-  action: string | null;
+  action: DnsAction | null;
   created_at: string;
   created_by: string;
   /** The enforcer kind: isp, public-resolver, vpn or search-engine. */
-  kind: ColumnType<string, string | undefined, string>;
+  kind: ColumnType<EnforcerKind, EnforcerKind | undefined, EnforcerKind>;
   /** Set when the operator was removed; its row stays for the measurements and acks that name it. */
   removed_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** The key a re-key replaced, valid until `previous_key_valid_until`. */
@@ -146,7 +168,7 @@ export interface UsersTable {
   organisation_id: number;
   /** Lowercase. */
   email: string;
-  role: string;
+  role: Role;
   /** `scrypt$N$r$p$salt$hash` (base64url), or null for a user who signs in with tokens only. */
   password_hash: string | null;
   created_at: string;
@@ -195,7 +217,7 @@ export interface AppealsTable {
   reason: string;
   contact_email: string;
   /** open, suspended (the entry is out of the zone meanwhile), upheld or lifted. */
-  state: string;
+  state: AppealState;
   filed_at: string;
   updated_at: string;
 }
@@ -221,7 +243,7 @@ export interface ScheduledApprovalsTable {
   reason: string;
   scheduled_at: string;
   effective_at: string;
-  state: string;
+  state: ScheduledApprovalState;
   settled_at: string | null;
   settled_by: string | null;
   /** Why a superseded approval could not be applied. */
@@ -246,7 +268,7 @@ export interface TargetReportsTable {
   organisation_id: number;
   target_id: number;
   /** already-blocked, cannot-apply or believed-wrong. */
-  kind: string;
+  kind: ReportKind;
   reason: string;
   at: string;
   actor: string;
@@ -294,7 +316,7 @@ export interface WebhookDeliveriesTable {
   /** Attempts made so far. */
   attempt: number;
   /** pending, delivered or failed (gave up). */
-  status: string;
+  status: DeliveryStatus;
   next_attempt_at: string | null;
   delivered_at: string | null;
   last_error: string | null;
@@ -310,9 +332,9 @@ export interface JobCursorsTable {
 export interface FindingsTable {
   id: Generated<number>;
   target_id: number;
-  check: string;
-  severity: string;
-  code: string;
+  check: CheckName;
+  severity: Severity;
+  code: FindingCode;
   message: string;
   evidence: string;
   created_at: string;
@@ -352,7 +374,7 @@ export interface ResolversTable {
   host: string;
   port: number;
   /** udp, tcp, tls (RFC 7858) or https (RFC 8484). */
-  transport: string;
+  transport: Transport;
   /** The DoH URI template's URL, for https. */
   url: string | null;
   created_at: string;
@@ -400,10 +422,10 @@ export interface MeasurementsTable {
   name: string;
   qtype: string;
   /** blocked (an active entry), lifted (lifted or expired) or control (must resolve normally). */
-  expectation: string;
+  expectation: Expectation;
   target_id: number | null;
   /** enforced, not-enforced, over-blocked or error. */
-  verdict: string;
+  verdict: Verdict;
   detail: string | null;
   rcode: string | null;
   /** JSON list of the answer section as text records. */
