@@ -8,7 +8,7 @@ import {
   targetKinds,
 } from "../vocabulary/vocabulary.ts";
 
-export { type DnsAction, dnsActions, enforcerKinds, type Measure } from "../vocabulary/vocabulary.ts";
+export { type DnsAction, dnsActions, type Measure } from "../vocabulary/vocabulary.ts";
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: "expected a date (2013-11-28) or a date-time with offset (2013-11-28T10:00:00+01:00)",

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppealState } from "../intake/appeal.ts";
 import type { Database } from "../store/database.ts";
-import type { EventAction } from "../vocabulary/vocabulary.ts";
+import type { EventAction, TargetKind, TargetState } from "../vocabulary/vocabulary.ts";
 
 /** An appeal as anyone entitled to see it sees it. `contact` only for those who answer the appellant. */
 export interface AppealView {
@@ -10,7 +10,7 @@ export interface AppealView {
   reason: string;
   filedAt: string;
   updatedAt: string;
-  target: { id: number; kind: string; value: string; display: string; state: string };
+  target: { id: number; kind: TargetKind; value: string; display: string; state: TargetState };
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
   contact?: string;
 }
