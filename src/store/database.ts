@@ -8,7 +8,12 @@ import type {
   EventAction,
   Expectation,
   FindingCode,
+  MirrorCandidateState,
+  MirrorRunState,
+  MirrorSource,
+  MirrorVerdict,
   OrderKind,
+  ProbeRunKind,
   ReportKind,
   Role,
   ScheduledApprovalState,
@@ -399,7 +404,7 @@ export interface ProbeAgentsTable {
 export interface ProbeRunsTable {
   id: Generated<number>;
   /** sweep, release or agent. */
-  kind: string;
+  kind: ProbeRunKind;
   /** registry, or agent:<name>. */
   source: string;
   release_id: number | null;
@@ -531,9 +536,9 @@ export interface MirrorCandidatesTable {
   /** The blocked name it was compared with. */
   original: string;
   /** discovery or applicant. */
-  source: string;
+  source: MirrorSource;
   score: number;
-  verdict: string;
+  verdict: MirrorVerdict;
   explanation: string;
   /** JSON list of the signals (src/verify/mirrors/score-mirror.ts). */
   signals: string;
@@ -541,7 +546,7 @@ export interface MirrorCandidatesTable {
   original_capture_id: number | null;
   target_id: number | null;
   /** queued (a mirror target awaits review), below-threshold, or skipped (already a target). */
-  state: string;
+  state: MirrorCandidateState;
   created_at: string;
   created_by: string;
 }
@@ -551,7 +556,7 @@ export interface MirrorRunsTable {
   id: Generated<number>;
   order_id: number | null;
   /** running, done or failed. */
-  state: string;
+  state: MirrorRunState;
   progress: string;
   started_at: string;
   finished_at: string | null;

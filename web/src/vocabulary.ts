@@ -177,6 +177,26 @@ export type Verdict = (typeof verdicts)[number];
 export const transports = ["udp", "tcp", "tls", "https"] as const;
 export type Transport = (typeof transports)[number];
 
+/** How a probe run came about: a scheduled sweep, a follow-up after a release, a signed batch from an agent. */
+export const probeRunKinds = ["sweep", "release", "agent"] as const;
+export type ProbeRunKind = (typeof probeRunKinds)[number];
+
+/** Whether a site compared with a blocked original copies it. */
+export const mirrorVerdicts = ["mirror", "not-mirror"] as const;
+export type MirrorVerdict = (typeof mirrorVerdicts)[number];
+
+/** Where a mirror candidate came from: decree's own discovery, or an applicant's request. */
+export const mirrorSources = ["discovery", "applicant"] as const;
+export type MirrorSource = (typeof mirrorSources)[number];
+
+/** A mirror candidate: queued as a target for review, below the score threshold, or skipped (already a target). */
+export const mirrorCandidateStates = ["queued", "below-threshold", "skipped"] as const;
+export type MirrorCandidateState = (typeof mirrorCandidateStates)[number];
+
+/** A mirror discovery run. */
+export const mirrorRunStates = ["running", "done", "failed"] as const;
+export type MirrorRunState = (typeof mirrorRunStates)[number];
+
 // Publication
 
 /** A webhook delivery: pending (to be tried, again), delivered, or failed (given up). */
