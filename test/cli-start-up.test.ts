@@ -16,7 +16,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const preload = join(dir, "report-loaded.cjs");
 writeFileSync(
   preload,
-  'process.on("exit", () => process.stderr.write(`loaded: ${JSON.stringify(Object.keys(require.cache))}\\n`));\n',
+  'process.on("exit", () => process.stderr.write("loaded: " + JSON.stringify(Object.keys(require.cache)) + "\\n"));\n',
 );
 
 /** The npm packages a decree command loaded, read from Node's module cache as the process exits. */
