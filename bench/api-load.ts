@@ -1,17 +1,21 @@
 /**
  * bench/api-load: the HTTP API under load on loopback, with autocannon, against `decree serve` (SQLite) in a
  * process of its own: requests per second and p99 latency for
- * - reading a feed diff (GET /feeds/json?since=S: the operators' poll, 1,000 entries added since S),
+ * - reading a feed diff (GET /feeds/json?since=S: the operators' poll, 1,000 entries added since S), side by
+ *   side with bare node:http serving the same bytes and headers from memory in a process of its own (the peer:
+ *   what any Node server pays for the request and the socket), in ABBA order so that drift in the machine's
+ *   load falls on both; the figure includes Fastify's routing, validation, hooks, and finding the release,
  * - submitting targets through the checks (POST /orders/{id}/targets as an authority, one new name a request:
  *   the names module's refusals and the order's checks run on each),
  * - the stop page (a blocked name's 451 page).
  * Prints one JSON line, with Piracy Shield's API limit beside it as the peer figure (its published code, not
  * a measurement). Usage: node --import tsx bench/api-load.ts [--seconds 10] [--connections 50]
+ *   [--cpu-prof-dir DIR (decree serve writes a V8 CPU profile there when it stops)]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -30,6 +34,7 @@ const { values } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
     connections: { type: "string", default: "50" },
+    "cpu-prof-dir": { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -46,7 +51,7 @@ const peer = {
   kind: "documented limit, not measured",
   source: "github.com/fuckpiracyshield/api interceptors/security/rate_limit.py",
 };
-const goals = { feed_diff_reads_per_s: 5000, target_submissions_per_s: 1000 };
+const goals = { feed_diff_reads_per_s: 5000, target_submissions_per_s: 1000, feed_vs_bare_node_http: 0.8 };
 
 const actor = "bench:api-load";
 const entries = 5000;
@@ -60,11 +65,16 @@ const clients = 256;
 
 const dataDir = mkdtempSync(join(tmpdir(), "decree-api-load-"));
 let server: ChildProcess | undefined;
+let bare: (ChildProcess & { port: number }) | undefined;
 try {
   const setup = await prepare(dataDir);
+  const profile = values["cpu-prof-dir"]
+    ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof-dir"])}`]
+    : [];
   server = spawn(
     process.execPath,
     [
+      ...profile,
       fileURLToPath(new URL("../bin/decree.js", import.meta.url)),
       "--json",
       "--data",
@@ -88,8 +98,26 @@ try {
   if (warm.headers.get("decree-feed") !== `diff; from=${setup.firstSerial}`) {
     throw new Error(`the feed diff is not served: ${warm.status} ${warm.headers.get("decree-feed")}`);
   }
-  await warm.arrayBuffer();
-  const feed = await load({ url: `${http}${feedPath}` });
+  const body = Buffer.from(await warm.arrayBuffer());
+  bare = await startBare(dataDir, body, warm.headers);
+  const bareUrl = `http://127.0.0.1:${bare.port}${feedPath}`;
+  // ABBA, each for half the time: decree, bare, bare, decree.
+  const decreePid = server.pid!;
+  const barePid = bare.pid!;
+  // Both warmed up (JIT, caches) and decree done with its start-up work (the first jobs, the log), so that
+  // neither half measures a server still starting.
+  await load({ url: `${http}${feedPath}`, duration: 1 });
+  await load({ url: bareUrl, duration: 1 });
+  await quiet(decreePid);
+  const halves = [
+    await withCpu(decreePid, () => load({ url: `${http}${feedPath}`, duration: seconds / 2 })),
+    await withCpu(barePid, () => load({ url: bareUrl, duration: seconds / 2 })),
+    await withCpu(barePid, () => load({ url: bareUrl, duration: seconds / 2 })),
+    await withCpu(decreePid, () => load({ url: `${http}${feedPath}`, duration: seconds / 2 })),
+  ];
+  const feed = combine(halves[0]!, halves[3]!);
+  const bareFeed = combine(halves[1]!, halves[2]!);
+  const loadAfterFeeds = readFileSync("/proc/loadavg", "utf8").trim();
 
   const stopPage = await load({ url: `${stop}/`, headers: { host: "www.bench-00001.fr" } }, 451);
 
@@ -126,18 +154,29 @@ try {
       cpus: cpus().length,
       seconds,
       connections,
-      feed_diff_read: { ...feed, path: "/feeds/json?since=S", diff_entries: added },
+      feed_diff_read: { ...feed, path: "/feeds/json?since=S", diff_entries: added, bytes: body.length },
+      bare_node_http: {
+        ...bareFeed,
+        what: "node:http in its own process, the same body and headers from memory, nothing else per request",
+      },
+      feed_vs_bare_node_http: Number((feed.requests_per_s / bareFeed.requests_per_s).toFixed(2)),
+      cpu_per_request_bare_vs_feed: Number(
+        (bareFeed.cpu_us_per_request / feed.cpu_us_per_request).toFixed(2),
+      ),
+      loadavg_after_feeds: loadAfterFeeds,
       target_submission: { ...submissions, path: "/orders/{id}/targets", targets_per_request: 1 },
       stop_page: { ...stopPage, status: 451 },
       goals,
       met: {
         feed_diff_reads: feed.requests_per_s >= goals.feed_diff_reads_per_s,
+        feed_vs_bare_node_http: feed.requests_per_s >= goals.feed_vs_bare_node_http * bareFeed.requests_per_s,
         target_submissions: submissions.requests_per_s >= goals.target_submissions_per_s,
       },
       peer,
     })}\n`,
   );
 } finally {
+  bare?.kill("SIGTERM");
   server?.kill("SIGTERM");
   if (server && server.exitCode === null) await new Promise((resolve) => server?.once("exit", resolve));
   rmSync(dataDir, { recursive: true, force: true });
@@ -155,12 +194,13 @@ interface Measured {
 
 /** One autocannon run; every answer must have `expected` status for the figure to count. */
 async function load(options: autocannon.Options, expected = 200): Promise<Measured> {
+  const duration = Number(options.duration ?? seconds);
   const result = await autocannon({ connections, duration: seconds, ...options });
   const statuses = result.statusCodeStats as unknown as Record<string, { count: number }>;
   const good = statuses[String(expected)]?.count ?? 0;
   const total = Object.values(statuses).reduce((sum, { count }) => sum + count, 0);
   return {
-    requests_per_s: Math.round(good / seconds),
+    requests_per_s: Math.round(good / duration),
     p99_ms: result.latency.p99,
     p50_ms: result.latency.p50,
     requests: total,
@@ -229,4 +269,70 @@ function listening(child: ChildProcess): Promise<{ http: { port: number }; stop:
     });
     child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
   });
+}
+
+/** Waits (10 s at most) until the process uses under a tenth of a CPU over half a second. */
+async function quiet(pid: number): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (performance.now() < deadline) {
+    const used = await withCpu(pid, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { requests_per_s: 0, p99_ms: 0, p50_ms: 0, requests: 0, unexpected: 0, errors: 0 };
+    });
+    if (used.cpu_us < 50_000) return;
+  }
+}
+
+/** The process's CPU time (user and system, from /proc) while `run` ran, per request answered, in µs. */
+async function withCpu(pid: number, run: () => Promise<Measured>): Promise<Measured & { cpu_us: number }> {
+  const cpuMs = () => {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime, fields 14 and 15 of proc(5), in clock ticks of 10 ms.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  const before = cpuMs();
+  const measured = await run();
+  return { ...measured, cpu_us: (cpuMs() - before) * 1000 };
+}
+
+/** Two halves of one figure: rates averaged, latencies the worse of the two (a p99 cannot be averaged). */
+function combine(a: Measured & { cpu_us: number }, b: Measured & { cpu_us: number }) {
+  return {
+    // The server's CPU time per answer: what the machine's other load does not change much.
+    cpu_us_per_request: Math.round((a.cpu_us + b.cpu_us) / Math.max(1, a.requests + b.requests)),
+    requests_per_s: Math.round((a.requests_per_s + b.requests_per_s) / 2),
+    p99_ms: Math.max(a.p99_ms, b.p99_ms),
+    p50_ms: Math.max(a.p50_ms, b.p50_ms),
+    requests: a.requests + b.requests,
+    unexpected: a.unexpected + b.unexpected,
+    errors: a.errors + b.errors,
+  };
+}
+
+/** bench/support/bare-http-server.ts with decree's answer: its body, and its headers but the per-connection ones. */
+async function startBare(
+  dir: string,
+  body: Buffer,
+  headers: Headers,
+): Promise<ChildProcess & { port: number }> {
+  const perConnection = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
+  const kept = Object.fromEntries([...headers].filter(([name]) => !perConnection.has(name)));
+  writeFileSync(join(dir, "bare-body"), body);
+  writeFileSync(join(dir, "bare-headers.json"), JSON.stringify(kept));
+  const script = fileURLToPath(new URL("./support/bare-http-server.ts", import.meta.url));
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, join(dir, "bare-body"), join(dir, "bare-headers.json")],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
+      if (line) resolve((JSON.parse(line) as { port: number }).port);
+    });
+    child.once("exit", (code) => reject(new Error(`the bare server exited with ${code}: ${output}`)));
+  });
+  return Object.assign(child, { port });
 }

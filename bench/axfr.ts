@@ -3,13 +3,15 @@
  * decree and, in the same run, from BIND 9, NSD and Knot DNS serving the same zone from a master file written
  * from decree's store. One client for all (bench/support/axfr-client.ts: headers only, as fast as it reads).
  *
- * decree runs its whole service in a child process, so the peak RSS is its own; the first transfer of a
- * release (which reads the store and encodes the zone) is measured apart from later ones (the shared
- * encoding), and `--concurrent` transfers at once show what several secondaries pulling together cost in
+ * decree runs its whole service in a child process, so the peak RSS is its own. Its primary holds the zone in
+ * memory and encodes every transfer as it streams it (no transfer reuses another's encoding): the first
+ * transfer of a release, measured after one approval made a new release, is measured apart from later ones
+ * of the same release, which cost the same (`cachedEncoding: false`), and `--concurrent` transfers at once show
+ * what several secondaries pulling together cost in
  * memory, and as many that stop reading after the first octets what a transfer holds while a slow secondary
  * takes it. Each server's peak RSS is reset (clear_refs) before a transfer and read after it, so it is the
  * transfer's, not the load's. Rounds go server by server in turn so that noise from other work on the machine
- * falls on every server. Prints one JSON line.
+ * falls on every server. Transfers are authorised by address, not TSIG-signed. Prints one JSON line.
  * Usage: node --import tsx bench/axfr.ts [--entries 1000000] [--rounds 3] [--concurrent 4]
  *   [--peers bind,nsd,knot] [--cpu-prof-dir DIR] [--keep (leave the servers' files and logs)]
  */
@@ -111,7 +113,7 @@ async function main() {
     const setupStarted = performance.now();
     const since = (started: number) => Number(((performance.now() - started) / 1000).toFixed(2));
     const dataDir = join(dir, "decree");
-    const registry = await buildRegistry({ dataDir, entries, pending: 0, policy });
+    const registry = await buildRegistry({ dataDir, entries, pending: 1, policy });
     let started = performance.now();
     const zoneFile = join(dir, "rpz.zone");
     const zoneRecords = await writeZoneFile(dataDir, policy, registry.serial, zoneFile);
@@ -166,8 +168,18 @@ async function main() {
     const memoryIdle = await decree.memory();
     const setupSeconds = since(setupStarted);
 
-    // The release's first transfer reads the zone from the store and encodes it; later ones reuse that.
-    const decreeFirst = await measure(decree.pid, decree.port, expected);
+    // A new release, built while decree serves: its first transfer is what a secondary's NOTIFY brings.
+    const released = decree.next(
+      (message): message is Extract<typeof message, { type: "release" }> => message.type === "release",
+      loadTimeoutMs,
+    );
+    decree.send({ type: "approve", seq: 1, targetId: registry.pending[0]!.id });
+    const release = await released;
+    if (!release) throw new Error("the approval made no release");
+    // The peers serve the zone of the release before: decree's has the approved name's records too.
+    const decreeExpected = expected + release.added - release.removed;
+    await sleep(200);
+    const decreeFirst = await measure(decree.pid, decree.port, decreeExpected);
     const memoryAfterFirst = await decree.memory();
     const decreeLater: Measured[] = [];
     const peerTransfers = new Map<string, Measured[]>(peers.map((peer) => [peer.name, []]));
@@ -175,7 +187,7 @@ async function main() {
       for (const peer of peers) {
         peerTransfers.get(peer.name)!.push(await measure(peer.server.child.pid!, peer.port, expected));
       }
-      decreeLater.push(await measure(decree.pid, decree.port, expected));
+      decreeLater.push(await measure(decree.pid, decree.port, decreeExpected));
     }
 
     resetPeakRss(decree.pid);
@@ -183,7 +195,7 @@ async function main() {
     started = performance.now();
     const together = await Promise.all(
       Array.from({ length: concurrent }, () =>
-        axfr(decree!.port, zone, expected, transferTimeoutMs * concurrent),
+        axfr(decree!.port, zone, decreeExpected, transferTimeoutMs * concurrent),
       ),
     );
     const concurrentSeconds = (performance.now() - started) / 1000;
@@ -227,7 +239,9 @@ async function main() {
       records: expected,
       rounds,
       decree: {
-        first: { ...first, idleRssBeforeMb: decreeIdleRssMb },
+        // Every transfer encodes the release as it streams it, from the zone in memory: none is a cached resend.
+        cachedEncoding: false,
+        first: { ...first, idleRssBeforeMb: decreeIdleRssMb, afterReleaseMs: 200 },
         later,
         concurrent: {
           transfers: concurrent,

@@ -71,12 +71,20 @@ const dependencies = {
   },
 };
 
+// Code that runs on a thread of its own: each is an entry of the bundle, written beside main.mjs, and the file
+// that starts it names it as a sibling (`new URL("./<name>.mjs", import.meta.url)`), which it is in dist/cli/
+// whichever chunk the starter lands in.
+const workers = { "dns-primary-worker": "src/publish/dns/dns-primary-worker.ts" };
+const workerStarters = new Set([join("src", "publish", "dns", "dns-primary-thread.ts")]);
+
 // The program finds its shipped files (data/, web/dist/, package.json) relative to its own module, two folders
 // below the package's root (`new URL("../../data/…", import.meta.url)`): true of src/<folder>/x.ts and of the
 // bundle in dist/cli/. A file at any other depth would find them in the checkout and miss them once bundled.
 const misplaced = sourceFiles(join(root, "src")).filter(
   (file) =>
-    relative(root, file).split(sep).length !== 3 && readFileSync(file, "utf8").includes("import.meta.url"),
+    relative(root, file).split(sep).length !== 3 &&
+    !workerStarters.has(relative(root, file)) &&
+    readFileSync(file, "utf8").includes("import.meta.url"),
 );
 if (misplaced.length > 0) {
   console.error(
@@ -89,7 +97,7 @@ if (misplaced.length > 0) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: "src/cli/main.ts" },
+  entryPoints: { main: "src/cli/main.ts", ...workers },
   outdir,
   bundle: true,
   splitting: true,

@@ -7,12 +7,13 @@
 # its RPZ file watchdog needs), NSD and Knot DNS (with kdig) run decree's printed resolver configurations
 # (test/resolver-configs/); NSD is also the TSIG
 # secondary that checks signed NOTIFY. prometheus brings promtool, which checks /metrics and tests the alert rules of
-# docs/prometheus-alerts.yml.
+# docs/prometheus-alerts.yml. bird2 (BIRD 2) is decree's BGP daemon and the operator's router in the route feed's tests
+# (test/bgp-route-feed.test.ts) and bench/bgp.ts.
 # Installs only what is missing, so a second run costs a second.
 set -euo pipefail
 
 packages=(postgresql unbound bind9 bind9-dnsutils dnsmasq-base nftables chromium dnsperf openssl curl
-  pdns-recursor knot-resolver lua-cqueues nsd knot knot-dnsutils prometheus)
+  pdns-recursor knot-resolver lua-cqueues nsd knot knot-dnsutils prometheus bird2)
 
 missing=()
 for package in "${packages[@]}"; do

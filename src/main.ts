@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
 import { checkSettings } from "./checks/check-settings.ts";
@@ -16,11 +17,12 @@ import { type MirrorJobSettings, type SchedulerJobsOptions, schedulerJobs } from
 import { setEventLog } from "./observability/event-log.ts";
 import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
+import { BirdSpeaker, type BirdSync } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
-import { DnsPrimary } from "./publish/dns/dns-primary.ts";
-import { type NotifyOutcome, NotifySender } from "./publish/dns/notify-sender.ts";
+import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-thread.ts";
+import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
 import { ServedSerial } from "./publish/dns/served-serial.ts";
-import { listOperators, notifyTargets, operatorKeys } from "./publish/operators.ts";
+import { listOperators } from "./publish/operators.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
@@ -48,10 +50,14 @@ export interface RunningService {
 
 export interface Publication {
   scheduler: ReleaseScheduler;
-  primary: DnsPrimary;
-  notifier: NotifySender;
+  /** The DNS primary, on a thread of its own: its events, and each release handed to it. */
+  primary: DnsPrimaryThread;
+  /** The NOTIFYs that thread sends, once it serves the release they name. */
+  notifier: NotifyEvents;
   /** The first release of this run (or null when the store's latest was already current). */
   first: ReleaseSummary | null;
+  /** decree's BGP daemon, driven after each release when bgpRoutesFile is set. */
+  bgp: BirdSpeaker | undefined;
 }
 
 export interface ServiceOptions {
@@ -71,6 +77,8 @@ export interface ServiceOptions {
    * unacknowledged NOTIFY is logged as a warning.
    */
   onNotifyOutcome?: (outcome: NotifyOutcome) => void;
+  /** Each time decree's BIRD was brought to a release (bgpRoutesFile); by default logged when BIRD reloaded. */
+  onBgpSync?: (sync: BirdSync) => void;
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
@@ -96,6 +104,11 @@ export async function startService(
   let metricsListener: FastifyInstance | undefined;
   let unobserve = () => setEventLog(undefined);
   const poke = () => publication?.scheduler.poke();
+  // The app is built before the scheduler: this carries the scheduler's news of each release to the feeds.
+  const releases = Object.assign(new EventEmitter<{ release: [] }>(), {
+    // On SQLite this process alone serves the store (holdDataFolder): every release is its scheduler's.
+    everyRelease: config.databaseUrl === undefined,
+  });
   try {
     const demo: DemoLoad = config.demo ? await loadDemo(store, now()) : { loaded: false };
     app = await buildApp({
@@ -104,9 +117,17 @@ export async function startService(
       logger: options.logger ?? false,
       dataDir: config.dataDir,
       policy: rpzPolicyOf(config),
+      bgpNextHops: config.bgp.nextHops,
+      bgpSpeaker: config.bgp,
       approvalCancelWindowMs: config.approvalCancelWindowMs,
       webhookAllowPrivate: config.webhookAllowPrivate,
-      onRegistryChange: poke,
+      // The runner is kicked too: a blocking window just added may open before its next tick, and the
+      // runner's wake-up for it is set only when it runs.
+      onRegistryChange: () => {
+        poke();
+        jobs?.kick();
+      },
+      releases,
       publicUrl: config.publicUrl,
       trustProxy: config.trustProxy,
       secureCookies: ({ auto: "auto", always: true, never: false } as const)[config.secureCookies],
@@ -139,11 +160,14 @@ export async function startService(
         );
       }
     };
+    const bgpSync = (sync: BirdSync) => {
+      if (sync.reloaded) log.info(sync, "BIRD reloaded: it announces the release's blackhole routes");
+    };
     publication = await startPublication(
       store,
       config,
       now,
-      { onNotifyOutcome: notifyOutcome, ...options },
+      { onNotifyOutcome: notifyOutcome, onBgpSync: bgpSync, ...options },
       (error) => log.error({ err: error }, "publication failed; it will try again"),
     );
     unobserve = observePublication({
@@ -155,6 +179,7 @@ export async function startService(
     });
     // At debug level: under a flood these come by the thousand, and each one is the limits doing their job.
     publication.primary.on("limited", (limited) => log.debug(limited, "DNS client limited"));
+    publication.scheduler.on("release", () => releases.emit("release"));
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.
     publication.scheduler.on("release", () => runner.kick());
@@ -259,8 +284,9 @@ function startJobs(
 }
 
 /**
- * Releases, the DNS primary and NOTIFY: each release invalidates the cached AXFR and tells every operator's
- * secondaries, so that resolvers ask for the increment within milliseconds.
+ * Releases, the DNS primary and NOTIFY: each release is handed to the primary's thread, which applies it to the
+ * zone it serves and then tells every operator's secondaries, so that resolvers ask for the increment within
+ * milliseconds.
  */
 async function startPublication(
   store: Store,
@@ -289,32 +315,26 @@ async function startPublication(
           `as serial ${release.soaSerial} so that secondaries transfer the zone again.\n`,
       ),
   });
-  const primary = new DnsPrimary({
+  // The primary opens the store on its own connection and holds the zone in memory, on its own thread: while
+  // this one builds a release, answers, transfers and NOTIFYs go on.
+  const primary = new DnsPrimaryThread({
+    store: { dataDir: config.dataDir, databaseUrl: config.databaseUrl },
     host: config.dns.host,
     port: config.dns.port,
-    zone: new ZoneSource(store.db),
     policy,
-    access: {
-      keys: () => operatorKeys(store.db),
-      allowed: async () => [
-        ...config.transferAllow,
-        ...(await listOperators(store.db)).flatMap((o) => o.allow),
-      ],
-    },
+    transferAllow: config.transferAllow,
     tcpLimits: config.limits.dnsTcp,
     rateLimit: config.limits.dnsRateLimit,
   });
   primary.on("error", onError);
-  const notifier = new NotifySender(policy, { onNotifyOutcome: options.onNotifyOutcome });
-  // Each secondary with its operator's key, so that a NOTIFY is signed where the operator has one (RFC 8945).
-  const notifySecondaries = (soaSerial: number) =>
-    void notifyTargets(store.db)
-      .then((targets) => notifier.notifyAll(targets, soaSerial))
-      .catch(onError);
+  const notifier = primary.notifier;
+  if (options.onNotifyOutcome) notifier.on("notified", options.onNotifyOutcome);
+  const bgp = birdSpeakerOf(store, config, onError, options.onBgpSync);
   scheduler.on("release", (release) => {
-    primary.invalidate();
     served.record(release.soaSerial).catch(onError);
-    notifySecondaries(release.soaSerial);
+    // The thread applies the release's journal to the zone it serves, then sends the NOTIFY.
+    primary.released(release.soaSerial);
+    bgp?.sync();
   });
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
@@ -329,17 +349,59 @@ async function startPublication(
   }
   // A crash may have come between the newest release's commit and its NOTIFY: tell the secondaries again at
   // start (RFC 1996: a NOTIFY for a serial they have is answered and ignored).
-  if (!first && current.releaseId > 0) notifySecondaries(current.serial);
+  if (!first && current.releaseId > 0) primary.notify(current.serial);
+  // Not awaited: BIRD may start after decree; the routes file is written at once and BIRD told when it answers.
+  bgp?.sync();
   return {
     scheduler,
     primary,
     notifier,
     first,
     dns,
+    bgp: bgp?.speaker,
     async close() {
+      bgp?.stop();
       await scheduler.stop();
-      notifier.close();
+      await bgp?.speaker.settled();
       await primary.close();
+    },
+  };
+}
+
+/** How long after a failed BIRD reload the routes are tried again, if no release comes first. */
+const bgpRetryMs = 5000;
+
+/**
+ * decree's BIRD, when bgpRoutesFile is set: synced after each release; a failed sync (BIRD down, a reload
+ * refused) is logged and tried again until one succeeds, since a withdrawal must not wait for the next release.
+ */
+function birdSpeakerOf(
+  store: Store,
+  config: ServiceConfig,
+  onError: (error: unknown) => void,
+  onSync: ((sync: BirdSync) => void) | undefined,
+) {
+  const { routesFile, reload, nextHops } = config.bgp;
+  if (!routesFile) return undefined;
+  const speaker = new BirdSpeaker({ db: store.db, zone: config.rpzZone, routesFile, reload, nextHops });
+  let retry: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const sync = () => {
+    clearTimeout(retry);
+    if (stopped) return;
+    speaker.sync().then(onSync, (error) => {
+      onError(error);
+      if (stopped) return;
+      retry = setTimeout(sync, bgpRetryMs);
+      retry.unref();
+    });
+  };
+  return {
+    speaker,
+    sync,
+    stop() {
+      stopped = true;
+      clearTimeout(retry);
     },
   };
 }

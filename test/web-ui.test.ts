@@ -8,9 +8,13 @@ import { createOrganisation } from "../src/accounts/organisations.ts";
 import type { Role } from "../src/accounts/roles.ts";
 import { createUser } from "../src/accounts/users.ts";
 import { loadConfig } from "../src/config/load-config.ts";
+import { recordOrder } from "../src/intake/record-order.ts";
 import { type RunningService, startService } from "../src/main.ts";
 import { addOperator } from "../src/publish/operators.ts";
+import { decideTargets } from "../src/registry/decide-targets.ts";
+import { matchCalendar } from "./support/match-calendar.ts";
 import { pollUntil } from "./support/poll.ts";
+import { sampleOrder } from "./support/sample-order.ts";
 import { ensureWebBuilt } from "./support/web-build.ts";
 
 const screenshots = join(process.cwd(), "test-artifacts", "screenshots");
@@ -388,5 +392,43 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await page.getByLabel("Numéro de l’entrée").fill("100000");
     await page.getByRole("button", { name: "Vérifier dans mon navigateur" }).click();
     await page.getByText(/Le journal n’a que \d+ entrées/).waitFor();
+  });
+
+  it("shows the public an order's blocking windows: blocked during these matches, in French", async () => {
+    const now = Date.now();
+    const kickOff = new Date(Math.ceil((now + 86_400_000) / 3600_000) * 3600_000);
+    const { targets } = await recordOrder(
+      service.store,
+      sampleOrder({
+        validity: { from: new Date(now - 86_400_000).toISOString(), duration: "P1M" },
+        targets: ["directo.futbol-pirata.tv"],
+        calendar: {
+          ics: matchCalendar([
+            { uid: "m1@liga", summary: "Real Madrid – Barcelona", start: kickOff, minutes: 105 },
+          ]),
+          marginBefore: "15m",
+          marginAfter: "30m",
+        },
+      }),
+      { actor: "test", now: new Date() },
+    );
+    await decideTargets(service.store, {
+      decision: "approve",
+      refs: targets!.added.map((target) => String(target.id)),
+      reason: "ordered",
+      actor: "test",
+      now: new Date(),
+    });
+    const page = await pageFor("public");
+    await page.goto(`${base}/?q=directo.futbol-pirata.tv`);
+    await page.getByTestId("outside-window").waitFor();
+    assert.equal(await page.getByTestId("verdict").getAttribute("class"), "not-blocked");
+    await page.getByRole("link", { name: "Quand ?" }).click();
+    await page.getByRole("heading", { name: "Périodes de blocage" }).waitFor();
+    await page.getByText("Bloqué uniquement pendant ces matchs").waitFor();
+    await page.getByRole("cell", { name: "Real Madrid – Barcelona" }).waitFor();
+    await page.getByText("15 min avant, 30 min après").waitFor();
+    await page.getByText("à venir").waitFor();
+    await shoot(page, "19-portal-order-windows");
   });
 });

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { normalizeHostName } from "../names/normalize-host-name.ts";
 import type { Database } from "../store/database.ts";
+import { type AsnClass, checkDataKinds } from "../vocabulary/vocabulary.ts";
 import { AddressRanges, toInterval } from "./address-ranges.ts";
 import { NameList } from "./name-list.ts";
 
@@ -36,6 +37,20 @@ export interface HostingPlatform {
   source: string;
 }
 
+export interface ClassifiedNetwork {
+  asn: number;
+  class: AsnClass;
+  name: string;
+  source: string;
+  list: DataOrigin;
+}
+
+export interface PublicResolver {
+  operator: string;
+  source: string;
+  list: DataOrigin;
+}
+
 /** The safeguards' data, parsed once and shared by every run until a newer copy is loaded. */
 export interface CheckData {
   protectedNames: NameList<ProtectedName>;
@@ -43,6 +58,10 @@ export interface CheckData {
   exemptNames: NameList<Exemption>;
   exemptRanges: AddressRanges<Exemption>;
   hostingPlatforms: NameList<HostingPlatform>;
+  /** Autonomous systems by number, with their class (data/asn-classes.json). */
+  asnClasses: Map<number, ClassifiedNetwork>;
+  publicResolverAddresses: AddressRanges<PublicResolver>;
+  publicResolverNames: NameList<PublicResolver>;
 }
 
 /** Configuration that extends the shipped lists (config keys protectedNamesFile and exemptionsFile). */
@@ -51,10 +70,13 @@ export interface CheckSettings {
   exemptionsFile?: string | undefined;
   /** The resolver the DNS snapshot asks (config `checkResolver`); unset: no snapshot, said as an info finding. */
   checkResolver?: { host: string; port: number } | undefined;
+  /** A folder holding a newer @ip-location-db/asn release (config `asnDataFolder`); the shipped one by default. */
+  asnDataFolder?: string | undefined;
+  /** More distinct sites than this on an address is `review` (config `coHostingReviewSites`, default 1). */
+  coHostingReviewSites?: number | undefined;
+  /** More distinct sites than this on an address is `block` (config `coHostingBlockSites`, default 50). */
+  coHostingBlockSites?: number | undefined;
 }
-
-export const checkDataKinds = ["shared-infrastructure", "protected-names"] as const;
-export type CheckDataKind = (typeof checkDataKinds)[number];
 
 const hostName = z.string().transform((raw, context) => {
   const name = normalizeHostName(raw);
@@ -93,6 +115,34 @@ export const sharedInfrastructureSchema = z.object({
     .min(1),
 });
 
+export const asnClassesSchema = z.object({
+  ...header,
+  networks: z
+    .array(
+      z.object({
+        asn: z.number().int().min(0).max(4_294_967_295),
+        class: z.enum(["cdn", "cloud", "hosting", "public-dns", "access"]),
+        name: z.string().min(1),
+        source: z.string().min(1),
+      }),
+    )
+    .min(1),
+});
+
+export const publicResolversSchema = z.object({
+  ...header,
+  resolvers: z
+    .array(
+      z.object({
+        operator: z.string().min(1),
+        source: z.string().min(1),
+        addresses: z.array(addressOrPrefix),
+        names: z.array(hostName),
+      }),
+    )
+    .min(1),
+});
+
 const exemptionsSchema = z.object({
   date: z.string().default(""),
   source: z.string().default(""),
@@ -106,6 +156,8 @@ const hostingPlatformsSchema = z.object({
 export const checkDataSchemas = {
   "shared-infrastructure": sharedInfrastructureSchema,
   "protected-names": protectedNamesSchema,
+  "asn-classes": asnClassesSchema,
+  "public-resolvers": publicResolversSchema,
 } as const;
 
 const shippedFiles = {
@@ -113,6 +165,8 @@ const shippedFiles = {
   "protected-names": new URL("../../data/protected-names.json", import.meta.url),
   exemptions: new URL("../../data/exemptions.json", import.meta.url),
   "hosting-platforms": new URL("../../data/hosting-platforms.json", import.meta.url),
+  "asn-classes": new URL("../../data/asn-classes.json", import.meta.url),
+  "public-resolvers": new URL("../../data/public-resolvers.json", import.meta.url),
 };
 
 /** Parsed lists by what they were parsed from, so that a run pays only for a look-up of the newest copy. */
@@ -123,7 +177,8 @@ const parsed = new Map<string, unknown>();
  * store, else the shipped file; protected names and exemptions extended by the configured files.
  */
 export async function loadCheckData(db: Kysely<Database>, settings: CheckSettings = {}): Promise<CheckData> {
-  const [ranges, names] = await Promise.all(checkDataKinds.map((kind) => newestLoaded(db, kind)));
+  const newest = await newestLoaded(db);
+  const [ranges, names, classes, resolvers] = checkDataKinds.map((kind) => newest.get(kind));
   // Keyed by the copy's digest, not its id: two stores (or a rebuilt one) can have different copies under one id.
   const namesKey = `protected:${names?.sha256 ?? "shipped"}:${fileKey(settings.protectedNamesFile)}`;
   const protectedNames = parsed.has(namesKey)
@@ -140,7 +195,49 @@ export async function loadCheckData(db: Kysely<Database>, settings: CheckSetting
   const hostingPlatforms = parsed.has("platforms")
     ? (parsed.get("platforms") as NameList<HostingPlatform>)
     : cached("platforms", buildPlatforms());
-  return { protectedNames, sharedInfrastructure, ...exemptions, hostingPlatforms };
+  const classesKey = `asn-classes:${classes?.sha256 ?? "shipped"}`;
+  const asnClasses = parsed.has(classesKey)
+    ? (parsed.get(classesKey) as Map<number, ClassifiedNetwork>)
+    : cached(classesKey, buildAsnClasses(await dataOf(db, classes)));
+  const resolversKey = `public-resolvers:${resolvers?.sha256 ?? "shipped"}`;
+  const publicResolvers = parsed.has(resolversKey)
+    ? (parsed.get(resolversKey) as ReturnType<typeof buildPublicResolvers>)
+    : cached(resolversKey, buildPublicResolvers(await dataOf(db, resolvers)));
+  return {
+    protectedNames,
+    sharedInfrastructure,
+    ...exemptions,
+    hostingPlatforms,
+    asnClasses,
+    ...publicResolvers,
+  };
+}
+
+function buildAsnClasses(loaded: LoadedCopy | undefined): Map<number, ClassifiedNetwork> {
+  const file = asnClassesSchema.parse(
+    loaded ? JSON.parse(loaded.data) : readJson(shippedFiles["asn-classes"]),
+  );
+  const list: DataOrigin = { origin: loaded ? "loaded" : "shipped", date: file.date, source: file.source };
+  return new Map(file.networks.map((network) => [network.asn, { ...network, list }]));
+}
+
+function buildPublicResolvers(loaded: LoadedCopy | undefined) {
+  const file = publicResolversSchema.parse(
+    loaded ? JSON.parse(loaded.data) : readJson(shippedFiles["public-resolvers"]),
+  );
+  const list: DataOrigin = { origin: loaded ? "loaded" : "shipped", date: file.date, source: file.source };
+  return {
+    publicResolverAddresses: new AddressRanges(
+      file.resolvers.flatMap(({ operator, source, addresses }) =>
+        addresses.map((range) => ({ range, entry: { operator, source, list } })),
+      ),
+    ),
+    publicResolverNames: new NameList(
+      file.resolvers.flatMap(({ operator, source, names }) =>
+        names.map((name) => ({ name, entry: { operator, source, list } })),
+      ),
+    ),
+  };
 }
 
 function cached<T>(key: string, value: T): T {
@@ -159,15 +256,24 @@ interface LoadedCopy extends LoadedHead {
   data: string;
 }
 
-async function newestLoaded(db: Kysely<Database>, kind: CheckDataKind): Promise<LoadedHead | undefined> {
-  const row = await db
+/** The newest copy of each kind, in one query: every submission asks, so it costs one round trip, not two. */
+async function newestLoaded(db: Kysely<Database>): Promise<Map<string, LoadedHead>> {
+  const rows = await db
     .selectFrom("checks_data")
-    .select(["id", "sha256", "data_date", "source"])
-    .where("kind", "=", kind)
-    .orderBy("id", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return row && { id: Number(row.id), sha256: row.sha256, date: row.data_date, source: row.source };
+    .select(["id", "kind", "sha256", "data_date", "source"])
+    .where("id", "in", (eb) =>
+      eb
+        .selectFrom("checks_data")
+        .select((inner) => inner.fn.max("id").as("id"))
+        .groupBy("kind"),
+    )
+    .execute();
+  return new Map(
+    rows.map((row) => [
+      row.kind,
+      { id: Number(row.id), sha256: row.sha256, date: row.data_date, source: row.source },
+    ]),
+  );
 }
 
 /** The data itself is read only when that copy has not been parsed yet. */

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { TargetState } from "../vocabulary/vocabulary.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
@@ -40,11 +41,17 @@ async function entriesOfOtherOrders(
 ): Promise<Map<string, OtherOrder[]>> {
   const byKey = new Map<string, OtherOrder[]>();
   const values = [...new Set(targets.map((t) => t.value))];
-  for (let start = 0; start < values.length; start += lookupChunk) {
+  // PostgreSQL takes the values as one array parameter: one statement per batch, however large.
+  const postgres = db.getExecutor().adapter.constructor.name.startsWith("Postgres");
+  const chunk = postgres ? Math.max(values.length, 1) : lookupChunk;
+  for (let start = 0; start < values.length; start += chunk) {
+    const some = values.slice(start, start + chunk);
     const rows = await db
       .selectFrom("targets")
       .select(["id", "order_id", "kind", "value", "state", "valid_until"])
-      .where("value", "in", values.slice(start, start + lookupChunk))
+      .where((eb) =>
+        postgres ? eb("value", "=", sql<string>`any(${some}::text[])`) : eb("value", "in", some),
+      )
       .where("order_id", "!=", order.id)
       .where("state", "in", enforcedStates)
       .execute();

@@ -1,11 +1,14 @@
+import { prepareAddressOperator } from "./address-operator.ts";
 import type { Check, CheckContext, CheckedTarget } from "./check.ts";
 import { type CheckData, type CheckSettings, loadCheckData } from "./check-data.ts";
 import type { ListedCheck } from "./check-run.ts";
+import { prepareCoHosting } from "./co-hosting.ts";
 import { prepareDnsSnapshot } from "./dns-snapshot.ts";
 import { duplicatesConflicts } from "./duplicates-conflicts.ts";
 import type { Finding } from "./finding.ts";
 import { orderScope } from "./order-scope.ts";
 import { protectedNames } from "./protected-names.ts";
+import { publicResolvers } from "./public-resolvers.ts";
 import { publicSuffixScope } from "./public-suffix-scope.ts";
 import { sharedInfrastructure } from "./shared-infrastructure.ts";
 
@@ -15,8 +18,12 @@ import { sharedInfrastructure } from "./shared-infrastructure.ts";
  * order, from the most basic question to the most circumstantial, and from no cost to the costliest:
  * 1. order-scope: does the order reach this target at all (in force, measure, mirrors, validity)?
  * 2. public-suffix-scope: how far does the name reach (a public suffix, a platform's users, a wildcard)?
- * 3. protected-names and 4. shared-infrastructure: would it cut off the public at large? In-memory lists.
- * 5. duplicates-conflicts: what the registry already holds; the only one that asks the store (once a batch).
+ * 3. protected-names, 4. public-resolvers and 5. shared-infrastructure: would it cut off the public at large?
+ *    In-memory lists.
+ * 6. address-operator: who runs an address (ASN, organisation, class); an in-memory table, parsed on first use.
+ * 7. duplicates-conflicts: what the registry already holds; asks the store once a batch.
+ * 8. co-hosting: how many sites an address serves, from passive DNS and the registry's snapshots in the
+ *    store; after the registry's own facts, before the network.
  * A network check (the DNS snapshot) belongs last: it is the slowest and its answer the most circumstantial.
  */
 export const checks: readonly ListedCheck[] = [
@@ -36,14 +43,29 @@ export const checks: readonly ListedCheck[] = [
     prepare: ({ data }) => protectedNames(data),
   },
   {
+    name: "public-resolvers",
+    why: "collateral damage to everyone's name resolution, from an in-memory list",
+    prepare: ({ data }) => publicResolvers(data),
+  },
+  {
     name: "shared-infrastructure",
     why: "collateral damage through shared addresses, from an in-memory list",
     prepare: ({ data }) => sharedInfrastructure(data),
   },
   {
+    name: "address-operator",
+    why: "who runs an address frames how many sites it may serve; an in-memory table",
+    prepare: prepareAddressOperator,
+  },
+  {
     name: "duplicates-conflicts",
     why: "asks the store, once per batch: after the checks that need nothing but the target",
     prepare: duplicatesConflicts,
+  },
+  {
+    name: "co-hosting",
+    why: "asks the store's passive-DNS index, once per batch: the costliest store question, before the network",
+    prepare: prepareCoHosting,
   },
   {
     name: "dns-snapshot",

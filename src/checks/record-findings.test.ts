@@ -56,18 +56,24 @@ describeEachEngine("the safeguards replaying Piracy Shield's incidents", (store)
   it("holds Cloudflare's 188.114.97.7 and Zenlayer's 104.166.170.62 as shared infrastructure", async () => {
     const order = await newOrder(store(), { measures: ["ip-block"] });
     const [cloudflare, zenlayer] = await submit(store(), order.id, ["188.114.97.7", "104.166.170.62"]);
-    assert.deepEqual(codes(cloudflare!.findings, "block"), ["TARGET_SHARED_INFRASTRUCTURE"]);
+    assert.deepEqual(codes(cloudflare!.findings, "block"), [
+      "TARGET_SHARED_INFRASTRUCTURE",
+      "TARGET_ASN_SHARED",
+    ]);
     const shared = cloudflare!.findings.find((f) => f.code === "TARGET_SHARED_INFRASTRUCTURE");
     assert.equal(shared?.evidence.range, "188.114.96.0/20");
     assert.equal(shared.evidence.provider, "Cloudflare");
-    assert.deepEqual(codes(zenlayer!.findings, "block"), ["TARGET_SHARED_INFRASTRUCTURE"]);
+    assert.deepEqual(codes(zenlayer!.findings, "block"), [
+      "TARGET_SHARED_INFRASTRUCTURE",
+      "TARGET_ASN_SHARED",
+    ]);
     assert.equal(zenlayer!.findings.find((f) => f.severity === "block")?.evidence.provider, "Zenlayer");
   });
 
   it("holds a prefix that contains a CDN's range, not only one inside it", async () => {
     const order = await newOrder(store(), { measures: ["ip-block"] });
     const [prefix] = await submit(store(), order.id, ["151.101.0.0/24", "2606:4700:10::6816:1"]);
-    assert.deepEqual(codes(prefix!.findings, "block"), ["TARGET_SHARED_INFRASTRUCTURE"]);
+    assert.deepEqual(codes(prefix!.findings, "block"), ["TARGET_SHARED_INFRASTRUCTURE", "TARGET_ASN_SHARED"]);
   });
 
   it("holds drive.usercontent.google.com and *.googlevideo.com as protected names", async () => {

@@ -3,7 +3,7 @@ import type { AddedTarget } from "../intake/add-targets.ts";
 import type { Order } from "../intake/order.ts";
 import type { Database } from "../store/database.ts";
 import { insertMany } from "../store/insert-many.ts";
-import type { CheckSettings } from "./check-data.ts";
+import type { CheckData, CheckSettings } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
 import { runChecks } from "./index.ts";
 import { recordSnapshotAddresses } from "./snapshot-addresses.ts";
@@ -26,7 +26,7 @@ export async function recordFindings(
   trx: Kysely<Database>,
   order: Order,
   added: readonly AddedTarget[],
-  options: { now: Date; settings?: CheckSettings },
+  options: { now: Date; settings?: CheckSettings; data?: CheckData },
 ): Promise<RecordedFindings> {
   const counts = { block: 0, review: 0, info: 0 };
   const held: RecordedFindings["held"] = [];
@@ -34,7 +34,7 @@ export async function recordFindings(
   const findings = await runChecks(
     added,
     { order, db: trx, now: options.now },
-    { settings: options.settings },
+    { settings: options.settings, ...(options.data ? { data: options.data } : {}) },
   );
   const rows: Array<{ targetId: number; finding: Finding }> = [];
   added.forEach((target, index) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "node:test";
@@ -36,7 +36,8 @@ async function blockCodes(store: Store, targets: CheckedTarget[], settings = {})
 
 describeEachEngine("loading a newer copy of the checks' data", (store) => {
   it("uses the newest loaded ranges instead of the shipped file, with their date and source", async () => {
-    assert.deepEqual(await blockCodes(store(), [target("ip", "45.60.1.1")]), [[]]);
+    // The shipped ranges leave Imperva out; its autonomous system is classed a CDN all the same.
+    assert.deepEqual(await blockCodes(store(), [target("ip", "45.60.1.1")]), [["TARGET_ASN_SHARED"]]);
     const loaded = await updateCheckData(
       store().db,
       file("ranges.json", {
@@ -111,5 +112,36 @@ describeEachEngine("loading a newer copy of the checks' data", (store) => {
       { exemptionsFile: exemptions },
     );
     assert.deepEqual(found, [["TARGET_EXEMPTED"], ["TARGET_EXEMPTED"], ["TARGET_EXEMPTED"]]);
+  });
+
+  it("loads a newer IP-to-ASN release from a folder, which the next check uses, and refuses a broken one", async () => {
+    const release = join(folder, `asn-release-${Math.random().toString(36).slice(2)}`);
+    mkdirSync(release);
+    writeFileSync(join(release, "package.json"), JSON.stringify({ version: "2.3.2026113012" }));
+    // 1.0.0.0-1.0.0.255 (Cloudflare in the shipped tables) moved to a test network, as a newer release may say.
+    writeFileSync(join(release, "asn-ipv4-num.csv"), "16777216,16777471,64500,Test Network\n");
+    writeFileSync(join(release, "asn-ipv6-num.csv"), "");
+    const loaded = await updateCheckData(store().db, release, { actor, now: duringOrder });
+    assert.equal(loaded.kind, "ip-to-asn");
+    assert.equal(loaded.date, "2026-11-30");
+    assert.equal(loaded.entries, 1);
+    const { order } = await recordOrder(store(), sampleOrder({ measures: ["ip-block"] }), {
+      actor,
+      now: duringOrder,
+    });
+    const [found] = await runChecks([target("ip", "1.0.0.9")], { order, db: store().db, now: duringOrder });
+    const operator = found!.find((f) => f.check === "address-operator");
+    assert.equal(operator?.evidence.asn, 64500);
+    assert.equal((operator.evidence.dataset as { date: string }).date, "2026-11-30");
+
+    const broken = join(folder, "asn-broken");
+    mkdirSync(broken, { recursive: true });
+    writeFileSync(join(broken, "asn-ipv4-num.csv"), "16777216,16777471,64500,Test Network\n");
+    const rows = await store().db.selectFrom("checks_data").select("id").execute();
+    await assert.rejects(
+      updateCheckData(store().db, broken, { actor, now: duringOrder }),
+      (error: unknown) => error instanceof DecreeError && error.code === "ASN_DATA_INVALID",
+    );
+    assert.equal((await store().db.selectFrom("checks_data").select("id").execute()).length, rows.length);
   });
 });

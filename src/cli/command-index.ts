@@ -31,6 +31,10 @@ export const commandIndex: Record<string, CommandEntry> = {
     summary: "ISPs and DNS providers that enforce orders",
     load: async () => (await import("./commands/operators-command.ts")).operatorsCommand(),
   },
+  bgp: {
+    summary: "decree's BGP daemon (BIRD 2), which announces blocked addresses as blackhole routes",
+    load: async () => (await import("./commands/bgp-command.ts")).bgpCommand(),
+  },
   serve: {
     summary: "serve the registry over HTTP (and, with later releases, DNS) until stopped",
     load: async () => (await import("./commands/serve-command.ts")).serveCommand(),
@@ -54,7 +58,7 @@ export const commandIndex: Record<string, CommandEntry> = {
     load: async () => (await import("./commands/tokens-command.ts")).tokensCommand(),
   },
   data: {
-    summary: "the safeguard checks' data: CDN and cloud ranges, protected names",
+    summary: "the safeguard checks' data: CDN and cloud ranges, protected names, ASN classes, passive DNS",
     load: async () => (await import("./commands/data-command.ts")).dataCommand(),
   },
   mirrors: {

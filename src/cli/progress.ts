@@ -1,8 +1,10 @@
 import { SingleBar } from "cli-progress";
 
-export type ProgressReporter = (phase: "check" | "store", done: number, total: number) => void;
+export type ProgressReporter = (phase: "check" | "store" | "import", done: number, total: number) => void;
 
-const phaseLabel = { check: "checking", store: "storing " } as const;
+const phaseLabel = { check: "checking", store: "storing ", import: "importing" } as const;
+/** An import is streamed: its progress is the bytes of the file read, checked and stored. */
+const phaseUnit = { check: "targets", store: "targets", import: "bytes" } as const;
 
 /** A progress bar on a terminal (stderr, so that --json output stays clean); nothing when piped. */
 export function progressBar(enabled: boolean): { report: ProgressReporter; stop(): void } {
@@ -15,7 +17,7 @@ export function progressBar(enabled: boolean): { report: ProgressReporter; stop(
         bar?.stop();
         bar = new SingleBar({
           stream: process.stderr,
-          format: `${phaseLabel[phase]} [{bar}] {percentage}% {value}/{total} targets, {eta_formatted} left`,
+          format: `${phaseLabel[phase]} [{bar}] {percentage}% {value}/{total} ${phaseUnit[phase]}, {eta_formatted} left`,
           hideCursor: true,
         });
         bar.start(total, done);

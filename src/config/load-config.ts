@@ -4,6 +4,7 @@ import { isIP } from "node:net";
 import type { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { type DnsAction, dnsActions, isOneOf } from "../vocabulary/vocabulary.ts";
+import { type BgpSettings, bgpSettingsOf } from "./bgp-settings.ts";
 import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
 import {
@@ -52,6 +53,12 @@ export interface ServiceConfig {
   exemptionsFile: string | undefined;
   /** The resolver the DNS snapshot check asks, HOST:PORT; unset: the check is skipped, with an info finding. */
   checkResolver: HostPort | undefined;
+  /** A folder holding a newer @ip-location-db/asn release's CSV files; unset: the shipped package. */
+  asnDataFolder: string | undefined;
+  /** An address serving more distinct sites than this is `review` (default 1). */
+  coHostingReviewSites: number;
+  /** An address serving more distinct sites than this is `block` (default 50). */
+  coHostingBlockSites: number;
   /** The resolver mirror evidence is collected through, HOST:PORT; by default checkResolver's. */
   mirrorResolver: HostPort | undefined;
   /** Fetch mirror candidates on loopback, private and special-purpose addresses; off (server-side request forgery). */
@@ -70,6 +77,8 @@ export interface ServiceConfig {
   logLevel: LogLevel;
   /** What a hostile client may hold of the DNS primary and the HTTP servers (docs/dns-limits.md). */
   limits: ServeLimits;
+  /** decree's BGP daemon (BIRD 2): the routes file it writes, how it reloads BIRD, what the configs say. */
+  bgp: BgpSettings;
   /** The config file that was read, if any. */
   configFile: string | undefined;
 }
@@ -129,6 +138,9 @@ function configFileSchema() {
       protectedNamesFile: z.string().optional(),
       exemptionsFile: z.string().optional(),
       checkResolver: z.string().optional(),
+      asnDataFolder: z.string().optional(),
+      coHostingReviewSites: z.number().int().min(0).optional(),
+      coHostingBlockSites: z.number().int().min(0).optional(),
       logOrigin: z.string().optional(),
       logWitnesses: z.array(z.string()).optional(),
       mirrorResolver: z.string().optional(),
@@ -137,6 +149,15 @@ function configFileSchema() {
       metrics: z.string().optional(),
       metricsToken: z.string().optional(),
       logLevel: z.enum(logLevels).optional(),
+      bgpRoutesFile: z.string().optional(),
+      bgpBirdSocket: z.string().optional(),
+      bgpReloadCommand: z.string().optional(),
+      bgpNextHopIpv4: z.string().optional(),
+      bgpNextHopIpv6: z.string().optional(),
+      bgpListen: z.string().optional(),
+      bgpAs: z.number().int().optional(),
+      bgpRouterId: z.string().optional(),
+      bgpPeers: z.array(z.string()).optional(),
       ...serveLimitSchemas(z),
     })
     .strict();
@@ -189,6 +210,11 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     protectedNamesFile: nonEmpty(env.DECREE_PROTECTED_NAMES_FILE) ?? file.protectedNamesFile,
     exemptionsFile: nonEmpty(env.DECREE_EXEMPTIONS_FILE) ?? file.exemptionsFile,
     checkResolver: optionalHostPort(nonEmpty(env.DECREE_CHECK_RESOLVER) ?? file.checkResolver),
+    asnDataFolder: nonEmpty(env.DECREE_ASN_DATA_FOLDER) ?? file.asnDataFolder,
+    ...parseCoHosting(
+      nonEmpty(env.DECREE_CO_HOSTING_REVIEW_SITES) ?? file.coHostingReviewSites ?? 1,
+      nonEmpty(env.DECREE_CO_HOSTING_BLOCK_SITES) ?? file.coHostingBlockSites ?? 50,
+    ),
     mirrorResolver: optionalHostPort(
       nonEmpty(env.DECREE_MIRROR_RESOLVER) ??
         file.mirrorResolver ??
@@ -218,6 +244,17 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     limits: serveLimitsOf(
       Object.fromEntries(serveLimitKeys.map((key) => [key, nonEmpty(env[limitEnvName(key)]) ?? file[key]])),
     ),
+    bgp: bgpSettingsOf({
+      routesFile: nonEmpty(env.DECREE_BGP_ROUTES_FILE) ?? file.bgpRoutesFile,
+      birdSocket: nonEmpty(env.DECREE_BGP_BIRD_SOCKET) ?? file.bgpBirdSocket,
+      reloadCommand: nonEmpty(env.DECREE_BGP_RELOAD_COMMAND) ?? file.bgpReloadCommand,
+      nextHopIpv4: nonEmpty(env.DECREE_BGP_NEXT_HOP_IPV4) ?? file.bgpNextHopIpv4,
+      nextHopIpv6: nonEmpty(env.DECREE_BGP_NEXT_HOP_IPV6) ?? file.bgpNextHopIpv6,
+      listen: nonEmpty(env.DECREE_BGP_LISTEN) ?? file.bgpListen,
+      as: nonEmpty(env.DECREE_BGP_AS) ?? file.bgpAs,
+      routerId: nonEmpty(env.DECREE_BGP_ROUTER_ID) ?? file.bgpRouterId,
+      peers: list(env.DECREE_BGP_PEERS) ?? file.bgpPeers,
+    }),
     configFile,
   };
 }
@@ -244,6 +281,28 @@ function parseMirrorInterval(value: string | number): number {
     );
   }
   return ms;
+}
+
+/** The two co-hosting thresholds: whole numbers of sites, the block one at or above the review one. */
+function parseCoHosting(
+  review: string | number,
+  block: string | number,
+): { coHostingReviewSites: number; coHostingBlockSites: number } {
+  const reviewSites = Number(review);
+  const blockSites = Number(block);
+  if (
+    !Number.isSafeInteger(reviewSites) ||
+    reviewSites < 0 ||
+    !Number.isSafeInteger(blockSites) ||
+    blockSites < reviewSites
+  ) {
+    throw new DecreeError(
+      "CONFIG_INVALID",
+      `coHostingReviewSites "${review}" and coHostingBlockSites "${block}" must be whole numbers of sites, the ` +
+        "block one at or above the review one; e.g. 1 and 50.",
+    );
+  }
+  return { coHostingReviewSites: reviewSites, coHostingBlockSites: blockSites };
 }
 
 function optionalHostPort(

@@ -891,6 +891,129 @@ export const errorCatalogue = {
     remedy:
       "Nothing to fix: the finding keeps the comparison with the original site that queued the name, for the reviewer.",
   },
+  // blocking windows: an order's entries served only during given intervals (live events)
+  WINDOW_INVERTED: {
+    status: 422,
+    title: "Window ends before it starts",
+    remedy: "Give a window whose end is after its start (--from before --to), margins included.",
+  },
+  WINDOW_OVERLAP: {
+    status: 422,
+    title: "Windows overlap",
+    remedy:
+      "Merge the overlapping windows into one, or move one; `decree orders windows list ORDER` shows those already stored.",
+  },
+  WINDOW_OUTSIDE_VALIDITY: {
+    status: 422,
+    title: "Window outside the order's validity",
+    remedy:
+      "Keep every window, margins included, between the start and the end of the order's (or the target's) validity.",
+  },
+  WINDOW_NOT_FOUND: {
+    status: 404,
+    title: "No such window",
+    remedy: "Check the window id against `decree orders windows list ORDER` (or GET /orders/ID/windows).",
+  },
+  WINDOW_MARGIN_INVALID: {
+    status: 422,
+    title: "Invalid window margin",
+    remedy: "Write a margin as minutes, hours or seconds (15m, 2h, 90s) or an ISO 8601 duration (PT15M).",
+  },
+  ICAL_INVALID: {
+    status: 422,
+    title: "Malformed iCalendar file",
+    remedy:
+      "Export the calendar again as an iCalendar (.ics) file (RFC 5545) whose events have a start in UTC or with a time zone.",
+  },
+  BGP_NEXT_HOP_INVALID: {
+    status: 400,
+    title: "Invalid BGP next hop",
+    remedy:
+      "Set bgpNextHopIpv4 to an IPv4 address and bgpNextHopIpv6 to an IPv6 address, the ones your routers discard (docs/operators/bgp.md).",
+  },
+  BGP_ROUTE_NOT_APPROVED: {
+    status: 500,
+    title: "Route not approved",
+    remedy:
+      "Those routes were left out, the others announced; check the entries the message names with `decree targets list` and report the state of the store.",
+  },
+  BGP_RELOAD_FAILED: {
+    status: 502,
+    title: "BGP daemon reload failed",
+    remedy:
+      "Check that BIRD runs and that bgpReloadCommand (or birdc -s bgpBirdSocket) reaches it; the routes file is kept and the next release tries again.",
+  },
+  BGP_SETTINGS_INVALID: {
+    status: 400,
+    title: "Invalid BGP settings",
+    remedy: "Fix the AS number, router id or address the message names (docs/operators/bgp.md).",
+  },
+
+  // checks/: what an address serves (operator, co-hosting, public resolvers) and the data behind it
+  TARGET_PUBLIC_RESOLVER: {
+    status: 409,
+    title: "Target is a public DNS resolver",
+    remedy:
+      "Remove the target: blocking a public resolver's address or name cuts name resolution for all its users.",
+  },
+  TARGET_ASN_SHARED: {
+    status: 409,
+    title: "Target is announced by a CDN, a cloud or a public resolver",
+    remedy:
+      "Block the site's names instead of the address, or have an admin override the finding with evidence of exclusive use.",
+  },
+  TARGET_ASN_HOSTING: {
+    status: 409,
+    title: "Target is announced by a hosting company",
+    remedy:
+      "Check that the address is the site's own server, not shared hosting, before a second authority user confirms.",
+  },
+  TARGET_ASN: {
+    status: 409,
+    title: "Who operates the target's address",
+    remedy: "Nothing to fix: the finding names the autonomous system and organisation, for the reviewer.",
+  },
+  TARGET_CO_HOSTED: {
+    status: 409,
+    title: "Target's address serves many sites",
+    remedy:
+      "Block the site's names instead, or record a statement of exclusive use (decree targets exclusive-use) with its evidence.",
+  },
+  TARGET_CO_HOSTING_CLEAN: {
+    status: 409,
+    title: "Target's address serves no unrelated site",
+    remedy: "Nothing to fix: passive DNS and the snapshots show no unrelated site behind the address.",
+  },
+  TARGET_CO_HOSTING_UNKNOWN: {
+    status: 409,
+    title: "Nothing known of the sites the target's address serves",
+    remedy:
+      "Load passive-DNS observations (decree data load-passive-dns FILE), or record a statement of exclusive use.",
+  },
+  ASN_DATA_INVALID: {
+    status: 422,
+    title: "IP-to-ASN tables cannot be read",
+    remedy:
+      "Point asnDataFolder at a folder holding asn-ipv4-num.csv and asn-ipv6-num.csv of an @ip-location-db/asn release.",
+  },
+  PASSIVE_DNS_FORMAT_INVALID: {
+    status: 422,
+    title: "Passive-DNS file of the wrong format",
+    remedy:
+      'Give Rapid7 FDNS JSON lines ({"name","type","value"}) or a CSV of name,address; fix the line the message names.',
+  },
+  EXCLUSIVE_USE_NOT_SHOWN: {
+    status: 409,
+    title: "Exclusive use of the address is not shown",
+    remedy:
+      "Record a statement of exclusive use with its document (decree targets exclusive-use, POST /targets/{id}/exclusive-use), or load passive DNS showing no unrelated site.",
+  },
+  EXCLUSIVE_USE_INVALID: {
+    status: 422,
+    title: "Invalid statement of exclusive use",
+    remedy:
+      "Give an IP or CIDR target of the order, a statement, and the document's SHA-256 (64 hex digits) or the document itself.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

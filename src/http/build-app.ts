@@ -42,6 +42,7 @@
  * src/http/access-matrix.test.ts calls every route with every role by itself.
  */
 import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
@@ -50,14 +51,19 @@ import type { CheckSettings } from "../checks/check-data.ts";
 import type { HostPort } from "../config/host-port.ts";
 import type { HttpServerLimits } from "../config/http-server-limits.ts";
 import { DecreeError } from "../errors/decree-error.ts";
+import type { BirdSpeakerSide } from "../publish/bgp/bird-configs.ts";
+import type { NextHops } from "../publish/bgp/blackhole-route.ts";
+import { FeedCache } from "../publish/feeds/feed-cache.ts";
 import { defaultRpzPolicy, type RpzPolicy } from "../publish/rpz-policy.ts";
 import { parseWitnessKeys } from "../registry/log/witness-keys.ts";
+import type { AddressEvidence } from "../registry/order-collateral.ts";
 import type { Store } from "../store/database.ts";
 import type { SiteSettings } from "../verify/mirrors/site-settings.ts";
 import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-settings.ts";
 import { authPlugin } from "./auth-plugin.ts";
+import { feedFastPath } from "./feed-fast-path.ts";
 import { applyHttpServerLimits } from "./http-server-limits.ts";
-import { observeRequests } from "./observe-requests.ts";
+import { countAnswer, observeRequests } from "./observe-requests.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
 import type { RateLimitOptions } from "./rate-limits.ts";
@@ -65,8 +71,10 @@ import { refuseUnstorableText } from "./refuse-unstorable-text.ts";
 import { accountRoutes } from "./routes/account-routes.ts";
 import { appealRoutes } from "./routes/appeal-routes.ts";
 import { authRoutes } from "./routes/auth-routes.ts";
+import { collateralRoutes } from "./routes/collateral-routes.ts";
 import { complianceRoutes } from "./routes/compliance-routes.ts";
 import { delistingRoutes } from "./routes/delisting-routes.ts";
+import { exclusiveUseRoutes } from "./routes/exclusive-use-routes.ts";
 import { feedRoutes } from "./routes/feed-routes.ts";
 import { logRoutes } from "./routes/log-routes.ts";
 import { metricsRoutes } from "./routes/metrics-routes.ts";
@@ -82,6 +90,7 @@ import { reviewRoutes } from "./routes/review-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
+import { windowRoutes } from "./routes/window-routes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import type { SecureCookies } from "./session-cookie.ts";
 
@@ -94,6 +103,15 @@ export interface AppOptions {
   dataDir?: string;
   /** The zone's policy; feeds use its apex name. */
   policy?: RpzPolicy;
+  /** The next hops of the route feeds (config bgpNextHopIpv4/Ipv6); by default the conventional discard ones. */
+  bgpNextHops?: NextHops | undefined;
+  /** decree's BGP daemon as routers reach it, for operators' router configuration; unset: none is printed. */
+  bgpSpeaker?: BirdSpeakerSide | undefined;
+  /**
+   * Who operates an address and which sites share it (the ASN dataset, the co-hosting index), for the public
+   * collateral of orders; without it, the collateral draws on the registry's own DNS snapshots only.
+   */
+  addressEvidence?: AddressEvidence | undefined;
   /** The session cookie's Secure attribute: "auto" (default) sets it when the request came over TLS. */
   secureCookies?: SecureCookies;
   /** Trust X-Forwarded-For/-Proto from a reverse proxy (client addresses for rate limits, TLS for cookies). */
@@ -105,6 +123,8 @@ export interface AppOptions {
   webhookAllowPrivate?: boolean;
   /** Called when a request changed the registry (an approval, a suspension…): main.ts pokes the releases. */
   onRegistryChange?: () => void;
+  /** News of each release this process commits (main.ts: its release scheduler), so feeds need not ask. */
+  releases?: ReleaseNews;
   /** The registry's public base URL without a trailing slash (config `publicUrl`), for links it hands out. */
   publicUrl?: string | undefined;
   /** Files extending the safeguards' lists (config `protectedNamesFile`, `exemptionsFile`). */
@@ -127,9 +147,44 @@ export interface AppOptions {
   httpLimits?: HttpServerLimits;
 }
 
+/** What the process that builds releases says when one is committed (main.ts wires its release scheduler). */
+export interface ReleaseNews {
+  on(event: "release", listener: () => void): unknown;
+  /**
+   * Every release of the store is told here: this process alone serves it (SQLite, whose data folder one
+   * process holds), so the feeds need never ask the store which release is current. Otherwise (PostgreSQL,
+   * where other instances build releases too) they ask at most every `feedVersionMaxAgeMs`.
+   */
+  readonly everyRelease: boolean;
+}
+
+/**
+ * Without news of every release, the feeds read the current release from the store at most this often (ms):
+ * an operator's poll does not ask the store each time, and a release built by another instance is seen this
+ * much later at most, as the release scheduler's own poll sees other processes' changes.
+ */
+const feedVersionMaxAgeMs = 5;
+
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  let fastPath: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
   const app = Fastify({
+    // Fastify's own server, with one thing first: hot feed polls answered from memory (feed-fast-path.ts).
+    serverFactory: (handler, options) => {
+      // Fastify's options with its defaults applied, which it would give the server it makes itself.
+      const settings = options as Record<
+        "keepAliveTimeout" | "requestTimeout" | "connectionTimeout" | "maxRequestsPerSocket",
+        number
+      >;
+      const server = createServer((request, response) => {
+        if (!fastPath?.(request, response)) handler(request, response);
+      });
+      server.keepAliveTimeout = settings.keepAliveTimeout;
+      server.requestTimeout = settings.requestTimeout;
+      server.setTimeout(settings.connectionTimeout);
+      if (settings.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = settings.maxRequestsPerSocket;
+      return server;
+    },
     logger: options.logger ?? false,
     trustProxy: options.trustProxy ?? false,
     // Said rather than inherited: every body is refused past 1 MiB (413) unless its route allows more.
@@ -189,11 +244,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     allowPrivateDestinations: options.webhookAllowPrivate ?? false,
   });
   const dataDir = options.dataDir ?? join(tmpdir(), `decree-feeds-${randomUUID()}`);
-  await app.register(feedRoutes, {
-    store: options.store,
+  const zone = (options.policy ?? defaultRpzPolicy).zone;
+  const feeds = new FeedCache({
+    db: options.store.db,
     dataDir,
-    zone: (options.policy ?? defaultRpzPolicy).zone,
+    zone,
+    nextHops: options.bgpNextHops,
+    ...(options.releases
+      ? { versionMaxAgeMs: options.releases.everyRelease ? Number.POSITIVE_INFINITY : feedVersionMaxAgeMs }
+      : {}),
   });
+  options.releases?.on("release", () => feeds.released());
+  await app.register(feedRoutes, { feeds, zone });
+  fastPath = feedFastPath(feeds, (status, startedNs) =>
+    countAnswer("GET", "/feeds/:format", status, Number(process.hrtime.bigint() - startedNs) / 1e9),
+  );
   await app.register(delistingRoutes, { store: options.store, dataDir, publicUrl: options.publicUrl });
   await app.register(appealRoutes, {
     ...workflow,
@@ -202,6 +267,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(logRoutes, { ...workflow, witnesses: parseWitnessKeys(options.logWitnesses ?? []) });
   await app.register(publicViewRoutes, workflow);
+  await app.register(windowRoutes, { ...workflow, onRegistryChange: options.onRegistryChange });
+  await app.register(collateralRoutes, { store: options.store, addressEvidence: options.addressEvidence });
+  await app.register(exclusiveUseRoutes, workflow);
   await app.register(mirrorRoutes, {
     ...workflow,
     mirrorSettings: options.mirrorSettings,
@@ -214,6 +282,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     stopPage: (options.policy ?? defaultRpzPolicy).stopPage,
     stopPageName: options.stopPageName,
+    bgpSpeaker: options.bgpSpeaker,
   });
   await app.register(metricsRoutes, { token: options.metricsToken });
   await app.register(webUiRoutes, { webRoot: options.webRoot });

@@ -8,17 +8,25 @@ import type { CachedFeed, OpenFeed } from "../publish/feeds/signed-feed-files.ts
  */
 export async function sendFeed(request: FastifyRequest, reply: FastifyReply, opened: OpenFeed) {
   const { feed } = opened;
-  const etag = `"${feed.sha256.slice(0, 32)}"`;
-  releaseHeaders(reply, feed)
-    .header("ETag", etag)
-    .header("Cache-Control", "no-cache")
-    .header("Decree-Signature", `ed25519 ${feed.keyId} ${feed.signature}`);
-  if (matchesEtag(request.headers["if-none-match"], etag)) {
+  const headers = feedHeaders(feed);
+  reply.headers(headers);
+  if (matchesEtag(request.headers["if-none-match"], headers.etag)) {
     await opened.handle?.close();
     return reply.code(304).send();
   }
   reply.type(feed.contentType).header("Content-Length", feed.size);
   return reply.send(opened.bytes ?? opened.handle.createReadStream());
+}
+
+/** The headers of a feed's answer, 304 or 200, but its type and length. */
+export function feedHeaders(feed: CachedFeed) {
+  return {
+    "decree-serial": String(feed.serial),
+    "decree-feed": feed.from === null ? "full" : `diff; from=${feed.from}`,
+    etag: `"${feed.sha256.slice(0, 32)}"`,
+    "cache-control": "no-cache",
+    "decree-signature": `ed25519 ${feed.keyId} ${feed.signature}`,
+  };
 }
 
 /** The detached signature alone, as raw bytes: what `openssl pkeyutl -verify -sigfile` reads. */
@@ -36,7 +44,7 @@ export function releaseHeaders(reply: FastifyReply, feed: CachedFeed): FastifyRe
 }
 
 /** If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/` is ignored, `*` matches any. */
-function matchesEtag(header: string | undefined, etag: string): boolean {
+export function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(",").some((tag) => {
     const candidate = tag.trim().replace(/^W\//, "");

@@ -52,7 +52,7 @@ export interface AddTargetsResult {
 }
 
 /** A target that passed screening, flat so that a million of them stay cheap to hold. */
-interface Candidate {
+export interface Candidate {
   line: number;
   input: string;
   kind: TargetKind;
@@ -64,7 +64,7 @@ interface Candidate {
 type Refusal = { code: ErrorCode; message: string };
 
 /** Targets already on the order (line 0) or earlier in the batch, by kind then canonical value. */
-type SeenTargets = Map<TargetKind, Map<string, number>>;
+export type SeenTargets = Map<TargetKind, Map<string, number>>;
 
 const progressEvery = 10_000;
 
@@ -85,13 +85,14 @@ export async function addTargets(
       "No targets were given: name at least one, one per line in a file.",
     );
   }
-  const { candidates, rejected } = screen(order, requests, await liveTargets(trx, order.id), options);
+  const screened = screen(order, requests, new Map(), options);
+  const { candidates, rejected } = await withoutLive(trx, order, screened);
   if (rejected.length > 0 && !options.skipInvalid) throw rejection(rejected, requests.length);
   const added = await insertTargets(trx, order, candidates, options);
   return { orderId: order.id, added, rejected };
 }
 
-function assertOrderAcceptsTargets(order: Order, now: Date): void {
+export function assertOrderAcceptsTargets(order: Order, now: Date): void {
   if (orderState(order, now) === "expired") {
     throw new DecreeError(
       "ORDER_EXPIRED",
@@ -101,19 +102,51 @@ function assertOrderAcceptsTargets(order: Order, now: Date): void {
   }
 }
 
-async function liveTargets(trx: Kysely<Database>, orderId: number): Promise<SeenTargets> {
-  const rows = await trx
-    .selectFrom("targets")
-    .select(["kind", "value"])
-    .where("order_id", "=", orderId)
-    .where("state", "not in", terminalTargetStates)
-    .execute();
-  const seen: SeenTargets = new Map();
-  for (const row of rows) markSeen(seen, row.kind, row.value, 0);
-  return seen;
+/** Values per store query: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const lookupChunk = 500;
+
+/**
+ * Refuses the candidates already live on the order. The store is asked about the batch's own values (the
+ * unique index `targets_live_unique` answers), so that adding one target to an order of a million reads one
+ * index entry, not the million.
+ */
+async function withoutLive(
+  trx: Kysely<Database>,
+  order: Order,
+  screened: { candidates: Candidate[]; rejected: RejectedTarget[] },
+): Promise<{ candidates: Candidate[]; rejected: RejectedTarget[] }> {
+  const { candidates } = screened;
+  const live = new Set<string>();
+  for (let start = 0; start < candidates.length; start += lookupChunk) {
+    const values = candidates.slice(start, start + lookupChunk).map((c) => c.value);
+    const rows = await trx
+      .selectFrom("targets")
+      .select(["kind", "value"])
+      .where("order_id", "=", order.id)
+      .where("value", "in", values)
+      .where("state", "not in", terminalTargetStates)
+      .execute();
+    for (const row of rows) live.add(`${row.kind} ${row.value}`);
+  }
+  if (live.size === 0) return screened;
+  const kept: Candidate[] = [];
+  const rejected = [...screened.rejected];
+  for (const c of candidates) {
+    if (!live.has(`${c.kind} ${c.value}`)) kept.push(c);
+    else {
+      rejected.push({
+        line: c.line,
+        input: c.input,
+        code: "TARGET_DUPLICATE",
+        message: `${c.value} (${c.kind}) is already on order ${order.id}.`,
+      });
+    }
+  }
+  rejected.sort((a, b) => a.line - b.line);
+  return { candidates: kept, rejected };
 }
 
-function markSeen(seen: SeenTargets, kind: TargetKind, value: string, line: number): void {
+export function markSeen(seen: SeenTargets, kind: TargetKind, value: string, line: number): void {
   const values = seen.get(kind) ?? new Map<string, number>();
   values.set(value, line);
   seen.set(kind, values);
@@ -133,7 +166,7 @@ function screen(order: Order, requests: TargetRequest[], seen: SeenTargets, opti
   return { candidates, rejected };
 }
 
-function screenOne(order: Order, request: TargetRequest, seen: SeenTargets): Candidate | Refusal {
+export function screenOne(order: Order, request: TargetRequest, seen: SeenTargets): Candidate | Refusal {
   if (request.kind !== undefined && !isTargetKind(request.kind)) {
     return {
       code: "TARGET_UNKNOWN_KIND",
@@ -182,7 +215,7 @@ function targetUntil(order: Order, request: TargetRequest): string | Refusal {
   return iso;
 }
 
-function rejection(rejected: RejectedTarget[], total: number): DecreeError {
+export function rejection(rejected: RejectedTarget[], total: number, count = rejected.length): DecreeError {
   const [only] = rejected;
   if (total === 1 && only) return new DecreeError(only.code, only.message, { rejected });
   const shown = rejected
@@ -191,13 +224,13 @@ function rejection(rejected: RejectedTarget[], total: number): DecreeError {
     .join(", ");
   return new DecreeError(
     "TARGETS_REJECTED",
-    `${rejected.length} of ${total} targets were rejected (${shown}${rejected.length > 5 ? ", …" : ""}); nothing was ` +
+    `${count} of ${total} targets were rejected (${shown}${count > 5 ? ", …" : ""}); nothing was ` +
       "stored. Fix those lines, or pass --skip-invalid to store the others.",
-    { rejected },
+    count > rejected.length ? { rejected, rejectedCount: count } : { rejected },
   );
 }
 
-const targetColumns = [
+export const targetColumns = [
   "order_id",
   "kind",
   "value",
@@ -280,7 +313,7 @@ async function insertTargets(
  * RETURNING promises no order (SQLite, PostgreSQL) though both return rows as inserted; that is checked, and
  * only when it does not hold are ids matched by kind and value (unique within a batch).
  */
-function idsInChunkOrder(
+export function idsInChunkOrder(
   chunk: Candidate[],
   rows: Array<{ id: number; kind: string; value: string }>,
 ): number[] {

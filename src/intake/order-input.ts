@@ -16,6 +16,28 @@ const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })],
 
 const nonEmpty = z.string().trim().min(1, "must not be empty");
 
+const dateTime = z.iso.datetime({
+  offset: true,
+  error: "expected a date-time with offset (2026-06-01T19:00:00Z or 2026-06-01T21:00:00+02:00)",
+});
+
+/** One blocking window as written: the interval during which the order's entries are served. */
+export const windowInputSchema = z
+  .object({ from: dateTime, until: dateTime, label: nonEmpty.max(200).optional() })
+  .strict();
+
+/**
+ * Blocking windows from a calendar of events (RFC 5545 text), each widened by the margins. In an order file,
+ * `file` names the .ics file beside it instead of `ics` holding its text.
+ */
+export const calendarInputSchema = z
+  .object({
+    ics: z.string().min(1).max(4_000_000).describe("the iCalendar file's text (RFC 5545)"),
+    marginBefore: nonEmpty.max(32).optional().describe("before each event's start: 15m, 1h, PT15M"),
+    marginAfter: nonEmpty.max(32).optional().describe("after each event's end: 30m, 2h"),
+  })
+  .strict();
+
 export const targetInputSchema = z.union([
   nonEmpty,
   z
@@ -87,8 +109,16 @@ export const orderInputSchema = z
       .optional(),
     summary: nonEmpty.optional(),
     targets: z.array(targetInputSchema).optional(),
+    windows: z
+      .array(windowInputSchema)
+      .max(2000)
+      .optional()
+      .describe("blocking windows: when given, the order's entries are served only during them"),
+    calendar: calendarInputSchema.optional().describe("blocking windows from an iCalendar file of events"),
   })
   .strict();
 
 export type OrderInput = z.infer<typeof orderInputSchema>;
 export type TargetInput = z.infer<typeof targetInputSchema>;
+export type WindowInput = z.infer<typeof windowInputSchema>;
+export type CalendarInput = z.infer<typeof calendarInputSchema>;

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { extname } from "node:path";
+import { dirname, extname, resolve } from "node:path";
 import { isSeq, parseDocument, parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
@@ -21,7 +21,32 @@ export async function readOrderFile(path: string): Promise<{ input: OrderInput; 
       `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path and its permissions.`,
     );
   }
-  return { input: parseOrderText(text, path), targetLines: targetLinesOf(text) };
+  const raw = await withCalendarFile(parseRaw(text, path), path);
+  return { input: validateOrderInput(raw, path), targetLines: targetLinesOf(text) };
+}
+
+/**
+ * An order file may name its calendar of events beside it (`calendar: {file: matches.ics}`) rather than hold
+ * its text: the file is read here, relative to the order file, and the order then carries its text.
+ */
+async function withCalendarFile(raw: unknown, orderPath: string): Promise<unknown> {
+  if (raw === null || typeof raw !== "object") return raw;
+  const calendar = (raw as { calendar?: unknown }).calendar;
+  if (calendar === null || typeof calendar !== "object") return raw;
+  const { file, ...rest } = calendar as { file?: unknown };
+  if (typeof file !== "string") return raw;
+  const path = resolve(dirname(orderPath), file);
+  let ics: string;
+  try {
+    ics = await readFile(path, "utf8");
+  } catch (error) {
+    throw new DecreeError(
+      "ORDER_FILE_UNREADABLE",
+      `Cannot read the calendar ${path} that calendar.file names: ${(error as NodeJS.ErrnoException).code ?? String(error)}. ` +
+        "Give its path relative to the order file.",
+    );
+  }
+  return { ...raw, calendar: { ...rest, ics } };
 }
 
 /** 1-based lines of the items of `targets:`; JSON is YAML 1.2 too, so one reading serves both. */
@@ -35,16 +60,18 @@ function targetLinesOf(text: string): number[] {
 }
 
 export function parseOrderText(text: string, source: string): OrderInput {
-  let raw: unknown;
+  return validateOrderInput(parseRaw(text, source), source);
+}
+
+function parseRaw(text: string, source: string): unknown {
   try {
-    raw = extname(source).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
+    return extname(source).toLowerCase() === ".json" ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new DecreeError(
       "ORDER_FILE_SYNTAX",
       `${source} is not valid ${extname(source) === ".json" ? "JSON" : "YAML"}: ${(error as Error).message}`,
     );
   }
-  return validateOrderInput(raw, source);
 }
 
 export function validateOrderInput(raw: unknown, source: string): OrderInput {

@@ -4,11 +4,14 @@ import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { type AddTargetsResult, addTargets, type TargetRequest } from "./add-targets.ts";
+import { addWindows } from "./add-windows.ts";
+import type { BlockingWindow } from "./blocking-window.ts";
 import { addDuration, durationSeconds, parseDuration } from "./duration.ts";
 import { findOrder } from "./find-order.ts";
 import { toInstant } from "./instant.ts";
 import type { Order } from "./order.ts";
 import type { OrderInput, TargetInput } from "./order-input.ts";
+import { windowRequests } from "./window-requests.ts";
 
 export interface RecordOrderOptions {
   actor: string;
@@ -39,6 +42,8 @@ export interface RecordOrderOptions {
 export interface RecordOrderResult {
   order: Order;
   targets: AddTargetsResult | null;
+  /** The order's blocking windows, from `windows` and `calendar`; none: its entries are served at all times. */
+  windows: BlockingWindow[];
 }
 
 /** Records an order and the targets it names, in one transaction: a refused order leaves the store unchanged. */
@@ -58,6 +63,11 @@ export async function recordOrder(
         "order, record it with its validity moved to start today (`decree orders add --starting-today FILE`).",
     );
   }
+  // A malformed calendar is refused before anything is stored, like a malformed order.
+  const requestedWindows = windowRequests(input, {
+    until: new Date(validity.until),
+    source: "the order's calendar",
+  });
   return inTransaction(store.db, async (trx) => {
     await assertNotRecorded(trx, input);
     const at = options.now.toISOString();
@@ -111,6 +121,10 @@ export async function recordOrder(
       },
     ]);
     const order = await findOrder(trx, id);
+    const windows = await addWindows(trx, order, requestedWindows, {
+      actor: options.actor,
+      now: options.now,
+    });
     const targets = input.targets?.length
       ? await addTargets(
           trx,
@@ -122,7 +136,7 @@ export async function recordOrder(
         )
       : null;
     if (targets && options.afterTargets) await options.afterTargets(trx, order, targets);
-    return { order, targets };
+    return { order, targets, windows };
   });
 }
 

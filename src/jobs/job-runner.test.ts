@@ -97,4 +97,30 @@ describe("the scheduler's job runner", () => {
     assert.equal(runner.isLeader, false);
     await runner.stop();
   });
+
+  it("wakes at the instant a job says something is due, well before its next tick", async () => {
+    const runs: number[] = [];
+    const dueAt = Date.now() + 300;
+    const runner = new JobRunner({
+      leadership: soleLeadership(),
+      intervalMs: 60_000,
+      jobs: [
+        {
+          name: "clock",
+          run: async () => {
+            runs.push(Date.now());
+            return false;
+          },
+          // Due once, as a blocking window's end is: after it, nothing more until the next tick.
+          wakeAt: async () => (Date.now() < dueAt ? new Date(dueAt) : undefined),
+        },
+      ],
+    });
+    await runner.start();
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await runner.stop();
+    assert.equal(runs.length, 2, "the start, then the wake-up; no tick in between");
+    assert.ok(runs[1]! >= dueAt, "not before it is due");
+    assert.ok(runs[1]! - dueAt < 200, `woken ${runs[1]! - dueAt} ms after it was due`);
+  });
 });

@@ -6,6 +6,8 @@ import type { Leadership } from "./leadership.ts";
 export interface Job {
   name: string;
   run(now: Date): Promise<boolean>;
+  /** When this job next has something due, if before the next tick: the runner runs then too. */
+  wakeAt?(): Promise<Date | undefined>;
 }
 
 export interface JobRunnerOptions {
@@ -31,6 +33,7 @@ type JobRunnerEvents = {
  */
 export class JobRunner extends EventEmitter<JobRunnerEvents> {
   private timer: NodeJS.Timeout | undefined;
+  private wake: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
@@ -61,6 +64,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.wake);
     while (this.running) await this.running;
     // Said before the lock goes: once released another instance may lead at once, and its "leader" must
     // never be heard before this one's end.
@@ -108,5 +112,36 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     }
     this.runs++;
     if (changed) this.options.onChange?.();
+    await this.armWake();
+  }
+
+  /**
+   * Sets a timer for the earliest instant a job said it has something due, when that comes before the next
+   * tick: a blocking window then ends within milliseconds of its end rather than within an interval.
+   */
+  private async armWake(): Promise<void> {
+    const interval = this.options.intervalMs ?? 1000;
+    const now = (this.options.now ?? (() => new Date()))().getTime();
+    let earliest: number | undefined;
+    for (const job of this.options.jobs) {
+      if (!job.wakeAt) continue;
+      try {
+        const at = (await job.wakeAt())?.getTime();
+        if (at !== undefined && (earliest === undefined || at < earliest)) earliest = at;
+      } catch (error) {
+        this.emit("failed", error, job.name);
+      }
+    }
+    clearTimeout(this.wake);
+    this.wake = undefined;
+    if (earliest === undefined || this.stopped) return;
+    // Already due yet not done means the job failed this run: wait a little rather than spin.
+    const delay = earliest <= now ? 50 : earliest - now + 1;
+    if (delay >= interval) return;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.kick();
+    }, delay);
+    this.wake.unref();
   }
 }

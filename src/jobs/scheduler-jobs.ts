@@ -3,6 +3,7 @@ import { recordWebhookDeliveries } from "../observability/record-webhook-deliver
 import { type DeliverWebhooksOptions, deliverWebhooks } from "../publish/webhooks/deliver-webhooks.ts";
 import { applyClock } from "../registry/apply-clock.ts";
 import { applyDueApprovals } from "../registry/apply-due-approvals.ts";
+import { applyWindowClock, nextWindowEdge } from "../registry/apply-window-clock.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { runMirrorDiscovery } from "../verify/mirrors/run-mirror-discovery.ts";
@@ -44,7 +45,14 @@ export function schedulerJobs(store: Store, options: SchedulerJobsOptions = {}):
   return [
     {
       name: "clock",
-      run: async (now) => (await inTransaction(store.db, (trx) => applyClock(trx, now))).length > 0,
+      run: async (now) =>
+        inTransaction(store.db, async (trx) => {
+          const entries = await applyClock(trx, now);
+          const windows = await applyWindowClock(trx, now);
+          return entries.length > 0 || windows.length > 0;
+        }),
+      // A blocking window ends at its second, not at the next tick: the runner wakes for it.
+      wakeAt: () => nextWindowEdge(store.db),
     },
     {
       name: "approvals",

@@ -22,5 +22,35 @@ for (const engine of storeEngines) {
         await opened.dispose();
       }
     });
+
+    it("says how many releases a secondary holding a serial is behind, by seeks rather than a count", async () => {
+      const opened = await engine.open();
+      try {
+        const source = storeScrapeSource(opened.store, 0);
+        assert.equal(await source.releasesAfter(7), 0, "no release yet");
+        const at = "2026-06-01T12:00:00.000Z";
+        await opened.store.db
+          .insertInto("releases")
+          .values(
+            [100, 105, 200].map((soa, i) => ({
+              id: i + 1,
+              serial: i + 1,
+              soa_serial: soa,
+              created_at: at,
+              last_event_id: 0,
+              record_count: 0,
+              added: 0,
+              removed: 0,
+            })),
+          )
+          .execute();
+        const behind = await Promise.all(
+          [50, 100, 104, 105, 150, 200, 300].map((s) => source.releasesAfter(s)),
+        );
+        assert.deepEqual(behind, [3, 2, 2, 1, 1, 0, 0]);
+      } finally {
+        await opened.dispose();
+      }
+    });
   });
 }

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from "kysely";
 import type { DnsAction, Measure } from "../intake/order-input.ts";
 import type { TargetKind } from "../names/target-kind.ts";
+import { entriesInZoneNow } from "../registry/in-zone-now.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Dialect } from "../store/database.ts";
 import {
@@ -85,10 +86,11 @@ export async function buildRelease(
     if (lastEventId === cursor && latest && !options.force) return null;
     const events = await eventsSince(trx, cursor);
     await moveCursor(trx, lastEventId);
-    const changed = targetsChangingWhatIsServed(events);
+    const windowed = await targetsOfWindowEvents(trx, events);
+    const changed = [...new Set([...targetsChangingWhatIsServed(events), ...windowed])];
     if (latest && changed.length === 0 && !options.force) return null;
     options.onDiff?.();
-    const owners = await affectedOwners(trx, events);
+    const owners = await affectedOwners(trx, [...targetsMovedThroughActive(events), ...windowed]);
     const { added, removed } = await diffOwners(trx, owners, policy);
     // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
     // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
@@ -136,9 +138,33 @@ async function lockAndReadCursor(trx: Kysely<Database>, dialect: Dialect): Promi
   return Number(row.last_event_id);
 }
 
+/**
+ * The active entries of the orders whose blocking windows opened, closed, were added or withdrawn among these
+ * events: whether they are served may have changed with no event of their own.
+ */
+async function targetsOfWindowEvents(trx: Kysely<Database>, events: EventMove[]): Promise<number[]> {
+  const orderIds = new Set<number>();
+  for (const e of events) {
+    if (e.subjectType === "order" && e.action.startsWith("order.window-")) orderIds.add(e.subjectId);
+  }
+  if (orderIds.size === 0) return [];
+  const ids: number[] = [];
+  const list = [...orderIds];
+  for (let start = 0; start < list.length; start += chunk) {
+    const rows = await trx
+      .selectFrom("targets")
+      .select("id")
+      .where("order_id", "in", list.slice(start, start + chunk))
+      .where("state", "=", "active")
+      .execute();
+    for (const row of rows) ids.push(Number(row.id));
+  }
+  return ids;
+}
+
 /** The owners whose records may have changed: those of every target that entered or left `active`. */
-async function affectedOwners(trx: Kysely<Database>, events: EventMove[]): Promise<Set<string>> {
-  const targetIds = targetsMovedThroughActive(events);
+async function affectedOwners(trx: Kysely<Database>, targetIdList: number[]): Promise<Set<string>> {
+  const targetIds = [...new Set(targetIdList)];
   const owners = new Set<string>();
   for (let start = 0; start < targetIds.length; start += chunk) {
     const rows = await trx
@@ -167,7 +193,10 @@ async function diffOwners(trx: Kysely<Database>, owners: Set<string>, policy: Rp
   return { added, removed };
 }
 
-/** What the zone should hold for these owners: the records of every active target that produces them. */
+/**
+ * What the zone should hold for these owners: the records of every entry in the zone now that produces them
+ * (active, and inside one of its blocking windows if it has any: registry/in-zone-now.ts).
+ */
 async function desiredRecords(
   trx: Kysely<Database>,
   owners: string[],
@@ -175,13 +204,24 @@ async function desiredRecords(
 ): Promise<ZoneRecord[]> {
   const wanted = new Set(owners);
   const values = [...new Set(owners.flatMap(valuesForOwner))];
-  const rows = await trx
-    .selectFrom("targets")
-    .innerJoin("orders", "orders.id", "targets.order_id")
-    .select(["targets.kind", "targets.value", "orders.measures", "orders.dns_action"])
-    .where("targets.value", "in", values)
-    .where("targets.state", "=", "active")
-    .execute();
+  const rows = await entriesInZoneNow(
+    trx,
+    await trx
+      .selectFrom("targets")
+      .innerJoin("orders", "orders.id", "targets.order_id")
+      .select([
+        "targets.id",
+        "targets.order_id",
+        "targets.state",
+        "targets.kind",
+        "targets.value",
+        "orders.measures",
+        "orders.dns_action",
+      ])
+      .where("targets.value", "in", values)
+      .where("targets.state", "=", "active")
+      .execute(),
+  );
   const actions = new Map<string, DnsAction>();
   for (const row of rows) {
     const kind = row.kind;

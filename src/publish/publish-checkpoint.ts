@@ -49,9 +49,10 @@ export async function publishCheckpoint(
  * sequenced up to its own `release.published` event and a checkpoint of exactly that size, even when the log
  * has grown past it since (the tree's root at any size it has reached is in its tiles).
  *
- * Only the releases after the newest one with a checkpoint are looked at: every build runs this first, so no
- * older release can lack one (but those older than the log itself, which have no event to end one with), and
- * the work is bounded by what changed, at start-up as before each build. Returns the releases finished.
+ * Only the releases after the newest one with a checkpoint are looked at: every build runs this once its
+ * release is announced, signing oldest first, so no older release can lack one (but those older than the log
+ * itself, which have no event to end one with), and the work is bounded by what changed, at start-up as after
+ * each build. Returns the releases finished.
  */
 export async function finishReleaseCheckpoints(
   db: Kysely<Database>,

@@ -63,24 +63,37 @@ describe("the release scheduler", () => {
     assert.equal(release.added, 1);
   });
 
-  it("puts changes that arrive within the window into one release", async () => {
+  it("builds a change after a quiet spell at once, and puts the changes arriving within the window after it into one release", async () => {
     const ids = await propose(["one.fifostream.net", "two.fifostream.net", "three.fifostream.net"]);
     await scheduler.settled();
+    // A quiet spell: the last build started more than a window (300 ms) ago.
+    await new Promise((resolve) => setTimeout(resolve, 350));
     const before = releases.length;
-    const released = once(scheduler, "release");
-    for (const id of ids) {
-      await decideTargets(opened.store, {
+    const approve = (id: string) =>
+      decideTargets(opened.store, {
         decision: "approve",
         refs: [id],
         reason: "t",
         actor: "cli",
         now: duringOrder,
       });
+    const first = once(scheduler, "release");
+    const started = performance.now();
+    await approve(ids[0]!);
+    scheduler.poke();
+    const [alone] = (await first) as [ReleaseSummary];
+    const waited = performance.now() - started;
+    assert.equal(alone.added, 1);
+    assert.ok(waited < 300, `built at once, not at the window's end (${Math.round(waited)} ms)`);
+    const next = once(scheduler, "release");
+    for (const id of ids.slice(1)) {
+      await approve(id);
+      scheduler.poke();
     }
-    const [release] = (await released) as [ReleaseSummary];
+    const [together] = (await next) as [ReleaseSummary];
     await scheduler.settled();
-    assert.equal(release.added, 3);
-    assert.equal(releases.length, before + 1);
+    assert.equal(together.added, 2, "the changes within the window share one release");
+    assert.equal(releases.length, before + 2);
   });
 
   it("makes no release for 45 operators' reports, which change nothing served", async () => {

@@ -12,7 +12,10 @@ export interface ReleaseSchedulerOptions {
   dialect: Dialect;
   policy: RpzPolicy;
   now?: () => Date;
-  /** Changes arriving within this window share one release. */
+  /**
+   * Releases are at least this far apart: a change after a quiet spell is built at once, and the changes
+   * arriving while a release is built or within this window after it started share the next one.
+   */
   windowMs?: number;
   /** How often to look for changes written by other processes (the CLI, other API instances). */
   pollMs?: number;
@@ -31,13 +34,19 @@ export interface ReleaseSchedulerOptions {
 
 /**
  * Builds a release whenever the registry changes: on a `poke()` from this process, or when the event log grows
- * because another process wrote to the store. Emits `release` with the summary, for NOTIFY and feeds.
+ * because another process wrote to the store. Emits `release` with the summary as soon as the release is
+ * committed, for NOTIFY and feeds, and `checkpoint` once its log checkpoint is signed.
  */
-export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }> {
+export class ReleaseScheduler extends EventEmitter<{
+  release: [ReleaseSummary];
+  checkpoint: [ReleaseSummary];
+}> {
   private readonly windowMs: number;
   private readonly pollMs: number;
   private lastSeenEvent = -1;
-  private pending: NodeJS.Timeout | undefined;
+  /** Cancels the build that is due; set while one is. */
+  private pending: (() => void) | undefined;
+  private lastBuildStarted = Number.NEGATIVE_INFINITY;
   private building: Promise<void> | undefined;
   private again = false;
   private poller: NodeJS.Timeout | undefined;
@@ -54,8 +63,9 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
   /**
    * Finishes what a crash left half done (the releases after the newest checkpoint get theirs; events not yet
    * in the log are sequenced), builds what is pending now (at start, the first release), then watches for
-   * changes. Only releases after the newest checkpoint can lack one, since every build first finishes those:
-   * so start-up costs what changed since the last run, not the length of the history.
+   * changes. Only releases after the newest checkpoint can lack one, since every build finishes those, oldest
+   * first, once its release is out: so start-up costs what changed since the last run, not the length of the
+   * history.
    */
   async start(): Promise<ReleaseSummary | null> {
     await this.finishCheckpoints();
@@ -65,19 +75,32 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return first;
   }
 
-  /** Something changed in this process: build within the window. */
+  /**
+   * Something changed: build at once when the last build started a window ago or more, else when the window
+   * ends. No wait after a quiet spell: the release is what the approval waits for to be served.
+   */
   poke(): void {
     if (this.stopped || this.pending) return;
-    this.pending = setTimeout(() => {
+    const due = () => {
       this.pending = undefined;
       void this.run();
-    }, this.windowMs);
+    };
+    const wait = this.lastBuildStarted + this.windowMs - performance.now();
+    if (wait <= 0) {
+      // After the poking request's answer is written (that runs in promise callbacks), before new I/O.
+      const immediate = setImmediate(due);
+      this.pending = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(due, wait);
+      this.pending = () => clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.poller);
-    clearTimeout(this.pending);
+    this.pending?.();
+    this.pending = undefined;
     await this.building;
   }
 
@@ -107,6 +130,7 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
       this.again = true;
       return this.building;
     }
+    this.lastBuildStarted = performance.now();
     this.building = this.buildNow()
       .then(() => undefined)
       .catch((error) => this.options.onError?.(error))
@@ -141,21 +165,34 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     return release;
   }
 
-  private async finishCheckpoints(): Promise<void> {
+  private async finishCheckpoints(): Promise<number[]> {
     const { db, dialect } = this.options;
     const now = (this.options.now ?? (() => new Date()))();
-    await finishReleaseCheckpoints(db, dialect, {
+    return finishReleaseCheckpoints(db, dialect, {
       origin: this.options.logOrigin ?? defaultLogOrigin,
       now,
     });
   }
 
+  /**
+   * The release's zone and journal are committed when `buildRelease` returns: `release` goes out then, so that
+   * NOTIFY (RFC 1996) reaches the secondaries before the log is sequenced and signed. Feeds never name a
+   * checkpoint that does not exist: a feed rendered for this release waits for its checkpoint
+   * (feeds/feed-cache.ts), which this build signs right after, and a crash in between is finished at the next
+   * build or start (finishReleaseCheckpoints). `checkpoint` says when the release's checkpoint is signed.
+   */
   private async buildNow(force = false): Promise<ReleaseSummary | null> {
     const started = performance.now();
     try {
       const release = await this.build(force);
+      if (release) {
+        this.emit("release", release);
+        // The listeners run at once but what they start (NOTIFY reads the secondaries from the store) is
+        // asynchronous: one turn of the event loop lets it reach the store before the log's transactions do.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      await this.signCheckpoint(release);
       recordReleaseBuilt(release, performance.now() - started);
-      if (release) this.emit("release", release);
       return release;
     } catch (error) {
       recordReleaseFailed(error, performance.now() - started);
@@ -165,8 +202,6 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
 
   private async build(force = false): Promise<ReleaseSummary | null> {
     const { db, dialect, policy } = this.options;
-    // Another instance may have died between a release and its checkpoint: finish it before building on it.
-    await this.finishCheckpoints();
     const lastEvent = await db
       .selectFrom("events")
       .select((eb) => eb.fn.max("id").as("id"))
@@ -179,14 +214,26 @@ export class ReleaseScheduler extends EventEmitter<{ release: [ReleaseSummary] }
     });
     // The release's own event is not news: seen here, it does not wake the poller for a second build.
     this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
-    // The checkpoint before the news, so that a feed rendered for this release can name it; without a release
-    // (an appeal filed, a target proposed) the log still takes the new events and signs its new size.
-    await publishCheckpoint(db, dialect, {
-      origin: this.options.logOrigin ?? defaultLogOrigin,
-      upToEventId: release?.eventId,
-      releaseId: release?.id,
-      now,
-    });
     return release;
+  }
+
+  /**
+   * The release's checkpoint, after its NOTIFY; without a release (an appeal filed, a target proposed) the log
+   * still takes the new events and signs its new size.
+   */
+  private async signCheckpoint(release: ReleaseSummary | null): Promise<void> {
+    const { db, dialect } = this.options;
+    // Every release after the newest checkpoint, oldest first: this one, and any another instance built and
+    // died before signing (the tree's root at each size is in its tiles, so the order of signing is free).
+    const finished = await this.finishCheckpoints();
+    if (!release || !finished.includes(release.id)) {
+      await publishCheckpoint(db, dialect, {
+        origin: this.options.logOrigin ?? defaultLogOrigin,
+        upToEventId: release?.eventId,
+        releaseId: release?.id,
+        now: (this.options.now ?? (() => new Date()))(),
+      });
+    }
+    if (release) this.emit("checkpoint", release);
   }
 }

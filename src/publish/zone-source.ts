@@ -27,6 +27,15 @@ export interface ZoneStep {
   added: ZoneRecord[];
 }
 
+/** One release's journal, named by its release number: what a copy of the zone in memory applies. */
+export interface ReleaseStep {
+  releaseId: number;
+  /** The release's serial as this source names it. */
+  serial: number;
+  removed: ZoneRecord[];
+  added: ZoneRecord[];
+}
+
 const page = 5000;
 
 /** The published zone as the DNS primary and the feeds read it: always whole releases. */
@@ -103,8 +112,10 @@ export class ZoneSource {
   async stepsSince(
     serial: number,
     maxRecords: number,
+    upTo?: ZoneVersion,
   ): Promise<{ version: ZoneVersion; steps: ZoneStep[] } | null> {
-    const version = await this.version();
+    // A server that holds the zone in memory names the release it serves, which the store may be past.
+    const version = upTo ?? (await this.version());
     const from = await this.db
       .selectFrom("releases")
       .select(["id"])
@@ -141,6 +152,46 @@ export class ZoneSource {
       return step;
     });
     return { version, steps };
+  }
+
+  /**
+   * Each release after `releaseId`, with its journal, up to the newest; null when they change more than
+   * `maxRecords` records, for which reading the zone again costs less. Both reads are ranges of the primary
+   * key and of the journal's release index, so they cost what changed, never the zone's history.
+   */
+  async releasesAfter(releaseId: number, maxRecords: number): Promise<ReleaseStep[] | null> {
+    const releases = await this.db
+      .selectFrom("releases")
+      .select(["id", `${this.column} as serial`, "added", "removed"])
+      .where("id", ">", releaseId)
+      .orderBy("id")
+      .execute();
+    if (releases.length === 0) return [];
+    const size = releases.reduce((sum, r) => sum + Number(r.added) + Number(r.removed), 0);
+    if (size > maxRecords) return null;
+    const last = Number(releases[releases.length - 1]!.id);
+    const changes = await this.db
+      .selectFrom("release_changes")
+      .selectAll()
+      .where("release_id", ">", releaseId)
+      .where("release_id", "<=", last)
+      .execute();
+    const byRelease = new Map<number, ReleaseStep>();
+    const steps = releases.map((release) => {
+      const step: ReleaseStep = {
+        releaseId: Number(release.id),
+        serial: Number(release.serial),
+        removed: [],
+        added: [],
+      };
+      byRelease.set(step.releaseId, step);
+      return step;
+    });
+    for (const change of changes) {
+      const step = byRelease.get(Number(change.release_id));
+      (change.op === "del" ? step?.removed : step?.added)?.push(toRecord(change));
+    }
+    return steps;
   }
 
   /** The records at one owner, for ordinary queries into the zone. */

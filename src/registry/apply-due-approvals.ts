@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { isDecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
@@ -32,8 +32,11 @@ export async function applyDueApprovals(store: Store, now: Date): Promise<DueApp
   const due = await store.db
     .selectFrom("scheduled_approvals")
     .select(["id", "target_id", "actor", "reason", "scheduled_at"])
-    .where("state", "=", "pending")
+    // A literal state, so that SQLite matches the partial index scheduled_approvals_due, and its order, so
+    // that the limit stops a walk of that index's range instead of a scan of every approval ever scheduled.
+    .where("state", "=", sql.lit("pending"))
     .where("effective_at", "<=", now.toISOString())
+    .orderBy("effective_at")
     .orderBy("id")
     .limit(batch)
     .execute();

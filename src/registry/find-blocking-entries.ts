@@ -4,6 +4,7 @@ import { normalizeTarget } from "../names/normalize-target.ts";
 import { parentNames } from "../names/parent-names.ts";
 import type { Database } from "../store/database.ts";
 import type { OrderKind } from "../vocabulary/vocabulary.ts";
+import { entriesInZoneNow } from "./in-zone-now.ts";
 
 /** An active entry that blocks a name in DNS, with what a person needs to know about its order. */
 export interface BlockingEntry {
@@ -68,7 +69,17 @@ export async function findBlockingEntries(db: Kysely<Database>, host: string): P
     )
     .orderBy("t.id")
     .execute();
+  // Only the entries that block now: an active one outside its blocking windows sends no one here.
+  const served = new Set(
+    (
+      await entriesInZoneNow(
+        db,
+        rows.map((row) => ({ id: Number(row.id), order_id: Number(row.order_id), state: "active" })),
+      )
+    ).map((row) => row.id),
+  );
   const entries = rows
+    .filter((row) => served.has(Number(row.id)))
     .map((row) => ({
       targetId: Number(row.id),
       kind: row.kind as BlockingEntry["kind"],

@@ -3,10 +3,13 @@ import { findOrder } from "../intake/find-order.ts";
 import { type Order, type OrderState, orderFromRow, orderState } from "../intake/order.ts";
 import { type TargetState, targetStates } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import { listWindows, type PublicWindow, publicWindow } from "./list-windows.ts";
 
 export interface OrderSummary extends Order {
   state: OrderState;
   targets: Record<TargetState, number>;
+  /** One order shown: its blocking windows (none: its entries are blocked at all times). */
+  windows?: PublicWindow[];
 }
 
 export async function listOrders(db: Kysely<Database>, now: Date): Promise<OrderSummary[]> {
@@ -22,7 +25,8 @@ export async function showOrder(
 ): Promise<OrderSummary> {
   const order = await findOrder(db, ref);
   const counts = await targetCounts(db, order.id);
-  return summarize(order, counts.get(order.id), now);
+  const windows = (await listWindows(db, [order.id])).map(publicWindow);
+  return { ...summarize(order, counts.get(order.id), now), windows };
 }
 
 async function targetCounts(db: Kysely<Database>, orderId?: number) {

@@ -16,6 +16,7 @@ import type {
   TargetOrigin,
   TargetState,
 } from "../vocabulary/vocabulary.ts";
+import { listWindows, type PublicWindow, publicWindow } from "./list-windows.ts";
 import { type EntryProofLink, entryProofLinks } from "./log/entry-proofs.ts";
 
 /** An order as the public sees it: the decision and what it orders; who recorded it stays out. */
@@ -34,6 +35,11 @@ export interface PublicOrder {
   documentSha256: string | null;
   state: OrderState;
   entries: number;
+  /**
+   * Blocking windows: when there are any, the order's entries are blocked only during them ("blocked during
+   * these matches"); a window with a targetId restricts that entry alone.
+   */
+  windows: PublicWindow[];
 }
 
 export interface PublicEntry {
@@ -48,6 +54,8 @@ export interface PublicEntry {
   findings: Array<{ check: CheckName; severity: Severity; code: FindingCode; message: string }>;
   /** The entry's latest event in the public log, and where its inclusion proof is; null before a checkpoint. */
   proof: EntryProofLink | null;
+  /** For an address: the authority's statements that it serves only the order's sites, with their documents' hashes. */
+  exclusiveUse: Array<{ statement: string; documentSha256: string; recordedAt: string }>;
 }
 
 /** Every order that has at least one public entry (an order with proposals only is not a decision seen yet). */
@@ -59,10 +67,21 @@ export async function listPublicOrders(db: Kysely<Database>, now: Date): Promise
     .groupBy("order_id")
     .execute();
   const entriesOf = new Map(counts.map((row) => [Number(row.order_id), Number(row.n)]));
-  const rows = await db.selectFrom("orders").selectAll().orderBy("id").execute();
-  return rows
-    .filter((row) => entriesOf.has(Number(row.id)))
-    .map((row) => publicOrder(row, entriesOf.get(Number(row.id))!, now));
+  const rows = (await db.selectFrom("orders").selectAll().orderBy("id").execute()).filter((row) =>
+    entriesOf.has(Number(row.id)),
+  );
+  const windows = await listWindows(
+    db,
+    rows.map((row) => Number(row.id)),
+  );
+  return rows.map((row) =>
+    publicOrder(
+      row,
+      entriesOf.get(Number(row.id))!,
+      now,
+      windows.filter((window) => window.orderId === Number(row.id)).map(publicWindow),
+    ),
+  );
 }
 
 /** One order with its entries, their states, validity and findings, each with its proof link. */
@@ -85,9 +104,19 @@ export async function showPublicOrder(
     throw new DecreeError("ORDER_NOT_FOUND", `No public order ${id}: GET /public/orders lists them.`);
   }
   const ids = targets.map((t) => Number(t.id));
-  const [findings, proofs] = await Promise.all([findingsOf(db, ids), entryProofLinks(db, ids)]);
+  const [findings, proofs, windows, statements] = await Promise.all([
+    findingsOf(db, ids),
+    entryProofLinks(db, ids),
+    listWindows(db, [id]),
+    db
+      .selectFrom("exclusive_use_statements")
+      .select(["address", "statement", "document_sha256", "recorded_at"])
+      .where("order_id", "=", id)
+      .orderBy("id")
+      .execute(),
+  ]);
   return {
-    ...publicOrder(row, targets.length, now),
+    ...publicOrder(row, targets.length, now, windows.map(publicWindow)),
     entryList: targets.map((t) => ({
       id: Number(t.id),
       kind: t.kind,
@@ -104,11 +133,23 @@ export async function showPublicOrder(
         message,
       })),
       proof: proofs.get(Number(t.id)) ?? null,
+      exclusiveUse: statements
+        .filter((statement) => statement.address === t.value)
+        .map((statement) => ({
+          statement: statement.statement,
+          documentSha256: statement.document_sha256,
+          recordedAt: statement.recorded_at,
+        })),
     })),
   };
 }
 
-function publicOrder(row: Parameters<typeof orderFromRow>[0], entries: number, now: Date): PublicOrder {
+function publicOrder(
+  row: Parameters<typeof orderFromRow>[0],
+  entries: number,
+  now: Date,
+  windows: PublicWindow[],
+): PublicOrder {
   const order = orderFromRow(row);
   return {
     id: order.id,
@@ -125,5 +166,6 @@ function publicOrder(row: Parameters<typeof orderFromRow>[0], entries: number, n
     documentSha256: order.document.sha256,
     state: orderState(order, now),
     entries,
+    windows,
   };
 }

@@ -4,6 +4,7 @@ import { normalizeTarget } from "../names/normalize-target.ts";
 import { parentNames } from "../names/parent-names.ts";
 import type { Database } from "../store/database.ts";
 import type { TargetKind, TargetState } from "../vocabulary/vocabulary.ts";
+import { entriesInZoneNow } from "./in-zone-now.ts";
 
 /** One public entry that reaches the name searched for, whatever its state, with its order's public facts. */
 export interface FoundEntry {
@@ -15,6 +16,8 @@ export interface FoundEntry {
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
+  /** Whether it blocks now: active, and inside one of its blocking windows if it has any (in-zone-now.ts). */
+  blockedNow: boolean;
 }
 
 export type EntrySearch =
@@ -24,7 +27,8 @@ export type EntrySearch =
 /**
  * The public portal's search: which entries reach a name or URL as a person typed it (normalized as a target
  * is), the name's own entry and the `domain` entries above it, in every public state (a suspended or lifted entry
- * answers "was blocked, no longer"). `blocked` says whether one of them is active now. Only entries are public
+ * answers "was blocked, no longer"). `blocked` says whether one of them blocks now (active, and inside a
+ * blocking window if it has any). Only entries are public
  * (never proposed or rejected targets). Each lookup is an indexed equality on `targets.value`, so its cost does
  * not grow with the registry.
  */
@@ -62,6 +66,14 @@ export async function searchEntries(db: Kysely<Database>, query: string): Promis
     .execute();
   // No LIMIT in SQL: with one, SQLite walks the primary key in order instead of the value index (a full scan
   // on a large registry). A name has a handful of entries: its own and those of the domains above it.
+  const served = new Set(
+    (
+      await entriesInZoneNow(
+        db,
+        rows.map((row) => ({ id: Number(row.id), order_id: Number(row.order_id), state: row.state })),
+      )
+    ).map((row) => row.id),
+  );
   const entries = rows.map((row) => ({
     targetId: Number(row.id),
     kind: row.kind,
@@ -77,12 +89,13 @@ export async function searchEntries(db: Kysely<Database>, query: string): Promis
       decisionDate: row.decision_date,
       jurisdiction: row.jurisdiction,
     },
+    blockedNow: served.has(Number(row.id)),
   }));
   return {
     ok: true,
     name: checked.value,
     display: checked.display,
-    blocked: entries.some((entry) => entry.state === "active"),
+    blocked: entries.some((entry) => entry.blockedNow),
     entries,
   };
 }

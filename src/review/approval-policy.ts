@@ -17,6 +17,10 @@ export type ApprovalVerdict = { kind: "approve" } | { kind: "second-approval-nee
 export const approvalPendingAction: EventAction = "target.approval-pending";
 export const overrideRequestedAction: EventAction = "target.override-requested";
 export const overrideConfirmedAction: EventAction = "target.override-confirmed";
+export const exclusiveUseRecordedAction: EventAction = "target.exclusive-use-recorded";
+
+/** Co-hosting findings that leave an address's exclusive use unshown; TARGET_CO_HOSTING_CLEAN shows it. */
+const unshownCodes: FindingCode[] = ["TARGET_CO_HOSTED", "TARGET_CO_HOSTING_UNKNOWN"];
 
 interface StoredFinding {
   severity: Severity;
@@ -29,7 +33,10 @@ interface StoredFinding {
  *   person; then the two persons are the admin and the confirmer, and the approval may take effect;
  * - a `review` finding needs two different authority users: the first approval is recorded as pending, the
  *   second, by someone else, takes effect; the same user twice is refused;
- * - an `info` finding changes nothing.
+ * - an `info` finding changes nothing, except that
+ * - an address (ip, cidr) whose co-hosting finding is not clean (`TARGET_CO_HOSTED`, `TARGET_CO_HOSTING_UNKNOWN`)
+ *   needs a recorded statement of exclusive use for it under its order, whatever else is weighed; targets
+ *   checked before the co-hosting check existed have no such finding and are weighed as before.
  * Only what happened since the target last changed state counts.
  */
 export async function weighApproval(
@@ -43,7 +50,11 @@ export async function weighApproval(
   const findings = await findingsOf(trx, target.id);
   const blocking = distinct(findings.filter((f) => f.severity === "block").map((f) => f.code));
   const reviewing = distinct(findings.filter((f) => f.severity === "review").map((f) => f.code));
-  if (blocking.length === 0 && reviewing.length === 0) return { kind: "approve" };
+  const unshown = findings.some((f) => unshownCodes.includes(f.code));
+  if (blocking.length === 0 && reviewing.length === 0) {
+    if (unshown) await requireExclusiveUse(trx, target);
+    return { kind: "approve" };
+  }
   const since = await lastStateChange(trx, target.id);
   const events = await eventsSince(trx, target.id, since);
   const overridden = new Set(
@@ -59,6 +70,7 @@ export async function weighApproval(
       { codes: open },
     );
   }
+  if (unshown) await requireExclusiveUse(trx, target);
   // An override confirmed by a second person already is the two-person rule.
   if (blocking.length > 0) return { kind: "approve" };
   const firstApprovals = events.filter((e) => e.action === approvalPendingAction);
@@ -74,12 +86,38 @@ export async function weighApproval(
   return { kind: "second-approval-needed", codes: reviewing };
 }
 
+/**
+ * Refuses an address whose exclusive use is not shown: passive DNS and the snapshots found other sites on it,
+ * or know nothing of it, and no statement of exclusive use is recorded for it under its order.
+ */
+async function requireExclusiveUse(trx: Kysely<Database>, target: TargetUnderApproval): Promise<void> {
+  const row = await trx
+    .selectFrom("targets")
+    .innerJoin("exclusive_use_statements as s", (join) =>
+      join.onRef("s.order_id", "=", "targets.order_id").onRef("s.address", "=", "targets.value"),
+    )
+    .select("s.id")
+    .where("targets.id", "=", target.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (row) return;
+  throw new DecreeError(
+    "EXCLUSIVE_USE_NOT_SHOWN",
+    `Target ${target.id} (${target.value}) is an address whose exclusive use is not shown: passive DNS and the ` +
+      "registry's snapshots found other sites on it, or know nothing of it. Record a statement of exclusive " +
+      `use with its document (POST /targets/${target.id}/exclusive-use, decree targets exclusive-use), or ` +
+      "load passive DNS that shows it clean and submit it again.",
+    { targetId: target.id },
+  );
+}
+
 /** Ids per query: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const idChunk = 500;
 
 /**
- * Which of these targets have a `block` or `review` finding: only those need weighing, so that a bulk approval
- * of clean targets asks the store once per 500 targets rather than once per target.
+ * Which of these targets have a `block` or `review` finding, or an address's unshown exclusive use: only those
+ * need weighing, so that a bulk approval of clean targets asks the store once per 500 targets rather than once
+ * per target.
  */
 export async function targetsToWeigh(trx: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
   const found = new Set<number>();
@@ -89,7 +127,7 @@ export async function targetsToWeigh(trx: Kysely<Database>, ids: readonly number
       .select("target_id")
       .distinct()
       .where("target_id", "in", ids.slice(start, start + idChunk))
-      .where("severity", "in", ["block", "review"])
+      .where((eb) => eb.or([eb("severity", "in", ["block", "review"]), eb("code", "in", unshownCodes)]))
       .execute();
     for (const row of rows) found.add(Number(row.target_id));
   }

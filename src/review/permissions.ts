@@ -12,6 +12,8 @@ export const policy = {
   "orders:submit": ["authority", "applicant"],
   "orders:confirm": ["authority"],
   "targets:submit": ["authority", "applicant"],
+  // an order's blocking windows: the rights holder's own orders only (checked by the command)
+  "windows:manage": ["authority", "applicant"],
   "targets:review": ["authority"],
   "targets:decide": ["authority"],
   // a blocking finding's override: asked for by an admin, confirmed by a second person

@@ -13,17 +13,21 @@ import type {
   MirrorSource,
   MirrorVerdict,
   OrderKind,
+  PassiveDnsFormat,
   ProbeRunKind,
   ReportKind,
   Role,
   ScheduledApprovalState,
   Severity,
+  StoredCheckDataKind,
   SubjectType,
   TargetKind,
   TargetOrigin,
   TargetState,
   Transport,
   Verdict,
+  WindowSource,
+  WindowState,
 } from "../vocabulary/vocabulary.ts";
 
 /**
@@ -356,11 +360,53 @@ export interface SnapshotAddressesTable {
   taken_at: string;
 }
 
+/** One passive-DNS file loaded with `decree data load-passive-dns`: where it came from and what it held. */
+export interface PassiveDnsLoadsTable {
+  id: Generated<number>;
+  file_name: string;
+  /** What the loader said the observations come from (e.g. "Rapid7 FDNS 2026-11-30"). */
+  source: string;
+  /** fdns-json or csv; `pending` while the load's transaction has not read its first line yet. */
+  format: PassiveDnsFormat | "pending";
+  /** SHA-256 hex of the file as read. */
+  sha256: string;
+  /** Lines read that were observations of an address (A or AAAA). */
+  observations: number;
+  /** New (address, site) pairs this load added. */
+  pairs: number;
+  /** Lines that were no address observation (CNAME, NS…) or named no registrable domain. */
+  skipped: number;
+  loaded_at: string;
+  loaded_by: string;
+}
+
+/** A registrable domain seen on an address by passive DNS; the first name seen of it is kept as a sample. */
+export interface PassiveDnsTable {
+  /** "4" + 8 hex digits or "6" + 32: key order is address order within a family. */
+  address_key: string;
+  site: string;
+  name: string;
+  load_id: number;
+}
+
+/** An authority's statement that an address serves only the order's sites, with the hash of its evidence. */
+export interface ExclusiveUseStatementsTable {
+  id: Generated<number>;
+  /** The canonical target value: an address or a prefix. */
+  address: string;
+  order_id: number;
+  statement: string;
+  /** SHA-256 hex of the document that shows exclusive use (a host's letter, a contract, a capture). */
+  document_sha256: string;
+  recorded_at: string;
+  recorded_by: string;
+}
+
 /** A copy of a check's data loaded with `decree data update`: the newest of a kind is the one in use. */
 export interface ChecksDataTable {
   id: Generated<number>;
-  /** shared-infrastructure or protected-names. */
-  kind: string;
+  /** A list of data/ (shared-infrastructure, protected-names, asn-classes, public-resolvers) or ip-to-asn. */
+  kind: StoredCheckDataKind;
   /** The file as loaded, JSON text. */
   data: string;
   /** The date the data was taken from its source, as the file says. */
@@ -605,6 +651,10 @@ export interface Database {
   probe_runs: ProbeRunsTable;
   measurements: MeasurementsTable;
   enforcements: EnforcementsTable;
+  blocking_windows: BlockingWindowsTable;
+  passive_dns_loads: PassiveDnsLoadsTable;
+  passive_dns: PassiveDnsTable;
+  exclusive_use_statements: ExclusiveUseStatementsTable;
 }
 
 export type Dialect = "sqlite" | "postgres";
@@ -615,4 +665,27 @@ export interface Store {
   /** Where the store lives, for messages: a file path or a PostgreSQL URL without its password. */
   location: string;
   close(): Promise<void>;
+}
+
+/** A blocking window (migration 0015): an order's or a target's entries are served only inside its windows. */
+export interface BlockingWindowsTable {
+  id: Generated<number>;
+  order_id: number;
+  /** null: the window is the order's, for every target that has none of its own. */
+  target_id: number | null;
+  starts_at: string;
+  ends_at: string;
+  event_starts_at: string | null;
+  event_ends_at: string | null;
+  margin_before_seconds: number;
+  margin_after_seconds: number;
+  label: string | null;
+  /** `explicit` (typed as an interval) or `icalendar` (an event of an RFC 5545 file). */
+  source: WindowSource;
+  calendar_uid: string | null;
+  /** scheduled, open, closed (moved by the clock) or withdrawn. */
+  state: WindowState;
+  created_at: string;
+  created_by: string;
+  withdrawn_at: string | null;
 }

@@ -30,7 +30,7 @@ export async function eventsSince(db: Kysely<Database>, after: number, upTo?: nu
 export function eventsSinceQuery(db: Kysely<Database>, after: number, upTo?: number) {
   let query = db
     .selectFrom("events")
-    .select(["subject_type", "subject_id", "action", "from_state", "to_state"])
+    .select(["id", "subject_type", "subject_id", "action", "from_state", "to_state"])
     .where("id", ">", after);
   if (upTo !== undefined) query = query.where("id", "<=", upTo);
   return query.orderBy("id");

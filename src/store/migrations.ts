@@ -14,6 +14,9 @@ import { logCommitments } from "./migrations/0011-log-commitments.ts";
 import { targetStateIndex } from "./migrations/0012-target-state-index.ts";
 import { osUserMappings } from "./migrations/0013-os-user-mappings.ts";
 import { soaSerialsAndOperatorAccounts } from "./migrations/0014-soa-serials-and-operator-accounts.ts";
+import { blockingWindows } from "./migrations/0015-blocking-windows.ts";
+import { ipEvidence } from "./migrations/0016-ip-evidence.ts";
+import { boundedQueryPlans } from "./migrations/0018-bounded-query-plans.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -34,6 +37,9 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0012-target-state-index": targetStateIndex,
   "0013-os-user-mappings": osUserMappings,
   "0014-soa-serials-and-operator-accounts": soaSerialsAndOperatorAccounts,
+  "0015-blocking-windows": blockingWindows,
+  "0016-ip-evidence": ipEvidence,
+  "0018-bounded-query-plans": boundedQueryPlans,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

@@ -6,7 +6,9 @@ import { approveTargets, suspendTargets } from "../../test/support/published-zon
 import { duringOrder } from "../../test/support/sample-order.ts";
 import { buildRelease } from "../publish/build-release.ts";
 import { defaultRpzPolicy } from "../publish/rpz-policy.ts";
+import { applyWindowClock } from "../registry/apply-window-clock.ts";
 import type { Store } from "../store/database.ts";
+import { inTransaction } from "../store/in-transaction.ts";
 import { acknowledgeRelease } from "./acknowledge-release.ts";
 import { addresseeKey, addresseeOrganisations } from "./addressee-organisations.ts";
 import { listBreaches } from "./list-breaches.ts";
@@ -130,5 +132,66 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     await release(store(), at(minutes(101)));
     const run = await trackDeadlines(store(), at(minutes(101)));
     assert.equal(run.opened, 0);
+  });
+
+  it("reads a release's events a few at a time past a cursor, and opens each deadline once", async () => {
+    await trackDeadlines(store(), at(minutes(110)));
+    const names = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => `${prefix}${i}.example-films.com`);
+    await approveTargets(store(), names("paged-a", 6), { deadline: "PT10M" });
+    await approveTargets(store(), names("paged-b", 3), { deadline: "PT20M" });
+    await release(store(), at(minutes(111)));
+    let opened = 0;
+    let runs = 0;
+    for (; runs < 200; runs++) {
+      const run = await trackDeadlines(store(), at(minutes(111)), { eventBudget: 2 });
+      opened += run.opened;
+      const cursor = await store()
+        .db.selectFrom("job_cursors")
+        .select("value")
+        .where("name", "=", "deadlines.release")
+        .executeTakeFirst();
+      const latest = await store()
+        .db.selectFrom("releases")
+        .select("id")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirstOrThrow();
+      if (Number(cursor?.value) === Number(latest.id)) break;
+    }
+    assert.ok(runs > 3, `the release's events took several runs (${runs + 1})`);
+    assert.equal(opened, 2, "one deadline per order");
+    assert.equal((await trackDeadlines(store(), at(minutes(112)), { eventBudget: 2 })).opened, 0);
+  });
+
+  it("opens a windowed order's deadline when its window opens, and breaches it only inside a window", async () => {
+    await trackDeadlines(store(), at(minutes(190)));
+    const window = (from: number, until: number) => ({
+      from: at(minutes(from)).toISOString(),
+      until: at(minutes(until)).toISOString(),
+    });
+    const order = { deadline: "PT30M", windows: [window(210, 215), window(300, 400)] };
+    await approveTargets(store(), ["live-match.example-films.com"], order);
+    await buildRelease(store().db, store().dialect, defaultRpzPolicy, at(minutes(200)));
+    const outside = await trackDeadlines(store(), at(minutes(200)));
+    assert.equal(outside.opened, 0, "approved outside its windows: nothing to apply yet");
+
+    const open = async (minute: number) => {
+      await inTransaction(store().db, (trx) => applyWindowClock(trx, at(minutes(minute))));
+      await release(store(), at(minutes(minute)));
+      return trackDeadlines(store(), at(minutes(minute)));
+    };
+    assert.equal((await open(210)).opened, 1);
+    await open(215);
+    // Due at 240, after the short window ended at 215: no operator failed the order.
+    assert.deepEqual((await trackDeadlines(store(), at(minutes(250)))).breaches, []);
+
+    assert.equal((await open(300)).opened, 1);
+    // Due at 330, inside the window that runs to 400: the addressees that did not apply it are flagged.
+    const due = await trackDeadlines(store(), at(minutes(331)));
+    assert.deepEqual(
+      due.breaches.map((b) => b.organisationId).sort(),
+      [organisations.get("Orange")!, organisations.get("Google")!].sort(),
+    );
   });
 });

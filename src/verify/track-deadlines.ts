@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Addressee } from "../intake/order.ts";
+import { entriesInZoneNow } from "../registry/in-zone-now.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
-import { eventsSince } from "../store/events-since.ts";
+import { eventsSinceQuery } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { addresseeOrganisations } from "./addressee-organisations.ts";
 import { organisationKinds } from "./organisation-kinds.ts";
@@ -17,7 +18,11 @@ export interface DeadlineRun {
 
 export const deadlineActor = "system:deadlines";
 const cursorName = "deadlines.release";
+/** The last event the deadline job looked at, inside the release after `deadlines.release`. */
+const eventCursorName = "deadlines.event";
 const batch = 500;
+/** Events read per run: some 20 ms of SQLite's time, so a run never holds the store long. */
+const defaultEventBudget = 20_000;
 
 /**
  * The deadline job. A release that first publishes entries of an order (events moving a target to `active`:
@@ -27,16 +32,26 @@ const batch = 500;
  * acknowledgment made in time is flagged once. Removals (suspend, lift, expiry) open no deadline: the order's
  * deadline is for applying it.
  */
-export async function trackDeadlines(store: Store, now: Date): Promise<DeadlineRun> {
-  const opened = await openDeadlines(store);
+export async function trackDeadlines(
+  store: Store,
+  now: Date,
+  options: { eventBudget?: number } = {},
+): Promise<DeadlineRun> {
+  const opened = await openDeadlines(store, options.eventBudget ?? defaultEventBudget);
   const { settled, breaches } = await settleDueDeadlines(store, now);
   return { opened, settled, breaches };
 }
 
-/** Reads releases past the cursor and opens a deadline per order they published entries of. */
-async function openDeadlines(store: Store): Promise<number> {
+/**
+ * Reads releases past the cursor and opens a deadline per order they published entries of. A release's events
+ * are read in pages past a second cursor, the last event looked at, and a run reads at most `eventBudget` of
+ * them: the release that first publishes a million imported entries spreads over runs instead of holding the
+ * store (and, on SQLite, the event loop) for the length of its history. A page read twice opens nothing twice.
+ */
+async function openDeadlines(store: Store, eventBudget: number): Promise<number> {
   return inTransaction(store.db, async (trx) => {
-    const cursor = await readCursor(trx);
+    const cursor = await readCursor(trx, cursorName);
+    const eventCursor = await readCursor(trx, eventCursorName);
     const previous = await trx
       .selectFrom("releases")
       .select("last_event_id")
@@ -49,11 +64,16 @@ async function openDeadlines(store: Store): Promise<number> {
       .orderBy("id")
       .limit(batch)
       .execute();
-    let fromEvent = Number(previous?.last_event_id ?? 0);
+    let fromEvent = Math.max(Number(previous?.last_event_id ?? 0), eventCursor);
+    let budget = eventBudget;
     let opened = 0;
+    let done: number | undefined;
     for (const release of releases) {
-      const orders = await ordersPublishedBetween(trx, fromEvent, Number(release.last_event_id));
-      for (const order of orders) {
+      const upTo = Number(release.last_event_id);
+      const page =
+        fromEvent < upTo ? await eventsSinceQuery(trx, fromEvent, upTo).limit(budget).execute() : [];
+      budget -= page.length;
+      for (const order of await ordersActivatedAmong(trx, page)) {
         const dueAt = new Date(Date.parse(release.created_at) + Number(order.deadline_seconds) * 1000);
         const inserted = await trx
           .insertInto("deadlines")
@@ -67,32 +87,72 @@ async function openDeadlines(store: Store): Promise<number> {
           .executeTakeFirst();
         opened += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
       }
-      fromEvent = Number(release.last_event_id);
+      const last = page.at(-1);
+      if (last && Number(last.id) < upTo && budget <= 0) {
+        // The budget ran out inside this release: the next run goes on from its last event read.
+        fromEvent = Number(last.id);
+        break;
+      }
+      fromEvent = Math.max(fromEvent, upTo);
+      done = Number(release.id);
+      if (budget <= 0) break;
     }
-    const last = releases.at(-1);
-    if (last) await writeCursor(trx, Number(last.id));
+    if (done !== undefined) await writeCursor(trx, cursorName, done);
+    await writeCursor(trx, eventCursorName, fromEvent);
     return opened;
   });
 }
 
-/** The orders some of whose targets became active between two events: their deadlines open now. */
-async function ordersPublishedBetween(trx: Kysely<Database>, afterEvent: number, upToEvent: number) {
-  const events = await eventsSince(trx, afterEvent, upToEvent);
+/**
+ * The orders some of whose entries were published in these events: targets that became active (and are
+ * served, i.e. not waiting for a blocking window), and orders whose window opened (or whose windows were
+ * withdrawn, so that their entries are served at all times). Their deadlines open now.
+ */
+async function ordersActivatedAmong(
+  trx: Kysely<Database>,
+  events: Array<{
+    subject_type: string;
+    subject_id: number;
+    action: string;
+    from_state: string | null;
+    to_state: string | null;
+  }>,
+) {
+  const windowOpened = new Set(
+    events
+      .filter(
+        (e) =>
+          e.subject_type === "order" &&
+          (e.action === "order.window-opened" ||
+            e.action === "order.window-withdrawn" ||
+            (e.action === "order.window-added" && e.to_state === "open")),
+      )
+      .map((e) => Number(e.subject_id)),
+  );
   const activated = [
     ...new Set(
       events
-        .filter((e) => e.subjectType === "target" && e.toState === "active" && e.fromState !== "active")
-        .map((e) => e.subjectId),
+        .filter((e) => e.subject_type === "target" && e.to_state === "active" && e.from_state !== "active")
+        .map((e) => Number(e.subject_id)),
     ),
   ];
   const orders = new Map<number, { id: number; deadline_seconds: number }>();
+  const published = new Set(windowOpened);
   for (let start = 0; start < activated.length; start += 500) {
     const rows = await trx
       .selectFrom("targets")
-      .innerJoin("orders", "orders.id", "targets.order_id")
-      .select(["orders.id", "orders.deadline_seconds"])
-      .distinct()
-      .where("targets.id", "in", activated.slice(start, start + 500))
+      .select(["id", "order_id", "state"])
+      .where("id", "in", activated.slice(start, start + 500))
+      .execute();
+    // An entry activated outside its windows is not served yet: its deadline opens with its window.
+    for (const row of await entriesInZoneNow(trx, rows)) published.add(Number(row.order_id));
+  }
+  const list = [...published];
+  for (let start = 0; start < list.length; start += 500) {
+    const rows = await trx
+      .selectFrom("orders")
+      .select(["id", "deadline_seconds"])
+      .where("id", "in", list.slice(start, start + 500))
       .execute();
     for (const row of rows)
       orders.set(Number(row.id), { id: Number(row.id), deadline_seconds: row.deadline_seconds });
@@ -115,6 +175,9 @@ async function settleDueDeadlines(store: Store, now: Date) {
     ])
     .where("deadlines.settled_at", "is", null)
     .where("deadlines.due_at", "<=", at)
+    // In the order of the deadlines_open index, so that the limit stops a walk of its range (ordered by id,
+    // SQLite read every deadline ever opened to find the due ones).
+    .orderBy("deadlines.due_at")
     .orderBy("deadlines.id")
     .limit(batch)
     .execute();
@@ -130,8 +193,9 @@ async function settleDueDeadlines(store: Store, now: Date) {
   const breaches: DeadlineRun["breaches"] = [];
   for (const deadline of due) {
     const addressees = JSON.parse(deadline.addressees) as Addressee[];
+    const breachable = await insideWindow(store.db, Number(deadline.order_id), deadline.due_at);
     await inTransaction(store.db, async (trx) => {
-      for (const organisation of addresseeOrganisations(addressees, organisations)) {
+      for (const organisation of breachable ? addresseeOrganisations(addressees, organisations) : []) {
         if (await acknowledgedInTime(trx, organisation.id, deadline)) continue;
         const breach = {
           orderId: Number(deadline.order_id),
@@ -147,6 +211,22 @@ async function settleDueDeadlines(store: Store, now: Date) {
     });
   }
   return { settled: due.length, breaches };
+}
+
+/**
+ * Whether a deadline that falls due at `dueAt` can be breached: always for an order without blocking windows;
+ * for one with windows, only if one of them is open at `dueAt`. When its window ended first, the entries left
+ * the zone before anyone had to have applied them, and no operator failed the order.
+ */
+async function insideWindow(db: Kysely<Database>, orderId: number, dueAt: string): Promise<boolean> {
+  const windows = await db
+    .selectFrom("blocking_windows")
+    .select(["starts_at", "ends_at"])
+    .where("order_id", "=", orderId)
+    .where("target_id", "is", null)
+    .where("state", "!=", "withdrawn")
+    .execute();
+  return windows.length === 0 || windows.some((w) => w.starts_at <= dueAt && dueAt < w.ends_at);
 }
 
 async function acknowledgedInTime(
@@ -197,19 +277,15 @@ async function recordBreach(
   return true;
 }
 
-async function readCursor(trx: Kysely<Database>): Promise<number> {
-  const row = await trx
-    .selectFrom("job_cursors")
-    .select("value")
-    .where("name", "=", cursorName)
-    .executeTakeFirst();
+async function readCursor(trx: Kysely<Database>, name: string): Promise<number> {
+  const row = await trx.selectFrom("job_cursors").select("value").where("name", "=", name).executeTakeFirst();
   return Number(row?.value ?? 0);
 }
 
-async function writeCursor(trx: Kysely<Database>, value: number): Promise<void> {
+async function writeCursor(trx: Kysely<Database>, name: string, value: number): Promise<void> {
   await trx
     .insertInto("job_cursors")
-    .values({ name: cursorName, value })
+    .values({ name, value })
     .onConflict((conflict) => conflict.column("name").doUpdateSet({ value }))
     .execute();
 }

@@ -13,6 +13,8 @@ import type {
   TargetKind,
   TargetOrigin,
   TargetState,
+  WindowSource,
+  WindowState,
 } from "./vocabulary.ts";
 
 export interface Finding {
@@ -45,6 +47,22 @@ export interface Order {
   state?: OrderState;
   targets?: Record<string, number> | number;
   ownerOrganisationId: number | null;
+  /** Blocking windows (GET /orders/:id): the entries are blocked only during them; none: at all times. */
+  windows?: BlockingWindow[];
+}
+
+export interface BlockingWindow {
+  id: number;
+  targetId: number | null;
+  startsAt: string;
+  endsAt: string;
+  eventStartsAt: string | null;
+  eventEndsAt: string | null;
+  marginBeforeSeconds: number;
+  marginAfterSeconds: number;
+  label: string | null;
+  source: WindowSource;
+  state: WindowState;
 }
 
 export interface Target {
@@ -63,6 +81,15 @@ export interface Target {
   order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
 }
 
+/** An authority's statement that an address serves only the order's sites, with its document's hash. */
+export interface ExclusiveUseStatement {
+  statementId: number;
+  address: string;
+  statement: string;
+  documentSha256: string;
+  recordedAt: string;
+}
+
 export interface FoundEntry {
   targetId: number;
   kind: TargetKind;
@@ -72,6 +99,8 @@ export interface FoundEntry {
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
+  /** Active, and inside one of its blocking windows if its order has any. */
+  blockedNow?: boolean;
   /** Where the entry's latest event is in the log, and its inclusion proof. */
   proof?: { index: number; size: number; url: string } | null;
 }

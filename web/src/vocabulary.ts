@@ -84,6 +84,17 @@ export type EntryState = (typeof entryStates)[number];
 export const targetOrigins = ["order", "mirror", "amendment"] as const;
 export type TargetOrigin = (typeof targetOrigins)[number];
 
+/**
+ * A blocking window: an order's (or a target's) entries are served only while one of its windows is open.
+ * Scheduled, open and closed are moved by the clock; withdrawn by a person.
+ */
+export const windowStates = ["scheduled", "open", "closed", "withdrawn"] as const;
+export type WindowState = (typeof windowStates)[number];
+
+/** Where a window came from: typed as an interval, or an event of an iCalendar file (RFC 5545). */
+export const windowSources = ["explicit", "icalendar"] as const;
+export type WindowSource = (typeof windowSources)[number];
+
 /** What a reviewer decides about a target or an entry. */
 export const decisions = ["approve", "reject", "suspend", "lift"] as const;
 export type Decision = (typeof decisions)[number];
@@ -106,8 +117,11 @@ export const checkNames = [
   "order-scope",
   "public-suffix-scope",
   "protected-names",
+  "public-resolvers",
   "shared-infrastructure",
+  "address-operator",
   "duplicates-conflicts",
+  "co-hosting",
   "dns-snapshot",
   "mirror-evidence",
 ] as const;
@@ -127,19 +141,51 @@ export const findingCodes = [
   "TARGET_ACTIVE_UNDER_OTHER_ORDER",
   "TARGET_ADDRESS_SHARED",
   "TARGET_ADDRESS_SHARED_BY_NAMES",
+  "TARGET_ASN",
+  "TARGET_ASN_HOSTING",
+  "TARGET_ASN_SHARED",
   "TARGET_CNAME_INTO_CDN",
+  "TARGET_CO_HOSTED",
+  "TARGET_CO_HOSTING_CLEAN",
+  "TARGET_CO_HOSTING_UNKNOWN",
   "TARGET_EXEMPTED",
   "TARGET_HOSTING_PLATFORM",
   "TARGET_IP_WITHOUT_NAME",
   "TARGET_MIRROR_NOT_ALLOWED",
   "TARGET_ON_SHARED_PLATFORM",
   "TARGET_PROTECTED_NAME",
+  "TARGET_PUBLIC_RESOLVER",
   "TARGET_PUBLIC_SUFFIX",
   "TARGET_SHARED_INFRASTRUCTURE",
   "TARGET_VALIDITY_BEYOND_ORDER",
   "TARGET_WILDCARD_BREADTH",
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
+
+// The checks' data
+
+/**
+ * What `decree data update` loads into checks_data: the lists the safeguards weigh (data/*.json), and the
+ * IP-to-ASN tables (`ip-to-asn`, two CSV files of an @ip-location-db/asn release).
+ */
+export const checkDataKinds = [
+  "shared-infrastructure",
+  "protected-names",
+  "asn-classes",
+  "public-resolvers",
+] as const;
+export type CheckDataKind = (typeof checkDataKinds)[number];
+
+export const storedCheckDataKinds = [...checkDataKinds, "ip-to-asn"] as const;
+export type StoredCheckDataKind = (typeof storedCheckDataKinds)[number];
+
+/** What an autonomous system is (data/asn-classes.json): an address it announces may serve many sites. */
+export const asnClasses = ["cdn", "cloud", "hosting", "public-dns", "access"] as const;
+export type AsnClass = (typeof asnClasses)[number];
+
+/** The passive-DNS files `decree data load-passive-dns` reads: Rapid7 FDNS JSON lines, or a CSV of name,address. */
+export const passiveDnsFormats = ["fdns-json", "csv"] as const;
+export type PassiveDnsFormat = (typeof passiveDnsFormats)[number];
 
 // Appeals
 
@@ -239,6 +285,10 @@ export const eventActions = [
   "order.deadline-missed",
   "order.document-attached",
   "order.recorded",
+  "order.window-added",
+  "order.window-closed",
+  "order.window-opened",
+  "order.window-withdrawn",
   "organisation.created",
   "os-user.mapped",
   "os-user.unmapped",
@@ -254,6 +304,7 @@ export const eventActions = [
   "target.approval-scheduled",
   "target.approval-superseded",
   "target.approved",
+  "target.exclusive-use-recorded",
   "target.expired",
   "target.lifted",
   "target.override-confirmed",
@@ -273,3 +324,11 @@ export const eventActions = [
   "webhook.registered",
 ] as const;
 export type EventAction = (typeof eventActions)[number];
+
+/** The events of an order's blocking windows: added and withdrawn by a person, opened and closed by the clock. */
+export const windowEventActions = [
+  "order.window-added",
+  "order.window-closed",
+  "order.window-opened",
+  "order.window-withdrawn",
+] as const satisfies readonly EventAction[];

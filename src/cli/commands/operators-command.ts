@@ -1,7 +1,9 @@
 import { Command, Option } from "commander";
-import { formatHostPort } from "../../config/host-port.ts";
+import { parseAsNumber, parseRouterAddress } from "../../config/bgp-settings.ts";
+import { formatHostPort, parseHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { dnsActions } from "../../intake/order-input.ts";
+import { birdRouterConfig } from "../../publish/bgp/bird-configs.ts";
 import { enforcerKinds } from "../../publish/enforcer-kind.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
 import { parseGrace, rekeyOperator } from "../../publish/rekey-operator.ts";
@@ -144,9 +146,10 @@ export function operatorsCommand(): Command {
     .addOption(
       new Option(
         "--for <resolver>",
-        "the resolver software (knot: the old name of knot-resolver); nsd and knot-dns as secondaries",
+        "the resolver software (knot: the old name of knot-resolver); nsd and knot-dns as secondaries; bird: " +
+          "the router side of the BGP route feed",
       )
-        .choices(resolverKinds)
+        .choices([...resolverKinds, ...routerKinds])
         .makeOptionMandatory(),
     )
     .option(
@@ -158,8 +161,39 @@ export function operatorsCommand(): Command {
       "--stop-page-name <name>",
       "a name resolving to the stop page, for BIND and PowerDNS (default: the stopPageName setting)",
     )
+    .option("--router-as <number>", "bird: the operator's AS number", "64513")
+    .option("--router-id <ipv4>", "bird: the router id, for a configuration that has none")
+    .option(
+      "--router-address <host[:port]>",
+      "bird: the router's own address (and BGP port) for the session (default: any, port 179)",
+    )
+    .option("--speaker <host:port>", "bird: decree's BIRD as the router reaches it (default: bgpListen)")
     .action(async (name: string, options: ConfigOptions, command: Command) => {
       const config = configOf(command);
+      if (options.for === "bird") {
+        const operator = await withStore(command, (store) => findOperator(store.db, name));
+        const text = birdRouterConfig(
+          operator.name,
+          {
+            ...config.bgp,
+            listen: options.speaker
+              ? parseHostPort(options.speaker, "decree's BIRD (--speaker)")
+              : config.bgp.listen,
+          },
+          {
+            as: parseAsNumber(options.routerAs, "--router-as"),
+            routerId: options.routerId,
+            local: parseRouterAddress(options.routerAddress),
+          },
+        );
+        output(
+          globalOptions(command).json,
+          { operator: operator.name, router: "bird", config: text },
+          () => text,
+        );
+        return;
+      }
+      const resolver = options.for;
       const { operator, feedKey } = await withStore(command, async (store) => ({
         operator: await findOperator(store.db, name),
         feedKey: (await registrySigningKey(store.db)).publicKey,
@@ -174,7 +208,7 @@ export function operatorsCommand(): Command {
         );
       }
       const httpBase = options.httpBase ?? config.publicUrl ?? `http://${formatHostPort(config.http)}`;
-      const text = resolverConfig(options.for, operator, {
+      const text = resolverConfig(resolver, operator, {
         zone: config.rpzZone,
         host,
         port,
@@ -185,11 +219,7 @@ export function operatorsCommand(): Command {
         stopPageName: options.stopPageName ?? config.stopPageName,
         feedKey,
       });
-      output(
-        globalOptions(command).json,
-        { operator: operator.name, resolver: options.for, config: text },
-        () => text,
-      );
+      output(globalOptions(command).json, { operator: operator.name, resolver, config: text }, () => text);
     });
 
   operators.addCommand(resolverCommand());
@@ -269,8 +299,15 @@ function kindOption(): Option {
   return new Option("--kind <kind>", "the enforcer kind orders address (default isp)").choices(enforcerKinds);
 }
 
+/** The routers decree prints the operator's side of its BGP route feed for. */
+const routerKinds = ["bird"] as const;
+
 interface ConfigOptions {
-  for: ResolverKind;
+  for: ResolverKind | (typeof routerKinds)[number];
+  routerAs: string;
+  routerId?: string;
+  routerAddress?: string;
+  speaker?: string;
   primary?: string;
   httpBase?: string;
   stopPageName?: string;

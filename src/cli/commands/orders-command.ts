@@ -1,13 +1,24 @@
+import { readFile } from "node:fs/promises";
 import { Command } from "commander";
+import type { Principal } from "../../accounts/principal.ts";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { recordFindings } from "../../checks/record-findings.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
+import { addWindows } from "../../intake/add-windows.ts";
+import type { BlockingWindow } from "../../intake/blocking-window.ts";
 import { confirmOrder } from "../../intake/confirm-order.ts";
+import { findOrderAs, type OrderScope } from "../../intake/find-order-as.ts";
+import { toInstant } from "../../intake/instant.ts";
 import { readOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
+import { windowRequests } from "../../intake/window-requests.ts";
+import { withdrawWindow } from "../../intake/withdraw-window.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
+import { listWindows, publicWindow } from "../../registry/list-windows.ts";
 import { configOf, globalOptions, withStore } from "../cli-context.ts";
 import { actAs, withIdentityOptions } from "../cli-identity.ts";
 import { dateOnly, output, table } from "../output.ts";
+import { positiveInteger } from "../parse-options.ts";
 
 export function ordersCommand(): Command {
   const orders = new Command("orders");
@@ -87,7 +98,167 @@ export function ordersCommand(): Command {
       output(globalOptions(command).json, order, () => describeOrder(order));
     });
 
+  orders.addCommand(windowsCommand());
+
   return orders;
+}
+
+interface WindowAddOptions {
+  from?: string;
+  to?: string;
+  label?: string;
+  ical?: string;
+  marginBefore?: string;
+  marginAfter?: string;
+  target?: number;
+  reason?: string;
+}
+
+/**
+ * Blocking windows: while an order has any, its entries are served only during them (live events). Intervals
+ * come from --from/--to, events from an iCalendar file; all or none.
+ */
+function windowsCommand(): Command {
+  const windows = new Command("windows").description(
+    "blocking windows: an order's entries served only during given intervals (e.g. live matches)",
+  );
+  windows
+    .command("add")
+    .description("add a window (--from, --to) or the events of an iCalendar file (--ical) to an order")
+    .argument("<order>", "the order id")
+    .option("--from <date-time>", "the window's start, e.g. 2026-06-01T19:00:00Z")
+    .option("--to <date-time>", "the window's end")
+    .option("--label <text>", "what the window is for, shown on the portal (e.g. the match)")
+    .option("--ical <file>", "an iCalendar file (RFC 5545): one window per event")
+    .option("--margin-before <duration>", "with --ical: open each window this long before the event (15m)")
+    .option("--margin-after <duration>", "with --ical: close it this long after the event's end (30m)")
+    .option("--target <id>", "the target these windows restrict (default: the whole order)", positiveInteger)
+    .option("--reason <text>", "why, for the record")
+    .action(async (orderRef: string, options: WindowAddOptions, command: Command) => {
+      const ics = options.ical === undefined ? undefined : await readCalendar(options.ical);
+      if ((options.from === undefined) !== (options.to === undefined) || (!options.from && !ics)) {
+        throw new DecreeError(
+          "REQUEST_INVALID",
+          "Give a window as --from and --to, or an iCalendar file with --ical FILE (or both).",
+        );
+      }
+      const added = await withStore(command, (store) =>
+        actAs(command, store, "windows:manage", "manage blocking windows", async (scoped, who) => {
+          const order = await findOrderAs(scoped.db, orderRef, scopeOf(who.principal));
+          const requests = windowRequests(
+            {
+              ...(options.from && options.to
+                ? {
+                    windows: [
+                      {
+                        from: instantText(options.from),
+                        until: instantText(options.to),
+                        label: options.label,
+                      },
+                    ],
+                  }
+                : {}),
+              ...(ics
+                ? { calendar: { ics, marginBefore: options.marginBefore, marginAfter: options.marginAfter } }
+                : {}),
+            },
+            { until: new Date(order.validUntil), source: options.ical ?? "the calendar" },
+          );
+          return addWindows(scoped.db, order, requests, {
+            actor: who.actor,
+            now: new Date(),
+            ...(options.target === undefined ? {} : { targetId: options.target }),
+            ...(options.reason ? { reason: options.reason } : {}),
+          });
+        }),
+      );
+      output(globalOptions(command).json, { windows: added.map(publicWindow) }, () =>
+        [
+          `added ${added.length} window${added.length === 1 ? "" : "s"} to order ${orderRef}`,
+          windowsTable(added),
+        ].join("\n"),
+      );
+    });
+  withIdentityOptions(windows.commands[0]!);
+
+  windows
+    .command("list")
+    .description("list an order's blocking windows, withdrawn ones included")
+    .argument("<order>", "the order id")
+    .action(async (orderRef: string, _options: unknown, command: Command) => {
+      const list = await withStore(command, async (store) => {
+        const order = await findOrderAs(store.db, orderRef, null);
+        return listWindows(store.db, [order.id], { withdrawn: true });
+      });
+      output(globalOptions(command).json, { windows: list.map(publicWindow) }, () =>
+        list.length === 0
+          ? `order ${orderRef} has no windows: its entries are served at all times`
+          : windowsTable(list),
+      );
+    });
+
+  windows
+    .command("withdraw")
+    .description("withdraw a window (kept as withdrawn in the store and the log)")
+    .argument("<order>", "the order id")
+    .argument("<window>", "the window id")
+    .option("--reason <text>", "why, for the record")
+    .action(async (orderRef: string, windowRef: string, options: { reason?: string }, command: Command) => {
+      const window = await withStore(command, (store) =>
+        actAs(command, store, "windows:manage", "manage blocking windows", async (scoped, who) => {
+          const order = await findOrderAs(scoped.db, orderRef, scopeOf(who.principal));
+          return withdrawWindow(scoped.db, order, windowRef, {
+            actor: who.actor,
+            now: new Date(),
+            ...(options.reason ? { reason: options.reason } : {}),
+          });
+        }),
+      );
+      output(globalOptions(command).json, publicWindow(window), () => `withdrew window ${window.id}`);
+    });
+  withIdentityOptions(windows.commands[2]!);
+  return windows;
+}
+
+async function readCalendar(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new DecreeError(
+      "ORDER_FILE_UNREADABLE",
+      `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}. Check the path.`,
+    );
+  }
+}
+
+/** A day alone is its start in UTC, as for orders; a date-time keeps its offset. */
+function instantText(text: string): string {
+  const date = toInstant(text.trim());
+  if (Number.isNaN(date.getTime())) {
+    throw new DecreeError(
+      "REQUEST_INVALID",
+      `"${text}" is not a date-time; write it as 2026-06-01T19:00:00Z or with an offset (+02:00).`,
+    );
+  }
+  return date.toISOString();
+}
+
+function scopeOf(principal: Principal): OrderScope {
+  return principal.role === "applicant" ? { ownOrganisationId: principal.organisationId } : null;
+}
+
+function windowsTable(list: BlockingWindow[]): string {
+  return table([
+    ["ID", "STATE", "FROM", "TO", "TARGET", "LABEL"],
+    ...list.map((window) => [
+      String(window.id),
+      window.state,
+      window.startsAt,
+      window.endsAt,
+      window.targetId === null ? "(order)" : String(window.targetId),
+      window.label ?? "",
+    ]),
+  ]);
 }
 
 function ordersTable(list: OrderSummary[]): string {
@@ -126,6 +297,14 @@ function describeOrder(order: OrderSummary): string {
       : []),
     `  confirmed:  ${order.confirmedAt ? `${order.confirmedAt} by ${order.confirmedBy}` : notConfirmed}`,
     `  targets:    ${counts || "none"}`,
+    ...(order.windows?.length
+      ? [
+          `  windows:    blocked only during these ${order.windows.length} (\`decree orders windows list ${order.id}\`):`,
+          ...order.windows.map(
+            (w) => `              ${w.startsAt} to ${w.endsAt} ${w.state}${w.label ? ` ${w.label}` : ""}`,
+          ),
+        ]
+      : []),
     ...(order.summary ? ["", `  ${order.summary}`] : []),
   ].join("\n");
 }

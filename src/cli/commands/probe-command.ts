@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import { findUserByEmail } from "../../accounts/users.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { idRange, parseDecimalInteger } from "../../names/parse-decimal-integer.ts";
+import { collateralControlNames } from "../../registry/collateral-control-names.ts";
 import { listMeasurements, measurementsCsv } from "../../verify/probes/list-measurements.ts";
 import { addProbeAgent, listProbeAgents } from "../../verify/probes/probe-agents.ts";
 import {
@@ -57,6 +58,11 @@ export function probeCommand(): Command {
       "an unfiltered resolver to compare with (default: config checkResolver)",
     )
     .option("--control <name>", "a name that must resolve normally everywhere (repeatable)", collect, [])
+    .option(
+      "--collateral-controls <n>",
+      "also ask up to n domains co-hosted on blocked addresses, as controls: over-blocking measured",
+      "0",
+    )
     .option("--sample <n>", "at most this many blocked names, drawn at random", "2000")
     .option("--concurrency <n>", "questions in flight at once", "256")
     .option("--timeout <ms>", "per attempt", "1500")
@@ -70,7 +76,15 @@ export function probeCommand(): Command {
           operator: options.operator,
           reference,
           stopPage: [config.stopPage.ipv4, config.stopPage.ipv6].filter((a) => a !== undefined),
-          controls: options.control,
+          controls: [
+            ...options.control,
+            ...(options.collateralControls === "0"
+              ? []
+              : await collateralControlNames(
+                  store.db,
+                  positive(options.collateralControls, "--collateral-controls"),
+                )),
+          ],
           sample: positive(options.sample, "--sample"),
           concurrency: positive(options.concurrency, "--concurrency"),
           timeoutMs: positive(options.timeout, "--timeout"),
@@ -187,6 +201,7 @@ interface RunOptions {
   operator?: string;
   reference?: string;
   control: string[];
+  collateralControls: string;
   sample: string;
   concurrency: string;
   timeout: string;

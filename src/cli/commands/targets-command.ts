@@ -1,14 +1,21 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
+import { loadCheckData } from "../../checks/check-data.ts";
 import { checkSettings } from "../../checks/check-settings.ts";
+import type { Finding } from "../../checks/finding.ts";
 import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import { type AddTargetsResult, addTargets, type TargetRequest } from "../../intake/add-targets.ts";
 import { findOrder } from "../../intake/find-order.ts";
-import { readTargetFile } from "../../intake/parse-target-file.ts";
+import { type ImportTargetsResult, importTargets, keptTargets } from "../../intake/import-targets.ts";
+import { targetFileBatches } from "../../intake/parse-target-file.ts";
 import { type Target, targetStates } from "../../intake/target.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
+import { recordExclusiveUse } from "../../registry/record-exclusive-use.ts";
 import { renewTargets } from "../../registry/renew-targets.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { listPendingApprovals, type PendingSteps } from "../../review/list-pending-approvals.ts";
@@ -65,7 +72,7 @@ export function targetsCommand(): Command {
     .argument("<file>", "the file to import")
     .option("--skip-invalid", "store the valid lines and report the rejected ones")
     .action(async (orderRef: string, file: string, options: AddOptions, command: Command) => {
-      await runAdd(command, orderRef, await readTargetFile(file), options, true);
+      await runImport(command, orderRef, file, options);
     });
 
   for (const decision of decisions) {
@@ -163,6 +170,47 @@ export function targetsCommand(): Command {
           "another person must confirm it",
       );
     });
+
+  targets
+    .command("exclusive-use")
+    .description(
+      "record that an address target serves only its order's sites, with the document that shows it " +
+        "(what approving an address needs when passive DNS does not show it clean)",
+    )
+    .argument("<target>", "target id of an ip or cidr target", positiveInteger)
+    .requiredOption(
+      "--statement <text>",
+      "whose the address is and why it serves only the order's sites; public",
+    )
+    .option("--document <file>", "the document that shows it; decree records its SHA-256, not the file")
+    .option("--sha256 <hex>", "the document's SHA-256, when the file is kept elsewhere")
+    .action(
+      async (
+        target: number,
+        options: { statement: string; document?: string; sha256?: string },
+        command: Command,
+      ) => {
+        const documentSha256 = documentDigest(options);
+        const recorded = await withStore(command, (store) =>
+          actAs(command, store, "targets:decide", "record a statement of exclusive use", (scoped, who) =>
+            recordExclusiveUse(scoped, {
+              targetId: target,
+              statement: options.statement,
+              documentSha256,
+              actor: who.actor,
+              now: new Date(),
+            }),
+          ),
+        );
+        output(
+          globalOptions(command).json,
+          recorded,
+          () =>
+            `statement ${recorded.statementId}: ${recorded.address} (order ${recorded.orderId}) serves only ` +
+            `the order's sites, document ${recorded.documentSha256}`,
+        );
+      },
+    );
 
   targets
     .command("confirm-override")
@@ -275,21 +323,101 @@ async function runAdd(
   } finally {
     progress.stop();
   }
+  printAdded(json, {
+    orderId: result.orderId,
+    added: result.added.length,
+    targets: result.added,
+    rejected: result.rejected,
+    rejectedCount: result.rejected.length,
+    findings,
+  });
+}
+
+/**
+ * `targets import`: the file is streamed in batches, each checked and stored before the next is read, all in
+ * one transaction, so that memory holds one batch whatever the file's size and a refused line still stores
+ * nothing. Every safeguard runs, as for `targets add` and over HTTP; the checks' lists are loaded once.
+ */
+async function runImport(command: Command, orderRef: string, file: string, options: AddOptions) {
+  const json = globalOptions(command).json;
+  const progress = progressBar(!json);
+  const config = configOf(command);
+  const settings = checkSettings(config);
+  const now = new Date();
+  let result: ImportTargetsResult;
+  const findings: RecordedFindings & { heldCount?: number } = {
+    counts: { block: 0, review: 0, info: 0 },
+    held: [],
+  };
+  try {
+    result = await withStore(command, async (store) => {
+      const who = await identify(command, store, identityOptionsOf(command));
+      requireRole(who, "targets:submit", "propose targets");
+      return inTransaction(store.db, async (trx) => {
+        // A transaction run again (SQLite busy) starts the tally again.
+        findings.counts = { block: 0, review: 0, info: 0 };
+        findings.held = [];
+        delete findings.heldCount;
+        await appendEvents(trx, [cliCommandEvent(command, who)]);
+        const order = await findOrder(trx, orderRef);
+        const data = await loadCheckData(trx, settings);
+        const batches = targetFileBatches(file, {
+          onRead: (bytes, size) => progress.report("import", bytes, size),
+        });
+        return importTargets(trx, order, batches, {
+          actor: who.actor,
+          now,
+          skipInvalid: options.skipInvalid ?? false,
+          // The safeguards' findings land in the same transaction as the targets they are about.
+          onBatch: async (added) => {
+            const recorded = await recordFindings(trx, order, added, { now, settings, data });
+            addFindings(findings, recorded);
+          },
+        });
+      });
+    });
+  } finally {
+    progress.stop();
+  }
+  printAdded(json, { ...result, findings });
+}
+
+/** Held targets listed in an import's answer; past them, `heldCount` counts them all. */
+const keptHeld = 10_000;
+
+function addFindings(total: RecordedFindings & { heldCount?: number }, batch: RecordedFindings): void {
+  for (const severity of Object.keys(batch.counts) as Finding["severity"][]) {
+    total.counts[severity] += batch.counts[severity];
+  }
+  for (const held of batch.held) {
+    if (total.held.length < keptHeld) total.held.push(held);
+    else total.heldCount = (total.heldCount ?? total.held.length) + 1;
+  }
+}
+
+function printAdded(
+  json: boolean | undefined,
+  result: Omit<ImportTargetsResult, "targets"> & { targets: readonly unknown[]; findings: RecordedFindings },
+): void {
+  const { findings } = result;
+  const omitted = result.rejectedCount - result.rejected.length;
   output(
     json,
     {
       orderId: result.orderId,
-      added: result.added.length,
+      added: result.added,
       rejected: result.rejected,
+      ...(omitted > 0 ? { rejectedCount: result.rejectedCount } : {}),
       // Past 1,000 targets the list would drown the terminal: it is left out, and said so.
-      targets: result.added.length <= 1000 ? result.added : undefined,
-      targetsOmitted: result.added.length > 1000,
+      targets: result.added <= keptTargets ? result.targets : undefined,
+      targetsOmitted: result.added > keptTargets,
       findings,
     },
     () =>
       [
-        `order ${result.orderId}: ${result.added.length} targets proposed, ${result.rejected.length} rejected`,
+        `order ${result.orderId}: ${result.added} targets proposed, ${result.rejectedCount} rejected`,
         ...result.rejected.map((r) => `  line ${r.line}: ${r.code} ${r.input}: ${r.message}`),
+        ...(omitted > 0 ? [`  (${omitted} more rejected lines not shown)`] : []),
         `findings: ${findings.counts.block} block, ${findings.counts.review} review, ${findings.counts.info} info`,
         ...findings.held.slice(0, 20).map((h) => `  target ${h.targetId}: ${h.codes.join(", ")}`),
       ].join("\n"),
@@ -349,4 +477,23 @@ function targetsTable(list: Target[]): string {
       t.display === t.value ? t.value : `${t.value} (${t.display})`,
     ]),
   ]);
+}
+
+/** The document's digest: read from the file, or as given; exactly one of the two. */
+function documentDigest(options: { document?: string; sha256?: string }): string {
+  if ((options.document === undefined) === (options.sha256 === undefined)) {
+    throw new DecreeError(
+      "EXCLUSIVE_USE_INVALID",
+      "Give the document that shows exclusive use, --document FILE or --sha256 HEX (one of them).",
+    );
+  }
+  if (options.sha256 !== undefined) return options.sha256;
+  try {
+    return createHash("sha256").update(readFileSync(options.document!)).digest("hex");
+  } catch (error) {
+    throw new DecreeError(
+      "EXCLUSIVE_USE_INVALID",
+      `Cannot read ${options.document}: ${(error as Error).message}.`,
+    );
+  }
 }

@@ -2,16 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { serialRange } from "../../names/parse-decimal-integer.ts";
-import { FeedCache } from "../../publish/feeds/feed-cache.ts";
+import type { FeedCache } from "../../publish/feeds/feed-cache.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
-import type { Store } from "../../store/database.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
-  store: Store;
-  /** Rendered feeds are kept in `<dataDir>/feeds/`. */
-  dataDir: string;
+  /** The rendered feeds, kept in `<dataDir>/feeds/` (build-app.ts makes it, and answers hot polls from it). */
+  feeds: FeedCache;
   /** The RPZ zone's apex, without trailing dot. */
   zone: string;
 }
@@ -32,9 +30,7 @@ const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
  * the whole feed, as IXFR falls back to AXFR, RFC 1995 §4), and carries the registry's Ed25519 signature
  * over its exact bytes (`Decree-Signature: ed25519 <keyId> <base64>`), which `/keys` lets anyone check.
  */
-export async function feedRoutes(app: FastifyInstance, { store, dataDir, zone }: FeedRouteDeps) {
-  const feeds = new FeedCache({ db: store.db, dataDir, zone });
-
+export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRouteDeps) {
   app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async () => {
     const [version, key] = await Promise.all([feeds.version(), feeds.signingKey()]);
     return {

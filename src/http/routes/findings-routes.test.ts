@@ -48,13 +48,14 @@ describeEachEngine("the safeguards' findings over HTTP", (store) => {
       payload: { targets: ["188.114.97.7", "streaming-pirate-films.fr"] },
     });
     assert.equal(added.statusCode, 201, added.body);
-    // No resolver is configured here, so each of the two targets says its DNS snapshot was skipped (info).
-    assert.deepEqual(added.json().findings.counts, { block: 1, review: 0, info: 2 });
+    // No resolver is configured here, so each of the two targets says its DNS snapshot was skipped (info); the
+    // address is also inside Cloudflare's autonomous system (block) and nothing is known of its sites (info).
+    assert.deepEqual(added.json().findings.counts, { block: 2, review: 0, info: 3 });
     assert.deepEqual(submitted.json().targets.findings.held[0].codes, ["TARGET_PROTECTED_NAME"]);
     const held = (t: Listed) => t.findings.filter((f) => f.severity !== "info").map((f) => f.code);
     const byValue = new Map((await queue(orderId)).map((t) => [t.value, held(t)]));
     assert.deepEqual(byValue.get("drive.usercontent.google.com"), ["TARGET_PROTECTED_NAME"]);
-    assert.deepEqual(byValue.get("188.114.97.7"), ["TARGET_SHARED_INFRASTRUCTURE"]);
+    assert.deepEqual(byValue.get("188.114.97.7"), ["TARGET_SHARED_INFRASTRUCTURE", "TARGET_ASN_SHARED"]);
     assert.deepEqual(byValue.get("streaming-pirate-films.fr"), []);
   });
 

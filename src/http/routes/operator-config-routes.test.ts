@@ -22,6 +22,14 @@ describe("an operator's resolver configuration for its dashboard", () => {
       store: opened.store,
       now: () => now,
       dnsPrimary: () => ({ host: "0.0.0.0", port: 5300 }),
+      bgpSpeaker: {
+        listen: { host: "203.0.113.10", port: 179 },
+        as: 64512,
+        routerId: "203.0.113.10",
+        peers: ["198.51.100.0/24"],
+        routesFile: undefined,
+        birdSocket: "/run/bird/bird.ctl",
+      },
     });
     orange = (await tokenFor(opened.store, "operator", "Orange")).token;
     unregistered = (await tokenFor(opened.store, "operator", "Free")).token;
@@ -59,5 +67,21 @@ describe("an operator's resolver configuration for its dashboard", () => {
 
   it("refuses a resolver it cannot configure", async () => {
     assert.equal((await get("dnsmasq", orange)).json().code, "REQUEST_INVALID");
+  });
+
+  it("gives the operator its router's side of the BGP route feed, and refuses an AS number that is none", async () => {
+    const fetchRouter = (query: string) =>
+      fetch(`${address}/operators/own/router-config?${query}`, {
+        headers: { authorization: `Bearer ${orange}` },
+      });
+    const bird = await fetchRouter("for=bird&as=64513&address=198.51.100.1:1179");
+    assert.equal(bird.status, 200);
+    const text = await bird.text();
+    assert.match(text, /local 198\.51\.100\.1 port 1179 as 64513;/);
+    assert.match(text, /neighbor 203\.0\.113\.10 port 179 as 64512;/);
+    assert.match(text, /\(65535,666\) ~ bgp_community/);
+    const bad = await fetchRouter("for=bird&as=0");
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as { code: string }).code, "BGP_SETTINGS_INVALID");
   });
 });

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { parseAsNumber, parseRouterAddress } from "../../config/bgp-settings.ts";
 import type { HostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { type BirdSpeakerSide, birdRouterConfig } from "../../publish/bgp/bird-configs.ts";
 import { findOperator } from "../../publish/operators.ts";
 import { resolverConfig, resolverKinds } from "../../publish/resolver-config.ts";
 import { registrySigningKey } from "../../publish/signing-key.ts";
@@ -18,7 +20,18 @@ export interface OperatorConfigRouteDeps {
   /** The stop page's addresses and name, for operators whose action is stop-page. */
   stopPage?: { ipv4?: string | undefined; ipv6?: string | undefined } | undefined;
   stopPageName?: string | undefined;
+  /** decree's BGP daemon as routers reach it (config bgp*); undefined: this instance prints no router side. */
+  bgpSpeaker?: BirdSpeakerSide | undefined;
 }
+
+const routerQuery = z
+  .object({
+    for: z.enum(["bird"]),
+    as: z.string().max(10).describe("your router's AS number"),
+    routerId: z.string().max(45).optional().describe("your router id, for a configuration that has none"),
+    address: z.string().max(60).optional().describe("your router's own address[:port] for the session"),
+  })
+  .strict();
 
 /**
  * The operator's dashboard asks how to connect its resolver: the same ready-to-paste text as
@@ -63,6 +76,32 @@ export async function operatorConfigRoutes(fastify: FastifyInstance, deps: Opera
         stopPage: deps.stopPage,
         stopPageName: deps.stopPageName,
         feedKey: (await registrySigningKey(deps.store.db)).publicKey,
+      });
+      return reply.type("text/plain; charset=utf-8").send(text);
+    },
+  );
+  app.get(
+    "/operators/own/router-config",
+    {
+      config: { access: "operators:read-own-config" },
+      schema: {
+        tags: ["feeds"],
+        summary: "Your router's side of decree's BGP route feed (BIRD 2): blackhole routes with 65535:666",
+        querystring: routerQuery,
+      },
+    },
+    async (request, reply) => {
+      if (!deps.bgpSpeaker) {
+        throw new DecreeError(
+          "NOT_FOUND",
+          "This instance announces no routes; ask the registry's operators.",
+        );
+      }
+      const operator = await findOperator(deps.store.db, request.principal!.organisationName);
+      const text = birdRouterConfig(operator.name, deps.bgpSpeaker, {
+        as: parseAsNumber(request.query.as, "as"),
+        routerId: request.query.routerId,
+        local: parseRouterAddress(request.query.address),
       });
       return reply.type("text/plain; charset=utf-8").send(text);
     },

@@ -293,7 +293,7 @@ describeEachEngine("the DNS primary", (store) => {
       serials.push(await release(store()));
       await approve(store(), ["later.streamfilou.net"]);
       serials.push(await release(store()));
-      running.primary.invalidate();
+      await running.primary.invalidate();
     });
 
     it("sends each release's deletions and additions between its SOAs, from a serial it has", async () => {
@@ -392,7 +392,7 @@ describeEachEngine("the DNS primary", (store) => {
       );
       const current = await release(store());
       serials.push(current);
-      running.primary.invalidate();
+      await running.primary.invalidate();
       const udp = await dig(running.port, ["+notcp", `IXFR=${before}`, zone]);
       assert.deepEqual(zoneLines(udp.records), [`SOA ${current}`], "RFC 1995 §2: go and ask over TCP");
       const tcp = await dig(running.port, ["+tcp", `IXFR=${before}`, zone]);
@@ -497,10 +497,34 @@ describe("the DNS primary with a large zone (sqlite)", () => {
     assert.deepEqual(running.errors, []);
   });
 
+  it("streams an AXFR from its first message and keeps it to its release while the next one lands", async () => {
+    const before = running.primary.version.serial;
+    const replies = await running.primary.respond(queryMessage(zone, "AXFR"), {
+      transport: "tcp",
+      address: "127.0.0.1",
+    });
+    const iterator = replies[Symbol.iterator]();
+    const first = iterator.next();
+    assert.equal(first.done, false, "the first message comes before the zone is encoded whole");
+    await approve(opened!.store, ["landed-meanwhile.fifostream.tv"]);
+    const landed = await release(opened!.store);
+    await running.primary.invalidate();
+    assert.equal(running.primary.version.serial, landed, "the release is served from now on");
+    const messages = [first.value as Buffer];
+    for (let next = iterator.next(); !next.done; next = iterator.next()) messages.push(next.value);
+    const records = transferRecords(messages);
+    assert.deepEqual([records[0], records.at(-1)], [`SOA ${before}`, `SOA ${before}`]);
+    assert.equal(records.length, 20_000 + 3, "the transfer carries the release it began with, whole");
+    assert.ok(!records.some((record) => record.startsWith("landed-meanwhile")));
+    const after = await tcpTransfer(running.port, queryMessage(zone, "AXFR"), 30_000);
+    assert.equal(transferRecords(after).length, 20_000 + 1 + 3, "the next transfer carries the new release");
+  });
+
   it("serves four concurrent AXFRs of a 50,000-entry zone, each complete and identical", async (t) => {
-    await approve(opened!.store, manyNames(30_000, "more"));
+    // 20,000 at first, the one that landed during a transfer, 29,999 more.
+    await approve(opened!.store, manyNames(30_000 - 1, "more"));
     const current = await release(opened!.store);
-    running.primary.invalidate();
+    await running.primary.invalidate();
     const rssBefore = process.memoryUsage().rss;
     const started = performance.now();
     const results = await Promise.all(

@@ -13,11 +13,18 @@ import {
   type ResponseRateStats,
 } from "./response-rate-limit.ts";
 import { RRType } from "./rr-type.ts";
+import { ServedZone } from "./served-zone.ts";
 import { serialLessThan } from "./soa-serial.ts";
 import { TcpAdmission } from "./tcp-admission.ts";
 import { type TcpConnectionLimits, tcpConnectionLimits } from "./tcp-connection-limits.ts";
 import { transferGrant } from "./transfer-access.ts";
-import { AxfrEncoder, ixfrMessages, soaOnlyMessage, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
+import {
+  axfrMessages,
+  ixfrMessages,
+  soaOnlyMessage,
+  tsigReserve,
+  zoneQuestion,
+} from "./transfer-messages.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
@@ -43,6 +50,11 @@ export interface DnsPrimaryOptions {
   tcpLimits?: TcpConnectionLimits;
   /** Response rate limiting over UDP; off unless given (`decree serve` gives it, on by default). */
   rateLimit?: ResponseRateLimitOptions | false;
+  /**
+   * How often the store is asked whether a release landed that `invalidate` was not told about (one built by
+   * another process); never unless given. Each look reads the releases after the one served, nothing else.
+   */
+  refreshMs?: number;
 }
 
 /** What the connection and rate limits hold and did, for metrics and the abuse tests. */
@@ -125,7 +137,12 @@ export class DnsPrimary extends EventEmitter<{
     refused: { perClient: 0, full: 0 },
     closed: { idle: 0, lifetime: 0, stall: 0, queue: 0, evicted: 0, peer: 0, error: 0, server: 0 },
   };
-  private axfr: { serial: number; messages: Promise<Buffer[]> } | undefined;
+  /** The zone as served: loaded at start, then moved release by release from the journal. */
+  private served = ServedZone.empty();
+  /** The catch-up under way: the next one starts after it, so that releases are applied in order. */
+  private refreshing: Promise<void> | undefined;
+  private refresher: NodeJS.Timeout | undefined;
+  private closed = false;
   private access:
     | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
     | undefined;
@@ -145,6 +162,8 @@ export class DnsPrimary extends EventEmitter<{
 
   async start(): Promise<{ host: string; port: number }> {
     const { host, port } = this.options;
+    // The whole zone before the first answer: never a half-loaded zone on the wire.
+    this.served = await ServedZone.load(this.options.zone);
     this.tcp = createServer((socket) => void this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once("error", reject);
@@ -167,11 +186,24 @@ export class DnsPrimary extends EventEmitter<{
       for (const connection of this.connections) connection.check(now);
     }, sweepMs);
     this.sweeper.unref();
+    if (this.options.refreshMs) {
+      this.refresher = setInterval(() => {
+        if (this.refreshing || this.closed) return;
+        this.invalidate().catch((error) => {
+          if (!this.closed) this.emit("error", error);
+        });
+      }, this.options.refreshMs);
+      this.refresher.unref();
+    }
     return { host, port: boundPort };
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearInterval(this.sweeper);
+    clearInterval(this.refresher);
+    // The store may close once this returns: no read of it may still be under way.
+    await this.refreshing?.catch(() => {});
     for (const connection of this.connections) connection.close("server");
     await Promise.all([
       new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve())),
@@ -179,9 +211,39 @@ export class DnsPrimary extends EventEmitter<{
     ]);
   }
 
-  /** A new release: the cached AXFR is for an older serial from now on. */
-  invalidate(): void {
-    this.axfr = undefined;
+  /**
+   * A new release: the served zone catches up with the store from the releases' journal, applied all at once.
+   * Answers meanwhile come from the release served until then, never wait: resolves once the zone has caught
+   * up, so that a NOTIFY sent then names a serial this primary already serves.
+   */
+  invalidate(): Promise<void> {
+    const previous = this.refreshing ?? Promise.resolve();
+    const next: Promise<void> = previous
+      .catch(() => {})
+      .then(() => this.catchUp())
+      .finally(() => {
+        if (this.refreshing === next) this.refreshing = undefined;
+      });
+    this.refreshing = next;
+    return next;
+  }
+
+  /** The release served now: what every answer and transfer names. */
+  get version(): { releaseId: number; serial: number } {
+    return this.served.version;
+  }
+
+  private async catchUp(): Promise<void> {
+    const { zone } = this.options;
+    const served = this.served;
+    // Beyond a quarter of the zone, reading it whole costs less than replaying the journal.
+    const steps = await zone.releasesAfter(served.version.releaseId, Math.max(100_000, served.size / 4));
+    if (steps === null) {
+      const loaded = await ServedZone.load(zone);
+      if (loaded.version.releaseId > this.served.version.releaseId) this.served = loaded;
+      return;
+    }
+    served.apply(steps);
   }
 
   /** What the limits hold and did since the start. */
@@ -326,7 +388,7 @@ export class DnsPrimary extends EventEmitter<{
     if (transfer) {
       return this.transfer(message, query, { type, name, tsig, from, access, sign });
     }
-    const answer = await answerQuery(this.options.zone, this.options.policy, query, name, type);
+    const answer = answerQuery(this.served, this.options.policy, query, name, type);
     if (type === RRType.SOA && name === zone) this.observeSoa(from.address, tsig, access);
     return [sign(withId(answer, query.id ?? 0), 0)];
   }
@@ -363,11 +425,11 @@ export class DnsPrimary extends EventEmitter<{
     // time besides the shared encoding; the transfer is logged once its last message has been handed over.
     const stream = (
       entry: Omit<TransferLog, "remote" | "by" | "bytes" | "messages" | "records" | "ms">,
-      messages: Buffer[],
+      messages: Iterable<Buffer>,
     ) =>
-      this.stream(messages, id, request.sign, (count, bytes, records) => {
+      this.stream(messages, id, request.sign, (count, bytes, records, complete) => {
         const who = { remote: request.from.address, by: grant.by };
-        if (count < messages.length) {
+        if (!complete) {
           this.emit("aborted", {
             ...who,
             kind: entry.kind,
@@ -383,17 +445,18 @@ export class DnsPrimary extends EventEmitter<{
     if (request.type === RRType.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP affair.
       if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
-      const { serial, messages } = await this.axfrFor();
-      return stream({ kind: "AXFR", serial }, messages);
+      const view = this.served.view();
+      const messages = axfrMessages(policy, view.serial, view.records(), question);
+      return stream({ kind: "AXFR", serial: view.serial }, messages);
     }
     const clientSerial = ixfrClientSerial(query);
     if (clientSerial === undefined) return [request.sign(errorReply(message, rcode.formErr), 0)];
-    const version = await zone.version();
+    const version = this.served.version;
     if (!serialLessThan(clientSerial, version.serial)) {
       const soa = soaOnlyMessage(policy, version.serial, question);
       return stream({ kind: "IXFR-UPTODATE", fromSerial: clientSerial, serial: version.serial }, [soa]);
     }
-    const steps = await zone.stepsSince(clientSerial, 100_000);
+    const steps = await zone.stepsSince(clientSerial, 100_000, version);
     if (request.from.transport === "udp") {
       // RFC 1995 §2: over UDP, the increments if they fit, else the current SOA to send the client to TCP.
       // Room for a TSIG record only when the reply will carry one.
@@ -403,37 +466,40 @@ export class DnsPrimary extends EventEmitter<{
       return [request.sign(withId(reply, id), 0)];
     }
     if (!steps) {
-      // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style: the shared AXFR
-      // encoding, with the IXFR question in its first message.
-      const { serial, messages } = await this.axfrFor();
-      const [first, ...rest] = messages;
-      const withIxfrQuestion = [withQuestionType(first!, policy.zone, RRType.IXFR), ...rest];
-      return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial }, withIxfrQuestion);
+      // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style, with the IXFR question.
+      // The view is of the release `version` named: a release applied since waits for the next request.
+      const view = this.served.view();
+      const messages = axfrMessages(policy, view.serial, view.records(), question);
+      return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial: view.serial }, messages);
     }
     const messages = ixfrMessages(policy, steps.version.serial, steps.steps, question);
     return stream({ kind: "IXFR", fromSerial: clientSerial, serial: steps.version.serial }, messages);
   }
 
   private *stream(
-    messages: Buffer[],
+    messages: Iterable<Buffer>,
     id: number,
     sign: (message: Buffer, index: number) => Buffer,
-    done: (count: number, bytes: number, records: number) => void,
+    done: (count: number, bytes: number, records: number, complete: boolean) => void,
   ): Generator<Buffer> {
     let bytes = 0;
     let records = 0;
     let handed = 0;
+    let complete = false;
     try {
-      for (let index = 0; index < messages.length; index++) {
-        const reply = sign(withId(messages[index]!, id), index);
+      // Every message here is the transfer's own (nothing is shared between transfers): its ID is set in place.
+      for (const message of messages) {
+        message.writeUInt16BE(id & 0xffff, 0);
+        const reply = sign(message, handed);
         bytes += reply.length;
         records += reply.readUInt16BE(6); // ANCOUNT (RFC 1035 §4.1.1)
         handed++;
         yield reply;
       }
+      complete = true;
     } finally {
       // Also when the consumer stops early (the secondary hung up): `done` hears how far it got.
-      done(handed, bytes, records);
+      done(handed, bytes, records, complete);
     }
   }
 
@@ -446,29 +512,6 @@ export class DnsPrimary extends EventEmitter<{
     const signedBy = tsig.status === "valid" ? access.keys.get(tsig.key.name)?.operator : undefined;
     const grant = transferGrant(remote, signedBy, access.allowed);
     this.emit("soa", { remote, by: grant.allowed ? grant.by : undefined });
-  }
-
-  /**
-   * The AXFR messages of the current release, encoded once and shared by every transfer of that release: a
-   * million-entry zone costs its ~40 MB once however many secondaries pull it at the same time.
-   */
-  private async axfrFor(): Promise<{ serial: number; messages: Buffer[] }> {
-    const { policy, zone } = this.options;
-    const version = await zone.version();
-    if (!this.axfr || this.axfr.serial !== version.serial) {
-      const building = encodeZone(zone, policy).then((encoded) => {
-        if (encoded.serial !== version.serial) this.axfr = undefined;
-        return encoded;
-      });
-      const entry = { serial: version.serial, messages: building.then((b) => b.messages) };
-      this.axfr = entry;
-      const built = await building.catch((error) => {
-        if (this.axfr === entry) this.axfr = undefined;
-        throw error;
-      });
-      return built;
-    }
-    return { serial: this.axfr.serial, messages: await this.axfr.messages };
   }
 
   private async accessRules() {
@@ -508,31 +551,6 @@ function signer(tsig: VerifyResult): (message: Buffer, index: number) => Buffer 
 function ixfrClientSerial(query: dnsPacket.DecodedPacket): number | undefined {
   const soa = query.authorities?.find((record) => record.type === "SOA");
   return soa && soa.type === "SOA" ? soa.data.serial : undefined;
-}
-
-/**
- * The current release as AXFR messages, encoded while its pages are read; started over if a release lands
- * meanwhile, so that a transfer never mixes two releases.
- */
-async function encodeZone(
-  zone: ZoneSource,
-  policy: RpzPolicy,
-): Promise<{ serial: number; messages: Buffer[] }> {
-  for (;;) {
-    const before = await zone.version();
-    const encoder = new AxfrEncoder(policy, before.serial, zoneQuestion(policy, RRType.AXFR));
-    for await (const page of zone.pages(50_000)) encoder.addZoneRecords(page);
-    const after = await zone.version();
-    if (after.releaseId === before.releaseId) return { serial: before.serial, messages: encoder.finish() };
-  }
-}
-
-/** A copy of a transfer's first message asking `type` instead: the question follows the 12-octet header. */
-function withQuestionType(message: Buffer, zone: string, type: number): Buffer {
-  const copy = Buffer.from(message);
-  const nameLength = zone.split(".").reduce((sum, label) => sum + label.length + 1, 1);
-  copy.writeUInt16BE(type, 12 + nameLength);
-  return copy;
 }
 
 function withId(message: Buffer, id: number): Buffer {

@@ -83,6 +83,8 @@ describe("a signed NOTIFY to NSD, which requires the operator's key", () => {
     await approveTargets(store, ["second.fifostream.tv"]);
     const next = await buildRelease(store.db, store.dialect, policy, duringOrder);
     assert.ok(next && next.soaSerial !== first);
+    // As the service does: the primary serves the release before the NOTIFY names it.
+    await primary.invalidate();
     const [target] = await notifyTargets(store.db);
     const outcome = await sender.notify(target!, next.soaSerial);
     assert.deepEqual([outcome.acknowledged, outcome.rcode, outcome.attempts], [true, "NOERROR", 1]);

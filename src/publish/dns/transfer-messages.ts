@@ -18,43 +18,32 @@ export const tsigReserve = 256;
 const responseFlags = HeaderFlag.QR | HeaderFlag.AA;
 
 /**
- * An AXFR encoded page by page as the zone is read, so that a million-entry zone never sits in memory as
- * records, only as the messages it becomes (RFC 5936 §2.2: SOA, NS and every record, SOA again).
+ * An AXFR's messages (RFC 5936 §2.2: SOA, NS and every record, SOA again), each encoded only when the one before
+ * it has been taken: the first leaves as soon as it is full, whatever the zone's size, and a transfer holds one
+ * message of its own at a time. `records` must not change meanwhile (a frozen view of one release).
  */
-export class AxfrEncoder {
-  private readonly writer: MessageWriter;
-  private readonly messages: Buffer[] = [];
-  private readonly soa: RecordToWrite;
-
-  constructor(
-    private readonly policy: RpzPolicy,
-    serial: number,
-    question: Question,
-  ) {
-    this.writer = new MessageWriter(options(policy));
-    this.writer.begin({ id: 0, flags: responseFlags, question });
-    this.soa = soaRecord(policy, serial);
-    this.add(this.soa);
-    this.add(nsRecord(policy));
+export function* axfrMessages(
+  policy: RpzPolicy,
+  serial: number,
+  records: Iterable<ZoneRecord>,
+  question: Question,
+): Generator<Buffer> {
+  const writer = new MessageWriter(options(policy));
+  writer.begin({ id: 0, flags: responseFlags, question });
+  const soa = soaRecord(policy, serial);
+  function* all(): Generator<RecordToWrite> {
+    yield soa;
+    yield nsRecord(policy);
+    for (const record of records) yield zoneRecordToWrite(record, policy);
+    yield soa;
   }
-
-  addZoneRecords(records: ZoneRecord[]): void {
-    for (const record of records) this.add(zoneRecordToWrite(record, this.policy));
+  for (const record of all()) {
+    if (writer.addAnswer(record)) continue;
+    yield writer.finish();
+    writer.begin({ id: 0, flags: responseFlags });
+    if (!writer.addAnswer(record)) throw new Error(`the record for ${record.name} does not fit in a message`);
   }
-
-  finish(): Buffer[] {
-    this.add(this.soa);
-    this.messages.push(this.writer.finish());
-    return this.messages;
-  }
-
-  private add(record: RecordToWrite): void {
-    if (this.writer.addAnswer(record)) return;
-    this.messages.push(this.writer.finish());
-    this.writer.begin({ id: 0, flags: responseFlags });
-    if (!this.writer.addAnswer(record))
-      throw new Error(`the record for ${record.name} does not fit in a message`);
-  }
+  yield writer.finish();
 }
 
 /**

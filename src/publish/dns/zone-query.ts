@@ -1,9 +1,9 @@
 import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
-import type { ZoneSource } from "../zone-source.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { RRType } from "./rr-type.ts";
+import type { ServedZone } from "./served-zone.ts";
 import { zoneSoa } from "./zone-soa.ts";
 
 const nxDomain = 3;
@@ -13,14 +13,14 @@ const nxDomain = 3;
  * each policy record by its owner, wildcards synthesised for names below a blocked domain (RFC 4592), and
  * NXDOMAIN or NODATA with the SOA otherwise (RFC 2308). Anyone may look: the zone is public by design.
  */
-export async function answerQuery(
-  zone: ZoneSource,
+export function answerQuery(
+  zone: ServedZone,
   policy: RpzPolicy,
   query: dnsPacket.DecodedPacket,
   name: string,
   type: number,
-): Promise<Buffer> {
-  const version = await zone.version();
+): Buffer {
+  const version = zone.version;
   const soa: dnsPacket.Answer = {
     type: "SOA",
     name: policy.zone,
@@ -43,7 +43,7 @@ export async function answerQuery(
     }
     return dnsPacket.encode({ ...base, authorities: [soa] });
   }
-  const records = await recordsAt(zone, name.slice(0, -(policy.zone.length + 1)));
+  const records = recordsAt(zone, name.slice(0, -(policy.zone.length + 1)));
   if (records.length === 0)
     return dnsPacket.encode({ ...base, flags: base.flags | nxDomain, authorities: [soa] });
   const answers = records
@@ -60,12 +60,12 @@ export async function answerQuery(
 }
 
 /** The records at an owner, or those of the nearest wildcard above it (`*.allostreaming.com` for `www.…`). */
-async function recordsAt(zone: ZoneSource, owner: string): Promise<ZoneRecord[]> {
-  const exact = await zone.lookup(owner);
+function recordsAt(zone: ServedZone, owner: string): ZoneRecord[] {
+  const exact = zone.lookup(owner);
   if (exact.length > 0) return exact;
   const labels = owner.split(".");
   for (let i = 1; i < labels.length; i++) {
-    const wildcard = await zone.lookup(`*.${labels.slice(i).join(".")}`);
+    const wildcard = zone.lookup(`*.${labels.slice(i).join(".")}`);
     if (wildcard.length > 0) return wildcard;
   }
   return [];

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
 import type { Database } from "../../store/database.ts";
+import type { NextHops } from "../bgp/blackhole-route.ts";
 import type { FeedRenderer } from "../renderers/feed-renderer.ts";
 import { rendererFor } from "../renderers/index.ts";
 import type { SigningKey } from "../signing-key.ts";
@@ -31,6 +32,22 @@ export interface FeedCacheOptions {
   source?: ZoneSource;
   /** How long a rendering waits for the release's checkpoint, signed just after the release commits (ms). */
   checkpointWaitMs?: number;
+  /** The next hops the route feeds (bird, bgp-json) give, as decree's own BGP daemon announces them. */
+  nextHops?: NextHops | undefined;
+  /**
+   * How long the current release, once read, is taken as current without asking the store again (ms); 0 (the
+   * default) asks at every request. Only for a cache told of each release (`released()`) by the process that
+   * builds them: a release built elsewhere (another instance) is then seen this much later at most. Infinity
+   * when no release is ever built elsewhere.
+   */
+  versionMaxAgeMs?: number;
+}
+
+/** A read of the current release: when it started, and its value once it came. */
+interface Reading {
+  at: number;
+  version: Promise<ZoneVersion>;
+  value?: ZoneVersion;
 }
 
 interface Plan {
@@ -48,6 +65,9 @@ export class FeedCache {
   private readonly source: ZoneSource;
   private readonly lookup: OwnerLookup;
   private readonly files: SignedFeedFiles;
+  /** The current release as last read (`versionMaxAgeMs`), and a read of it under way to replace that one. */
+  private current: Reading | undefined;
+  private refreshing: Reading | undefined;
 
   constructor(private readonly options: FeedCacheOptions) {
     this.source = options.source ?? new ZoneSource(options.db);
@@ -55,8 +75,59 @@ export class FeedCache {
     this.files = new SignedFeedFiles(options);
   }
 
+  /** The current release: read from the store, or the one read less than `versionMaxAgeMs` ago. */
   version(): Promise<ZoneVersion> {
-    return this.source.version();
+    const maxAge = this.options.versionMaxAgeMs ?? 0;
+    if (maxAge <= 0) return this.source.version();
+    const now = performance.now();
+    if (this.current && now - this.current.at < maxAge) return this.current.version;
+    this.current = this.read(now);
+    return this.current.version;
+  }
+
+  /**
+   * The current release's feed in `format` (or its diff since `since`) when its bytes are in memory and the
+   * current release was read less than `versionMaxAgeMs` ago: answered without a read, a render or a wait.
+   * Undefined otherwise (the caller takes the usual path, `open`); a stale read is refreshed meanwhile.
+   */
+  inMemory(format: string, since?: number): { feed: CachedFeed; bytes: Buffer } | undefined {
+    const maxAge = this.options.versionMaxAgeMs ?? 0;
+    if (maxAge <= 0) return undefined;
+    const now = performance.now();
+    const current = this.current;
+    if (!current?.value || now - current.at >= maxAge) {
+      this.version().catch(() => {});
+      return undefined;
+    }
+    // Read again before this reading is too old, so that a steady stream of polls never finds it stale.
+    if (now - current.at >= maxAge / 2 && !this.refreshing) this.refreshing = this.read(now);
+    return this.files.inMemory(current.value.serial, feedBaseName(format, since ?? null));
+  }
+
+  /** A release was committed: the next request reads the current one from the store. */
+  released(): void {
+    this.current = undefined;
+    // A read started before the news may have seen the store before the release: it is not kept.
+    this.refreshing = undefined;
+  }
+
+  private read(now: number): Reading {
+    const version = this.source.version();
+    const reading: Reading = { at: now, version };
+    version.then(
+      (value) => {
+        reading.value = value;
+        if (this.refreshing === reading) {
+          this.current = reading;
+          this.refreshing = undefined;
+        }
+      },
+      () => {
+        if (this.current === reading) this.current = undefined;
+        if (this.refreshing === reading) this.refreshing = undefined;
+      },
+    );
+    return reading;
   }
 
   signingKey(): Promise<SigningKey> {
@@ -68,9 +139,11 @@ export class FeedCache {
     const renderer = rendererFor(format);
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const version = await this.source.version();
+      const version = await this.version();
       const found = await this.cachedOrRendered(renderer, version, since);
       if (found) return found;
+      // A release landed since the version was read: read it again, not from memory.
+      this.released();
     }
     throw new DecreeError(
       "FEED_ZONE_MOVING",
@@ -105,6 +178,7 @@ export class FeedCache {
     const checkpoint = await this.checkpointOf(version.releaseId);
     const context = {
       zone: this.options.zone,
+      nextHops: this.options.nextHops,
       serial: version.serial,
       checkpoint: checkpoint && { size: checkpoint.size, rootHash: checkpoint.rootHash },
     };

@@ -138,6 +138,12 @@ export class SignedFeedFiles {
     return rendering;
   }
 
+  /** The finished feed with its bytes, when they are in memory: what a hot poll is answered from, at once. */
+  inMemory(serial: number, base: string): { feed: CachedFeed; bytes: Buffer } | undefined {
+    const known = this.known.get(`${serial}/${base}`);
+    return known?.bytes ? { feed: known.feed, bytes: known.bytes } : undefined;
+  }
+
   /** `feed()`, opened; if the file was pruned between the two (a newer release), asks again. */
   async open(feed: () => Promise<CachedFeed>): Promise<OpenFeed> {
     for (;;) {

@@ -1,3 +1,4 @@
+import type { NextHops } from "../bgp/blackhole-route.ts";
 import type { FeedDiff } from "../feeds/feed-diff.ts";
 import type { FeedEntry } from "../feeds/feed-entries.ts";
 
@@ -8,6 +9,8 @@ export interface FeedContext {
   serial: number;
   /** The public log's checkpoint signed for this release: a verifier checks the feed against it. */
   checkpoint?: FeedCheckpoint | undefined;
+  /** The next hops route feeds give their routes (the bgp settings); by default defaultNextHops. */
+  nextHops?: NextHops | undefined;
 }
 
 export interface FeedCheckpoint {

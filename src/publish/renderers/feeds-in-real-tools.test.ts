@@ -1,4 +1,4 @@
-// The feeds against the software they are for (Debian's bind9, unbound, dnsmasq-base and nftables packages,
+// The feeds against the software they are for (Debian's bind9, unbound, dnsmasq-base, nftables and bird2 packages,
 // installed by scripts/install-system-packages.sh): each checker accepts its feed, and Unbound and dnsmasq,
 // serving the feed on loopback in front of a local stand-in for the internet, block what the entries say and
 // nothing more: an exact name without its subdomains, a domain with them.
@@ -113,6 +113,20 @@ describe("feeds in the tools they are for", () => {
       "table inet decree { set s { type ipv4_addr; elements = { 300.1.2.3 } } }\n",
     );
     await assert.rejects(run("nft", ["-c", "-f", join(dir, "bad.nft")]));
+  });
+
+  it("has BIRD 2 parse the bird feed, with its routes and communities, inside a configuration", async () => {
+    const file = await renderToFile("bird", dir);
+    const config = join(dir, "bird.conf");
+    await writeFile(config, `router id 192.0.2.1;\ninclude "${file}";\n`);
+    // -p: parse the configuration and exit, nothing started.
+    await run("bird", ["-p", "-c", config]);
+    await writeFile(
+      join(dir, "bad-routes.conf"),
+      "protocol static x { ipv4; route 300.1.2.3/32 blackhole; }\n",
+    );
+    await writeFile(config, `router id 192.0.2.1;\ninclude "${join(dir, "bad-routes.conf")}";\n`);
+    await assert.rejects(run("bird", ["-p", "-c", config]));
   });
 
   describe("served by Unbound", () => {

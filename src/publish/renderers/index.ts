@@ -1,5 +1,7 @@
 import { DecreeError } from "../../errors/decree-error.ts";
 import { adblockRenderer } from "./adblock-renderer.ts";
+import { bgpJsonRenderer } from "./bgp-json-renderer.ts";
+import { birdRenderer } from "./bird-renderer.ts";
 import { cidrRenderer } from "./cidr-renderer.ts";
 import { csvRenderer } from "./csv-renderer.ts";
 import { dnsmasqRenderer } from "./dnsmasq-renderer.ts";
@@ -14,7 +16,7 @@ import { piracyShieldIpv6Renderer } from "./piracy-shield-ipv6-renderer.ts";
 import { rpzRenderer } from "./rpz-renderer.ts";
 import { unboundRenderer } from "./unbound-renderer.ts";
 
-/** Every feed format, in the order `GET /feeds` lists them: resolvers first, then lists, then firewalls. */
+/** Every feed format, in the order `GET /feeds` lists them: resolvers first, then lists, then firewalls and routers. */
 export const feedRenderers: readonly FeedRenderer[] = [
   rpzRenderer,
   unboundRenderer,
@@ -26,6 +28,8 @@ export const feedRenderers: readonly FeedRenderer[] = [
   jsonRenderer,
   cidrRenderer,
   nftablesRenderer,
+  birdRenderer,
+  bgpJsonRenderer,
   piracyShieldFqdnRenderer,
   piracyShieldIpv4Renderer,
   piracyShieldIpv6Renderer,

@@ -25,65 +25,78 @@ export interface LogState {
 
 /**
  * Gives the registry events not yet in the log their leaf indices, in event id order, and appends their leaf
- * hashes to the tree. One transaction: the leaves, the commitments, the tiles and the state move together.
+ * hashes to the tree. Each batch is one transaction: its leaves, commitments, tiles and the log's state move
+ * together, so the log is whole after any batch, and a process killed half-way resumes past the last batch it
+ * committed. Between batches the event loop runs (DNS answers, HTTP): a million events written by an import
+ * are sequenced in steps of `batchSize`, never in one pause as long as the import itself. Nothing reads the
+ * log's state between its own batches but the log's readers, which see a log of the last committed size.
  * An event the public may not read yet enters as a commitment (event-disclosure.ts, leaf-commitment.ts).
  *
  * Why no event is ever skipped: events are written in many places, each in its own transaction, and on
  * PostgreSQL ids come from a sequence, so a transaction that took id 7 may commit after one that took id 8.
- * Reading "ids above the last one sequenced" would then pass 7 by for ever. So the sequencer first takes a
+ * Reading "ids above the last one sequenced" would then pass 7 by for ever. So each batch first takes a
  * SHARE lock on `events`: it conflicts with the ROW EXCLUSIVE lock every INSERT holds until its transaction
  * ends, so it is granted only once every transaction that has drawn an id so far has committed or rolled
- * back, and it keeps new inserts waiting (briefly) until this transaction ends. Every id at or below the
- * highest id then visible is final. On SQLite the first statement is a write, which takes the database's one
- * write lock, and writers are serial anyway. The log_state row lock (UPDATE) serialises sequencers.
+ * back, and it keeps new inserts waiting (briefly) until this batch ends. Every id at or below the highest id
+ * then visible is final. On SQLite the first statement is a write, which takes the database's one write lock,
+ * and writers are serial anyway. The log_state row lock (UPDATE) serialises sequencers.
  */
 export async function sequenceEvents(
   db: Kysely<Database>,
   dialect: Dialect,
   options: SequenceOptions,
 ): Promise<LogState> {
-  const batchSize = options.batchSize ?? 20_000;
-  return inTransaction(db, async (trx) => {
-    let state = await lockLogState(trx, dialect);
-    for (;;) {
-      const batch = await readLoggedEventsAfter(trx, state.lastEventId, batchSize, options.upToEventId);
-      const { events } = batch;
-      if (events.length === 0) {
-        state = { ...state, lastEventId: batch.lastId };
-        if (batch.complete) break;
-        continue;
-      }
-      const committed: Array<{ id: number; salt: Buffer; commitment: Buffer }> = [];
-      const hashes = events.map((event) => hashLeaf(leafToLog(event, options.pseudonymise, committed)));
-      await insertMany(
-        trx,
-        "log_commitments",
-        ["event_id", "salt", "commitment"],
-        committed.length,
-        (row, out, at) => {
-          const { id, salt, commitment } = committed[row]!;
-          out[at] = id;
-          out[at + 1] = salt;
-          out[at + 2] = commitment;
-        },
-      );
-      const first = state.size;
-      await insertMany(trx, "log_leaves", ["idx", "event_id", "hash_key"], events.length, (row, out, at) => {
-        out[at] = first + row;
-        out[at + 1] = events[row]!.id;
-        out[at + 2] = leafHashKey(hashes[row]!);
-      });
-      const size = await appendLeafHashes(trx, state.size, hashes);
-      state = { size, lastEventId: batch.lastId };
-      if (batch.complete) break;
-    }
-    await trx
-      .updateTable("log_state")
-      .set({ size: state.size, last_event_id: state.lastEventId })
-      .where("id", "=", 1)
-      .execute();
-    return state;
-  });
+  const batchSize = options.batchSize ?? 5_000;
+  for (;;) {
+    const { state, complete } = await inTransaction(db, (trx) =>
+      sequenceBatch(trx, dialect, options, batchSize),
+    );
+    if (complete) return state;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The next `batchSize` events past the log's state, sequenced; `complete` when none is left to read. */
+async function sequenceBatch(
+  trx: Kysely<Database>,
+  dialect: Dialect,
+  options: SequenceOptions,
+  batchSize: number,
+): Promise<{ state: LogState; complete: boolean }> {
+  let state = await lockLogState(trx, dialect);
+  const batch = await readLoggedEventsAfter(trx, state.lastEventId, batchSize, options.upToEventId);
+  const { events } = batch;
+  if (events.length > 0) {
+    const committed: Array<{ id: number; salt: Buffer; commitment: Buffer }> = [];
+    const hashes = events.map((event) => hashLeaf(leafToLog(event, options.pseudonymise, committed)));
+    await insertMany(
+      trx,
+      "log_commitments",
+      ["event_id", "salt", "commitment"],
+      committed.length,
+      (row, out, at) => {
+        const { id, salt, commitment } = committed[row]!;
+        out[at] = id;
+        out[at + 1] = salt;
+        out[at + 2] = commitment;
+      },
+    );
+    const first = state.size;
+    await insertMany(trx, "log_leaves", ["idx", "event_id", "hash_key"], events.length, (row, out, at) => {
+      out[at] = first + row;
+      out[at + 1] = events[row]!.id;
+      out[at + 2] = leafHashKey(hashes[row]!);
+    });
+    state = { size: await appendLeafHashes(trx, state.size, hashes), lastEventId: batch.lastId };
+  } else {
+    state = { ...state, lastEventId: batch.lastId };
+  }
+  await trx
+    .updateTable("log_state")
+    .set({ size: state.size, last_event_id: state.lastEventId })
+    .where("id", "=", 1)
+    .execute();
+  return { state, complete: batch.complete };
 }
 
 /**

@@ -46,6 +46,10 @@ export async function probePlan(db: Kysely<Database>, options: PlanOptions): Pro
   for (const lifted of await liftedNames(db, options)) {
     items.push({ name: lifted.name, qtype: "A", expectation: "lifted", targetId: lifted.targetId });
   }
+  // An entry outside its blocking windows must resolve, as a lifted one must: blocking it then over-blocks.
+  for (const outside of await outsideWindowNames(db, options)) {
+    items.push({ name: outside.name, qtype: "A", expectation: "lifted", targetId: outside.targetId });
+  }
   for (const name of options.controls ?? []) {
     items.push({ name, qtype: "A", expectation: "control", targetId: null });
   }
@@ -140,6 +144,34 @@ async function liftedNames(
     lifted.push({ name: row.value, targetId: Number(row.id) });
   }
   return lifted;
+}
+
+/**
+ * Active names under blocking windows that the zone does not hold now: their windows are all closed or yet
+ * to come, so resolvers must answer them as if they were never blocked.
+ */
+async function outsideWindowNames(
+  db: Kysely<Database>,
+  options: PlanOptions,
+): Promise<Array<{ name: string; targetId: number }>> {
+  const rows = await db
+    .selectFrom("targets")
+    .innerJoin("blocking_windows", "blocking_windows.order_id", "targets.order_id")
+    .select(["targets.id", "targets.value"])
+    .distinct()
+    .where("targets.state", "=", "active")
+    .where("targets.kind", "in", ["fqdn", "domain"])
+    .where("blocking_windows.state", "!=", "withdrawn")
+    .orderBy("targets.id", "desc")
+    .limit(options.liftedLimit ?? 500)
+    .execute();
+  const covered = await coveredByZone(
+    db,
+    rows.map((row) => row.value),
+  );
+  return rows
+    .filter((row) => !covered.has(row.value))
+    .map((row) => ({ name: row.value, targetId: Number(row.id) }));
 }
 
 /** The names among `names` that the published zone still blocks: by their own trigger or a `*.` above them. */

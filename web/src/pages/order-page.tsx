@@ -1,9 +1,10 @@
 import { Link } from "wouter";
 import { api } from "../api.ts";
+import { BlockingWindows } from "../components/blocking-windows.tsx";
 import { Show, StateBadge, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { useT } from "../i18n.tsx";
-import type { Order, Target } from "../types.ts";
+import type { ExclusiveUseStatement, Order, Target } from "../types.ts";
 
 /** One order with its entries; the stop page links here (`rel="blocked-by"`). */
 export function OrderPage({ id }: { id: string }) {
@@ -15,6 +16,13 @@ export function OrderPage({ id }: { id: string }) {
         `/orders/${encodeURIComponent(id)}/targets?limit=500`,
         { signal },
       ),
+    [id],
+  );
+  const [statements] = useLoad(
+    (signal) =>
+      api<{ statements: ExclusiveUseStatement[] }>(`/orders/${encodeURIComponent(id)}/exclusive-use`, {
+        signal,
+      }),
     [id],
   );
   return (
@@ -58,6 +66,12 @@ export function OrderPage({ id }: { id: string }) {
           <p>
             <a href={`/orders/${value.id}/notice.json`}>{t("order.notice")}</a>
           </p>
+          <BlockingWindows windows={value.windows ?? []} />
+          {value.measures.includes("ip-block") && (
+            <p>
+              <a href={`/public/orders/${value.id}/collateral.html`}>{t("order.collateral")}</a>
+            </p>
+          )}
           <h2>{t("order.entries")}</h2>
           <Show loaded={targets}>
             {({ targets: list, next }) => (
@@ -81,6 +95,39 @@ export function OrderPage({ id }: { id: string }) {
                 {next && <p>{t("order.more")}</p>}
               </div>
             )}
+          </Show>
+          <Show loaded={statements}>
+            {({ statements: list }) =>
+              list.length > 0 && (
+                <>
+                  <h2>{t("order.exclusiveUse")}</h2>
+                  <p>{t("order.exclusiveUseAbout")}</p>
+                  <div className="table-scroll">
+                    <DataTable
+                      columns={[
+                        t("exclusiveUse.address"),
+                        t("exclusiveUse.statement"),
+                        t("exclusiveUse.document"),
+                        t("exclusiveUse.recorded"),
+                      ]}
+                    >
+                      {list.map((statement) => (
+                        <tr key={statement.statementId}>
+                          <td>
+                            <code>{statement.address}</code>
+                          </td>
+                          <td>{statement.statement}</td>
+                          <td>
+                            <code>{statement.documentSha256}</code>
+                          </td>
+                          <td>{t.date(statement.recordedAt)}</td>
+                        </tr>
+                      ))}
+                    </DataTable>
+                  </div>
+                </>
+              )
+            }
           </Show>
         </>
       )}

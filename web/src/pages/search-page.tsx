@@ -99,6 +99,12 @@ function EntryCard({ entry }: { entry: FoundEntry }) {
         <strong>{entry.display}</strong> {entry.kind === "domain" && <span>{t("search.andBelow")}</span>}{" "}
         <StateBadge state={entry.state} />
       </p>
+      {entry.state === "active" && entry.blockedNow === false && (
+        <p data-testid="outside-window">
+          {t("search.outsideWindow")}{" "}
+          <Link href={`/portal/orders/${entry.order.id}`}>{t("search.seeWindows")}</Link>
+        </p>
+      )}
       <dl>
         <dt>{t("search.order")}</dt>
         <dd>
