@@ -71,17 +71,19 @@ const dependencies = {
   },
 };
 
+// Code that runs on a thread of its own: each is an entry of the bundle, written beside main.mjs, and the file
+// that starts it names it as a sibling (`new URL("./<name>.mjs", import.meta.url)`), which it is in dist/cli/
+// whichever chunk the starter lands in.
+const workers = { "dns-primary-worker": "src/publish/dns/dns-primary-worker.ts" };
+const workerStarters = new Set([join("src", "publish", "dns", "dns-primary-thread.ts")]);
+
 // The program finds its shipped files (data/, web/dist/, package.json) relative to its own module, two folders
 // below the package's root (`new URL("../../data/…", import.meta.url)`): true of src/<folder>/x.ts and of the
 // bundle in dist/cli/. A file at any other depth would find them in the checkout and miss them once bundled.
-// A thread's module is an entry point of its own, emitted beside main.mjs: the file that starts the thread finds
-// it next to itself (`new URL("./name.mjs", import.meta.url)`), in the sources and in the bundle alike.
-const threads = { "dns-primary-worker": "src/publish/dns/dns-primary-worker.ts" };
-const threadStarters = new Set(["src/publish/dns/dns-primary-thread.ts"]);
 const misplaced = sourceFiles(join(root, "src")).filter(
   (file) =>
     relative(root, file).split(sep).length !== 3 &&
-    !threadStarters.has(relative(root, file).split(sep).join("/")) &&
+    !workerStarters.has(relative(root, file)) &&
     readFileSync(file, "utf8").includes("import.meta.url"),
 );
 if (misplaced.length > 0) {
@@ -95,7 +97,7 @@ if (misplaced.length > 0) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { main: "src/cli/main.ts", ...threads },
+  entryPoints: { main: "src/cli/main.ts", ...workers },
   outdir,
   bundle: true,
   splitting: true,

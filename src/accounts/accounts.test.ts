@@ -3,6 +3,7 @@ import { it } from "node:test";
 import { describeEachEngine } from "../../test/support/each-engine.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Store } from "../store/database.ts";
+import type { SubjectType } from "../vocabulary/vocabulary.ts";
 import { createOrganisation, findOrganisationByName, listOrganisations } from "./organisations.ts";
 import { closeSession, openSession, principalForSession } from "./sessions.ts";
 import { createUser, disableUser, findUser, findUserByEmail, listUsers } from "./users.ts";
@@ -32,7 +33,7 @@ async function snapshot(store: Store) {
   };
 }
 
-async function eventsOf(store: Store, subjectType: string, subjectId: number) {
+async function eventsOf(store: Store, subjectType: SubjectType, subjectId: number) {
   return store.db
     .selectFrom("events")
     .selectAll()

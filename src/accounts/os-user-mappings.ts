@@ -3,6 +3,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import type { Role } from "../vocabulary/vocabulary.ts";
 import type { ChangeContext } from "./change-context.ts";
 import { findUserByEmail, normalizeEmail } from "./users.ts";
 
@@ -10,7 +11,7 @@ export interface OsUserMapping {
   osUser: string;
   userId: number;
   email: string;
-  role: string;
+  role: Role;
   origin: "store-creator" | "admin";
   createdAt: string;
   createdBy: string;

@@ -6,7 +6,6 @@ import { inTransaction } from "../store/in-transaction.ts";
 import type { ChangeContext } from "./change-context.ts";
 import { decoyPasswordHash, verifyPassword } from "./passwords.ts";
 import type { Principal } from "./principal.ts";
-import type { Role } from "./roles.ts";
 import { digestSecret, newSecret, secretMatches } from "./secrets.ts";
 import { passwordHashOf } from "./users.ts";
 
@@ -100,7 +99,7 @@ export async function principalForSession(
       userId: Number(row.user_id),
       organisationId: Number(row.organisation_id),
       organisationName: row.organisation_name,
-      role: row.role as Role,
+      role: row.role,
       via: "session",
     },
     csrfTokenHash: row.csrf_token_hash,

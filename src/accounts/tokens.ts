@@ -5,7 +5,6 @@ import type { ApiTokensTable, Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import type { ChangeContext } from "./change-context.ts";
 import type { Principal } from "./principal.ts";
-import type { Role } from "./roles.ts";
 import { digestSecret, newSecret } from "./secrets.ts";
 import { findUser } from "./users.ts";
 
@@ -183,7 +182,7 @@ export async function principalForToken(db: Kysely<Database>, token: string, now
     userId: Number(row.user_id),
     organisationId: Number(row.organisation_id),
     organisationName: row.organisation_name,
-    role: row.role as Role,
+    role: row.role,
     via: "token",
   };
 }

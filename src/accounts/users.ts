@@ -131,7 +131,7 @@ function userFromRow(row: UserRow): User {
     organisationId: Number(row.organisation_id),
     organisationName: row.organisation_name,
     email: row.email,
-    role: row.role as Role,
+    role: row.role,
     hasPassword: row.password_hash !== null,
     createdAt: row.created_at,
     disabledAt: row.disabled_at,

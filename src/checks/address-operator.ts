@@ -2,7 +2,7 @@ import { type AsnTable, currentAsnTable } from "./asn-table.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData, ClassifiedNetwork } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
-import type { Finding, Severity } from "./finding.ts";
+import type { Finding } from "./finding.ts";
 import { targetAddress } from "./target-host.ts";
 
 const name = "address-operator";
@@ -74,7 +74,7 @@ function operatorFindings(target: CheckedTarget, table: AsnTable, data: CheckDat
     if (!network) {
       return {
         check: name,
-        severity: "info" as Severity,
+        severity: "info",
         code: "TARGET_ASN",
         message: `${address} is announced by AS${asn} (${organisation}), a network decree's data does not classify.`,
         evidence,

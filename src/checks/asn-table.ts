@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
+import type { StoredCheckDataKind } from "../vocabulary/vocabulary.ts";
 import { toInterval } from "./address-ranges.ts";
 
 /** Who announces an address: the autonomous system and the organisation the dataset names for it. */
@@ -248,7 +249,7 @@ export function asnTable(folder?: string): AsnTable {
 }
 
 /** The kind of the copies `decree data update FOLDER` loads into checks_data. */
-export const asnDataKind = "ip-to-asn";
+export const asnDataKind: StoredCheckDataKind = "ip-to-asn";
 
 const byDigest = new Map<string, AsnTable>();
 

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import { normalizeHostName } from "../names/normalize-host-name.ts";
 import type { Database } from "../store/database.ts";
+import { type AsnClass, checkDataKinds } from "../vocabulary/vocabulary.ts";
 import { AddressRanges, toInterval } from "./address-ranges.ts";
 import { NameList } from "./name-list.ts";
 
@@ -35,8 +36,6 @@ export interface Exemption {
 export interface HostingPlatform {
   source: string;
 }
-
-export type AsnClass = "cdn" | "cloud" | "hosting" | "public-dns" | "access";
 
 export interface ClassifiedNetwork {
   asn: number;
@@ -78,14 +77,6 @@ export interface CheckSettings {
   /** More distinct sites than this on an address is `block` (config `coHostingBlockSites`, default 50). */
   coHostingBlockSites?: number | undefined;
 }
-
-export const checkDataKinds = [
-  "shared-infrastructure",
-  "protected-names",
-  "asn-classes",
-  "public-resolvers",
-] as const;
-export type CheckDataKind = (typeof checkDataKinds)[number];
 
 const hostName = z.string().transform((raw, context) => {
   const name = normalizeHostName(raw);

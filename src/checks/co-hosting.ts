@@ -1,4 +1,5 @@
-import type { Check, CheckedTarget } from "./check.ts";
+import type { TargetState } from "../vocabulary/vocabulary.ts";
+import type { Check } from "./check.ts";
 import type { CheckRun } from "./check-run.ts";
 import { type CoHosting, coHostingOf } from "./co-hosted-domains.ts";
 import type { Finding } from "./finding.ts";
@@ -10,7 +11,7 @@ const name = "co-hosting";
 export const defaultCoHostingReviewSites = 1;
 export const defaultCoHostingBlockSites = 50;
 
-const livingStates = ["proposed", "approved", "active", "suspended"];
+const livingStates: TargetState[] = ["proposed", "approved", "active", "suspended"];
 
 /**
  * How many sites an address serves: the distinct registrable domains behind it in the passive-DNS observations
@@ -102,9 +103,9 @@ async function orderSites(run: CheckRun): Promise<Set<string>> {
   const hosts = [
     ...rows.map((row) =>
       targetHost({
-        kind: row.kind as CheckedTarget["kind"],
+        kind: row.kind,
         value: row.value,
-        origin: row.origin as CheckedTarget["origin"],
+        origin: row.origin,
         validUntil: row.valid_until,
       }),
     ),

@@ -1,3 +1,4 @@
+import type { TargetState } from "../vocabulary/vocabulary.ts";
 import { toInterval } from "./address-ranges.ts";
 import { type CdnSuffixes, shippedCdnSuffixes } from "./cdn-suffixes.ts";
 import type { Check, CheckedTarget } from "./check.ts";
@@ -15,7 +16,7 @@ import { targetAddress, targetHost } from "./target-host.ts";
 const name = "dns-snapshot";
 
 /** Target states whose names still speak for the order: a rejected or lifted name points nowhere it matters. */
-const livingStates = ["proposed", "approved", "active", "suspended"];
+const livingStates: TargetState[] = ["proposed", "approved", "active", "suspended"];
 
 export interface DnsSnapshotSettings extends Omit<SnapshotOptions, "resolver"> {
   /** Config `checkResolver` (env DECREE_CHECK_RESOLVER); unset: the check is skipped, with an info finding. */

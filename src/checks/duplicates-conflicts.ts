@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import type { TargetState } from "../vocabulary/vocabulary.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
@@ -8,7 +9,7 @@ import { targetAddress, targetHost } from "./target-host.ts";
 const name = "duplicates-conflicts";
 
 /** States in which a target is, or is about to be, an entry that resolvers enforce. */
-const enforcedStates = ["approved", "active", "suspended"];
+const enforcedStates: TargetState[] = ["approved", "active", "suspended"];
 
 /** Values per store query: well under SQLite's and PostgreSQL's bound-parameter limits. */
 const lookupChunk = 500;
@@ -16,7 +17,7 @@ const lookupChunk = 500;
 interface OtherOrder {
   targetId: number;
   orderId: number;
-  state: string;
+  state: TargetState;
   validUntil: string;
 }
 

@@ -31,7 +31,7 @@ export async function findingsOf(
       const list = byTarget.get(id) ?? [];
       list.push({
         check: row.check,
-        severity: row.severity as Finding["severity"],
+        severity: row.severity,
         code: row.code,
         message: row.message,
         evidence: JSON.parse(row.evidence) as Record<string, unknown>,

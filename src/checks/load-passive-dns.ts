@@ -9,9 +9,8 @@ import { getDomain } from "tldts";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import type { PassiveDnsFormat } from "../vocabulary/vocabulary.ts";
 import { addressKey } from "./address-key.ts";
-
-export type PassiveDnsFormat = "fdns-json" | "csv";
 
 export interface LoadedPassiveDns {
   id: number;

@@ -76,7 +76,7 @@ function scopeFindings(target: CheckedTarget, { order, now }: CheckContext): Fin
 
 function finding(
   severity: Finding["severity"],
-  code: string,
+  code: Finding["code"],
   message: string,
   evidence: Record<string, unknown>,
 ): Finding {

@@ -3,12 +3,13 @@ import { readFileSync, statSync } from "node:fs";
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
+import { type CheckDataKind, checkDataKinds, type StoredCheckDataKind } from "../vocabulary/vocabulary.ts";
 import { AsnTable, asnDataKind, readAsnFolder } from "./asn-table.ts";
-import { type CheckDataKind, checkDataKinds, checkDataSchemas, parseText } from "./check-data.ts";
+import { checkDataSchemas, parseText } from "./check-data.ts";
 
 export interface LoadedCheckData {
   id: number;
-  kind: CheckDataKind | typeof asnDataKind;
+  kind: StoredCheckDataKind;
   date: string;
   source: string;
   sha256: string;

@@ -6,6 +6,7 @@ import { principalForToken } from "../accounts/tokens.ts";
 import { findUserByEmail, normalizeEmail } from "../accounts/users.ts";
 import { DecreeError, isDecreeError } from "../errors/decree-error.ts";
 import { may, type Permission, policy } from "../review/permissions.ts";
+import type { NewEvent } from "../store/append-events.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
@@ -234,7 +235,7 @@ function isIdentityFlag(command: Command): boolean {
   return !(command.parent?.name() === "accounts" && command.name() === "add-user");
 }
 
-export function cliCommandEvent(command: Command, who: CliIdentity) {
+export function cliCommandEvent(command: Command, who: CliIdentity): NewEvent {
   return {
     at: new Date().toISOString(),
     actor: who.actor,

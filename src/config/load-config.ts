@@ -1,13 +1,19 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { isIP } from "node:net";
-import { z } from "zod";
+import type { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
-import { type DnsAction, dnsActions } from "../intake/order-input.ts";
+import { type DnsAction, dnsActions, isOneOf } from "../vocabulary/vocabulary.ts";
 import { type BgpSettings, bgpSettingsOf } from "./bgp-settings.ts";
 import { defaultDataDir } from "./default-data-dir.ts";
 import { type HostPort, parseHostPort } from "./host-port.ts";
-import { limitEnvName, type ServeLimits, serveLimitKeys, serveLimitsOf } from "./serve-limits.ts";
+import {
+  limitEnvName,
+  type ServeLimits,
+  serveLimitKeys,
+  serveLimitSchemas,
+  serveLimitsOf,
+} from "./serve-limits.ts";
 
 export interface ServiceConfig {
   dataDir: string;
@@ -104,51 +110,61 @@ const maxCancelWindowMs = 86_400_000;
 
 const secureCookieModes = ["auto", "always", "never"] as const;
 
-const fileSchema = z
-  .object({
-    data: z.string().optional(),
-    databaseUrl: z.string().optional(),
-    http: z.string().optional(),
-    dns: z.string().optional(),
-    stop: z.string().optional(),
-    publicUrl: z.string().optional(),
-    demo: z.boolean().optional(),
-    rpzZone: z.string().optional(),
-    rpzAction: z.enum(dnsActions).optional(),
-    stopPage: z.array(z.string()).optional(),
-    stopPageName: z.string().optional(),
-    transferAllow: z.array(z.string()).optional(),
-    releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
-    approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
-    webhookAllowPrivate: z.boolean().optional(),
-    trustProxy: z.boolean().optional(),
-    secureCookies: z.enum(secureCookieModes).optional(),
-    protectedNamesFile: z.string().optional(),
-    exemptionsFile: z.string().optional(),
-    checkResolver: z.string().optional(),
-    asnDataFolder: z.string().optional(),
-    coHostingReviewSites: z.number().int().min(0).optional(),
-    coHostingBlockSites: z.number().int().min(0).optional(),
-    logOrigin: z.string().optional(),
-    logWitnesses: z.array(z.string()).optional(),
-    mirrorResolver: z.string().optional(),
-    mirrorAllowPrivate: z.boolean().optional(),
-    mirrorIntervalMs: z.number().int().min(0).optional(),
-    metrics: z.string().optional(),
-    metricsToken: z.string().optional(),
-    logLevel: z.enum(logLevels).optional(),
-    bgpRoutesFile: z.string().optional(),
-    bgpBirdSocket: z.string().optional(),
-    bgpReloadCommand: z.string().optional(),
-    bgpNextHopIpv4: z.string().optional(),
-    bgpNextHopIpv6: z.string().optional(),
-    bgpListen: z.string().optional(),
-    bgpAs: z.number().int().optional(),
-    bgpRouterId: z.string().optional(),
-    bgpPeers: z.array(z.string()).optional(),
-    ...serveLimitKeys,
-  })
-  .strict();
+/**
+ * What a config file may hold. zod and the schema are loaded when there is a file to check: most commands run
+ * without one, and loading the validator for nothing was a sixth of their start-up.
+ */
+function configFileSchema() {
+  const z = createRequire(import.meta.url)("zod") as typeof import("zod");
+  const fileSchema = z
+    .object({
+      data: z.string().optional(),
+      databaseUrl: z.string().optional(),
+      http: z.string().optional(),
+      dns: z.string().optional(),
+      stop: z.string().optional(),
+      publicUrl: z.string().optional(),
+      demo: z.boolean().optional(),
+      rpzZone: z.string().optional(),
+      rpzAction: z.enum(dnsActions).optional(),
+      stopPage: z.array(z.string()).optional(),
+      stopPageName: z.string().optional(),
+      transferAllow: z.array(z.string()).optional(),
+      releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
+      approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
+      webhookAllowPrivate: z.boolean().optional(),
+      trustProxy: z.boolean().optional(),
+      secureCookies: z.enum(secureCookieModes).optional(),
+      protectedNamesFile: z.string().optional(),
+      exemptionsFile: z.string().optional(),
+      checkResolver: z.string().optional(),
+      asnDataFolder: z.string().optional(),
+      coHostingReviewSites: z.number().int().min(0).optional(),
+      coHostingBlockSites: z.number().int().min(0).optional(),
+      logOrigin: z.string().optional(),
+      logWitnesses: z.array(z.string()).optional(),
+      mirrorResolver: z.string().optional(),
+      mirrorAllowPrivate: z.boolean().optional(),
+      mirrorIntervalMs: z.number().int().min(0).optional(),
+      metrics: z.string().optional(),
+      metricsToken: z.string().optional(),
+      logLevel: z.enum(logLevels).optional(),
+      bgpRoutesFile: z.string().optional(),
+      bgpBirdSocket: z.string().optional(),
+      bgpReloadCommand: z.string().optional(),
+      bgpNextHopIpv4: z.string().optional(),
+      bgpNextHopIpv6: z.string().optional(),
+      bgpListen: z.string().optional(),
+      bgpAs: z.number().int().optional(),
+      bgpRouterId: z.string().optional(),
+      bgpPeers: z.array(z.string()).optional(),
+      ...serveLimitSchemas(z),
+    })
+    .strict();
+  return fileSchema;
+}
+
+type ConfigFile = z.infer<ReturnType<typeof configFileSchema>>;
 
 /** Every setting comes from, in order: a flag, an environment variable, the config file, a default. */
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
@@ -226,12 +242,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
       flags.logLevel ?? nonEmpty(env.DECREE_LOG_LEVEL) ?? nonEmpty(env.LOG_LEVEL) ?? file.logLevel ?? "info",
     ),
     limits: serveLimitsOf(
-      Object.fromEntries(
-        Object.keys(serveLimitKeys).map((key) => [
-          key,
-          nonEmpty(env[limitEnvName(key)]) ?? file[key as keyof typeof serveLimitKeys],
-        ]),
-      ),
+      Object.fromEntries(serveLimitKeys.map((key) => [key, nonEmpty(env[limitEnvName(key)]) ?? file[key]])),
     ),
     bgp: bgpSettingsOf({
       routesFile: nonEmpty(env.DECREE_BGP_ROUTES_FILE) ?? file.bgpRoutesFile,
@@ -380,7 +391,7 @@ function parseZone(zone: string): string {
 }
 
 function parseAction(action: string): DnsAction {
-  if ((dnsActions as readonly string[]).includes(action)) return action as DnsAction;
+  if (isOneOf(dnsActions, action)) return action;
   throw new DecreeError("CONFIG_INVALID", `RPZ action "${action}" is not one of ${dnsActions.join(", ")}.`);
 }
 
@@ -417,7 +428,7 @@ function yamlParser(): typeof import("yaml") {
   return createRequire(import.meta.url)("yaml") as typeof import("yaml");
 }
 
-function readConfigFile(path: string): z.infer<typeof fileSchema> {
+function readConfigFile(path: string): ConfigFile {
   let raw: unknown;
   try {
     raw = yamlParser().parse(readFileSync(path, "utf8"));
@@ -427,6 +438,7 @@ function readConfigFile(path: string): z.infer<typeof fileSchema> {
       `Cannot read the config file ${path}: ${(error as Error).message}`,
     );
   }
+  const fileSchema = configFileSchema();
   const result = fileSchema.safeParse(raw ?? {});
   if (!result.success) {
     const problems = result.error.issues

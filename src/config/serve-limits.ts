@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { DecreeError } from "../errors/decree-error.ts";
 import {
   defaultResponseRateLimit,
@@ -54,15 +54,21 @@ interface Draft {
 type NumberKey = keyof typeof numbers;
 
 /** The keys of decree.yaml for the limits; each is also the environment variable DECREE_<KEY_IN_CAPITALS>. */
-export const serveLimitKeys = {
-  dnsRateLimit: z.boolean().optional(),
-  ...(Object.fromEntries(Object.keys(numbers).map((key) => [key, z.number().int().optional()])) as Record<
-    NumberKey,
-    z.ZodOptional<z.ZodNumber>
-  >),
-};
+export const serveLimitKeys = ["dnsRateLimit", ...(Object.keys(numbers) as NumberKey[])] as const;
+type ServeLimitKey = (typeof serveLimitKeys)[number];
 
-export type ServeLimitValues = Partial<Record<keyof typeof serveLimitKeys, string | number | boolean>>;
+/** Their schemas in the config file, made with the zod the caller loaded (load-config.ts loads it on demand). */
+export function serveLimitSchemas(zod: typeof z) {
+  return {
+    dnsRateLimit: zod.boolean().optional(),
+    ...(Object.fromEntries(Object.keys(numbers).map((key) => [key, zod.number().int().optional()])) as Record<
+      NumberKey,
+      z.ZodOptional<z.ZodNumber>
+    >),
+  };
+}
+
+export type ServeLimitValues = Partial<Record<ServeLimitKey, string | number | boolean>>;
 
 /** `dnsTcpIdleMs` → `DECREE_DNS_TCP_IDLE_MS`. */
 export function limitEnvName(key: string): string {

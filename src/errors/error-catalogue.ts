@@ -878,6 +878,19 @@ export const errorCatalogue = {
     remedy:
       "Retry; if it persists, send the operator the time of the request so they can find it in the log.",
   },
+  // checks/: a finding that records evidence rather than refusing anything
+  DNS_SNAPSHOT: {
+    status: 200,
+    title: "DNS snapshot taken",
+    remedy:
+      "Nothing to fix: the finding keeps what the name resolved to when it was proposed, for the reviewer to weigh.",
+  },
+  MIRROR_EVIDENCE: {
+    status: 200,
+    title: "Evidence that a name is a mirror",
+    remedy:
+      "Nothing to fix: the finding keeps the comparison with the original site that queued the name, for the reviewer.",
+  },
   // blocking windows: an order's entries served only during given intervals (live events)
   WINDOW_INVERTED: {
     status: 422,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { appealStates } from "../intake/appeal.ts";
+import { appealStates, eventActions, targetKinds, targetStates } from "../vocabulary/vocabulary.ts";
 
 /** The response schemas of the appeal routes: what /openapi.json documents and the serializer checks. */
 export const appealViewSchema = z.object({
@@ -10,10 +10,10 @@ export const appealViewSchema = z.object({
   updatedAt: z.string(),
   target: z.object({
     id: z.number().int(),
-    kind: z.string(),
+    kind: z.enum(targetKinds),
     value: z.string(),
     display: z.string(),
-    state: z.string(),
+    state: z.enum(targetStates),
   }),
   order: z.object({
     id: z.number().int(),
@@ -27,7 +27,7 @@ export const appealViewSchema = z.object({
 
 export const appealStepSchema = z.object({
   at: z.string(),
-  action: z.string(),
+  action: z.enum(eventActions),
   from: z.string().nullable(),
   to: z.string().nullable(),
   reason: z.string().nullable(),

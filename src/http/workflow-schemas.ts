@@ -1,8 +1,18 @@
 import { z } from "zod";
 import { errorCatalogue } from "../errors/error-catalogue.ts";
-import { enforcerKinds } from "../intake/order-input.ts";
-import { targetStates } from "../intake/target.ts";
-import { targetKinds } from "../names/target-kind.ts";
+import {
+  addresseeRoles,
+  checkNames,
+  dnsActions,
+  enforcerKinds,
+  findingCodes,
+  measures,
+  orderKinds,
+  severities,
+  targetKinds,
+  targetOrigins,
+  targetStates,
+} from "../vocabulary/vocabulary.ts";
 import { integerSchema } from "./integer-schema.ts";
 
 /** The shapes of the workflow on the wire (orders in, targets, decisions, acknowledgments, webhooks). */
@@ -19,20 +29,20 @@ export const nextSchema = z.object({ after: z.number().int() }).nullable();
 
 export const addresseeSchema = z.object({
   name: z.string(),
-  role: z.enum(["operator", "search-engine"]),
+  role: z.enum(addresseeRoles),
   kind: z.enum(enforcerKinds).optional().describe("every operator of this enforcer kind"),
 });
 
 export const orderSchema = z.object({
   id: z.number().int(),
-  kind: z.string(),
+  kind: z.enum(orderKinds),
   authority: z.string(),
   jurisdiction: z.string(),
   caseNumber: z.string(),
   decisionDate: z.string(),
   applicants: z.array(z.string()),
   addressees: z.array(addresseeSchema),
-  measures: z.array(z.string()),
+  measures: z.array(z.enum(measures)),
   deadline: z.string(),
   deadlineSeconds: z.number(),
   validFrom: z.string(),
@@ -41,7 +51,7 @@ export const orderSchema = z.object({
   legalBasis: z.string().nullable(),
   document: z.object({ url: z.string().nullable(), sha256: z.string().nullable() }),
   summary: z.string().nullable(),
-  dnsAction: z.string().nullable(),
+  dnsAction: z.enum(dnsActions).nullable(),
   recordedAt: z.string(),
   recordedBy: z.string(),
   ownerOrganisationId: z.number().int().nullable(),
@@ -59,16 +69,16 @@ export const targetSchema = z.object({
   state: z.enum(targetStates),
   validFrom: z.string(),
   validUntil: z.string(),
-  origin: z.string(),
+  origin: z.enum(targetOrigins),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 
 /** What a safeguard check found (src/checks/finding.ts); public, as it holds no personal data. */
 export const findingSchema = z.object({
-  check: z.string(),
-  severity: z.enum(["block", "review", "info"]),
-  code: z.string(),
+  check: z.enum(checkNames),
+  severity: z.enum(severities),
+  code: z.enum(findingCodes),
   message: z.string(),
   evidence: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
@@ -95,7 +105,7 @@ export const decidedTargetSchema = z.object({
   id: z.number().int(),
   orderId: z.number().int(),
   value: z.string(),
-  kind: z.string(),
+  kind: z.enum(targetKinds),
   from: z.enum(targetStates),
   to: z.enum(targetStates),
 });

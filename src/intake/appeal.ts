@@ -1,14 +1,14 @@
 import { z } from "zod";
 
-/**
- * An appeal's life: filed `open`; the authority may `suspend` the entry at once while it looks (the appeal is
- * then `suspended`); it ends `upheld` (the entry stays, or comes back) or `lifted` (the entry goes for good).
- */
-export const appealStates = ["open", "suspended", "upheld", "lifted"] as const;
-export type AppealState = (typeof appealStates)[number];
+import { appealDecisions } from "../vocabulary/vocabulary.ts";
 
-export const appealDecisions = ["suspend", "uphold", "lift"] as const;
-export type AppealDecision = (typeof appealDecisions)[number];
+// An appeal's life: filed `open`; the authority may `suspend` the entry at once while it looks (the appeal is
+// then `suspended`); it ends `upheld` (the entry stays, or comes back) or `lifted` (the entry goes for good).
+export {
+  type AppealDecision,
+  type AppealState,
+  appealStates,
+} from "../vocabulary/vocabulary.ts";
 
 /** What anyone sends to file an appeal; `contact` is personal data and stays out of every public answer. */
 export const appealInputSchema = z

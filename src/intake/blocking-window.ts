@@ -1,8 +1,6 @@
 import type { Selectable } from "kysely";
 import type { BlockingWindowsTable } from "../store/database.ts";
-
-export const windowStates = ["scheduled", "open", "closed", "withdrawn"] as const;
-export type WindowState = (typeof windowStates)[number];
+import type { WindowSource, WindowState } from "../vocabulary/vocabulary.ts";
 
 /**
  * A blocking window as the rest of decree sees it: while an order (or a target) has windows, its entries are
@@ -21,7 +19,7 @@ export interface BlockingWindow {
   marginBeforeSeconds: number;
   marginAfterSeconds: number;
   label: string | null;
-  source: "explicit" | "icalendar";
+  source: WindowSource;
   calendarUid: string | null;
   state: WindowState;
   createdAt: string;
@@ -41,9 +39,9 @@ export function windowFromRow(row: Selectable<BlockingWindowsTable>): BlockingWi
     marginBeforeSeconds: Number(row.margin_before_seconds),
     marginAfterSeconds: Number(row.margin_after_seconds),
     label: row.label,
-    source: row.source as BlockingWindow["source"],
+    source: row.source,
     calendarUid: row.calendar_uid,
-    state: row.state as WindowState,
+    state: row.state,
     createdAt: row.created_at,
     createdBy: row.created_by,
     withdrawnAt: row.withdrawn_at,

@@ -1,18 +1,14 @@
 import { z } from "zod";
-import { targetKinds } from "../names/target-kind.ts";
+import {
+  addresseeRoles,
+  dnsActions,
+  enforcerKinds,
+  measures,
+  orderKinds,
+  targetKinds,
+} from "../vocabulary/vocabulary.ts";
 
-export const orderKinds = ["court-decision", "authority-decision"] as const;
-export const measures = ["dns-block", "ip-block", "delist"] as const;
-export type Measure = (typeof measures)[number];
-export const addresseeRoles = ["operator", "search-engine"] as const;
-/**
- * Enforcer kinds (DESIGN.md): an order may address every operator of a kind (public resolvers and VPNs, as
- * French orders have since 2021) rather than name each one.
- */
-export const enforcerKinds = ["isp", "public-resolver", "vpn", "search-engine"] as const;
-/** How a resolver answers for a blocked name (draft-ietf-dnsop-dns-rpz §4): NXDOMAIN, NODATA or a stop page. */
-export const dnsActions = ["nxdomain", "nodata", "stop-page"] as const;
-export type DnsAction = (typeof dnsActions)[number];
+export { type DnsAction, dnsActions, type Measure } from "../vocabulary/vocabulary.ts";
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
   error: "expected a date (2013-11-28) or a date-time with offset (2013-11-28T10:00:00+01:00)",

@@ -1,18 +1,25 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../store/database.ts";
-import type { DnsAction, enforcerKinds, Measure } from "./order-input.ts";
+import type {
+  AddresseeRole,
+  DnsAction,
+  EnforcerKind,
+  Measure,
+  OrderKind,
+  OrderState,
+} from "../vocabulary/vocabulary.ts";
 
 export interface Addressee {
   name: string;
-  role: "operator" | "search-engine";
+  role: AddresseeRole;
   /** Every operator of this enforcer kind (e.g. "the VPN providers"); `name` is how the order calls them. */
-  kind?: (typeof enforcerKinds)[number];
+  kind?: EnforcerKind;
 }
 
 /** An order as the rest of decree sees it. */
 export interface Order {
   id: number;
-  kind: "court-decision" | "authority-decision";
+  kind: OrderKind;
   authority: string;
   jurisdiction: string;
   caseNumber: string;
@@ -39,12 +46,12 @@ export interface Order {
   confirmedBy: string | null;
 }
 
-export type OrderState = "pending" | "in-force" | "expired";
+export type { OrderState } from "../vocabulary/vocabulary.ts";
 
 export function orderFromRow(row: Selectable<OrdersTable>): Order {
   return {
     id: row.id,
-    kind: row.kind as Order["kind"],
+    kind: row.kind,
     authority: row.authority,
     jurisdiction: row.jurisdiction,
     caseNumber: row.case_number,
@@ -60,7 +67,7 @@ export function orderFromRow(row: Selectable<OrdersTable>): Order {
     legalBasis: row.legal_basis,
     document: { url: row.document_url, sha256: row.document_sha256 },
     summary: row.summary,
-    dnsAction: (row.dns_action as DnsAction | null) ?? null,
+    dnsAction: row.dns_action ?? null,
     recordedAt: row.recorded_at,
     recordedBy: row.recorded_by,
     ownerOrganisationId: row.owner_organisation_id === null ? null : Number(row.owner_organisation_id),

@@ -2,35 +2,15 @@ import type { Selectable } from "kysely";
 import type { TargetKind } from "../names/target-kind.ts";
 import type { TargetsTable } from "../store/database.ts";
 
-export const targetStates = [
-  "proposed",
-  "approved",
-  "active",
-  "suspended",
-  "lifted",
-  "expired",
-  "rejected",
-] as const;
-export type TargetState = (typeof targetStates)[number];
+import type { TargetOrigin, TargetState } from "../vocabulary/vocabulary.ts";
 
-/** States after which a target no longer blocks and the same name may be proposed again. */
-export const terminalTargetStates = [
-  "rejected",
-  "lifted",
-  "expired",
-] as const satisfies readonly TargetState[];
-
-/** States of an entry: a target the registry has approved (docs/ARCHITECTURE.md, "entry"). */
-export const entryStates = [
-  "approved",
-  "active",
-  "suspended",
-  "lifted",
-  "expired",
-] as const satisfies readonly TargetState[];
-
-export const targetOrigins = ["order", "mirror", "amendment"] as const;
-export type TargetOrigin = (typeof targetOrigins)[number];
+export {
+  entryStates,
+  type TargetOrigin,
+  type TargetState,
+  targetStates,
+  terminalTargetStates,
+} from "../vocabulary/vocabulary.ts";
 
 export interface Target {
   id: number;
@@ -51,14 +31,14 @@ export function targetFromRow(row: Selectable<TargetsTable>): Target {
   return {
     id: row.id,
     orderId: row.order_id,
-    kind: row.kind as TargetKind,
+    kind: row.kind,
     value: row.value,
     input: row.input,
     display: row.display,
-    state: row.state as TargetState,
+    state: row.state,
     validFrom: row.valid_from,
     validUntil: row.valid_until,
-    origin: row.origin as TargetOrigin,
+    origin: row.origin,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -172,8 +172,7 @@ async function affectedOwners(trx: Kysely<Database>, targetIdList: number[]): Pr
       .select(["kind", "value"])
       .where("id", "in", targetIds.slice(start, start + chunk))
       .execute();
-    for (const row of rows)
-      for (const owner of ownersForTarget(row.kind as TargetKind, row.value)) owners.add(owner);
+    for (const row of rows) for (const owner of ownersForTarget(row.kind, row.value)) owners.add(owner);
   }
   return owners;
 }
@@ -228,10 +227,9 @@ async function desiredRecords(
   );
   const actions = new Map<string, DnsAction>();
   for (const row of rows) {
-    if (row.state !== "active") continue;
-    const kind = row.kind as TargetKind;
+    const kind = row.kind;
     if (!enforcedInDns(kind, JSON.parse(row.measures) as Measure[])) continue;
-    const action = (row.dns_action as DnsAction | null) ?? policy.defaultAction;
+    const action = row.dns_action ?? policy.defaultAction;
     for (const owner of ownersForTarget(kind, row.value)) {
       if (!wanted.has(owner)) continue;
       const previous = actions.get(owner);

@@ -1,17 +1,13 @@
 import { DecreeError } from "../errors/decree-error.ts";
-import { enforcerKinds } from "../intake/order-input.ts";
+import { type EnforcerKind, enforcerKinds, isOneOf } from "../vocabulary/vocabulary.ts";
 
-/**
- * Who must enforce an order (DESIGN.md, "enforcer kinds"): access providers, public DNS resolvers, VPNs, and
- * search engines that de-list. Orders may address every operator of a kind; reports count the kinds apart.
- */
-export { enforcerKinds };
-
-export type EnforcerKind = (typeof enforcerKinds)[number];
+// Who must enforce an order: access providers, public DNS resolvers, VPNs, and search engines that de-list.
+// Orders may address every operator of a kind; reports count the kinds apart.
+export { type EnforcerKind, enforcerKinds } from "../vocabulary/vocabulary.ts";
 
 export function parseEnforcerKind(text: string): EnforcerKind {
   const kind = text.trim().toLowerCase();
-  if ((enforcerKinds as readonly string[]).includes(kind)) return kind as EnforcerKind;
+  if (isOneOf(enforcerKinds, kind)) return kind;
   throw new DecreeError(
     "OPERATOR_KIND_INVALID",
     `--kind ${text} is not an enforcer kind: give one of ${enforcerKinds.join(", ")}.`,

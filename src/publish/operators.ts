@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import type { Kysely, Selectable } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
-import { type DnsAction, dnsActions } from "../intake/order-input.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, OperatorsTable } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import { type DnsAction, dnsActions, isOneOf } from "../vocabulary/vocabulary.ts";
 import type { NotifyTarget } from "./dns/notify-sender.ts";
 import type { TsigKey } from "./dns/tsig.ts";
 import { type EnforcerKind, parseEnforcerKind } from "./enforcer-kind.ts";
@@ -241,7 +241,7 @@ export function parseAllowed(text: string): string {
 
 export function parseAction(action: string | undefined): DnsAction | null {
   if (action === undefined) return null;
-  if ((dnsActions as readonly string[]).includes(action)) return action as DnsAction;
+  if (isOneOf(dnsActions, action)) return action;
   throw new DecreeError("OPERATOR_INVALID", `--action ${action} is not one of ${dnsActions.join(", ")}.`);
 }
 
@@ -252,8 +252,8 @@ export function operatorFromRow(row: Selectable<OperatorsTable>): Operator {
     tsig: row.tsig_key_name ? { keyName: row.tsig_key_name, algorithm: "hmac-sha256" } : null,
     notify: JSON.parse(row.notify),
     allow: JSON.parse(row.allow),
-    action: (row.action as DnsAction | null) ?? null,
-    kind: row.kind as EnforcerKind,
+    action: row.action ?? null,
+    kind: row.kind,
     previousKey:
       row.previous_tsig_key_name && row.previous_key_valid_until
         ? { keyName: row.previous_tsig_key_name, validUntil: row.previous_key_valid_until }

@@ -15,6 +15,7 @@ import { inZoneNow } from "../registry/in-zone-now.ts";
 import { showPublicOrder } from "../registry/public-orders.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import { windowEventActions } from "../vocabulary/vocabulary.ts";
 import { buildRelease } from "./build-release.ts";
 import { defaultRpzPolicy } from "./rpz-policy.ts";
 
@@ -89,7 +90,7 @@ describeEachEngine("blocking windows", (store) => {
       .select(["action", "from_state", "to_state", "actor"])
       .where("subject_type", "=", "order")
       .where("subject_id", "=", order.id)
-      .where("action", "like", "order.window-%")
+      .where("action", "in", windowEventActions)
       .orderBy("id")
       .execute();
     assert.deepEqual(

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppealState } from "../intake/appeal.ts";
 import type { Database } from "../store/database.ts";
+import type { EventAction, TargetKind, TargetState } from "../vocabulary/vocabulary.ts";
 
 /** An appeal as anyone entitled to see it sees it. `contact` only for those who answer the appellant. */
 export interface AppealView {
@@ -9,7 +10,7 @@ export interface AppealView {
   reason: string;
   filedAt: string;
   updatedAt: string;
-  target: { id: number; kind: string; value: string; display: string; state: string };
+  target: { id: number; kind: TargetKind; value: string; display: string; state: TargetState };
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
   contact?: string;
 }
@@ -17,7 +18,7 @@ export interface AppealView {
 /** One step of an appeal's history, from the event log: the filing and each decision, with its reason. */
 export interface AppealStep {
   at: string;
-  action: string;
+  action: EventAction;
   from: string | null;
   to: string | null;
   reason: string | null;
@@ -53,7 +54,7 @@ type AppealRow = Awaited<ReturnType<ReturnType<typeof appealRows>["execute"]>>[n
 export function appealView(row: AppealRow, withContact: boolean): AppealView {
   return {
     id: Number(row.id),
-    state: row.state as AppealState,
+    state: row.state,
     reason: row.reason,
     filedAt: row.filed_at,
     updatedAt: row.updated_at,

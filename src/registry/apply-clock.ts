@@ -14,6 +14,8 @@ export const clockActor = "system:clock";
 
 const chunk = 1000;
 
+const literal = (state: TargetState) => sql.lit(state);
+
 /**
  * Brings time-driven states up to date: an approved target becomes active when its validity begins, and every
  * entry expires at its end without anyone acting (a block that never ends is what decree exists to prevent).
@@ -29,9 +31,9 @@ export async function applyClock(trx: Kysely<Database>, now: Date): Promise<Cloc
     // target, 0.2 s per tick at a million entries (bench/propagation).
     .where((eb) =>
       eb.or([
-        eb.and([eb("state", "=", sql.lit("approved")), eb("valid_from", "<=", at)]),
+        eb.and([eb("state", "=", literal("approved")), eb("valid_from", "<=", at)]),
         eb.and([
-          eb("state", "in", [sql.lit("approved"), sql.lit("active"), sql.lit("suspended")]),
+          eb("state", "in", [literal("approved"), literal("active"), literal("suspended")]),
           eb("valid_until", "<=", at),
         ]),
       ]),
@@ -39,7 +41,7 @@ export async function applyClock(trx: Kysely<Database>, now: Date): Promise<Cloc
     .execute();
   const changes = due.map((row) => ({
     targetId: row.id,
-    from: row.state as TargetState,
+    from: row.state,
     to: clockState({ validFrom: row.valid_from, validUntil: row.valid_until }, now),
   }));
   for (const to of ["active", "expired"] as const) {

@@ -3,6 +3,7 @@ import { isDecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database, Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import type { ScheduledApprovalState } from "../vocabulary/vocabulary.ts";
 import { decideTargets } from "./decide-targets.ts";
 
 export interface DueApprovalsResult {
@@ -105,7 +106,13 @@ async function applyOne(store: Store, row: Due, now: Date, result: DueApprovalsR
   }
 }
 
-async function settle(trx: Kysely<Database>, rows: Due[], state: string, now: Date, outcome?: string) {
+async function settle(
+  trx: Kysely<Database>,
+  rows: Due[],
+  state: ScheduledApprovalState,
+  now: Date,
+  outcome?: string,
+) {
   const settled = await trx
     .updateTable("scheduled_approvals")
     .set({

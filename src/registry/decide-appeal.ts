@@ -4,6 +4,7 @@ import type { TargetState } from "../intake/target.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import type { EventAction } from "../vocabulary/vocabulary.ts";
 import { applyClock } from "./apply-clock.ts";
 import { type DecidedTarget, decideTargets } from "./decide-targets.ts";
 import type { Decision } from "./target-lifecycle.ts";
@@ -37,7 +38,7 @@ const stateAfter: Record<AppealDecision, AppealState> = {
   lift: "lifted",
 };
 
-const eventActions: Record<AppealDecision, string> = {
+const eventActions: Record<AppealDecision, EventAction> = {
   suspend: "appeal.suspended",
   uphold: "appeal.upheld",
   lift: "appeal.lifted",
@@ -66,7 +67,7 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
         `There is no appeal ${options.appealId}; GET /appeals lists them.`,
       );
     }
-    const from = appeal.state as AppealState;
+    const from = appeal.state;
     if (!allowedFrom[options.decision].includes(from)) {
       throw new DecreeError(
         "APPEAL_DECISION_INVALID",
@@ -79,7 +80,7 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
       .select(["id", "state"])
       .where("id", "=", appeal.target_id)
       .executeTakeFirstOrThrow();
-    const entryDecision = entryDecisionFor(options.decision, target.state as TargetState, appeal.id);
+    const entryDecision = entryDecisionFor(options.decision, target.state, appeal.id);
     const [changed] = entryDecision
       ? await decideTargets(
           { ...store, db: trx },

@@ -3,6 +3,7 @@ import type { Measure } from "../intake/order-input.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
 import { parentNames } from "../names/parent-names.ts";
 import type { Database } from "../store/database.ts";
+import type { OrderKind } from "../vocabulary/vocabulary.ts";
 import { entriesInZoneNow } from "./in-zone-now.ts";
 
 /** An active entry that blocks a name in DNS, with what a person needs to know about its order. */
@@ -14,7 +15,7 @@ export interface BlockingEntry {
   until: string;
   order: {
     id: number;
-    kind: string;
+    kind: OrderKind;
     authority: string;
     caseNumber: string;
     decisionDate: string;

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
-import type { WindowState } from "../intake/blocking-window.ts";
 import type { Database } from "../store/database.ts";
+import type { WindowState } from "../vocabulary/vocabulary.ts";
 
 /** What decides whether an entry is served: its state, and the windows that restrict it, if any. */
 export interface EntryWindows {

@@ -38,7 +38,7 @@ async function targetCounts(db: Kysely<Database>, orderId?: number) {
   const counts = new Map<number, Record<TargetState, number>>();
   for (const row of await query.execute()) {
     const perState = counts.get(row.order_id) ?? emptyCounts();
-    perState[row.state as TargetState] = Number(row.count);
+    perState[row.state] = Number(row.count);
     counts.set(row.order_id, perState);
   }
   return counts;

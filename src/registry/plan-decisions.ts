@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { TargetState } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import type { TargetKind } from "../vocabulary/vocabulary.ts";
 import { resolveTarget } from "./resolve-target.ts";
 import { canDecide, type Decision, stateAfter, statesAllowing } from "./target-lifecycle.ts";
 
@@ -16,7 +17,7 @@ export interface DecidedTarget {
   id: number;
   orderId: number;
   value: string;
-  kind: string;
+  kind: TargetKind;
   from: TargetState;
   to: TargetState;
   /** Set when the approval waits for a second authority user (two-person rule); `to` is then `from`. */

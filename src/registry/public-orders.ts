@@ -4,24 +4,36 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { orderFromRow, orderState } from "../intake/order.ts";
 import { entryStates } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import type {
+  AddresseeRole,
+  CheckName,
+  FindingCode,
+  Measure,
+  OrderKind,
+  OrderState,
+  Severity,
+  TargetKind,
+  TargetOrigin,
+  TargetState,
+} from "../vocabulary/vocabulary.ts";
 import { listWindows, type PublicWindow, publicWindow } from "./list-windows.ts";
 import { type EntryProofLink, entryProofLinks } from "./log/entry-proofs.ts";
 
 /** An order as the public sees it: the decision and what it orders; who recorded it stays out. */
 export interface PublicOrder {
   id: number;
-  kind: string;
+  kind: OrderKind;
   authority: string;
   jurisdiction: string;
   caseNumber: string;
   decisionDate: string;
-  measures: string[];
-  addressees: Array<{ name: string; role: string }>;
+  measures: Measure[];
+  addressees: Array<{ name: string; role: AddresseeRole }>;
   validFrom: string;
   validUntil: string;
   extendsToMirrors: boolean;
   documentSha256: string | null;
-  state: string;
+  state: OrderState;
   entries: number;
   /**
    * Blocking windows: when there are any, the order's entries are blocked only during them ("blocked during
@@ -32,14 +44,14 @@ export interface PublicOrder {
 
 export interface PublicEntry {
   id: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   display: string;
-  state: string;
+  state: TargetState;
   validFrom: string;
   validUntil: string;
-  origin: string;
-  findings: Array<{ check: string; severity: string; code: string; message: string }>;
+  origin: TargetOrigin;
+  findings: Array<{ check: CheckName; severity: Severity; code: FindingCode; message: string }>;
   /** The entry's latest event in the public log, and where its inclusion proof is; null before a checkpoint. */
   proof: EntryProofLink | null;
   /** For an address: the authority's statements that it serves only the order's sites, with their documents' hashes. */

@@ -29,7 +29,7 @@ export async function registryStatus(store: Store, now: Date): Promise<RegistryS
       TargetState,
       number
     >;
-    for (const row of counts) byTargetState[row.state as TargetState] = Number(row.count);
+    for (const row of counts) byTargetState[row.state] = Number(row.count);
     const byEntryState = Object.fromEntries(
       entryStates.map((state) => [state, byTargetState[state]]),
     ) as RegistryStatus["entries"]["byState"];

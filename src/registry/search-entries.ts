@@ -3,15 +3,16 @@ import { entryStates } from "../intake/target.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
 import { parentNames } from "../names/parent-names.ts";
 import type { Database } from "../store/database.ts";
+import type { TargetKind, TargetState } from "../vocabulary/vocabulary.ts";
 import { entriesInZoneNow } from "./in-zone-now.ts";
 
 /** One public entry that reaches the name searched for, whatever its state, with its order's public facts. */
 export interface FoundEntry {
   targetId: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   display: string;
-  state: string;
+  state: TargetState;
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };

@@ -1,7 +1,8 @@
 import type { TargetState } from "../intake/target.ts";
 
-export const decisions = ["approve", "reject", "suspend", "lift"] as const;
-export type Decision = (typeof decisions)[number];
+import type { Decision, EventAction } from "../vocabulary/vocabulary.ts";
+
+export { type Decision, decisions } from "../vocabulary/vocabulary.ts";
 
 /**
  * The states each decision applies to. Approving a suspended target reinstates it (an appeal turned down);
@@ -53,13 +54,13 @@ export function clockState(target: { validFrom: string; validUntil: string }, no
   return at >= target.validFrom ? "active" : "approved";
 }
 
-const decisionActions: Record<Decision, string> = {
+const decisionActions: Record<Decision, EventAction> = {
   approve: "target.approved",
   reject: "target.rejected",
   suspend: "target.suspended",
   lift: "target.lifted",
 };
 
-export function eventAction(decision: Decision, from: TargetState): string {
+export function eventAction(decision: Decision, from: TargetState): EventAction {
   return decision === "approve" && from === "suspended" ? "target.reinstated" : decisionActions[decision];
 }

@@ -9,6 +9,7 @@ import type { Severity } from "../checks/finding.ts";
 import { buildApp } from "../http/build-app.ts";
 import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
+import type { FindingCode } from "../vocabulary/vocabulary.ts";
 
 describeEachEngine("the approval policy: block findings, overrides and the two-person rule", (store) => {
   let app: FastifyInstance;
@@ -35,7 +36,11 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
    * A proposed target of a confirmed order, with this finding stored as the checks store theirs. The finding is
    * written here so that the rule is tested on its own, whatever the checks of the day find.
    */
-  async function targetWith(value: string, severity: Severity | null, code = "TARGET_PROTECTED_NAME") {
+  async function targetWith(
+    value: string,
+    severity: Severity | null,
+    code: FindingCode = "TARGET_PROTECTED_NAME",
+  ) {
     const { targets } = await recordOrder(store(), sampleOrder({ targets: [value] }), {
       actor: "test",
       now: duringOrder,
@@ -46,12 +51,12 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     return id;
   }
 
-  async function addFinding(id: number, severity: Severity, code: string) {
+  async function addFinding(id: number, severity: Severity, code: FindingCode) {
     await store()
       .db.insertInto("findings")
       .values({
         target_id: id,
-        check: "test",
+        check: "shared-infrastructure",
         severity,
         code,
         message: `a ${severity} finding for the test`,
@@ -135,7 +140,11 @@ describeEachEngine("the approval policy: block findings, overrides and the two-p
     assert.equal(await stateOf(id), "active");
     const log = await actionsOf(id);
     const actions = log.map((event) => event.action);
-    for (const action of ["target.override-requested", "target.override-confirmed", "target.approved"]) {
+    for (const action of [
+      "target.override-requested",
+      "target.override-confirmed",
+      "target.approved",
+    ] as const) {
       assert.ok(actions.includes(action), `no ${action} event in ${actions.join(", ")}`);
     }
     const override = log.find((event) => event.action === "target.override-requested");

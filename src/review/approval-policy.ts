@@ -2,28 +2,29 @@ import type { Kysely } from "kysely";
 import type { Severity } from "../checks/finding.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
+import type { EventAction, FindingCode, TargetState } from "../vocabulary/vocabulary.ts";
 
 /** A target as the policy weighs it: which one, and the state the approval would leave. */
 export interface TargetUnderApproval {
   id: number;
   value: string;
-  state: string;
+  state: TargetState;
 }
 
 /** What an approval may do now: take effect, or wait for a second authority user (two-person rule). */
 export type ApprovalVerdict = { kind: "approve" } | { kind: "second-approval-needed"; codes: string[] };
 
-export const approvalPendingAction = "target.approval-pending";
-export const overrideRequestedAction = "target.override-requested";
-export const overrideConfirmedAction = "target.override-confirmed";
-export const exclusiveUseRecordedAction = "target.exclusive-use-recorded";
+export const approvalPendingAction: EventAction = "target.approval-pending";
+export const overrideRequestedAction: EventAction = "target.override-requested";
+export const overrideConfirmedAction: EventAction = "target.override-confirmed";
+export const exclusiveUseRecordedAction: EventAction = "target.exclusive-use-recorded";
 
 /** Co-hosting findings that leave an address's exclusive use unshown; TARGET_CO_HOSTING_CLEAN shows it. */
-const unshownCodes = ["TARGET_CO_HOSTED", "TARGET_CO_HOSTING_UNKNOWN"];
+const unshownCodes: FindingCode[] = ["TARGET_CO_HOSTED", "TARGET_CO_HOSTING_UNKNOWN"];
 
 interface StoredFinding {
   severity: Severity;
-  code: string;
+  code: FindingCode;
 }
 
 /**
@@ -155,7 +156,7 @@ export async function lastStateChange(trx: Kysely<Database>, targetId: number): 
 export interface PolicyEvent {
   id: number;
   actor: string;
-  action: string;
+  action: EventAction;
   data: Record<string, unknown>;
 }
 
@@ -188,7 +189,7 @@ async function findingsOf(trx: Kysely<Database>, targetId: number): Promise<Stor
     .select(["severity", "code"])
     .where("target_id", "=", targetId)
     .execute();
-  return rows.map((row) => ({ severity: row.severity as Severity, code: row.code }));
+  return rows.map((row) => ({ severity: row.severity, code: row.code }));
 }
 
 function distinct(codes: string[]): string[] {

@@ -1,12 +1,43 @@
 import type { ColumnType, Generated, Kysely } from "kysely";
+import type {
+  AppealState,
+  CheckName,
+  DeliveryStatus,
+  DnsAction,
+  EnforcerKind,
+  EventAction,
+  Expectation,
+  FindingCode,
+  MirrorCandidateState,
+  MirrorRunState,
+  MirrorSource,
+  MirrorVerdict,
+  OrderKind,
+  PassiveDnsFormat,
+  ProbeRunKind,
+  ReportKind,
+  Role,
+  ScheduledApprovalState,
+  Severity,
+  StoredCheckDataKind,
+  SubjectType,
+  TargetKind,
+  TargetOrigin,
+  TargetState,
+  Transport,
+  Verdict,
+  WindowSource,
+  WindowState,
+} from "../vocabulary/vocabulary.ts";
 
 /**
  * One schema for SQLite and PostgreSQL. Timestamps are ISO 8601 UTC strings with milliseconds, so that text order
- * is time order in both engines; lists and objects are JSON text; booleans are 0/1.
+ * is time order in both engines; lists and objects are JSON text; booleans are 0/1. A column holding one of
+ * decree's words has that word's type (vocabulary/vocabulary.ts), so a row is read and written without casts.
  */
 export interface OrdersTable {
   id: Generated<number>;
-  kind: string;
+  kind: OrderKind;
   authority: string;
   jurisdiction: string;
   case_number: string;
@@ -24,7 +55,7 @@ export interface OrdersTable {
   document_sha256: string | null;
   summary: string | null;
   /** How resolvers answer for this order's names: nxdomain (default), nodata or stop-page. */
-  dns_action: ColumnType<string | null, string | null | undefined, string | null>;
+  dns_action: ColumnType<DnsAction | null, DnsAction | null | undefined, DnsAction | null>;
   recorded_at: string;
   recorded_by: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
@@ -37,14 +68,14 @@ export interface OrdersTable {
 export interface TargetsTable {
   id: Generated<number>;
   order_id: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   input: string;
   display: string;
-  state: string;
+  state: TargetState;
   valid_from: string;
   valid_until: string;
-  origin: string;
+  origin: TargetOrigin;
   created_at: string;
   updated_at: string;
 }
@@ -53,9 +84,9 @@ export interface EventsTable {
   id: Generated<number>;
   at: string;
   actor: string;
-  subject_type: string;
+  subject_type: SubjectType;
   subject_id: number;
-  action: string;
+  action: EventAction;
   from_state: string | null;
   to_state: string | null;
   reason: string | null;
@@ -111,11 +142,11 @@ export interface OperatorsTable {
   notify: string;
   /** JSON list of addresses or prefixes allowed to transfer without TSIG. */
   allow: string;
-  action: string | null;
+  action: DnsAction | null;
   created_at: string;
   created_by: string;
   /** The enforcer kind: isp, public-resolver, vpn or search-engine. */
-  kind: ColumnType<string, string | undefined, string>;
+  kind: ColumnType<EnforcerKind, EnforcerKind | undefined, EnforcerKind>;
   /** Set when the operator was removed; its row stays for the measurements and acks that name it. */
   removed_at: ColumnType<string | null, string | null | undefined, string | null>;
   /** The key a re-key replaced, valid until `previous_key_valid_until`. */
@@ -146,7 +177,7 @@ export interface UsersTable {
   organisation_id: number;
   /** Lowercase. */
   email: string;
-  role: string;
+  role: Role;
   /** `scrypt$N$r$p$salt$hash` (base64url), or null for a user who signs in with tokens only. */
   password_hash: string | null;
   created_at: string;
@@ -195,7 +226,7 @@ export interface AppealsTable {
   reason: string;
   contact_email: string;
   /** open, suspended (the entry is out of the zone meanwhile), upheld or lifted. */
-  state: string;
+  state: AppealState;
   filed_at: string;
   updated_at: string;
 }
@@ -221,7 +252,7 @@ export interface ScheduledApprovalsTable {
   reason: string;
   scheduled_at: string;
   effective_at: string;
-  state: string;
+  state: ScheduledApprovalState;
   settled_at: string | null;
   settled_by: string | null;
   /** Why a superseded approval could not be applied. */
@@ -246,7 +277,7 @@ export interface TargetReportsTable {
   organisation_id: number;
   target_id: number;
   /** already-blocked, cannot-apply or believed-wrong. */
-  kind: string;
+  kind: ReportKind;
   reason: string;
   at: string;
   actor: string;
@@ -294,7 +325,7 @@ export interface WebhookDeliveriesTable {
   /** Attempts made so far. */
   attempt: number;
   /** pending, delivered or failed (gave up). */
-  status: string;
+  status: DeliveryStatus;
   next_attempt_at: string | null;
   delivered_at: string | null;
   last_error: string | null;
@@ -310,9 +341,9 @@ export interface JobCursorsTable {
 export interface FindingsTable {
   id: Generated<number>;
   target_id: number;
-  check: string;
-  severity: string;
-  code: string;
+  check: CheckName;
+  severity: Severity;
+  code: FindingCode;
   message: string;
   evidence: string;
   created_at: string;
@@ -335,8 +366,8 @@ export interface PassiveDnsLoadsTable {
   file_name: string;
   /** What the loader said the observations come from (e.g. "Rapid7 FDNS 2026-11-30"). */
   source: string;
-  /** fdns-json or csv. */
-  format: string;
+  /** fdns-json or csv; `pending` while the load's transaction has not read its first line yet. */
+  format: PassiveDnsFormat | "pending";
   /** SHA-256 hex of the file as read. */
   sha256: string;
   /** Lines read that were observations of an address (A or AAAA). */
@@ -374,8 +405,8 @@ export interface ExclusiveUseStatementsTable {
 /** A copy of a check's data loaded with `decree data update`: the newest of a kind is the one in use. */
 export interface ChecksDataTable {
   id: Generated<number>;
-  /** shared-infrastructure or protected-names. */
-  kind: string;
+  /** A list of data/ (shared-infrastructure, protected-names, asn-classes, public-resolvers) or ip-to-asn. */
+  kind: StoredCheckDataKind;
   /** The file as loaded, JSON text. */
   data: string;
   /** The date the data was taken from its source, as the file says. */
@@ -394,7 +425,7 @@ export interface ResolversTable {
   host: string;
   port: number;
   /** udp, tcp, tls (RFC 7858) or https (RFC 8484). */
-  transport: string;
+  transport: Transport;
   /** The DoH URI template's URL, for https. */
   url: string | null;
   created_at: string;
@@ -419,7 +450,7 @@ export interface ProbeAgentsTable {
 export interface ProbeRunsTable {
   id: Generated<number>;
   /** sweep, release or agent. */
-  kind: string;
+  kind: ProbeRunKind;
   /** registry, or agent:<name>. */
   source: string;
   release_id: number | null;
@@ -442,10 +473,10 @@ export interface MeasurementsTable {
   name: string;
   qtype: string;
   /** blocked (an active entry), lifted (lifted or expired) or control (must resolve normally). */
-  expectation: string;
+  expectation: Expectation;
   target_id: number | null;
   /** enforced, not-enforced, over-blocked or error. */
-  verdict: string;
+  verdict: Verdict;
   detail: string | null;
   rcode: string | null;
   /** JSON list of the answer section as text records. */
@@ -551,9 +582,9 @@ export interface MirrorCandidatesTable {
   /** The blocked name it was compared with. */
   original: string;
   /** discovery or applicant. */
-  source: string;
+  source: MirrorSource;
   score: number;
-  verdict: string;
+  verdict: MirrorVerdict;
   explanation: string;
   /** JSON list of the signals (src/verify/mirrors/score-mirror.ts). */
   signals: string;
@@ -561,7 +592,7 @@ export interface MirrorCandidatesTable {
   original_capture_id: number | null;
   target_id: number | null;
   /** queued (a mirror target awaits review), below-threshold, or skipped (already a target). */
-  state: string;
+  state: MirrorCandidateState;
   created_at: string;
   created_by: string;
 }
@@ -571,7 +602,7 @@ export interface MirrorRunsTable {
   id: Generated<number>;
   order_id: number | null;
   /** running, done or failed. */
-  state: string;
+  state: MirrorRunState;
   progress: string;
   started_at: string;
   finished_at: string | null;
@@ -650,10 +681,10 @@ export interface BlockingWindowsTable {
   margin_after_seconds: number;
   label: string | null;
   /** `explicit` (typed as an interval) or `icalendar` (an event of an RFC 5545 file). */
-  source: string;
+  source: WindowSource;
   calendar_uid: string | null;
   /** scheduled, open, closed (moved by the clock) or withdrawn. */
-  state: string;
+  state: WindowState;
   created_at: string;
   created_by: string;
   withdrawn_at: string | null;

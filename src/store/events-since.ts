@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
+import type { EventAction, SubjectType } from "../vocabulary/vocabulary.ts";
 import type { Database } from "./database.ts";
 
 export interface EventMove {
-  subjectType: string;
+  subjectType: SubjectType;
   subjectId: number;
-  action: string;
+  action: EventAction;
   fromState: string | null;
   toState: string | null;
 }

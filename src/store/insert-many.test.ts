@@ -28,7 +28,7 @@ describeEachEngine("inserting many rows at once", (store) => {
     const stored = await store()
       .db.selectFrom("events")
       .select(["id", "subject_id", "from_state", "to_state", "reason"])
-      .where("subject_type", "=", "bulk")
+      .where("actor", "=", "test:bulk")
       .orderBy("subject_id")
       .execute();
     assert.equal(stored.length, rows);

@@ -16,6 +16,6 @@ export async function organisationKinds(
     .select(["name", "kind"])
     .where("removed_at", "is", null)
     .execute();
-  const kinds = new Map(rows.map((row) => [addresseeKey(row.name), row.kind as EnforcerKind]));
+  const kinds = new Map(rows.map((row) => [addresseeKey(row.name), row.kind]));
   return (name) => kinds.get(addresseeKey(name)) ?? null;
 }

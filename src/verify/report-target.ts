@@ -4,9 +4,9 @@ import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 
-/** What an operator or search engine can report about one entry it was told to apply. */
-export const reportKinds = ["already-blocked", "cannot-apply", "believed-wrong"] as const;
-export type ReportKind = (typeof reportKinds)[number];
+import type { ReportKind } from "../vocabulary/vocabulary.ts";
+
+export { type ReportKind, reportKinds } from "../vocabulary/vocabulary.ts";
 
 export interface ReportOptions {
   organisationId: number;

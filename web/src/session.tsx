@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import { ApiError, api } from "./api.ts";
 import type { User } from "./types.ts";
+import type { Role } from "./vocabulary.ts";
 
 interface Session {
   /** undefined while asking, null when signed out. */
@@ -41,7 +42,7 @@ export function useSession(): Session {
 }
 
 /** Where each role works. */
-export function deskOf(role: string): string {
+export function deskOf(role: Role): string {
   switch (role) {
     case "authority":
     case "auditor":

@@ -1,9 +1,26 @@
-// The shapes of the API's answers the UI reads (see /openapi.json); only the fields it uses.
+// The shapes of the API's answers the UI reads (see /openapi.json); only the fields it uses. Closed sets of
+// values (states, kinds, roles…) have the types of the registry's vocabulary, copied to vocabulary.ts.
+import type {
+  AddresseeRole,
+  AppealState,
+  CheckName,
+  FindingCode,
+  Measure,
+  OrderKind,
+  OrderState,
+  Role,
+  Severity,
+  TargetKind,
+  TargetOrigin,
+  TargetState,
+  WindowSource,
+  WindowState,
+} from "./vocabulary.ts";
 
 export interface Finding {
-  check: string;
-  severity: "block" | "review" | "info";
-  code: string;
+  check: CheckName;
+  severity: Severity;
+  code: FindingCode;
   message: string;
   evidence: Record<string, unknown>;
   createdAt: string;
@@ -11,14 +28,14 @@ export interface Finding {
 
 export interface Order {
   id: number;
-  kind: string;
+  kind: OrderKind;
   authority: string;
   jurisdiction: string;
   caseNumber: string;
   decisionDate: string;
   applicants: string[];
-  addressees: { name: string; role: string }[];
-  measures: string[];
+  addressees: { name: string; role: AddresseeRole }[];
+  measures: Measure[];
   deadline: string;
   validFrom: string;
   validUntil: string;
@@ -27,7 +44,7 @@ export interface Order {
   summary: string | null;
   document: { url: string | null; sha256: string | null };
   confirmedAt: string | null;
-  state?: string;
+  state?: OrderState;
   targets?: Record<string, number> | number;
   ownerOrganisationId: number | null;
   /** Blocking windows (GET /orders/:id): the entries are blocked only during them; none: at all times. */
@@ -44,21 +61,21 @@ export interface BlockingWindow {
   marginBeforeSeconds: number;
   marginAfterSeconds: number;
   label: string | null;
-  source: string;
-  state: string;
+  source: WindowSource;
+  state: WindowState;
 }
 
 export interface Target {
   id: number;
   orderId: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   input: string;
   display: string;
-  state: string;
+  state: TargetState;
   validFrom: string;
   validUntil: string;
-  origin: string;
+  origin: TargetOrigin;
   createdAt: string;
   findings?: Finding[];
   order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
@@ -75,10 +92,10 @@ export interface ExclusiveUseStatement {
 
 export interface FoundEntry {
   targetId: number;
-  kind: string;
+  kind: TargetKind;
   value: string;
   display: string;
-  state: string;
+  state: TargetState;
   validFrom: string;
   validUntil: string;
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
@@ -103,16 +120,16 @@ export interface Statistics {
     orderId: number;
     caseNumber: string;
     authority: string;
-    measures: string[];
-    byState: Record<string, number>;
+    measures: Measure[];
+    byState: Partial<Record<TargetState, number>>;
   }[];
-  appealsByState: Record<string, number>;
+  appealsByState: Partial<Record<AppealState, number>>;
 }
 
 export interface User {
   id: number;
   email: string;
-  role: string;
+  role: Role;
   organisationId: number;
   organisationName?: string;
   disabledAt?: string | null;
@@ -120,11 +137,11 @@ export interface User {
 
 export interface Appeal {
   id: number;
-  state: string;
+  state: AppealState;
   reason: string;
   filedAt: string;
   updatedAt: string;
-  target: { id: number; kind: string; value: string; display: string; state: string };
+  target: { id: number; kind: TargetKind; value: string; display: string; state: TargetState };
   order: { id: number; authority: string; caseNumber: string };
   contact?: string;
 }

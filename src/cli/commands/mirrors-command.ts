@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { parseHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
@@ -12,6 +12,7 @@ import { listMirrorCandidates } from "../../verify/mirrors/list-mirror-candidate
 import { type MirrorScore, scoreMirror } from "../../verify/mirrors/score-mirror.ts";
 import { type SiteSettings, siteSettings } from "../../verify/mirrors/site-settings.ts";
 import { submitMirror } from "../../verify/mirrors/submit-mirror.ts";
+import { type MirrorCandidateState, mirrorCandidateStates } from "../../vocabulary/vocabulary.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
 import { output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
@@ -169,8 +170,10 @@ export function mirrorsCommand(): Command {
     .command("list")
     .description("the candidates weighed for an order, best score first")
     .argument("<order>", "the order id")
-    .option("--state <state>", "queued, below-threshold or skipped")
-    .action(async (orderId: string, flags: { state?: string }, command: Command) => {
+    .addOption(
+      new Option("--state <state>", "only the candidates in this state").choices(mirrorCandidateStates),
+    )
+    .action(async (orderId: string, flags: { state?: MirrorCandidateState }, command: Command) => {
       const candidates = await withStore(command, async (store) => {
         const order = await findOrder(store.db, orderId);
         return listMirrorCandidates(store.db, order.id, { state: flags.state });

@@ -16,6 +16,12 @@ import {
 } from "../../verify/mirrors/list-mirror-candidates.ts";
 import type { SiteSettings } from "../../verify/mirrors/site-settings.ts";
 import { submitMirror } from "../../verify/mirrors/submit-mirror.ts";
+import {
+  mirrorCandidateStates,
+  mirrorRunStates,
+  mirrorSources,
+  mirrorVerdicts,
+} from "../../vocabulary/vocabulary.ts";
 import { orderScopeOf } from "../order-scope.ts";
 import { addedTargetSchema, idParams } from "../workflow-schemas.ts";
 
@@ -43,10 +49,10 @@ const candidateSchema = z.object({
   orderId: z.number().int(),
   name: z.string(),
   original: z.string().describe("the blocked name it was compared with"),
-  source: z.string().describe("discovery or applicant"),
+  source: z.enum(mirrorSources),
   score: z.number(),
-  verdict: z.string().describe("mirror or not-mirror"),
-  state: z.string().describe("queued (a mirror target awaits review), below-threshold or skipped"),
+  verdict: z.enum(mirrorVerdicts),
+  state: z.enum(mirrorCandidateStates).describe("queued: a mirror target awaits review"),
   explanation: z.string().describe("the matched signals in plain words"),
   signals: z.array(signalSchema),
   targetId: z.number().int().nullable(),
@@ -109,7 +115,7 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
             candidateId: z.number().int(),
             target: addedTargetSchema,
             score: z.number(),
-            verdict: z.string(),
+            verdict: z.enum(mirrorVerdicts),
             explanation: z.string(),
             signals: z.array(signalSchema),
             findings: z.object({
@@ -151,9 +157,7 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
         tags,
         summary: "The sites weighed as mirrors of an order's blocked sites, best score first",
         params: idParams,
-        querystring: z
-          .object({ state: z.enum(["queued", "below-threshold", "skipped"]).optional() })
-          .strict(),
+        querystring: z.object({ state: z.enum(mirrorCandidateStates).optional() }).strict(),
         response: { 200: z.object({ candidates: z.array(candidateSchema) }) },
       },
     },
@@ -195,7 +199,7 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
               z.object({
                 id: z.number().int(),
                 orderId: z.number().int().nullable(),
-                state: z.string().describe("running, done or failed"),
+                state: z.enum(mirrorRunStates),
                 progress: progressSchema,
                 startedAt: z.string(),
                 finishedAt: z.string().nullable(),
@@ -231,7 +235,7 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
                 name: z.string(),
                 original: z.string(),
                 score: z.number(),
-                verdict: z.string(),
+                verdict: z.enum(mirrorVerdicts),
                 explanation: z.string(),
                 state: z.string(),
                 targetId: z.number().int().nullable(),

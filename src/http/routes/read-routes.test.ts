@@ -22,10 +22,10 @@ describe("the public view of targets", () => {
     for (const [value, state] of [
       ["proposed-not-yet-decided.example", "proposed"],
       ["rejected-innocent.example", "rejected"],
-    ]) {
+    ] as const) {
       await opened.store.db
         .insertInto("targets")
-        .values({ ...row, value: value!, input: value!, display: value!, state: state! })
+        .values({ ...row, value, input: value, display: value, state })
         .execute();
     }
     app = await buildApp({ store: opened.store, now: () => now });

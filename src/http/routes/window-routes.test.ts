@@ -7,6 +7,7 @@ import { matchCalendar } from "../../../test/support/match-calendar.ts";
 import { duringOrder, sampleOrder } from "../../../test/support/sample-order.ts";
 import { bearer } from "../../../test/support/workflow.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
+import { windowEventActions } from "../../vocabulary/vocabulary.ts";
 import { buildApp } from "../build-app.ts";
 
 describeEachEngine("blocking windows over HTTP", (store) => {
@@ -163,7 +164,7 @@ describeEachEngine("blocking windows over HTTP", (store) => {
       .select(["action", "reason"])
       .where("subject_type", "=", "order")
       .where("subject_id", "=", order.id)
-      .where("action", "like", "order.window-%")
+      .where("action", "in", windowEventActions)
       .execute();
     assert.deepEqual(
       events.map((e) => [e.action, e.reason]),

@@ -1,11 +1,12 @@
 import type { Order } from "../../intake/order.ts";
 import type { TargetKind } from "../../names/target-kind.ts";
+import type { TargetState } from "../../vocabulary/vocabulary.ts";
 
 /** An entry of the order, as the notice lists it. */
 export interface NoticeTarget {
   kind: TargetKind;
   value: string;
-  state: string;
+  state: TargetState;
 }
 
 /**

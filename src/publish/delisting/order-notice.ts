@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import { findOrder } from "../../intake/find-order.ts";
-import type { TargetKind } from "../../names/target-kind.ts";
 import type { Database } from "../../store/database.ts";
 import { archivedStates, lumenNotice } from "./lumen-notice.ts";
 
@@ -18,6 +17,6 @@ export async function orderNotice(
     .where("state", "in", archivedStates)
     .orderBy("id")
     .execute();
-  const targets = rows.map((row) => ({ kind: row.kind as TargetKind, value: row.value, state: row.state }));
+  const targets = rows.map((row) => ({ kind: row.kind, value: row.value, state: row.state }));
   return lumenNotice(order, targets, orderUrl(order.id));
 }

@@ -18,9 +18,9 @@ type PrimaryEvents = {
 /** The NOTIFYs the primary's thread sends, heard from the service's thread. */
 export class NotifyEvents extends EventEmitter<{ notified: [NotifyOutcome] }> {}
 
-// The thread runs the same module kind as this one: the bundle's own entry point once built (scripts/build.mjs
-// emits it beside this code, in dist/cli/); TypeScript from the sources (tests, benches), where the thread
-// registers tsx itself, since a thread does not inherit the loader hooks.
+// The thread runs the same module kind as this one: once built, the bundle's own entry for it, beside whichever
+// chunk holds this code in dist/cli/ (scripts/build.mjs); TypeScript from the sources (tests, benches), where the
+// thread registers tsx itself, since a thread does not inherit the loader hooks.
 const fromSources = import.meta.url.endsWith(".ts");
 const workerFile = new URL(
   fromSources ? "./dns-primary-worker.ts" : "./dns-primary-worker.mjs",

@@ -1,11 +1,12 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../store/database.ts";
+import type { TargetState } from "../../vocabulary/vocabulary.ts";
 
 /**
  * Target states whose name still speaks for the order. Proposed ones count: the original is best captured
  * when the order is recorded, before the site is blocked and moves; rejected and lifted ones never or no longer do.
  */
-const blockedStates = ["proposed", "approved", "active", "suspended", "expired"];
+const blockedStates: TargetState[] = ["proposed", "approved", "active", "suspended", "expired"];
 
 /**
  * The names an order blocks that a mirror could copy: its own name and domain targets (a URL's host is a

@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Database, MirrorCandidatesTable } from "../../store/database.ts";
+import type {
+  MirrorCandidateState,
+  MirrorRunState,
+  MirrorSource,
+  MirrorVerdict,
+} from "../../vocabulary/vocabulary.ts";
 import type { SiteEvidence } from "./collect-site-evidence.ts";
 import type { MirrorSignal } from "./score-mirror.ts";
 
@@ -9,10 +15,10 @@ export interface MirrorCandidateView {
   orderId: number;
   name: string;
   original: string;
-  source: string;
+  source: MirrorSource;
   score: number;
-  verdict: string;
-  state: string;
+  verdict: MirrorVerdict;
+  state: MirrorCandidateState;
   explanation: string;
   signals: MirrorSignal[];
   targetId: number | null;
@@ -37,7 +43,7 @@ interface CaptureView {
 export async function listMirrorCandidates(
   db: Kysely<Database>,
   orderId: number,
-  filter: { state?: string | undefined; limit?: number | undefined } = {},
+  filter: { state?: MirrorCandidateState | undefined; limit?: number | undefined } = {},
 ): Promise<MirrorCandidateView[]> {
   let query = db.selectFrom("mirror_candidates").selectAll().where("order_id", "=", orderId);
   if (filter.state !== undefined) query = query.where("state", "=", filter.state);
@@ -100,7 +106,7 @@ function viewOf(row: Selectable<MirrorCandidatesTable>): MirrorCandidateView {
 export interface MirrorRunView {
   id: number;
   orderId: number | null;
-  state: string;
+  state: MirrorRunState;
   progress: Record<string, unknown>;
   startedAt: string;
   finishedAt: string | null;

@@ -5,6 +5,7 @@ import { DecreeError } from "../../errors/decree-error.ts";
 import { type AddedTarget, addTargets } from "../../intake/add-targets.ts";
 import { type Order, orderState } from "../../intake/order.ts";
 import type { Database } from "../../store/database.ts";
+import type { MirrorCandidateState } from "../../vocabulary/vocabulary.ts";
 import type { MirrorScore } from "./score-mirror.ts";
 import type { StoredCapture } from "./store-capture.ts";
 
@@ -143,7 +144,7 @@ function candidateRow(
   mirror: MirrorToQueue,
   actor: string,
   at: string,
-  state: string,
+  state: MirrorCandidateState,
   targetId: number | null,
 ) {
   return {

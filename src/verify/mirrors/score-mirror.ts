@@ -1,5 +1,6 @@
 import { distance } from "fastest-levenshtein";
 import { getDomainWithoutSuffix } from "tldts";
+import type { MirrorVerdict } from "../../vocabulary/vocabulary.ts";
 import type { SiteEvidence } from "./collect-site-evidence.ts";
 import { isCommonHost } from "./common-hosts.ts";
 import { similarityOf } from "./min-hash.ts";
@@ -35,7 +36,7 @@ export interface MirrorScore {
   candidate: string;
   /** From 0 to 1: the sum of the signals' points, capped at 1. */
   score: number;
-  verdict: "mirror" | "not-mirror";
+  verdict: MirrorVerdict;
   threshold: number;
   signals: MirrorSignal[];
   /** The matched signals in plain words, e.g. "same page text (82% of phrases), redirect from x.com". */

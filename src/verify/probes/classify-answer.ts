@@ -1,12 +1,13 @@
+import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
 import type { DnsAnswer } from "./dns-answer.ts";
 import type { ProbeOutcome } from "./dns-prober.ts";
 
-export const verdicts = ["enforced", "not-enforced", "over-blocked", "error"] as const;
-export type Verdict = (typeof verdicts)[number];
-
-/** What the registry expects of a name: blocked (an active entry), no longer blocked, or never blocked. */
-export const expectations = ["blocked", "lifted", "control"] as const;
-export type Expectation = (typeof expectations)[number];
+export {
+  type Expectation,
+  expectations,
+  type Verdict,
+  verdicts,
+} from "../../vocabulary/vocabulary.ts";
 
 export interface Classification {
   verdict: Verdict;

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { findOperator } from "../../publish/operators.ts";
 import type { Database } from "../../store/database.ts";
 import type { Expectation, Verdict } from "./classify-answer.ts";
-import { formatResolverEndpoint, type Transport } from "./resolver-endpoint.ts";
+import { formatResolverEndpoint } from "./resolver-endpoint.ts";
 
 /** A stored measurement with everything needed to reproduce it and re-judge it. */
 export interface Measurement {
@@ -70,13 +70,13 @@ export async function listMeasurements(
     resolver: formatResolverEndpoint({
       host: row.host,
       port: Number(row.port),
-      transport: row.transport as Transport,
+      transport: row.transport,
       url: row.url ?? undefined,
     }),
     name: row.name,
     qtype: row.qtype,
-    expectation: row.expectation as Expectation,
-    verdict: row.verdict as Verdict,
+    expectation: row.expectation,
+    verdict: row.verdict,
     detail: row.detail,
     rcode: row.rcode,
     answers: JSON.parse(row.answers) as string[],

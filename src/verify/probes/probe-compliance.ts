@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { findOperator } from "../../publish/operators.ts";
 import type { Database } from "../../store/database.ts";
+import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
 
 export interface VerdictCounts {
   enforced: number;
@@ -78,7 +79,7 @@ export async function probeCompliance(
       .execute();
     const counts = countVerdicts(groups);
     const blocked = groups.filter((group) => group.expectation === "blocked");
-    const namesWith = async (verdict: string, expectations: string[]) =>
+    const namesWith = async (verdict: Verdict, expectations: Expectation[]) =>
       (
         await db
           .selectFrom(latest.as("latest"))

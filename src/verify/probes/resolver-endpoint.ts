@@ -1,8 +1,9 @@
 import ipaddr from "ipaddr.js";
 import { DecreeError } from "../../errors/decree-error.ts";
 
-export const transports = ["udp", "tcp", "tls", "https"] as const;
-export type Transport = (typeof transports)[number];
+import type { Transport } from "../../vocabulary/vocabulary.ts";
+
+export { type Transport, transports } from "../../vocabulary/vocabulary.ts";
 
 /**
  * Where and how to ask a resolver: plain DNS over UDP or TCP (RFC 1035, RFC 7766), DNS over TLS (RFC 7858) or

@@ -93,7 +93,7 @@ function resolverFromRow(row: Selectable<ResolversTable>, operator: string): Reg
     operator,
     host: row.host,
     port: Number(row.port),
-    transport: row.transport as Transport,
+    transport: row.transport,
     url: row.url ?? undefined,
     createdAt: row.created_at,
   };

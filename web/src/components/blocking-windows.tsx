@@ -1,8 +1,9 @@
 import { type MessageKey, useT } from "../i18n.tsx";
 import type { BlockingWindow } from "../types.ts";
+import type { WindowState } from "../vocabulary.ts";
 import { DataTable } from "./data-table.tsx";
 
-const stateKeys: Record<string, MessageKey> = {
+const stateKeys: Partial<Record<WindowState, MessageKey>> = {
   scheduled: "window.scheduled",
   open: "window.open",
   closed: "window.closed",

@@ -2,6 +2,7 @@ import { type ReactNode, useState } from "react";
 import { Link } from "wouter";
 import { useT } from "../i18n.tsx";
 import { useSession } from "../session.tsx";
+import type { Role } from "../vocabulary.ts";
 
 /** A desk's frame: asks to sign in when nobody is, and shows its sections as tabs (keyboard: Tab, Enter). */
 export function Desk({
@@ -10,7 +11,7 @@ export function Desk({
   sections,
 }: {
   title: string;
-  roles: string[];
+  roles: Role[];
   sections: { id: string; label: string; render: () => ReactNode }[];
 }) {
   const t = useT();

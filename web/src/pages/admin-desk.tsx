@@ -8,6 +8,7 @@ import { Field, NumberField, SelectField } from "../components/field.tsx";
 import { SecretShownOnce } from "../components/secret-shown-once.tsx";
 import { useT } from "../i18n.tsx";
 import type { User } from "../types.ts";
+import { roles } from "../vocabulary.ts";
 
 export default function AdminDesk() {
   const t = useT();
@@ -30,8 +31,6 @@ interface Organisation {
   id: number;
   name: string;
 }
-
-const roles = ["authority", "applicant", "operator", "search-engine", "auditor", "admin"];
 
 function Accounts() {
   const t = useT();

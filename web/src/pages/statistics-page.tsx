@@ -4,6 +4,7 @@ import { Show, useLoad } from "../components/common.tsx";
 import { useT } from "../i18n.tsx";
 import { loadProbes } from "../probes.ts";
 import type { Statistics } from "../types.ts";
+import { appealStates } from "../vocabulary.ts";
 
 export function StatisticsPage() {
   const t = useT();
@@ -21,8 +22,8 @@ export function StatisticsPage() {
             <BarChart
               id="chart-appeals"
               title={t("stats.appeals")}
-              points={["open", "suspended", "upheld", "lifted"].map((state) => ({
-                label: t(`state.${state}` as "state.open"),
+              points={appealStates.map((state) => ({
+                label: t(`state.${state}`),
                 value: value.appealsByState[state] ?? 0,
               }))}
             />
