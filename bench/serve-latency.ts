@@ -144,6 +144,9 @@ async function main() {
     };
     decree.on("message", counting);
     let pending = 0;
+    // A second of questions first, not counted: both servers' code warm, decree's start-up jobs done.
+    await ask(decree.port, name, 1000, { soa: [], a: [], lost: 0 });
+    if (bind) await ask(bind.port, name, 1000, { soa: [], a: [], lost: 0 });
     for (let round = 0; round < rounds; round++) {
       await ask(decree.port, name, phaseMs, quiet);
       if (bind) await ask(bind.port, name, phaseMs, bindQuiet);
