@@ -3,8 +3,8 @@
 // esbuild. One file per command plus the chunks they share, instead of the ~400 files Node's ESM loader resolves,
 // reads and compiles one by one when it runs tsc's output: that was two thirds of a command's start-up.
 // Type checking is `npm run check` (tsc --noEmit); esbuild only strips the types.
-import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -94,8 +94,8 @@ if (misplaced.length > 0) {
   process.exit(1);
 }
 
-rmSync(join(root, "dist"), { recursive: true, force: true });
-await build({
+const result = await build({
+  write: false,
   absWorkingDir: root,
   entryPoints: { main: "src/cli/main.ts", ...workers },
   outdir,
@@ -117,6 +117,29 @@ await build({
     js: 'import{createRequire as __decreeRequire}from"node:module";const require=__decreeRequire(import.meta.url);',
   },
 });
+
+// Tests run the built program while other tests pack it (`npm pack` builds again): a file is replaced only when
+// its bytes change, each by a rename, and files no build made are removed last, so a rebuild of the same sources
+// touches nothing a running command could be reading.
+const written = new Set();
+for (const file of result.outputFiles) {
+  written.add(file.path);
+  if (existsSync(file.path) && readFileSync(file.path).equals(file.contents)) continue;
+  mkdirSync(dirname(file.path), { recursive: true });
+  const next = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(next, file.contents);
+  renameSync(next, file.path);
+}
+for (const file of existsSync(join(root, "dist")) ? listFiles(join(root, "dist")) : []) {
+  if (!written.has(file)) rmSync(file, { force: true });
+}
+
+function listFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path) : [path];
+  });
+}
 
 function sourceFiles(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
