@@ -1,5 +1,6 @@
 import type { Selectable } from "kysely";
 import type { OrdersTable } from "../store/database.ts";
+import { defaultEde, type OrderEde } from "./order-ede.ts";
 import type { DnsAction, enforcerKinds, Measure } from "./order-input.ts";
 
 export interface Addressee {
@@ -30,6 +31,8 @@ export interface Order {
   summary: string | null;
   /** null: the registry's default action. */
   dnsAction: DnsAction | null;
+  /** The Extended DNS Error of its blocked answers (RFC 8914); 16 (Censored) unless the order chose another. */
+  ede: OrderEde;
   recordedAt: string;
   recordedBy: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
@@ -61,6 +64,7 @@ export function orderFromRow(row: Selectable<OrdersTable>): Order {
     document: { url: row.document_url, sha256: row.document_sha256 },
     summary: row.summary,
     dnsAction: (row.dns_action as DnsAction | null) ?? null,
+    ede: (row.ede as OrderEde | null) ?? defaultEde,
     recordedAt: row.recorded_at,
     recordedBy: row.recorded_by,
     ownerOrganisationId: row.owner_organisation_id === null ? null : Number(row.owner_organisation_id),
