@@ -8,6 +8,7 @@ import { Field, NumberField, SelectField } from "../components/field.tsx";
 import { SecretShownOnce } from "../components/secret-shown-once.tsx";
 import { useT } from "../i18n.tsx";
 import type { User } from "../types.ts";
+import { Operators } from "./admin-operators.tsx";
 
 export default function AdminDesk() {
   const t = useT();
@@ -17,6 +18,7 @@ export default function AdminDesk() {
       roles={["admin"]}
       sections={[
         { id: "accounts", label: t("admin.accounts"), render: () => <Accounts /> },
+        { id: "operators", label: t("admin.operators"), render: () => <Operators /> },
         { id: "tokens", label: t("admin.tokens"), render: () => <Tokens /> },
         { id: "keys", label: t("admin.keys"), render: () => <Keys /> },
         { id: "webhooks", label: t("admin.webhooks"), render: () => <Webhooks /> },
