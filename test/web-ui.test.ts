@@ -10,7 +10,7 @@ import { createUser } from "../src/accounts/users.ts";
 import { loadConfig } from "../src/config/load-config.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { type RunningService, startService } from "../src/main.ts";
-import { addOperator } from "../src/publish/operators.ts";
+import { addOperator, listOperators } from "../src/publish/operators.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
 import { matchCalendar } from "./support/match-calendar.ts";
 import { pollUntil } from "./support/poll.ts";
@@ -371,6 +371,40 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     // The probes' verdicts on its resolvers, or that none were measured yet.
     await page.getByText(/No measurement of your resolvers yet|Orange: \d+% enforced/).waitFor();
     await shoot(page, "17-operator-compliance");
+  });
+
+  it("lets the admin change an operator's kind of enforcer and re-key it with a grace period for the old key", async () => {
+    const admin = await pageFor("admin");
+    await admin.goto(`${base}/desk/admin`);
+    await admin.getByRole("tab", { name: "Operators" }).click();
+    const orange = admin.getByTestId("operator-Orange");
+    await orange.getByText("Orange · ISP").waitFor();
+    const before = (await listOperators(service.store.db)).find((operator) => operator.name === "Orange")!;
+    await orange.getByLabel("Kind of enforcer of Orange").selectOption("public-resolver");
+    await orange.getByRole("button", { name: "Save the kind" }).click();
+    await admin.getByText("Orange: kind saved").waitFor();
+    await orange.getByText("Orange · Public resolver").waitFor();
+    await orange.getByLabel("How long Orange's old key keeps working (7d, 12h, 0s)").fill("12h");
+    await orange.getByRole("button", { name: "Issue a new key" }).click();
+    await admin.getByText("Copy it now: it is never shown again.").waitFor();
+    await orange.getByText(`previous key ${before.tsig!.keyName} accepted until`).waitFor();
+    await shoot(admin, "17b-admin-operators");
+    const after = (await listOperators(service.store.db)).find((operator) => operator.name === "Orange")!;
+    assert.equal(after.kind, "public-resolver");
+    assert.notEqual(after.tsig?.keyName, before.tsig?.keyName);
+    assert.equal(after.previousKey?.keyName, before.tsig?.keyName);
+    const grace = Date.parse(after.previousKey!.validUntil) - Date.now();
+    assert.ok(grace > 11.9 * 3_600_000 && grace <= 12 * 3_600_000, `grace ${grace} ms`);
+    // The same desk in French.
+    const french = await pageFor("admin-fr", "fr-FR");
+    await french.goto(`${base}/login`);
+    await french.getByLabel("Adresse électronique").fill("admin@example.test");
+    await french.getByLabel("Mot de passe").fill(password);
+    await french.getByRole("button", { name: "Se connecter" }).click();
+    await french.waitForURL(/\/desk\//);
+    await french.getByRole("tab", { name: "Opérateurs" }).click();
+    await french.getByText("Orange · Résolveur public").waitFor();
+    await french.getByRole("button", { name: "Émettre une nouvelle clé" }).waitFor();
   });
 
   it("shows the log's checkpoint and verifies an entry's inclusion proof in the browser", async () => {

@@ -1014,6 +1014,11 @@ export const errorCatalogue = {
     remedy:
       "Give an IP or CIDR target of the order, a statement, and the document's SHA-256 (64 hex digits) or the document itself.",
   },
+  ORDER_EDE_INVALID: {
+    status: 422,
+    title: "Unknown Extended DNS Error for an order",
+    remedy: "Give ede: 15 (blocked), 16 (censored, the default) or 17 (filtered), by number or by name.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -52,6 +52,7 @@ export const orderSchema = z.object({
   document: z.object({ url: z.string().nullable(), sha256: z.string().nullable() }),
   summary: z.string().nullable(),
   dnsAction: z.enum(dnsActions).nullable(),
+  ede: z.number().int().describe("the Extended DNS Error of its blocked answers (RFC 8914): 15, 16 or 17"),
   recordedAt: z.string(),
   recordedBy: z.string(),
   ownerOrganisationId: z.number().int().nullable(),

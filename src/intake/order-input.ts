@@ -100,6 +100,12 @@ export const orderInputSchema = z
       }),
     extendsToMirrors: z.boolean().default(false),
     dnsAction: z.enum(dnsActions).optional().describe("how resolvers answer for this order's names"),
+    ede: z
+      .union([z.number(), z.string()])
+      .optional()
+      .describe(
+        "the Extended DNS Error (RFC 8914) its blocked answers carry: 15 or blocked, 16 or censored (default), 17 or filtered",
+      ),
     legalBasis: nonEmpty.optional(),
     document: z
       .object({

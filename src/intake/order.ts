@@ -8,6 +8,7 @@ import type {
   OrderKind,
   OrderState,
 } from "../vocabulary/vocabulary.ts";
+import { defaultEde, type OrderEde } from "./order-ede.ts";
 
 export interface Addressee {
   name: string;
@@ -37,6 +38,8 @@ export interface Order {
   summary: string | null;
   /** null: the registry's default action. */
   dnsAction: DnsAction | null;
+  /** The Extended DNS Error of its blocked answers (RFC 8914); 16 (Censored) unless the order chose another. */
+  ede: OrderEde;
   recordedAt: string;
   recordedBy: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */
@@ -68,6 +71,7 @@ export function orderFromRow(row: Selectable<OrdersTable>): Order {
     document: { url: row.document_url, sha256: row.document_sha256 },
     summary: row.summary,
     dnsAction: row.dns_action ?? null,
+    ede: (row.ede as OrderEde | null) ?? defaultEde,
     recordedAt: row.recorded_at,
     recordedBy: row.recorded_by,
     ownerOrganisationId: row.owner_organisation_id === null ? null : Number(row.owner_organisation_id),

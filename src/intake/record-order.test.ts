@@ -71,6 +71,29 @@ describeEachEngine("recording an order", (store) => {
     assert.deepEqual(await rowCounts(store()), before);
   });
 
+  it("keeps the Extended DNS Error an order chose, by number or name, and 16 when it chose none", async () => {
+    const chosen = await recordOrder(store(), sampleOrder({ ede: "Filtered" }), { actor, now: duringOrder });
+    assert.equal(chosen.order.ede, 17);
+    const numbered = await recordOrder(store(), sampleOrder({ ede: 15 }), { actor, now: duringOrder });
+    assert.equal(numbered.order.ede, 15);
+    const plain = await recordOrder(store(), sampleOrder(), { actor, now: duringOrder });
+    assert.equal(plain.order.ede, 16);
+  });
+
+  it("refuses an Extended DNS Error an order may not choose with ORDER_EDE_INVALID and changes nothing", async () => {
+    const before = await rowCounts(store());
+    for (const ede of [18, "forged", "15.0", 0]) {
+      await assert.rejects(
+        recordOrder(store(), sampleOrder({ ede, targets: ["stream.example-films.com"] }), {
+          actor,
+          now: duringOrder,
+        }),
+        (error: unknown) => hasCode("ORDER_EDE_INVALID")(error) && /15 \(blocked\)/.test(String(error)),
+      );
+    }
+    assert.deepEqual(await rowCounts(store()), before);
+  });
+
   it("refuses a validity that ends before it begins", async () => {
     await assert.rejects(
       recordOrder(store(), sampleOrder({ validity: { from: "2026-01-01", until: "2025-01-01" } }), {

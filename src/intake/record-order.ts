@@ -11,6 +11,7 @@ import { addDuration, durationSeconds, parseDuration } from "./duration.ts";
 import { findOrder } from "./find-order.ts";
 import { toInstant } from "./instant.ts";
 import type { Order } from "./order.ts";
+import { orderEde } from "./order-ede.ts";
 import type { OrderInput, TargetInput } from "./order-input.ts";
 import { windowRequests } from "./window-requests.ts";
 
@@ -55,6 +56,7 @@ export async function recordOrder(
 ): Promise<RecordOrderResult> {
   const validity = orderValidity(input, options.validityStartsAt);
   const deadline = parseDuration(input.deadline, "deadline");
+  const ede = input.ede === undefined ? null : orderEde(input.ede);
   if (input.targets?.length && new Date(validity.until).getTime() <= options.now.getTime()) {
     // Refused before anything is stored, so that the message names no order id that would never exist.
     throw new DecreeError(
@@ -93,6 +95,7 @@ export async function recordOrder(
         document_sha256: input.document?.sha256 ?? null,
         summary: input.summary ?? null,
         dns_action: input.dnsAction ?? null,
+        ede,
         recorded_at: at,
         recorded_by: options.actor,
         owner_organisation_id: options.ownerOrganisationId ?? null,

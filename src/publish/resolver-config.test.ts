@@ -50,14 +50,14 @@ describe("the printed resolver configurations", () => {
         bind: /policy nxdomain/,
         powerdns: /defpol=Policy\.NXDOMAIN/,
         "powerdns-5": /defpol: NXDOMAIN/,
-        "knot-resolver": /decree_censored\(policy\.DENY\)/,
+        "knot-resolver": /decree_censored\(policy\.DENY, decree_code\(query\)\)/,
       },
       nodata: {
         unbound: /rpz-action-override: nodata/,
         bind: /policy nodata/,
         powerdns: /defpol=Policy\.NODATA/,
         "powerdns-5": /defpol: NODATA/,
-        "knot-resolver": /decree_censored\(policy\.ANSWER\(\{\}, true\)\)/,
+        "knot-resolver": /decree_censored\(policy\.ANSWER\(\{\}, true\), decree_code\(query\)\)/,
       },
       "stop-page": {
         unbound:

@@ -33,6 +33,8 @@ export interface PublicOrder {
   validUntil: string;
   extendsToMirrors: boolean;
   documentSha256: string | null;
+  /** The Extended DNS Error (RFC 8914) its blocked answers carry where the resolver says why: 15, 16 or 17. */
+  ede: number;
   state: OrderState;
   entries: number;
   /**
@@ -164,6 +166,7 @@ function publicOrder(
     validUntil: order.validUntil,
     extendsToMirrors: order.extendsToMirrors,
     documentSha256: order.document.sha256,
+    ede: order.ede,
     state: orderState(order, now),
     entries,
     windows,

@@ -56,6 +56,8 @@ export interface OrdersTable {
   summary: string | null;
   /** How resolvers answer for this order's names: nxdomain (default), nodata or stop-page. */
   dns_action: ColumnType<DnsAction | null, DnsAction | null | undefined, DnsAction | null>;
+  /** The Extended DNS Error of its blocked answers (RFC 8914): 15, 16 or 17; null: the default, 16. */
+  ede: ColumnType<number | null, number | null | undefined, number | null>;
   recorded_at: string;
   recorded_by: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */

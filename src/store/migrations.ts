@@ -17,6 +17,7 @@ import { soaSerialsAndOperatorAccounts } from "./migrations/0014-soa-serials-and
 import { blockingWindows } from "./migrations/0015-blocking-windows.ts";
 import { ipEvidence } from "./migrations/0016-ip-evidence.ts";
 import { boundedQueryPlans } from "./migrations/0018-bounded-query-plans.ts";
+import { orderEde } from "./migrations/0024-order-ede.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -40,6 +41,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0015-blocking-windows": blockingWindows,
   "0016-ip-evidence": ipEvidence,
   "0018-bounded-query-plans": boundedQueryPlans,
+  "0024-order-ede": orderEde,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

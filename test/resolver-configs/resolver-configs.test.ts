@@ -21,6 +21,7 @@ const domains = [
   "allostreaming.com",
   "lifted-films.org",
   "fifostream.tv",
+  "blocked-by-choice.net",
 ];
 
 describe("each resolver configured from decree's printed text", { timeout: 180_000 }, () => {
@@ -155,6 +156,35 @@ describe("each resolver configured from decree's printed text", { timeout: 180_0
         assert.equal(ede, null, `${member.label}: ${stdout}`);
         assert.match(member.printed, /Extended DNS Errors \(RFC 8914\): (Unbound 1\.17|BIND 9\.18)/);
       }
+    }
+  });
+
+  it("carries the Extended DNS Error an order chose (15 Blocked) where the resolver can, 16 for the others", async () => {
+    const name = "blocked-by-choice.net";
+    const ids = await fleet.order([{ value: name, kind: "domain" }], { ede: "blocked" });
+    await fleet.decide("approve", ids);
+    for (const member of plain().filter((m) => m.kind === "knot-resolver")) {
+      // The feed is fetched every few seconds: wait for the block, then for the code the order chose.
+      await answerAt(member, name, blocked(member));
+      const codeOf = async (asked: string) => {
+        const { stdout } = await run("dig", [
+          "@127.0.0.1",
+          "-p",
+          String(member.resolver.port),
+          "+tries=1",
+          "+time=2",
+          asked,
+          "A",
+        ]);
+        return /; EDE: (\d+) /.exec(stdout)?.[1];
+      };
+      await pollUntil(
+        `${member.label} to give EDE 15 for ${name}`,
+        async () => ((await codeOf(`www.${name}`)) === "15" ? true : undefined),
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
+      assert.equal(await codeOf(name), "15");
+      assert.equal(await codeOf("allostreaming.com"), "16", "an order that chose nothing keeps 16");
     }
   });
 

@@ -33,9 +33,20 @@ export function ordersCommand(): Command {
       "move the validity window to start today, keeping its length: to try decree with a past order " +
         "(the event log says so)",
     )
+    .option(
+      "--ede <code>",
+      "the Extended DNS Error its blocked answers carry (RFC 8914): 15|blocked, 16|censored (default), " +
+        "17|filtered; overrides the file's ede",
+    )
     .action(
-      async (file: string, options: { skipInvalid?: boolean; startingToday?: boolean }, command: Command) => {
-        const { input, targetLines } = await readOrderFile(file);
+      async (
+        file: string,
+        options: { skipInvalid?: boolean; startingToday?: boolean; ede?: string },
+        command: Command,
+      ) => {
+        const read = await readOrderFile(file);
+        const { targetLines } = read;
+        const input = options.ede === undefined ? read.input : { ...read.input, ede: options.ede };
         const now = new Date();
         const settings = checkSettings(configOf(command));
         const result = await withStore(command, (store) =>

@@ -42,6 +42,27 @@ describeEachEngine("submitting orders, documents and targets over HTTP", (store)
     assert.equal(official.ownerOrganisationId, null);
   });
 
+  it("keeps the Extended DNS Error an order chose, shows it in the public order, and refuses one it may not choose", async () => {
+    const chosen = await submit(authority, { ede: "filtered", targets: ["films-ede.example-films.com"] });
+    assert.equal((chosen as unknown as { ede: number }).ede, 17);
+    // Without a token: the order as the public reads it.
+    const shown = await app.inject({ url: `/orders/${chosen.id}` });
+    assert.equal(shown.statusCode, 200, shown.body);
+    assert.equal(shown.json().ede, 17);
+    const plain = await submit(authority);
+    assert.equal((await app.inject({ url: `/orders/${plain.id}` })).json().ede, 16);
+    const before = await workflowCounts(store());
+    const refused = await app.inject({
+      method: "POST",
+      url: "/orders",
+      headers: bearer(authority),
+      payload: sampleOrder({ ede: 42, targets: ["films-ede2.example-films.com"] }),
+    });
+    assert.equal(refused.statusCode, 422, refused.body);
+    assert.equal(refused.json().code, "ORDER_EDE_INVALID");
+    assert.deepEqual(await workflowCounts(store()), before);
+  });
+
   it("keeps an applicant's order out of public view until an authority confirms it", async () => {
     const mine = await submit(applicant);
     const seenBy = async (token?: string) => {

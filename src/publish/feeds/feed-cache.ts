@@ -10,6 +10,7 @@ import type { SigningKey } from "../signing-key.ts";
 import { ZoneSource, type ZoneVersion } from "../zone-source.ts";
 import { type FeedDiff, feedDiff } from "./feed-diff.ts";
 import { feedEntries, type OwnerLookup } from "./feed-entries.ts";
+import { orderEdeLookup } from "./order-ede-lookup.ts";
 import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "./signed-feed-files.ts";
 import { zoneOwnerLookup } from "./zone-owner-lookup.ts";
 
@@ -179,6 +180,7 @@ export class FeedCache {
     const context = {
       zone: this.options.zone,
       nextHops: this.options.nextHops,
+      edeOf: orderEdeLookup(this.options.db),
       serial: version.serial,
       checkpoint: checkpoint && { size: checkpoint.size, rootHash: checkpoint.rootHash },
     };

@@ -1,6 +1,7 @@
 import type { NextHops } from "../bgp/blackhole-route.ts";
 import type { FeedDiff } from "../feeds/feed-diff.ts";
 import type { FeedEntry } from "../feeds/feed-entries.ts";
+import type { EdeLookup } from "../feeds/order-ede-lookup.ts";
 
 /** What every rendering knows besides its entries: which zone and which release it shows. */
 export interface FeedContext {
@@ -11,6 +12,8 @@ export interface FeedContext {
   checkpoint?: FeedCheckpoint | undefined;
   /** The next hops route feeds give their routes (the bgp settings); by default defaultNextHops. */
   nextHops?: NextHops | undefined;
+  /** The codes orders chose for their blocked answers other than 16 (RFC 8914), for the formats that say it. */
+  edeOf?: EdeLookup | undefined;
 }
 
 export interface FeedCheckpoint {

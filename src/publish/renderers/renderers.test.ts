@@ -96,6 +96,17 @@ describe("feed renderers", () => {
     assert.ok(!zone.includes("*.www.fifostream.tv"), "an fqdn has no wildcard");
   });
 
+  it("note after an RPZ record the Extended DNS Error its order chose, as a comment zone parsers skip", async () => {
+    const edeOf = async (values: string[]) =>
+      new Map(values.filter((value) => value === "allostreaming.com").map((value) => [value, 15]));
+    let zone = "";
+    for await (const chunk of rendererFor("rpz").render(pagesOf(entries, 3), { ...context, edeOf }))
+      zone += chunk;
+    assert.match(zone, /^allostreaming\.com CNAME \. ; ede 15$/m);
+    assert.match(zone, /^\*\.allostreaming\.com CNAME \. ; ede 15$/m);
+    assert.match(zone, /^www\.fifostream\.tv CNAME \.$/m);
+  });
+
   it("give Unbound a zone for a domain but only local data for an exact name", async () => {
     const conf = lines(await render("unbound"));
     assert.equal(conf[0], "server:");

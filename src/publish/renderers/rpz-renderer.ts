@@ -27,16 +27,22 @@ export const rpzRenderer: FeedRenderer = {
       "@ IN NS localhost.",
       "",
     ].join("\n");
-    for await (const page of pages) yield page.map(entryRecords).join("");
+    for await (const page of pages) {
+      const codes = (await context.edeOf?.(page.map((entry) => entry.value))) ?? new Map<string, number>();
+      yield page.map((entry) => entryRecords(entry, codes.get(entry.value))).join("");
+    }
   },
 };
 
 /** Owners relative to $ORIGIN; a domain is its name and its wildcard (§5.1), addresses are rpz-ip owners. */
-function entryRecords(entry: FeedEntry): string {
+function entryRecords(entry: FeedEntry, ede: number | undefined): string {
   const data = actionData(entry);
+  // A comment, which every zone parser skips: the printed Knot Resolver configuration reads it to give the
+  // order's Extended DNS Error (RFC 8914) instead of 16.
+  const note = ede === undefined ? "" : ` ; ede ${ede}`;
   let text = "";
   for (const owner of ownersForTarget(entry.kind, entry.value)) {
-    for (const rdata of data) text += `${owner} ${rdata}\n`;
+    for (const rdata of data) text += `${owner} ${rdata}${note}\n`;
   }
   return text;
 }

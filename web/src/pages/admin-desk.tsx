@@ -9,6 +9,7 @@ import { SecretShownOnce } from "../components/secret-shown-once.tsx";
 import { useT } from "../i18n.tsx";
 import type { User } from "../types.ts";
 import { roles } from "../vocabulary.ts";
+import { Operators } from "./admin-operators.tsx";
 
 export default function AdminDesk() {
   const t = useT();
@@ -18,6 +19,7 @@ export default function AdminDesk() {
       roles={["admin"]}
       sections={[
         { id: "accounts", label: t("admin.accounts"), render: () => <Accounts /> },
+        { id: "operators", label: t("admin.operators"), render: () => <Operators /> },
         { id: "tokens", label: t("admin.tokens"), render: () => <Tokens /> },
         { id: "keys", label: t("admin.keys"), render: () => <Keys /> },
         { id: "webhooks", label: t("admin.webhooks"), render: () => <Webhooks /> },
