@@ -23,7 +23,7 @@ import { sampleOrder } from "./support/sample-order.ts";
 
 /** Entries of the registry: large enough that building its next release and logging it take seconds. */
 const entries = Number(process.env.DECREE_CRASH_ENTRIES ?? 120_000);
-const kills = 3;
+const kills = 5;
 const zone = defaultRpzPolicy.zone;
 
 /**
@@ -184,7 +184,7 @@ describe(`decree serve killed while it builds a release of ${entries} entries`, 
       const dnsPort = await freePort();
       const daemon = serve(dataDir, dnsPort);
       // Killed as a power cut would, at a random moment of the start that builds the release.
-      await sleep(Math.floor(untilServed * (0.3 + Math.random() * 0.6)));
+      await sleep(Math.floor(untilServed * (0.25 + Math.random() * 0.5)));
       daemon.child.kill("SIGKILL");
       await new Promise((resolve) =>
         daemon.child.exitCode === null ? daemon.child.once("exit", resolve) : resolve(null),
