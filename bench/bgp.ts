@@ -29,9 +29,9 @@ import { birdRoutesText } from "../src/publish/bgp/bird-routes-text.ts";
 import { defaultNextHops } from "../src/publish/bgp/blackhole-route.ts";
 import { addOperator } from "../src/publish/operators.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
-import { type Bird, routeAt, startBird } from "../test/support/bird.ts";
+import type { Bird } from "../test/support/bird.ts";
 import { freePorts } from "../test/support/free-port.ts";
-import { runCli } from "../test/support/run-cli.ts";
+import { routeSeenAt, startBirdRouterPair, waitForSession } from "./support/bird-router.ts";
 
 const { values } = parseArgs({
   options: {
@@ -60,17 +60,7 @@ function summary(samples: number[]) {
 
 /** Asks the router until the route is there (or gone); the time it was first seen so, or undefined at the deadline. */
 async function until(router: Bird, prefix: string, present: boolean): Promise<number | undefined> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const shown = await routeAt(router, prefix);
-    if (Boolean(shown?.includes("(65535,666)")) === present) return performance.now();
-  }
-  return undefined;
-}
-
-/** The route count `birdc show route count` prints ("Total: N of M routes…"). */
-function routeCount(text: string): number {
-  return Number(/Total: (\d+) of/.exec(text)?.[1] ?? 0);
+  return (await routeSeenAt(router, prefix, present, timeoutMs))?.performance;
 }
 
 function birdcConfigure(socket: string): Promise<void> {
@@ -168,39 +158,20 @@ try {
     ["decree", [], env],
     ["alone", ["--speaker", `127.0.0.1:${aloneSpeakerPort}`], aloneEnv],
   ] as const) {
-    const speakerConfig = await runCli(["bgp", "config"], speakerEnv);
-    birds.push(await startBird(name, dir, speakerConfig.stdout));
-    const routerConfig = await runCli(
-      [
-        "operators",
-        "config",
-        "Orange",
-        "--for",
-        "bird",
-        "--router-id",
-        "127.0.0.2",
-        "--router-address",
-        `127.0.0.1:${name === "decree" ? routerPort : aloneRouterPort}`,
-        ...args,
-      ],
-      env,
-    );
-    birds.push(await startBird(`${name}-router`, dir, routerConfig.stdout));
+    const pair = await startBirdRouterPair({
+      dir,
+      name,
+      env: speakerEnv,
+      operator: "Orange",
+      routerPort: (name === "decree" ? routerPort : aloneRouterPort)!,
+      routerArgs: [...args],
+    });
+    birds.push(pair.speaker, pair.router);
   }
   const [, router, aloneSpeaker, aloneRouter] = birds as [Bird, Bird, Bird, Bird];
   const standingPrefixes = standing.map((address) => `${address}/32`);
   await handWrite(aloneFile, aloneSpeaker.socket, standingPrefixes);
-  for (const bird of [router, aloneRouter]) {
-    const deadline = performance.now() + 60_000;
-    while (!(await bird.birdc("show", "protocols", "decree")).includes("Established")) {
-      if (performance.now() > deadline) throw new Error(`no BGP session at ${bird.socket}`);
-      await sleep(50);
-    }
-    while (routeCount(await bird.birdc("show", "route", "count")) < standing.length) {
-      if (performance.now() > deadline) throw new Error(`the standing routes did not reach ${bird.socket}`);
-      await sleep(100);
-    }
-  }
+  for (const bird of [router, aloneRouter]) await waitForSession(bird, standing.length);
 
   const decide = async (decision: "approve" | "lift", id: number) => {
     const response = await fetch(`http://127.0.0.1:${service!.http.port}/targets/decisions`, {

@@ -20,6 +20,8 @@ export interface WindowedUnbound {
   service: RunningService;
   unbound: ResolverUnderTest;
   upstream: Upstream;
+  /** The service's data directory, for the CLI's DECREE_DATA. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -28,7 +30,8 @@ export const addressName = "cdn.futbol-gratis.net";
 export const blockedAddress = "185.100.87.77";
 
 export async function startWindowedUnbound(
-  options: { clockIntervalMs?: number } = {},
+  /** `env`: settings as environment variables, e.g. the DECREE_BGP_* of a route feed. */
+  options: { clockIntervalMs?: number; env?: Record<string, string> } = {},
 ): Promise<WindowedUnbound> {
   const dataDir = mkdtempSync(join(tmpdir(), "decree-windows-"));
   // A short TTL, so that what a window's end changes is not hidden behind a cached upstream answer.
@@ -38,7 +41,7 @@ export async function startWindowedUnbound(
   });
   const config = loadConfig(
     { data: dataDir, http: "127.0.0.1:0", dns: "127.0.0.1:0", stop: "127.0.0.1:0", stopPage: ["192.0.2.80"] },
-    {},
+    options.env ?? {},
   );
   const service = await startService(config, { clockIntervalMs: options.clockIntervalMs ?? 1000 });
   const port = await freePort();
@@ -60,6 +63,7 @@ export async function startWindowedUnbound(
     service,
     unbound,
     upstream,
+    dataDir,
     async close() {
       await unbound.stop();
       await service.close();
