@@ -2,21 +2,14 @@ import type { Kysely } from "kysely";
 import { type BlockingWindow, windowFromRow } from "../intake/blocking-window.ts";
 import type { Database } from "../store/database.ts";
 
-/** A blocking window as the public reads it: when the entries are served, and the match it is for. */
-export interface PublicWindow {
-  id: number;
-  /** null: the order's window; else the one target it restricts. */
-  targetId: number | null;
-  startsAt: string;
-  endsAt: string;
-  eventStartsAt: string | null;
-  eventEndsAt: string | null;
-  marginBeforeSeconds: number;
-  marginAfterSeconds: number;
-  label: string | null;
-  source: string;
-  state: string;
-}
+/**
+ * A blocking window as the public reads it: when the entries are served, and the match it is for; not who
+ * made it or from which calendar entry.
+ */
+export type PublicWindow = Omit<
+  BlockingWindow,
+  "orderId" | "calendarUid" | "createdAt" | "createdBy" | "withdrawnAt"
+>;
 
 /** The windows of some orders, earliest first; withdrawn ones only when asked (the log keeps them anyway). */
 export async function listWindows(
