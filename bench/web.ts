@@ -1,13 +1,16 @@
 /**
  * bench/web: the public portal's figures. (1) The JavaScript a first load of the search page transfers, gzipped
  * (each script the browser fetched for `/?q=NAME`, as a gzip-serving proxy would send it), against the 200 KB
- * target; (2) a search answered on a registry of N entries (default 1,000,000): the public search API
+ * target, and the bytes decree itself sends for those scripts (its brotli and gzip copies written at build, and
+ * the file as it is), each asked over HTTP with that one coding in Accept-Encoding, with the coding Chromium got;
+ * (2) a search answered on a registry of N entries (default 1,000,000): the public search API
  * (`GET /public/entries?q=`) timed from a client, the page (form submitted in headless Chromium until the verdict
  * is drawn), and side by side the stop page's lookup of a host (`findBlockingEntries`, the peer inside decree
  * that answers the same question for blocked names), on the same store.
  * Prints one JSON line. Usage: node --import tsx bench/web.ts [--entries 1000000] [--searches 200]
  */
 import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,6 +45,23 @@ function searchNames(): string[] {
     else names.push(`never-blocked-${i}.example.com`);
   }
   return names;
+}
+
+/** The bytes on the wire for a GET asking for one coding, and the coding sent (fetch would decompress). */
+function wireBytes(url: string, acceptEncoding: string): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(url, { headers: { "accept-encoding": acceptEncoding } }, (incoming) => {
+      let bytes = 0;
+      incoming.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      incoming.on("end", () =>
+        resolve({ bytes, encoding: incoming.headers["content-encoding"] ?? "identity" }),
+      );
+    });
+    outgoing.on("error", reject);
+    outgoing.end();
+  });
 }
 
 function percentile(samples: number[], p: number): number {
@@ -106,14 +126,24 @@ try {
     const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
     const page = await browser.newPage();
     const scripts = new Map<string, number>();
+    const codingsSentToChromium = new Set<string>();
     page.on("response", async (response) => {
       if (response.request().resourceType() !== "script") return;
+      codingsSentToChromium.add((await response.allHeaders())["content-encoding"] ?? "identity");
       const body = await response.body().catch(() => Buffer.alloc(0));
       scripts.set(response.url(), gzipSync(body).length);
     });
     await page.goto(`${base}/?q=${encodeURIComponent(names[0]!)}`, { waitUntil: "networkidle" });
     await page.getByTestId("verdict").waitFor();
     const firstLoadJsGzipBytes = [...scripts.values()].reduce((sum, size) => sum + size, 0);
+    const servedBytes = { identity: 0, gzip: 0, br: 0 };
+    for (const url of scripts.keys()) {
+      for (const coding of ["identity", "gzip", "br"] as const) {
+        const sent = await wireBytes(url, coding);
+        if (sent.encoding !== coding) throw new Error(`${url} asked in ${coding} came in ${sent.encoding}`);
+        servedBytes[coding] += sent.bytes;
+      }
+    }
     // Timed inside the page (submit to verdict drawn, by a MutationObserver), so that the driver's own round
     // trips are not counted: what a person waits for after pressing Enter.
     const pageSearch: number[] = [];
@@ -128,6 +158,9 @@ try {
         entries: setup.entries,
         firstLoadJsGzipBytes,
         firstLoadScripts: scripts.size,
+        firstLoadJsServedBytes: servedBytes,
+        firstLoadJsServedBrOverIdentity: Number((servedBytes.br / servedBytes.identity).toFixed(3)),
+        firstLoadJsCodingSentToChromium: [...codingsSentToChromium].join(","),
         targetJsGzipBytes: 200_000,
         searches: names.length,
         blockedAnswers: blocked,

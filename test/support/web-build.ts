@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const webDist = join(root, "web", "dist");
 
-/** Builds the web UI (as `npm run build:web` does) when web/dist is missing or older than a source file. */
+/**
+ * Builds the web UI (as `npm run build:web` does, with its brotli and gzip copies) when web/dist is missing or
+ * older than a source file.
+ */
 export function ensureWebBuilt(): void {
   const built = modifiedAt(join(webDist, "index.html"));
   const sources = join(root, "web");
@@ -26,6 +29,10 @@ export function ensureWebBuilt(): void {
     },
   );
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+  const compressed = spawnSync(process.execPath, [join(root, "scripts", "compress-web.mjs"), webDist], {
+    encoding: "utf8",
+  });
+  if (compressed.status !== 0) throw new Error(`compressing web/dist failed:\n${compressed.stderr}`);
 }
 
 function modifiedAt(path: string): number {
