@@ -5,7 +5,12 @@ import { join } from "node:path";
 import { after, before, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
-import { approveTargets, publish, stopPagePolicy } from "../../../test/support/published-zone.ts";
+import {
+  approveTargets,
+  publish,
+  stopPagePolicy,
+  suspendTargets,
+} from "../../../test/support/published-zone.ts";
 import { verifySignature } from "../../publish/signing-key.ts";
 import { citizenLabCategories } from "../../publish/test-lists/test-list-categories.ts";
 import { buildApp } from "../build-app.ts";
@@ -104,6 +109,7 @@ describeEachEngine("test list routes", (store) => {
   let serial: number;
   let firstOrder: number;
   let addressOrder: number;
+  let fifostream: string;
 
   const orderOf = async (targetId: string) =>
     Number(
@@ -126,6 +132,15 @@ describeEachEngine("test list routes", (store) => {
     ]);
     await approveTargets(store(), [{ value: "allostreaming.com", kind: "domain" }, "streamzz.cc"]);
     const [address] = await approveTargets(store(), ["93.184.215.14"], { measures: ["ip-block"] });
+    fifostream = String(
+      (
+        await store()
+          .db.selectFrom("targets")
+          .select("id")
+          .where("value", "=", "www.fifostream.tv")
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
     firstOrder = await orderOf(first!);
     addressOrder = await orderOf(address!);
     serial = await publish(store(), policy);
@@ -226,5 +241,17 @@ describeEachEngine("test list routes", (store) => {
     const index = (await get("/feeds")).json();
     assert.equal(index.testLists.citizenLab, "/feeds/citizenlab-csv");
     assert.equal(index.testLists.ooniRun, "/feeds/ooni-run");
+  });
+
+  it("drops an entry suspended by the next release, and signs the new list for the new serial", async () => {
+    const before = await get(`/public/orders/${firstOrder}/ooni-run.json`);
+    assert.ok(before.json().nettests[0].inputs.includes("https://www.fifostream.tv/"));
+    await suspendTargets(store(), [fifostream]);
+    serial = await publish(store(), policy);
+    assert.notEqual(String(serial), before.headers["decree-serial"]);
+    const after = await get(`/public/orders/${firstOrder}/ooni-run.json`);
+    await assertSigned(after);
+    assert.ok(!after.json().nettests[0].inputs.includes("https://www.fifostream.tv/"));
+    assert.ok(!(await get("/feeds/citizenlab-csv")).body.includes("fifostream"));
   });
 });

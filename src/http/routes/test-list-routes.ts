@@ -37,6 +37,18 @@ const categoryQuery = z
   .strict();
 const orderParams = z.object({ id: integerSchema() });
 
+/** A list as last rendered: for the release it was read at, with its ETag and signature. */
+interface Rendered {
+  serial: number;
+  bytes: Buffer;
+  etag: string;
+  signature: string;
+}
+
+/** Lists kept rendered (one per URL asked: the registry's, each order's, each category), and the largest kept. */
+const maxCachedLists = 256;
+const maxCachedBytes = 16 * 1024 * 1024;
+
 /**
  * The registry's blocked names in the formats the measurement community reads: a Citizen Lab test list (CSV)
  * and an OONI Run v2 descriptor (JSON), for the whole registry or one order. Signed like the feeds
@@ -64,19 +76,40 @@ export async function testListRoutes(
       2,
     )}\n`;
 
-  const send = async (request: FastifyRequest, reply: FastifyReply, type: string, text: string) => {
-    const [version, key] = await Promise.all([feeds.version(), feeds.signingKey()]);
-    const bytes = Buffer.from(text, "utf8");
-    const etag = `"${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}"`;
+  // Entries enter and leave `active` only with a release, so a list rendered at a serial stays right until the
+  // next one: polls between releases are answered without reading the registry or signing again.
+  const rendered = new Map<string, Rendered>();
+  const send = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: string,
+    render: () => Promise<string>,
+  ) => {
+    const version = await feeds.version();
+    const key = request.url;
+    let found = rendered.get(key);
+    if (found?.serial !== version.serial) {
+      const signing = await feeds.signingKey();
+      const bytes = Buffer.from(await render(), "utf8");
+      found = {
+        serial: version.serial,
+        bytes,
+        etag: `"${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}"`,
+        signature: `ed25519 ${signing.keyId} ${signing.sign(bytes).toString("base64")}`,
+      };
+      rendered.delete(key);
+      if (bytes.length <= maxCachedBytes) rendered.set(key, found);
+      while (rendered.size > maxCachedLists) rendered.delete(rendered.keys().next().value!);
+    }
     reply.headers({
-      "decree-serial": String(version.serial),
+      "decree-serial": String(found.serial),
       "decree-feed": "full",
-      etag,
+      etag: found.etag,
       "cache-control": "no-cache",
-      "decree-signature": `ed25519 ${key.keyId} ${key.sign(bytes).toString("base64")}`,
+      "decree-signature": found.signature,
     });
-    if (matchesEtag(request.headers["if-none-match"], etag)) return reply.code(304).send();
-    return reply.type(type).send(bytes);
+    if (matchesEtag(request.headers["if-none-match"], found.etag)) return reply.code(304).send();
+    return reply.type(type).send(found.bytes);
   };
 
   app.get(
@@ -89,7 +122,7 @@ export async function testListRoutes(
         querystring: categoryQuery,
       },
     },
-    async (request, reply) => send(request, reply, csvType, await csv(undefined, request.query.category)),
+    async (request, reply) => send(request, reply, csvType, () => csv(undefined, request.query.category)),
   );
 
   app.get(
@@ -98,7 +131,7 @@ export async function testListRoutes(
       config: open,
       schema: { tags, summary: "Every active blocked name and URL as an OONI Run v2 descriptor" },
     },
-    async (request, reply) => send(request, reply, jsonType, await descriptor(undefined)),
+    async (request, reply) => send(request, reply, jsonType, () => descriptor(undefined)),
   );
 
   app.get(
@@ -113,7 +146,7 @@ export async function testListRoutes(
       },
     },
     async (request, reply) =>
-      send(request, reply, csvType, await csv(request.params.id, request.query.category)),
+      send(request, reply, csvType, () => csv(request.params.id, request.query.category)),
   );
 
   app.get(
@@ -126,6 +159,6 @@ export async function testListRoutes(
         params: orderParams,
       },
     },
-    async (request, reply) => send(request, reply, jsonType, await descriptor(request.params.id)),
+    async (request, reply) => send(request, reply, jsonType, () => descriptor(request.params.id)),
   );
 }
