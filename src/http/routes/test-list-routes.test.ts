@@ -254,4 +254,16 @@ describeEachEngine("test list routes", (store) => {
     assert.ok(!after.json().nettests[0].inputs.includes("https://www.fifostream.tv/"));
     assert.ok(!(await get("/feeds/citizenlab-csv")).body.includes("fifostream"));
   });
+
+  it("serves each list's detached signature alone at its URL with .sig, over the list's exact bytes", async () => {
+    const key = (await get("/keys")).json();
+    for (const url of ["/feeds/citizenlab-csv?category=MMED", `/public/orders/${firstOrder}/ooni-run.json`]) {
+      const list = await get(url);
+      const signature = await get(url.replace(/(\?|$)/, ".sig$1"));
+      assert.equal(signature.statusCode, 200, url);
+      assert.equal(signature.headers["content-type"], "application/octet-stream");
+      assert.equal(signature.headers["decree-key-id"], key.keyId);
+      assert.ok(verifySignature(key.publicKey, list.rawPayload, signature.rawPayload), url);
+    }
+  });
 });

@@ -41,7 +41,9 @@ const orderParams = z.object({ id: integerSchema() });
 interface Rendered {
   serial: number;
   bytes: Buffer;
+  keyId: string;
   etag: string;
+  /** Base64 of the Ed25519 signature over `bytes`. */
   signature: string;
 }
 
@@ -79,86 +81,108 @@ export async function testListRoutes(
   // Entries enter and leave `active` only with a release, so a list rendered at a serial stays right until the
   // next one: polls between releases are answered without reading the registry or signing again.
   const rendered = new Map<string, Rendered>();
-  const send = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    type: string,
-    render: () => Promise<string>,
-  ) => {
+  /** The list at the current release, rendered and signed once per release and URL (`.sig` shares its list's). */
+  const current = async (url: string, render: () => Promise<string>): Promise<Rendered> => {
     const version = await feeds.version();
-    const key = request.url;
-    let found = rendered.get(key);
-    if (found?.serial !== version.serial) {
-      const signing = await feeds.signingKey();
-      const bytes = Buffer.from(await render(), "utf8");
-      found = {
-        serial: version.serial,
-        bytes,
-        etag: `"${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}"`,
-        signature: `ed25519 ${signing.keyId} ${signing.sign(bytes).toString("base64")}`,
-      };
-      rendered.delete(key);
-      if (bytes.length <= maxCachedBytes) rendered.set(key, found);
-      while (rendered.size > maxCachedLists) rendered.delete(rendered.keys().next().value!);
-    }
+    const key = url.replace(/\.sig(?=\?|$)/, "");
+    const found = rendered.get(key);
+    if (found?.serial === version.serial) return found;
+    const signing = await feeds.signingKey();
+    const bytes = Buffer.from(await render(), "utf8");
+    const made = {
+      serial: version.serial,
+      bytes,
+      keyId: signing.keyId,
+      etag: `"${createHash("sha256").update(bytes).digest("hex").slice(0, 32)}"`,
+      signature: signing.sign(bytes).toString("base64"),
+    };
+    rendered.delete(key);
+    if (bytes.length <= maxCachedBytes) rendered.set(key, made);
+    while (rendered.size > maxCachedLists) rendered.delete(rendered.keys().next().value!);
+    return made;
+  };
+
+  const send = async (request: FastifyRequest, reply: FastifyReply, type: string, found: Rendered) => {
     reply.headers({
       "decree-serial": String(found.serial),
       "decree-feed": "full",
       etag: found.etag,
       "cache-control": "no-cache",
-      "decree-signature": found.signature,
+      "decree-signature": `ed25519 ${found.keyId} ${found.signature}`,
     });
     if (matchesEtag(request.headers["if-none-match"], found.etag)) return reply.code(304).send();
     return reply.type(type).send(found.bytes);
   };
 
-  app.get(
-    "/feeds/citizenlab-csv",
-    {
-      config: open,
-      schema: {
-        tags,
-        summary: "Every active blocked name and URL as a Citizen Lab test list",
-        querystring: categoryQuery,
-      },
-    },
-    async (request, reply) => send(request, reply, csvType, () => csv(undefined, request.query.category)),
-  );
+  /** The detached signature alone, raw, as `/feeds/FORMAT.sig` serves it: what `openssl pkeyutl -verify` reads. */
+  const sendSignature = (reply: FastifyReply, found: Rendered) =>
+    reply
+      .header("Decree-Serial", found.serial)
+      .header("Decree-Feed", "full")
+      .header("Decree-Key-Id", found.keyId)
+      .type("application/octet-stream")
+      .send(Buffer.from(found.signature, "base64"));
 
-  app.get(
-    "/feeds/ooni-run",
-    {
-      config: open,
-      schema: { tags, summary: "Every active blocked name and URL as an OONI Run v2 descriptor" },
-    },
-    async (request, reply) => send(request, reply, jsonType, () => descriptor(undefined)),
-  );
+  for (const suffix of ["", ".sig"]) {
+    const signed = suffix === ".sig";
+    const answer =
+      (type: string) =>
+      async (request: FastifyRequest, reply: FastifyReply, render: () => Promise<string>) => {
+        const found = await current(request.url, render);
+        return signed ? sendSignature(reply, found) : send(request, reply, type, found);
+      };
+    const csvAnswer = answer(csvType);
+    const jsonAnswer = answer(jsonType);
+    const what = signed ? "The signature of " : "";
 
-  app.get(
-    "/public/orders/:id/citizenlab.csv",
-    {
-      config: open,
-      schema: {
-        tags,
-        summary: "An order's active blocked names and URLs as a Citizen Lab test list",
-        params: orderParams,
-        querystring: categoryQuery,
+    app.get(
+      `/feeds/citizenlab-csv${suffix}`,
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: `${what}every active blocked name and URL as a Citizen Lab test list`,
+          querystring: categoryQuery,
+        },
       },
-    },
-    async (request, reply) =>
-      send(request, reply, csvType, () => csv(request.params.id, request.query.category)),
-  );
+      async (request, reply) => csvAnswer(request, reply, () => csv(undefined, request.query.category)),
+    );
 
-  app.get(
-    "/public/orders/:id/ooni-run.json",
-    {
-      config: open,
-      schema: {
-        tags,
-        summary: "An order's active blocked names and URLs as an OONI Run v2 descriptor",
-        params: orderParams,
+    app.get(
+      `/feeds/ooni-run${suffix}`,
+      {
+        config: open,
+        schema: { tags, summary: `${what}every active blocked name and URL as an OONI Run v2 descriptor` },
       },
-    },
-    async (request, reply) => send(request, reply, jsonType, () => descriptor(request.params.id)),
-  );
+      async (request, reply) => jsonAnswer(request, reply, () => descriptor(undefined)),
+    );
+
+    app.get(
+      `/public/orders/:id/citizenlab.csv${suffix}`,
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: `${what}an order's active blocked names and URLs as a Citizen Lab test list`,
+          params: orderParams,
+          querystring: categoryQuery,
+        },
+      },
+      async (request, reply) =>
+        csvAnswer(request, reply, () => csv(request.params.id, request.query.category)),
+    );
+
+    app.get(
+      `/public/orders/:id/ooni-run.json${suffix}`,
+      {
+        config: open,
+        schema: {
+          tags,
+          summary: `${what}an order's active blocked names and URLs as an OONI Run v2 descriptor`,
+          params: orderParams,
+        },
+      },
+      async (request, reply) => jsonAnswer(request, reply, () => descriptor(request.params.id)),
+    );
+  }
 }
