@@ -11,8 +11,9 @@ import {
   stopPagePolicy,
   suspendTargets,
 } from "../../../test/support/published-zone.ts";
+import { sampleOrder } from "../../../test/support/sample-order.ts";
 import { verifySignature } from "../../publish/signing-key.ts";
-import { citizenLabCategories } from "../../publish/test-lists/test-list-categories.ts";
+import { citizenLabCategories } from "../../vocabulary/citizen-lab-categories.ts";
 import { buildApp } from "../build-app.ts";
 
 const policy = { ...stopPagePolicy, zone: "rpz.example.fr" };
@@ -130,7 +131,9 @@ describeEachEngine("test list routes", (store) => {
       "www.fifostream.tv",
       { value: "https://files.filmzone.net/film/123", kind: "url" },
     ]);
-    await approveTargets(store(), [{ value: "allostreaming.com", kind: "domain" }, "streamzz.cc"]);
+    await approveTargets(store(), [{ value: "allostreaming.com", kind: "domain" }, "streamzz.cc"], {
+      testListCategory: "MMED",
+    });
     const [address] = await approveTargets(store(), ["93.184.215.14"], { measures: ["ip-block"] });
     fifostream = String(
       (
@@ -178,19 +181,24 @@ describeEachEngine("test list routes", (store) => {
       ],
     );
     const allo = rows[0]!;
-    assert.deepEqual(allo.slice(1, 3), ["FILE", "File-sharing"]);
+    assert.deepEqual(allo.slice(1, 3), ["FILE", "File-sharing"], "the default category");
+    assert.deepEqual(rows[2]!.slice(1, 3), ["MMED", "Media sharing"], "the category its order chose");
     assert.match(allo[4]!, /^decree: Tribunal judiciaire de Paris, case RG 26\/\d{5} \(2025-12-20, FR\)$/);
     assert.equal(allo[5], `Blocked under order ${firstOrder}: ${publicUrl}/orders/${firstOrder}`);
     assert.ok(!response.body.includes("93.184.215.14"), "addresses are not test list entries");
   });
 
-  it("names another category code for every row when asked, and refuses one the lists do not have", async () => {
+  it("names the category an order chose for its rows, another code for every row when asked, and refuses one the lists do not have", async () => {
     const media = await get("/feeds/citizenlab-csv?category=MMED");
     assert.ok(
       checkCitizenLabList(media.body).every((row) => row[1] === "MMED" && row[2] === "Media sharing"),
     );
     const refused = await get("/feeds/citizenlab-csv?category=WAREZ");
     assert.equal(refused.statusCode, 400);
+    assert.throws(() => sampleOrder({ testListCategory: "WAREZ" }), {
+      code: "ORDER_INVALID",
+      message: /testListCategory: .*"MMED"/,
+    });
   });
 
   it("serves the whole registry's names as an OONI Run v2 descriptor of one Web Connectivity nettest", async () => {

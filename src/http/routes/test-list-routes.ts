@@ -5,12 +5,13 @@ import { z } from "zod";
 import type { FeedCache } from "../../publish/feeds/feed-cache.ts";
 import { citizenLabCsv } from "../../publish/test-lists/citizen-lab-csv.ts";
 import { ooniRunDescriptor } from "../../publish/test-lists/ooni-run-descriptor.ts";
-import {
-  citizenLabCategoryCodes,
-  defaultCitizenLabCategory,
-} from "../../publish/test-lists/test-list-categories.ts";
 import { testListEntries } from "../../publish/test-lists/test-list-entries.ts";
 import type { Store } from "../../store/database.ts";
+import {
+  type CitizenLabCategory,
+  citizenLabCategoryCodes,
+  defaultCitizenLabCategory,
+} from "../../vocabulary/citizen-lab-categories.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { matchesEtag } from "../send-signed-feed.ts";
 
@@ -32,7 +33,9 @@ const categoryQuery = z
     category: z
       .enum(citizenLabCategoryCodes)
       .optional()
-      .describe(`a Citizen Lab category code for every row; by default ${defaultCitizenLabCategory}`),
+      .describe(
+        `a Citizen Lab category code for every row; by default each order's own (testListCategory), else ${defaultCitizenLabCategory}`,
+      ),
   })
   .strict();
 const orderParams = z.object({ id: integerSchema() });
@@ -65,7 +68,7 @@ export async function testListRoutes(
   const base = publicUrl ?? "";
   const orderUrl = (id: number) => `${base}/orders/${id}`;
 
-  const csv = async (orderId: number | undefined, category = defaultCitizenLabCategory) =>
+  const csv = async (orderId: number | undefined, category: CitizenLabCategory | undefined) =>
     citizenLabCsv(await testListEntries(store.db, orderId), category, orderUrl);
   const descriptor = async (orderId: number | undefined) =>
     `${JSON.stringify(

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Database } from "../../store/database.ts";
+import type { CitizenLabCategory } from "../../vocabulary/citizen-lab-categories.ts";
 import type { OrderKind, TargetKind } from "../../vocabulary/vocabulary.ts";
 
 /** One name or URL that resolvers block, with the order that made it so: a row of an open test list. */
@@ -16,6 +17,8 @@ export interface TestListEntry {
   jurisdiction: string;
   caseNumber: string;
   decisionDate: string;
+  /** The category the order chose for its names, if it chose one. */
+  category: CitizenLabCategory | undefined;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function testListEntries(db: Kysely<Database>, orderId?: number): P
       "orders.jurisdiction",
       "orders.case_number",
       "orders.decision_date",
+      "orders.test_list_category",
     ])
     .where("targets.state", "=", "active")
     .where("targets.kind", "in", listedKinds);
@@ -67,6 +71,7 @@ export async function testListEntries(db: Kysely<Database>, orderId?: number): P
       jurisdiction: row.jurisdiction,
       caseNumber: row.case_number,
       decisionDate: String(row.decision_date).slice(0, 10),
+      category: (row.test_list_category as CitizenLabCategory | null) ?? undefined,
     });
   }
   return [...byUrl.values()].sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : a.orderId - b.orderId));

@@ -46,6 +46,7 @@ export const citizenLabCategoryCodes = Object.keys(citizenLabCategories) as [
 /**
  * decree's orders say what to block, not what the sites hold, so no category follows from an order's measures
  * or kind. Blocking orders of courts and authorities are overwhelmingly against piracy (streaming, downloads),
- * which the lists file under File-sharing; a reader who knows better names another code (`?category=MMED`).
+ * which the lists file under File-sharing. An order may name its own (`testListCategory`: MMED for streaming),
+and a reader another for the whole list (`?category=`).
  */
 export const defaultCitizenLabCategory: CitizenLabCategory = "FILE";
