@@ -87,6 +87,7 @@ import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
 import { publicViewRoutes } from "./routes/public-view-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 import { reviewRoutes } from "./routes/review-routes.ts";
+import { testListRoutes } from "./routes/test-list-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
 import { webhookRoutes } from "./routes/webhook-routes.ts";
@@ -256,6 +257,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   options.releases?.on("release", () => feeds.released());
   await app.register(feedRoutes, { feeds, zone });
+  await app.register(testListRoutes, { store: options.store, feeds, publicUrl: options.publicUrl });
   fastPath = feedFastPath(feeds, (status, startedNs) =>
     countAnswer("GET", "/feeds/:format", status, Number(process.hrtime.bigint() - startedNs) / 1e9),
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { citizenLabCategoryCodes } from "../vocabulary/citizen-lab-categories.ts";
 import {
   addresseeRoles,
   dnsActions,
@@ -105,6 +106,12 @@ export const orderInputSchema = z
       .optional()
       .describe(
         "the Extended DNS Error (RFC 8914) its blocked answers carry: 15 or blocked, 16 or censored (default), 17 or filtered",
+      ),
+    testListCategory: z
+      .enum(citizenLabCategoryCodes)
+      .optional()
+      .describe(
+        "the Citizen Lab category code its names carry in the open test lists (default FILE; MMED for streaming)",
       ),
     legalBasis: nonEmpty.optional(),
     document: z

@@ -96,6 +96,7 @@ export async function recordOrder(
         summary: input.summary ?? null,
         dns_action: input.dnsAction ?? null,
         ede,
+        test_list_category: input.testListCategory ?? null,
         recorded_at: at,
         recorded_by: options.actor,
         owner_organisation_id: options.ownerOrganisationId ?? null,

@@ -58,6 +58,8 @@ export interface OrdersTable {
   dns_action: ColumnType<DnsAction | null, DnsAction | null | undefined, DnsAction | null>;
   /** The Extended DNS Error of its blocked answers (RFC 8914): 15, 16 or 17; null: the default, 16. */
   ede: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The Citizen Lab category code of its names in the open test lists; null: the registry's default, FILE. */
+  test_list_category: ColumnType<string | null, string | null | undefined, string | null>;
   recorded_at: string;
   recorded_by: string;
   /** The organisation of the applicant that submitted the order; null: an authority or the shell did. */

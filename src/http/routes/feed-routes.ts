@@ -47,6 +47,11 @@ export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRout
         url: `/feeds/${renderer.format}`,
         signature: `/feeds/${renderer.format}.sig`,
       })),
+      testLists: {
+        citizenLab: "/feeds/citizenlab-csv",
+        ooniRun: "/feeds/ooni-run",
+        perOrder: ["/public/orders/{id}/citizenlab.csv", "/public/orders/{id}/ooni-run.json"],
+      },
       piracyShield: piracyShieldGenres.flatMap((genre) => [
         `/api/v1/${genre}/get/all/txt`,
         `/api/v1/${genre}/get/all/txt/checksum`,

@@ -1,0 +1,73 @@
+import type { TestListEntry } from "./test-list-entries.ts";
+
+/** An OONI Run v2 link's descriptor: what the OONI Probe apps install and run (Web Connectivity, here). */
+export interface OoniRunDescriptor {
+  name: string;
+  short_description: string;
+  description: string;
+  author: string;
+  name_intl: Record<string, string>;
+  short_description_intl: Record<string, string>;
+  description_intl: Record<string, string>;
+  icon: string;
+  color: string;
+  nettests: Array<{
+    test_name: "web_connectivity";
+    inputs: string[];
+    options: Record<string, never>;
+    backend_options: Record<string, never>;
+    is_background_run_enabled_default: boolean;
+    is_manual_run_enabled_default: boolean;
+  }>;
+}
+
+export interface DescriptorScope {
+  /** The order, or none for the whole registry. */
+  orderId?: number | undefined;
+  /** Who runs the registry, as the descriptor's author: the registry's public URL, or "decree". */
+  author: string;
+  /** Where the public reads the order or the registry. */
+  link: string;
+}
+
+/**
+ * One Web Connectivity nettest over the entries' URLs. Run by hand only by default: a background run of blocked
+ * sites is something a volunteer opts into, not what a descriptor turns on. The French strings sit beside the
+ * English ones, as decree's other public texts do.
+ */
+export function ooniRunDescriptor(entries: TestListEntry[], scope: DescriptorScope): OoniRunDescriptor {
+  const whole = scope.orderId === undefined;
+  const name = whole
+    ? "Court-ordered blocks (decree)"
+    : `Court-ordered blocks: order ${scope.orderId} (decree)`;
+  const nom = whole ? "Blocages ordonnés (decree)" : `Blocages ordonnés : décision ${scope.orderId} (decree)`;
+  return {
+    name,
+    short_description: whole
+      ? "Every name blocked under the registry's orders"
+      : `The names blocked under order ${scope.orderId}`,
+    description: `Checks with Web Connectivity whether the names and URLs that decree's ${whole ? "orders" : "order"} block are blocked on your network. ${scope.link}`,
+    author: scope.author,
+    name_intl: { fr: nom },
+    short_description_intl: {
+      fr: whole
+        ? "Tous les noms bloqués par les décisions du registre"
+        : `Les noms bloqués par la décision ${scope.orderId}`,
+    },
+    description_intl: {
+      fr: `Vérifie avec Web Connectivity si les noms et URL que ${whole ? "les décisions" : "la décision"} de decree font bloquer le sont sur votre réseau. ${scope.link}`,
+    },
+    icon: "FaGavel",
+    color: "#3b5bdb",
+    nettests: [
+      {
+        test_name: "web_connectivity",
+        inputs: entries.map((entry) => entry.url),
+        options: {},
+        backend_options: {},
+        is_background_run_enabled_default: false,
+        is_manual_run_enabled_default: true,
+      },
+    ],
+  };
+}
