@@ -5,7 +5,7 @@ import { normalizeTarget } from "../names/normalize-target.ts";
 import { isTargetKind, type TargetKind, targetKinds } from "../names/target-kind.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
-import { insertChunkRows, insertMany } from "../store/insert-many.ts";
+import { insertChunkRows, insertMany, type RowFiller } from "../store/insert-many.ts";
 import { toInstant } from "./instant.ts";
 import { measuresForKind, orderGrantsKind } from "./measure-for-kind.ts";
 import { type Order, orderState } from "./order.ts";
@@ -244,6 +244,29 @@ export const targetColumns = [
   "updated_at",
 ] as const;
 
+/** Writes candidate `row` as a proposed target of the order, in the order of `targetColumns`. */
+export function targetRowWriter(
+  candidates: Candidate[],
+  order: Order,
+  origin: string,
+  at: string,
+): RowFiller {
+  return (row, out, offset) => {
+    const c = candidates[row]!;
+    out[offset] = order.id;
+    out[offset + 1] = c.kind;
+    out[offset + 2] = c.value;
+    out[offset + 3] = c.input;
+    out[offset + 4] = c.display;
+    out[offset + 5] = "proposed";
+    out[offset + 6] = order.validFrom;
+    out[offset + 7] = c.validUntil;
+    out[offset + 8] = origin;
+    out[offset + 9] = at;
+    out[offset + 10] = at;
+  };
+}
+
 async function insertTargets(
   trx: Kysely<Database>,
   order: Order,
@@ -263,20 +286,7 @@ async function insertTargets(
       "targets",
       targetColumns,
       chunk.length,
-      (row, out, at0) => {
-        const c = chunk[row]!;
-        out[at0] = order.id;
-        out[at0 + 1] = c.kind;
-        out[at0 + 2] = c.value;
-        out[at0 + 3] = c.input;
-        out[at0 + 4] = c.display;
-        out[at0 + 5] = "proposed";
-        out[at0 + 6] = order.validFrom;
-        out[at0 + 7] = c.validUntil;
-        out[at0 + 8] = origin;
-        out[at0 + 9] = at;
-        out[at0 + 10] = at;
-      },
+      targetRowWriter(chunk, order, origin, at),
       ["id", "kind", "value"],
     );
     const ids = idsInChunkOrder(chunk, rows as Array<{ id: number; kind: string; value: string }>);

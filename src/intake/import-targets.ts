@@ -14,6 +14,7 @@ import {
   screenOne,
   type TargetRequest,
   targetColumns,
+  targetRowWriter,
 } from "./add-targets.ts";
 import type { Order } from "./order.ts";
 import { type TargetOrigin, terminalTargetStates } from "./target.ts";
@@ -166,20 +167,7 @@ async function storeBatch(
       "targets",
       targetColumns,
       candidates.length,
-      (row, out, offset) => {
-        const c = candidates[row]!;
-        out[offset] = order.id;
-        out[offset + 1] = c.kind;
-        out[offset + 2] = c.value;
-        out[offset + 3] = c.input;
-        out[offset + 4] = c.display;
-        out[offset + 5] = "proposed";
-        out[offset + 6] = order.validFrom;
-        out[offset + 7] = c.validUntil;
-        out[offset + 8] = origin;
-        out[offset + 9] = at;
-        out[offset + 10] = at;
-      },
+      targetRowWriter(candidates, order, origin, at),
       ["id", "kind", "value"],
       { skipConflicts },
     ) as Promise<Array<{ id: number; kind: string; value: string }>>;
