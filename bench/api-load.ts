@@ -29,6 +29,7 @@ import { decideTargets } from "../src/registry/decide-targets.ts";
 import type { Store } from "../src/store/database.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { sampleOrder } from "../test/support/sample-order.ts";
+import { startJsonServe } from "./support/json-serve.ts";
 
 const { values } = parseArgs({
   options: {
@@ -71,25 +72,9 @@ try {
   const profile = values["cpu-prof-dir"]
     ? ["--cpu-prof", `--cpu-prof-dir=${resolve(values["cpu-prof-dir"])}`]
     : [];
-  server = spawn(
-    process.execPath,
-    [
-      ...profile,
-      fileURLToPath(new URL("../bin/decree.js", import.meta.url)),
-      "--json",
-      "--data",
-      dataDir,
-      "serve",
-      "--http",
-      "127.0.0.1:0",
-      "--dns",
-      "127.0.0.1:0",
-      "--stop",
-      "127.0.0.1:0",
-    ],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "error" } },
-  );
-  const addresses = await listening(server);
+  const serving = await startJsonServe(dataDir, profile);
+  server = serving.child;
+  const addresses = serving.addresses;
   const http = `http://127.0.0.1:${addresses.http.port}`;
   const stop = `http://127.0.0.1:${addresses.stop.port}`;
 
@@ -256,19 +241,6 @@ function names(start: number, count: number): string[] {
 async function approveAll(store: Store, recorded: Awaited<ReturnType<typeof recordOrder>>, now: Date) {
   const refs = (recorded.targets?.added ?? []).map((target) => String(target.id));
   await decideTargets(store, { decision: "approve", refs, reason: "bench", actor, now });
-}
-
-/** The addresses `decree --json serve` prints once it listens. */
-function listening(child: ChildProcess): Promise<{ http: { port: number }; stop: { port: number } }> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
-  });
 }
 
 /** Waits (10 s at most) until the process uses under a tenth of a CPU over half a second. */

@@ -7,11 +7,10 @@
  * one committed transaction per request. Prints one JSON line with targets/s per batch size.
  * Usage: node --import tsx bench/target-submissions.ts [--seconds 10] [--connections 32] [--profile DIR]
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { createOrganisation } from "../src/accounts/organisations.ts";
@@ -20,6 +19,7 @@ import { createUser } from "../src/accounts/users.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { sampleOrder } from "../test/support/sample-order.ts";
+import { startJsonServe } from "./support/json-serve.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,25 +45,9 @@ let server: ChildProcess | undefined;
 try {
   const setup = await prepare(dataDir);
   const profile = values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [];
-  server = spawn(
-    process.execPath,
-    [
-      ...profile,
-      fileURLToPath(new URL("../bin/decree.js", import.meta.url)),
-      "--json",
-      "--data",
-      dataDir,
-      "serve",
-      "--http",
-      "127.0.0.1:0",
-      "--dns",
-      "127.0.0.1:0",
-      "--stop",
-      "127.0.0.1:0",
-    ],
-    { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, LOG_LEVEL: "error" } },
-  );
-  const addresses = await listening(server);
+  const serving = await startJsonServe(dataDir, profile);
+  server = serving.child;
+  const addresses = serving.addresses;
   const http = `http://127.0.0.1:${addresses.http.port}`;
   let next = 0;
   const runs = [];
@@ -156,17 +140,4 @@ async function prepare(dir: string) {
   } finally {
     await store.close();
   }
-}
-
-/** The addresses `decree --json serve` prints once it listens. */
-function listening(child: ChildProcess): Promise<{ http: { port: number } }> {
-  return new Promise((resolve, reject) => {
-    let output = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
-      if (line) resolve(JSON.parse(line));
-    });
-    child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
-  });
 }
