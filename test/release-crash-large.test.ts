@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import Database from "better-sqlite3";
 import dnsPacket from "dns-packet";
 import { sql } from "kysely";
 import { recordOrder } from "../src/intake/record-order.ts";
@@ -14,7 +15,7 @@ import { defaultRpzPolicy } from "../src/publish/rpz-policy.ts";
 import { ownersForTarget } from "../src/publish/rpz-records.ts";
 import type { Store } from "../src/store/database.ts";
 import { inTransaction } from "../src/store/in-transaction.ts";
-import { openStore } from "../src/store/open-store.ts";
+import { openStore, sqliteFileName } from "../src/store/open-store.ts";
 import { type Daemon, startDaemon } from "./support/daemon.ts";
 import { queryMessage, Rcode, rcodeOf, udpExchange } from "./support/dns-wire.ts";
 import { freePort } from "./support/free-port.ts";
@@ -125,6 +126,30 @@ async function servedSerial(port: number): Promise<number | undefined> {
   return soa?.type === "SOA" ? soa.data.serial : undefined;
 }
 
+/**
+ * Waits until the store at `file` holds a release past `past`, read as another process would (WAL readers do not
+ * block the writer), and returns when it was first seen.
+ */
+async function committedPast(daemon: Daemon, file: string, past: number): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < 300_000) {
+    daemon.assertRunning();
+    try {
+      const reader = new Database(file, { readonly: true, fileMustExist: true });
+      try {
+        const row = reader.prepare("select max(id) as id from releases").get() as { id: number | null };
+        if (row.id !== null && row.id > past) return performance.now();
+      } finally {
+        reader.close();
+      }
+    } catch {
+      // The file is being created or migrated: look again.
+    }
+    await sleep(5);
+  }
+  throw new Error(`the store committed no release past ${past}:\n${daemon.output()}`);
+}
+
 /** Waits until the primary answers a serial past `past`, and returns it. */
 async function servedPast(daemon: Daemon, port: number, past: number): Promise<number> {
   const started = performance.now();
@@ -160,17 +185,17 @@ describe(`decree serve killed while it builds a release of ${entries} entries`, 
     await suspend(store, sql`state = 'active' and id % 4 = 0`);
     await store.close();
 
-    // How long a start takes to serve the next release, on a copy: the kills fall at random within it.
+    // How long a start takes to commit the next release, on a copy: the kills fall at random before it. Timed
+    // to the commit, not to the first answer: the commit comes early in a start and the rest is serving.
     const copy = mkdtempSync(join(tmpdir(), "decree-crash-large-copy-"));
-    let untilServed: number;
+    let untilCommitted: number;
     try {
       cpSync(dataDir, copy, { recursive: true });
       const dnsPort = await freePort();
       const started = performance.now();
       const daemon = serve(copy, dnsPort);
       try {
-        await servedPast(daemon, dnsPort, before.soaSerial);
-        untilServed = performance.now() - started;
+        untilCommitted = (await committedPast(daemon, join(copy, sqliteFileName), before.release)) - started;
       } finally {
         await daemon.stop();
       }
@@ -183,8 +208,10 @@ describe(`decree serve killed while it builds a release of ${entries} entries`, 
     for (let kill = 0; kill < kills; kill++) {
       const dnsPort = await freePort();
       const daemon = serve(dataDir, dnsPort);
-      // Killed as a power cut would, at a random moment of the start that builds the release.
-      await sleep(Math.floor(untilServed * (0.25 + Math.random() * 0.5)));
+      // Killed as a power cut would, at a random moment of the start before the release commits: the first kill
+      // early, so that one falls before the commit even when this start runs faster than the copy's.
+      const upTo = kill === 0 ? 0.4 : 0.8;
+      await sleep(Math.floor(untilCommitted * (0.05 + Math.random() * upTo)));
       daemon.child.kill("SIGKILL");
       await new Promise((resolve) =>
         daemon.child.exitCode === null ? daemon.child.once("exit", resolve) : resolve(null),
@@ -202,7 +229,7 @@ describe(`decree serve killed while it builds a release of ${entries} entries`, 
       }
     }
     t.diagnostic(
-      `${landed} of ${kills} kills came before the release committed; a start took ${untilServed} ms`,
+      `${landed} of ${kills} kills came before the release committed; a start committed its release after ${Math.round(untilCommitted)} ms`,
     );
     assert.ok(landed > 0, "at least one kill came before the release was committed");
 
