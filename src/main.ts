@@ -181,6 +181,9 @@ export async function startService(
     });
     // At debug level: under a flood these come by the thousand, and each one is the limits doing their job.
     publication.primary.on("limited", (limited) => log.debug(limited, "DNS client limited"));
+    publication.primary.on("restarted", (restart) =>
+      log.warn(restart, "the DNS primary's thread had stopped and serves again"),
+    );
     publication.scheduler.on("release", () => releases.emit("release"));
     const runner = jobs;
     // A new release goes out to webhooks at once when this instance leads, not at the next tick.

@@ -71,6 +71,12 @@ export const releaseFailures = new Counter({
   registers: register,
 });
 
+export const dnsPrimaryRestarts = new Counter({
+  name: "decree_dns_primary_restarts_total",
+  help: "Times the DNS primary's thread stopped while serving and was started again.",
+  registers: register,
+});
+
 export const zoneTransfers = new Counter({
   name: "decree_zone_transfers_total",
   help: "Zone transfers and SOA queries answered by the DNS primary, by kind (AXFR, IXFR, SOA), result (ok, refused, error) and peer (operator name, else address).",

@@ -6,7 +6,7 @@ import {
   type TransferRecord,
 } from "./dns-observer.ts";
 import { setEventLog } from "./event-log.ts";
-import { type ScrapeSource, setScrapeSource } from "./metrics.ts";
+import { dnsPrimaryRestarts, type ScrapeSource, setScrapeSource } from "./metrics.ts";
 import { PeerNames, type PeerOperator } from "./peer-names.ts";
 
 /** The DNS primary's events, by structure (this shared module imports no stage). */
@@ -15,6 +15,7 @@ interface ObservedPrimary {
   on(event: "refused", listener: (refusal: RefusalRecord) => void): unknown;
   on(event: "soa", listener: (query: { remote: string; by: string | undefined }) => void): unknown;
   on(event: "aborted", listener: (aborted: AbortedTransferRecord) => void): unknown;
+  on(event: "restarted", listener: (restart: { downMs: number; restarts: number }) => void): unknown;
 }
 
 interface ObservedNotifier {
@@ -41,6 +42,7 @@ export function observePublication(observed: PublicationObservation): () => void
   observed.primary.on("refused", (refusal) => void observer.refused(refusal).catch(failed));
   observed.primary.on("soa", (query) => void observer.soaQuery(query).catch(failed));
   observed.primary.on("aborted", (aborted) => void observer.aborted(aborted).catch(failed));
+  observed.primary.on("restarted", () => dnsPrimaryRestarts.inc());
   observed.notifier.on("notified", (outcome) => void observer.notified(outcome).catch(failed));
   setScrapeSource(observed.scrape);
   return () => {

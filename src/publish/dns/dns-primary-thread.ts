@@ -13,7 +13,14 @@ type PrimaryEvents = {
   error: [unknown];
   /** The thread serves this SOA serial now (after a release it was told of). */
   served: [number];
+  /** The thread had stopped while serving and serves again, after `downMs`; `restarts` so far. */
+  restarted: [{ downMs: number; restarts: number }];
 };
+
+/** The first wait before a stopped thread is started again, doubled at each failure up to the last. */
+const restartDelaysMs = { first: 50, last: 5000 };
+/** A thread that served this long is healthy again: the next stop is retried at the first delay. */
+const healthyAfterMs = 60_000;
 
 /** The NOTIFYs the primary's thread sends, heard from the service's thread. */
 export class NotifyEvents extends EventEmitter<{ notified: [NotifyOutcome] }> {}
@@ -42,14 +49,61 @@ export class DnsPrimaryThread extends EventEmitter<PrimaryEvents> {
   readonly notifier = new NotifyEvents();
   private worker: Worker | undefined;
   private exited: Promise<void> | undefined;
+  private closing = false;
+  private address: { host: string; port: number } | undefined;
+  /** The newest serial the service told of, sent again to a restarted thread so that its NOTIFY goes out. */
+  private newestSerial: number | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restartDelayMs = restartDelaysMs.first;
+  private restarts = 0;
 
   constructor(private readonly settings: PrimaryThreadSettings) {
     super();
   }
 
   /** Starts the thread; resolves once it has loaded the zone and listens. */
-  start(): Promise<{ host: string; port: number }> {
-    const worker = startWorker(this.settings);
+  async start(): Promise<{ host: string; port: number }> {
+    this.address = await this.launch(this.settings);
+    return this.address;
+  }
+
+  /**
+   * A thread that stops while serving (an uncaught error, memory exhausted) is started again on the same
+   * address, after a delay that grows while it keeps failing: DNS must not stay down until an operator restarts
+   * the service. The new thread reads the newest release from the store, so no release told of meanwhile is lost,
+   * and is told of the newest serial again so that its NOTIFY goes out (RFC 1996: a NOTIFY for a serial a
+   * secondary has is answered and ignored).
+   */
+  private scheduleRestart(stoppedAt: number): void {
+    if (this.closing || this.restartTimer) return;
+    const delay = this.restartDelayMs;
+    this.restartDelayMs = Math.min(delay * 2, restartDelaysMs.last);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.closing || !this.address) return;
+      this.launch({ ...this.settings, ...this.address }).then(
+        () => {
+          this.restarts += 1;
+          this.emit("restarted", {
+            downMs: Math.round(performance.now() - stoppedAt),
+            restarts: this.restarts,
+          });
+          if (this.newestSerial !== undefined) this.send({ type: "release", soaSerial: this.newestSerial });
+          const worker = this.worker;
+          setTimeout(() => {
+            if (this.worker === worker) this.restartDelayMs = restartDelaysMs.first;
+          }, healthyAfterMs).unref();
+        },
+        (error: unknown) => {
+          this.emit("error", error);
+          this.scheduleRestart(stoppedAt);
+        },
+      );
+    }, delay);
+  }
+
+  private launch(settings: PrimaryThreadSettings): Promise<{ host: string; port: number }> {
+    const worker = startWorker(settings);
     this.worker = worker;
     this.exited = new Promise((resolve) => worker.once("exit", () => resolve()));
     return new Promise((resolve, reject) => {
@@ -82,24 +136,35 @@ export class DnsPrimaryThread extends EventEmitter<PrimaryEvents> {
       worker.once("exit", (code) => {
         if (!started)
           reject(new Error(`the DNS primary's thread stopped (exit code ${code}) before it listened`));
-        // Stopped while serving, not by `close`: the service must hear that DNS is down.
-        else if (this.worker === worker)
-          this.emit("error", new Error(`the DNS primary's thread stopped (exit code ${code})`));
+        // Stopped while serving, not by `close`: the service must hear that DNS is down, and DNS comes back.
+        else if (this.worker === worker) {
+          this.worker = undefined;
+          this.emit(
+            "error",
+            new Error(`the DNS primary's thread stopped (exit code ${code}); starting it again`),
+          );
+          this.scheduleRestart(performance.now());
+        }
       });
     });
   }
 
   /** A release was committed: the thread serves it, then sends its NOTIFY to every secondary. */
   released(soaSerial: number): void {
+    this.newestSerial = soaSerial;
     this.send({ type: "release", soaSerial });
   }
 
   /** NOTIFY every secondary of `soaSerial` again (at start, in case a crash came before the last one). */
   notify(soaSerial: number): void {
+    this.newestSerial ??= soaSerial;
     this.send({ type: "notify", soaSerial });
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     const worker = this.worker;
     if (!worker) return;
     this.worker = undefined;
