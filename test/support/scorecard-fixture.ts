@@ -16,15 +16,39 @@ export const scorecardNow = new Date("2026-11-28T12:00:00Z");
  * two: the missed name enforced. Two names were timed enforcing, in 1 s and 3 s; "Measured" acknowledged the
  * only release.
  */
-export async function scorecardFixture(store: Store): Promise<void> {
+export async function scorecardFixture(store: Store, options: { sweptAt?: string } = {}): Promise<void> {
   const db = store.db;
   const context = { actor: "test", now: scorecardNow };
   await loadDemo(store, scorecardNow);
+  // Before any resolver: a running service then finds a sweep as recent as `sweptAt` and probes nothing itself.
+  const run = await db
+    .insertInto("probe_runs")
+    .values({
+      kind: "sweep",
+      source: "registry",
+      release_id: null,
+      reference: "127.0.0.1:5300",
+      started_at: options.sweptAt ?? "2026-11-01T10:00:00.000Z",
+      finished_at: "2026-11-02T10:00:00.000Z",
+      queries: 6,
+      signed_payload: null,
+      signature: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
   await addOperator(db, { name: "Measured", allow: ["127.0.0.1"] }, context);
   await addOperator(db, { name: "Unmeasured", allow: ["127.0.0.2"] }, context);
   await addResolver(db, { operator: "Measured", address: "127.0.0.1:5301" }, context);
-  const release = await buildRelease(db, store.dialect, defaultRpzPolicy, scorecardNow);
-  if (!release) throw new Error("the demo order made no release");
+  // A running service's scheduler may have built the release first.
+  const release =
+    (await buildRelease(db, store.dialect, defaultRpzPolicy, scorecardNow)) ??
+    (await db
+      .selectFrom("releases")
+      .select(["id", "serial"])
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow()
+      .then((row) => ({ id: Number(row.id), serial: Number(row.serial) })));
   const organisation = await createOrganisation(db, { name: "Measured" }, context);
   await acknowledgeRelease(store, release.serial, { organisationId: organisation.id, ...context });
   const operator = await db
@@ -33,21 +57,6 @@ export async function scorecardFixture(store: Store): Promise<void> {
     .where("name", "=", "Measured")
     .executeTakeFirstOrThrow();
   const resolver = await db.selectFrom("resolvers").select("id").executeTakeFirstOrThrow();
-  const run = await db
-    .insertInto("probe_runs")
-    .values({
-      kind: "sweep",
-      source: "registry",
-      release_id: null,
-      reference: "127.0.0.1:5300",
-      started_at: "2026-11-01T10:00:00.000Z",
-      finished_at: "2026-11-02T10:00:00.000Z",
-      queries: 6,
-      signed_payload: null,
-      signature: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
   const target = async (value: string) =>
     Number(
       (await db.selectFrom("targets").select("id").where("value", "=", value).executeTakeFirstOrThrow()).id,
