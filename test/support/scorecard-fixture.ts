@@ -40,15 +40,14 @@ export async function scorecardFixture(store: Store, options: { sweptAt?: string
   await addOperator(db, { name: "Unmeasured", allow: ["127.0.0.2"] }, context);
   await addResolver(db, { operator: "Measured", address: "127.0.0.1:5301" }, context);
   // A running service's scheduler may have built the release first.
-  const release =
-    (await buildRelease(db, store.dialect, defaultRpzPolicy, scorecardNow)) ??
-    (await db
-      .selectFrom("releases")
-      .select(["id", "serial"])
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirstOrThrow()
-      .then((row) => ({ id: Number(row.id), serial: Number(row.serial) })));
+  await buildRelease(db, store.dialect, defaultRpzPolicy, scorecardNow);
+  const latest = await db
+    .selectFrom("releases")
+    .select(["id", "serial"])
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirstOrThrow();
+  const release = { id: Number(latest.id), serial: Number(latest.serial) };
   const organisation = await createOrganisation(db, { name: "Measured" }, context);
   await acknowledgeRelease(store, release.serial, { organisationId: organisation.id, ...context });
   const operator = await db

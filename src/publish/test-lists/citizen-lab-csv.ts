@@ -46,34 +46,54 @@ function plainText(value: string): string {
   return value.replace(/[\t\r\n]+/g, " ").replaceAll("\\", "/");
 }
 
+/** One entry's row, or nothing when its URL is not one the lists can hold. */
+function row(
+  entry: TestListEntry,
+  category: CitizenLabCategory | undefined,
+  orderUrl: (id: number) => string,
+): string | undefined {
+  if (!isListableUrl(entry.url)) return undefined;
+  // An order's stored code the legend no longer has falls back to the default.
+  const chosen = entry.category;
+  const code = category ?? (chosen && isCitizenLabCategory(chosen) ? chosen : defaultCitizenLabCategory);
+  return [
+    entry.url,
+    code,
+    citizenLabCategories[code],
+    entry.dateAdded,
+    plainText(
+      `decree: ${entry.authority}, case ${entry.caseNumber} (${entry.decisionDate}, ${entry.jurisdiction})`,
+    ),
+    plainText(`Blocked under order ${entry.orderId}: ${orderUrl(entry.orderId)}`),
+  ]
+    .map(field)
+    .join(",");
+}
+
 /**
- * A Citizen Lab test list of the entries, each under `category` if given (a reader's choice for the whole
- * list), else its order's category, else the default: the list's own columns, one URL a row. `source` names the decision
- * (its authority and case), `notes` where the public reads the order. Lines end in LF, as the lists' files do.
+ * A Citizen Lab test list of the entries, page by page as they come from the store: each under `category` if
+ * given (a reader's choice for the whole list), else its order's category, else the default; the list's own
+ * columns, one URL a row. `source` names the decision (its authority and case), `notes` where the public reads
+ * the order. Lines end in LF, as the lists' files do.
  */
+export async function* citizenLabCsvChunks(
+  pages: AsyncIterable<TestListEntry[]>,
+  category: CitizenLabCategory | undefined,
+  orderUrl: (id: number) => string,
+): AsyncGenerator<string> {
+  yield `${citizenLabColumns.join(",")}\n`;
+  for await (const page of pages) {
+    const rows = page.flatMap((entry) => row(entry, category, orderUrl) ?? []);
+    if (rows.length > 0) yield `${rows.join("\n")}\n`;
+  }
+}
+
+/** The whole list at once, from entries in memory. */
 export function citizenLabCsv(
   entries: TestListEntry[],
   category: CitizenLabCategory | undefined,
   orderUrl: (id: number) => string,
 ): string {
-  const rows = entries
-    .filter((entry) => isListableUrl(entry.url))
-    .map((entry) => {
-      // An order's stored code the legend no longer has falls back to the default.
-      const chosen = entry.category;
-      const code = category ?? (chosen && isCitizenLabCategory(chosen) ? chosen : defaultCitizenLabCategory);
-      return [
-        entry.url,
-        code,
-        citizenLabCategories[code],
-        entry.dateAdded,
-        plainText(
-          `decree: ${entry.authority}, case ${entry.caseNumber} (${entry.decisionDate}, ${entry.jurisdiction})`,
-        ),
-        plainText(`Blocked under order ${entry.orderId}: ${orderUrl(entry.orderId)}`),
-      ]
-        .map(field)
-        .join(",");
-    });
-  return `${[citizenLabColumns.join(","), ...rows].join("\n")}\n`;
+  const rows = entries.flatMap((entry) => row(entry, category, orderUrl) ?? []);
+  return [citizenLabColumns.join(","), ...rows].map((line) => `${line}\n`).join("");
 }

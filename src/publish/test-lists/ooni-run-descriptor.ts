@@ -77,3 +77,34 @@ export function ooniRunDescriptor(entries: TestListEntry[], scope: DescriptorSco
     ],
   };
 }
+
+const inputsMark = "\u0000inputs\u0000";
+
+/**
+ * The descriptor as `JSON.stringify(descriptor, null, 2)` writes it, with a final line break, but with the
+ * inputs streamed page by page: the same bytes as the whole document built at once, in bounded memory.
+ */
+export async function* ooniRunDescriptorChunks(
+  pages: AsyncIterable<TestListEntry[]>,
+  scope: DescriptorScope,
+): AsyncGenerator<string> {
+  const iterator = pages[Symbol.asyncIterator]();
+  let first = await iterator.next();
+  while (!first.done && first.value.length === 0) first = await iterator.next();
+  if (first.done) {
+    yield `${JSON.stringify(ooniRunDescriptor([], scope), null, 2)}\n`;
+    return;
+  }
+  const whole = JSON.stringify(ooniRunDescriptor([{ url: inputsMark } as TestListEntry], scope), null, 2);
+  const mark = JSON.stringify(inputsMark);
+  const at = whole.indexOf(mark);
+  const lineStart = whole.lastIndexOf("\n", at) + 1;
+  const indent = whole.slice(lineStart, at);
+  const input = (entry: TestListEntry) => `${indent}${JSON.stringify(entry.url)}`;
+  yield whole.slice(0, lineStart);
+  yield first.value.map(input).join(",\n");
+  for (let page = await iterator.next(); !page.done; page = await iterator.next()) {
+    if (page.value.length > 0) yield `,\n${page.value.map(input).join(",\n")}`;
+  }
+  yield `${whole.slice(at + mark.length)}\n`;
+}
