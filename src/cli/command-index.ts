@@ -71,6 +71,11 @@ export const commandIndex: Record<string, CommandEntry> = {
       "measure whether operators' resolvers enforce the registry; or, with --registry, run as an agent",
     load: async () => (await import("./commands/probe-command.ts")).probeCommand(),
   },
+  scorecards: {
+    summary:
+      "public scorecards per operator and per order: share enforced, times to enforce and lift, errors",
+    load: async () => (await import("./commands/scorecards-command.ts")).scorecardsCommand(),
+  },
   backup: {
     summary: "copy the store to FILE, consistent while decree serves (PostgreSQL: prints pg_dump's command)",
     load: async () => (await import("./commands/backup-command.ts")).backupCommand(),

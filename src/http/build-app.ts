@@ -87,6 +87,7 @@ import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
 import { publicViewRoutes } from "./routes/public-view-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 import { reviewRoutes } from "./routes/review-routes.ts";
+import { scorecardRoutes } from "./routes/scorecard-routes.ts";
 import { testListRoutes } from "./routes/test-list-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
@@ -226,6 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now });
   await app.register(publicStatisticsRoutes, { store: options.store });
+  await app.register(scorecardRoutes, { store: options.store });
   const workflow = { store: options.store, now };
   await app.register(orderIntakeRoutes, { ...workflow, checkSettings: options.checkSettings ?? {} });
   await app.register(reviewRoutes, {

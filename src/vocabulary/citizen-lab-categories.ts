@@ -1,6 +1,7 @@
 /**
- * The category codes of the Citizen Lab test lists (their legend of category codes), each with the description
- * the lists carry beside it. A test list row names one of these; nothing else is accepted.
+ * The category codes of the Citizen Lab test lists, each with the description the lists carry beside it, exactly
+ * as their legend has them (citizenlab/test-lists, lists/00-LEGEND-new_category_codes.csv): the lists' lint
+ * refuses a code outside the legend and a description other than the legend's. A row names one of these.
  */
 export const citizenLabCategories = {
   ALDR: "Alcohol & Drugs",
@@ -19,7 +20,7 @@ export const citizenLabCategories = {
   ANON: "Anonymization and circumvention tools",
   DATE: "Online Dating",
   GRP: "Social Networking",
-  LGBT: "LGBTQ+",
+  LGBT: "LGBT",
   FILE: "File-sharing",
   HACK: "Hacking Tools",
   COMT: "Communication Tools",
@@ -33,7 +34,6 @@ export const citizenLabCategories = {
   COMM: "E-commerce",
   CTRL: "Control content",
   IGO: "Intergovernmental Organizations",
-  MISC: "Miscellaneous content",
 } as const;
 
 export type CitizenLabCategory = keyof typeof citizenLabCategories;
@@ -50,3 +50,7 @@ export const citizenLabCategoryCodes = Object.keys(citizenLabCategories) as [
 and a reader another for the whole list (`?category=`).
  */
 export const defaultCitizenLabCategory: CitizenLabCategory = "FILE";
+
+export function isCitizenLabCategory(code: string): code is CitizenLabCategory {
+  return Object.hasOwn(citizenLabCategories, code);
+}

@@ -5,6 +5,7 @@ import { useT } from "./i18n.tsx";
 import { LogPage } from "./pages/log-page.tsx";
 import { OrderPage } from "./pages/order-page.tsx";
 import { OrdersPage } from "./pages/orders-page.tsx";
+import { ScorecardsPage } from "./pages/scorecards-page.tsx";
 import { SearchPage } from "./pages/search-page.tsx";
 import { StatisticsPage } from "./pages/statistics-page.tsx";
 import { deskOf, useSession } from "./session.tsx";
@@ -35,6 +36,7 @@ export function App() {
               <Route path="/orders/:id">{(params) => <OrderPage id={params.id} />}</Route>
               <Route path="/portal/statistics" component={StatisticsPage} />
               <Route path="/portal/log" component={LogPage} />
+              <Route path="/portal/scorecards" component={ScorecardsPage} />
               <Route path="/login" component={LoginPage} />
               <Route path="/desk/authority" component={AuthorityDesk} />
               <Route path="/desk/applicant" component={ApplicantDesk} />
@@ -78,6 +80,9 @@ function Header() {
           </li>
           <li>
             <Link href="/portal/log">{t("nav.log")}</Link>
+          </li>
+          <li>
+            <Link href="/portal/scorecards">{t("nav.scorecards")}</Link>
           </li>
           {user ? (
             <>

@@ -262,4 +262,36 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.requestOverride": "Demander la dérogation",
   "admin.overrideRequested":
     "Dérogation {id} demandée pour la cible {target} ; elle attend une seconde personne.",
+  // scorecards
+  "nav.scorecards": "Bilans",
+  "scorecards.title": "Bilans des opérateurs",
+  "scorecards.intro":
+    "Ce que les sondes ont mesuré sur les résolveurs de chaque opérateur : quelle part de ce que les juges ont ordonné de bloquer l’est, en combien de temps, et ce qui est bloqué à tort.",
+  "scorecards.notMeasured": "non mesuré",
+  "scorecards.percent": "{value} %",
+  "scorecards.seconds": "{value} s",
+  "scorecards.operators": "Par opérateur",
+  "scorecards.orders": "Par décision",
+  "scorecards.operator": "Opérateur",
+  "scorecards.order": "Décision",
+  "scorecards.probes": "Mesures",
+  "scorecards.shareEnforced": "Appliqué",
+  "scorecards.timeToEnforceP50": "Délai d’application (médiane)",
+  "scorecards.timeToEnforceP95": "Délai d’application (95e centile)",
+  "scorecards.timeToLiftP50": "Délai de levée (médiane)",
+  "scorecards.timeToLiftP95": "Délai de levée (95e centile)",
+  "scorecards.overBlocked": "Noms bloqués à tort",
+  "scorecards.serialLag": "Retard de version (mesuré)",
+  "scorecards.acknowledgedSerialLag": "Retard de version (accusé)",
+  "scorecards.errorRate": "Taux d’erreur",
+  "scorecards.errorRateHint":
+    "Taux d’erreur : verdicts des sondes qui contredisent la liste (un nom bloqué qui répond, un nom qui doit répondre bloqué) rapportés aux mesures ayant abouti à un verdict.",
+  "scorecards.chartShareEnforced": "Part des noms ordonnés effectivement bloqués (%)",
+  "scorecards.chartErrorRate": "Taux d’erreur (%)",
+  "scorecards.chartHistory": "{operator} : part appliquée par jour (%)",
+  "scorecards.leftOut":
+    "Les opérateurs pas encore mesurés n’apparaissent pas dans les graphiques : {operators}.",
+  "scorecards.none": "Aucun opérateur n’est encore enregistré.",
+  "scorecards.noOrders": "Aucune décision n’a encore d’entrées publiées.",
+  "scorecards.csv": "Télécharger en CSV",
 };

@@ -154,3 +154,46 @@ export interface ProbeCompliance {
   overBlockedNames: string[];
   timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
 }
+
+// scorecards: GET /scorecards/operators and /scorecards/orders (src/http/scorecard-schemas.ts); null is "not measured".
+export interface ScorecardDay {
+  day: string;
+  probes: number;
+  enforced: number;
+  notEnforced: number;
+  overBlocked: number;
+  failed: number;
+  shareEnforced: number | null;
+  errorRate: number | null;
+}
+
+export interface ScorecardFigures {
+  probes: number;
+  shareEnforced: number | null;
+  timeToEnforceP50Ms: number | null;
+  timeToEnforceP95Ms: number | null;
+  timeToLiftP50Ms: number | null;
+  timeToLiftP95Ms: number | null;
+  overBlockedNames: string[];
+  overBlockedCount: number;
+  serialLag: number | null;
+  acknowledgedSerialLag: number | null;
+  errorRate: number | null;
+  contradictions: number;
+  failedProbes: number;
+  lastMeasuredAt: string | null;
+  history: ScorecardDay[];
+}
+
+export interface OperatorScorecard extends ScorecardFigures {
+  operator: string;
+  kind: string;
+  resolvers: number;
+}
+
+export interface OrderScorecard {
+  orderId: number;
+  caseNumber: string;
+  authority: string;
+  operators: Array<ScorecardFigures & { operator: string; kind: string }>;
+}

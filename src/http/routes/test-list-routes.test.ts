@@ -6,6 +6,10 @@ import { after, before, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
 import {
+  checkCitizenLabList,
+  checkOoniRunDescriptor,
+} from "../../../test/support/published-test-list-rules.ts";
+import {
   approveTargets,
   publish,
   stopPagePolicy,
@@ -13,96 +17,10 @@ import {
 } from "../../../test/support/published-zone.ts";
 import { sampleOrder } from "../../../test/support/sample-order.ts";
 import { verifySignature } from "../../publish/signing-key.ts";
-import { citizenLabCategories } from "../../vocabulary/citizen-lab-categories.ts";
 import { buildApp } from "../build-app.ts";
 
 const policy = { ...stopPagePolicy, zone: "rpz.example.fr" };
 const publicUrl = "https://decree.example.fr";
-
-/** RFC 4180 fields of one CSV text, quotes undone; rows split on LF (the lists' files end lines so). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else field += c;
-  }
-  assert.equal(field + row.join(""), "", "the file ends with a line break");
-  return rows;
-}
-
-/**
- * The column rules of the citizenlab/test-lists repository, as its README and contribution notes state them:
- * the header is exactly the six columns; url is a full URL with an http or https scheme, and a bare host ends
- * in a slash; category_code is one of the legend's codes and category_description its description;
- * date_added is YYYY-MM-DD; source and notes are free text; a URL appears once in a list.
- */
-function checkCitizenLabList(text: string): string[][] {
-  const [header, ...rows] = parseCsv(text);
-  assert.deepEqual(header, ["url", "category_code", "category_description", "date_added", "source", "notes"]);
-  const seen = new Set<string>();
-  for (const row of rows) {
-    assert.equal(row.length, 6, `six fields in ${row.join(",")}`);
-    const [url, code, description, date] = row as [string, string, string, string];
-    assert.match(url, /^https?:\/\/[^/\s]+\/\S*$/, `${url} is a full URL`);
-    const parsed = new URL(url);
-    assert.ok(["http:", "https:"].includes(parsed.protocol));
-    assert.ok(code in citizenLabCategories, `${code} is a category code`);
-    assert.equal(description, citizenLabCategories[code as keyof typeof citizenLabCategories]);
-    assert.match(date, /^\d{4}-\d{2}-\d{2}$/);
-    assert.ok(!Number.isNaN(Date.parse(`${date}T00:00:00Z`)));
-    assert.ok(!seen.has(url), `${url} once`);
-    seen.add(url);
-  }
-  return rows;
-}
-
-/**
- * The OONI Run v2 descriptor's fields as OONI publishes them (its run v2 specification: no machine-readable
- * schema was at hand, so these rules are written from the specification's field list): the required strings,
- * the three `_intl` maps of language to string, and nettests each with a test_name, string inputs, options and
- * backend_options objects and the two booleans.
- */
-function checkOoniRunDescriptor(document: Record<string, unknown>) {
-  for (const key of ["name", "short_description", "description", "author"]) {
-    assert.equal(typeof document[key], "string", key);
-    assert.ok((document[key] as string).length > 0, key);
-  }
-  for (const key of ["name_intl", "short_description_intl", "description_intl"]) {
-    const map = document[key] as Record<string, unknown>;
-    assert.ok(map !== null && typeof map === "object" && !Array.isArray(map), key);
-    for (const value of Object.values(map)) assert.equal(typeof value, "string");
-  }
-  for (const key of ["icon", "color"]) if (key in document) assert.equal(typeof document[key], "string");
-  assert.ok(Array.isArray(document.nettests) && document.nettests.length > 0);
-  for (const nettest of document.nettests as Array<Record<string, unknown>>) {
-    assert.equal(typeof nettest.test_name, "string");
-    assert.ok(Array.isArray(nettest.inputs));
-    for (const input of nettest.inputs as unknown[]) assert.equal(typeof input, "string");
-    for (const key of ["options", "backend_options"]) {
-      assert.ok(typeof nettest[key] === "object" && !Array.isArray(nettest[key]), key);
-    }
-    assert.equal(typeof nettest.is_background_run_enabled_default, "boolean");
-    assert.equal(typeof nettest.is_manual_run_enabled_default, "boolean");
-  }
-}
 
 describeEachEngine("test list routes", (store) => {
   let app: FastifyInstance;

@@ -44,6 +44,13 @@ export interface FeedCacheOptions {
   versionMaxAgeMs?: number;
 }
 
+/** A feed another part of decree renders: its format (the file's base name), type and file extension. */
+export interface RenderedFeed {
+  format: string;
+  contentType: string;
+  extension: string;
+}
+
 /** A read of the current release: when it started, and its value once it came. */
 interface Reading {
   at: number;
@@ -159,6 +166,36 @@ export class FeedCache {
 
   pathOf(feed: CachedFeed): string {
     return this.files.pathOf(feed);
+  }
+
+  /**
+   * A feed of the current release that the caller renders from the store (the open test lists), once per
+   * release and format, into the same files, with the same signature, as the zone's feeds: `chunks` is read
+   * page by page into the file, and a rendering during which a release landed is done again.
+   */
+  async rendered(target: RenderedFeed, chunks: () => AsyncIterable<string>): Promise<CachedFeed> {
+    const attempts = this.options.maxAttempts ?? 5;
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      const version = await this.version();
+      const hit = await this.files.readMeta(version.serial, feedBaseName(target.format, null));
+      if (hit) return hit;
+      const made = await this.files.produce(
+        { ...target, serial: version.serial, releaseId: version.releaseId, from: null },
+        chunks,
+        async () => (await this.source.version()).releaseId === version.releaseId,
+      );
+      if (made) return made;
+      this.released();
+    }
+    throw new DecreeError(
+      "FEED_ZONE_MOVING",
+      `The registry changed during each of ${attempts} renderings of ${target.format}; try again in a moment.`,
+    );
+  }
+
+  /** `rendered()`, opened to be sent. */
+  openRendered(target: RenderedFeed, chunks: () => AsyncIterable<string>): Promise<OpenFeed> {
+    return this.files.open(() => this.rendered(target, chunks));
   }
 
   private async cachedOrRendered(renderer: FeedRenderer, version: ZoneVersion, since?: number) {
