@@ -74,8 +74,14 @@ const dependencies = {
 // Code that runs on a thread of its own: each is an entry of the bundle, written beside main.mjs, and the file
 // that starts it names it as a sibling (`new URL("./<name>.mjs", import.meta.url)`), which it is in dist/cli/
 // whichever chunk the starter lands in.
-const workers = { "dns-primary-worker": "src/publish/dns/dns-primary-worker.ts" };
-const workerStarters = new Set([join("src", "publish", "dns", "dns-primary-thread.ts")]);
+const workers = {
+  "dns-primary-worker": "src/publish/dns/dns-primary-worker.ts",
+  "udp-pool-worker": "src/verify/probes/udp-pool-worker.ts",
+};
+const workerStarters = new Set([
+  join("src", "publish", "dns", "dns-primary-thread.ts"),
+  join("src", "verify", "probes", "udp-pool.ts"),
+]);
 
 // The program finds its shipped files (data/, web/dist/, package.json) relative to its own module, two folders
 // below the package's root (`new URL("../../data/…", import.meta.url)`): true of src/<folder>/x.ts and of the

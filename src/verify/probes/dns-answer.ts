@@ -24,6 +24,11 @@ export class DnsAnswer {
     readonly rttMs: number,
   ) {}
 
+  /** TC: the answer did not fit in the datagram (RFC 1035 §4.1.1); a stub asks again over TCP. */
+  get truncated(): boolean {
+    return this.raw.length > 2 && (this.raw[2]! & 0x02) !== 0;
+  }
+
   /** The answer section as presentation text, one record each. */
   get answers(): string[] {
     this.text ??= decodeRecords(this.raw);
@@ -37,28 +42,49 @@ export class DnsAnswer {
  * the question an answer must repeat.
  */
 export function encodeQuery(id: number, name: string, qtype: RecordType): Buffer {
+  const message = Buffer.allocUnsafe(headerLength + questionLength(name));
+  writeHeader(message, id);
+  encodeQuestion(message, headerLength, name, qtype);
+  return message;
+}
+
+/** The bytes of the question section for `name`: its labels, the root, the type and the class. */
+export function questionLength(name: string): number {
   const end = name.endsWith(".") ? name.length - 1 : name.length;
   // Names are ASCII (A-labels): one byte per character, and one length byte per label plus the root's.
-  const message = Buffer.allocUnsafe(headerLength + end + 2 + 4);
+  return end + 2 + 4;
+}
+
+/** A query's header: this ID, RD, one question (RFC 1035 §4.1.1). */
+export function writeHeader(message: Buffer, id: number): void {
   message.fill(0, 0, headerLength);
-  message.writeUInt16BE(id, 0);
+  message[0] = id >>> 8;
+  message[1] = id & 0xff;
   message[2] = 0x01; // RD
   message[5] = 1; // QDCOUNT
-  let lengthAt = headerLength;
-  let at = headerLength + 1;
+}
+
+/** Writes the question section (RFC 1035 §4.1.2) at `start`; returns where it ends. */
+export function encodeQuestion(target: Buffer, start: number, name: string, qtype: RecordType): number {
+  const end = name.endsWith(".") ? name.length - 1 : name.length;
+  let lengthAt = start;
+  let at = start + 1;
   for (let i = 0; i < end; i++) {
     const code = name.charCodeAt(i);
     if (code === 0x2e) {
-      message[lengthAt] = at - lengthAt - 1;
+      target[lengthAt] = at - lengthAt - 1;
       lengthAt = at;
-    } else message[at] = code;
+    } else target[at] = code;
     at++;
   }
-  message[lengthAt] = at - lengthAt - 1;
-  message[at] = 0;
-  message.writeUInt16BE(typeCodes[qtype], at + 1);
-  message.writeUInt16BE(1, at + 3); // IN
-  return message;
+  target[lengthAt] = at - lengthAt - 1;
+  target[at] = 0;
+  const type = typeCodes[qtype];
+  target[at + 1] = type >>> 8;
+  target[at + 2] = type & 0xff;
+  target[at + 3] = 0;
+  target[at + 4] = 1; // IN
+  return at + 5;
 }
 
 /**
@@ -67,14 +93,41 @@ export function encodeQuery(id: number, name: string, qtype: RecordType): Buffer
  * a resolver copies the question (RFC 1035 §4.1.1).
  */
 export function decodeAnswer(raw: Buffer, query: Buffer, rttMs: number): DnsAnswer | undefined {
-  if (raw.length < query.length || (raw[2]! & 0x80) === 0 || raw.readUInt16BE(4) !== 1) return undefined;
-  if (raw.compare(query, headerLength, query.length, headerLength, query.length) !== 0) return undefined;
-  const rcodeValue = raw[3]! & 0x0f;
-  const rcode = rcodeName(rcodeValue);
-  const aa = (raw[2]! & 0x04) !== 0;
-  const addresses = readAddresses(raw, query.length, raw.readUInt16BE(6));
+  if (!answersQuery(raw, query)) return undefined;
+  return readAnswer(raw, query.length, rttMs);
+}
+
+/**
+ * Whether `raw` is a response (QR) with one question whose bytes are those of `query`: the check an answer
+ * passes before anything else is read of it (RFC 5452 §9.1). The ID is the caller's to match (a UDP lane
+ * finds the question by it; an agent's stored answer carries the ID the agent chose).
+ */
+export function answersQuery(raw: Buffer, query: Buffer): boolean {
+  if (raw.length < query.length || (raw[2]! & 0x80) === 0 || raw[4] !== 0 || raw[5] !== 1) return false;
+  return raw.compare(query, headerLength, query.length, headerLength, query.length) === 0;
+}
+
+/**
+ * What a verdict needs of an answer already matched to its question (answersQuery), which ends at
+ * `questionEnd`: RCODE, AA and the answer section's addresses; undefined for a message cut short.
+ */
+export function readAnswer(raw: Buffer, questionEnd: number, rttMs: number): DnsAnswer | undefined {
+  const addresses = readAddresses(raw, questionEnd, (raw[6]! << 8) | raw[7]!);
   if (addresses === undefined) return undefined;
-  return new DnsAnswer(raw, rcode, aa, addresses, rttMs);
+  return new DnsAnswer(raw, rcodeName(raw[3]! & 0x0f), (raw[2]! & 0x04) !== 0, addresses, rttMs);
+}
+
+/** Whether every record the header counts in the answer section is there whole, after `questionEnd`. */
+export function answerIsWhole(raw: Buffer, questionEnd: number): boolean {
+  const count = (raw[6]! << 8) | raw[7]!;
+  let at = questionEnd;
+  for (let record = 0; record < count; record++) {
+    at = skipName(raw, at);
+    if (at < 0 || at + 10 > raw.length) return false;
+    at += 10 + ((raw[at + 8]! << 8) | raw[at + 9]!);
+    if (at > raw.length) return false;
+  }
+  return true;
 }
 
 /** The A and AAAA data of the answer section (RFC 1035 §4.1.3), or undefined for a truncated message. */
@@ -84,8 +137,8 @@ function readAddresses(raw: Buffer, start: number, count: number): string[] | un
   for (let record = 0; record < count; record++) {
     at = skipName(raw, at);
     if (at < 0 || at + 10 > raw.length) return undefined;
-    const type = raw.readUInt16BE(at);
-    const length = raw.readUInt16BE(at + 8);
+    const type = (raw[at]! << 8) | raw[at + 1]!;
+    const length = (raw[at + 8]! << 8) | raw[at + 9]!;
     at += 10;
     if (at + length > raw.length) return undefined;
     if (type === 1 && length === 4) addresses.push(`${raw[at]}.${raw[at + 1]}.${raw[at + 2]}.${raw[at + 3]}`);

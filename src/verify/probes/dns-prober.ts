@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { DnsAnswer, RecordType } from "./dns-answer.ts";
 import { HttpsChannel } from "./https-channel.ts";
 import { ProbeFailure } from "./probe-failure.ts";
@@ -10,8 +11,13 @@ export interface ProberOptions {
   timeoutMs?: number;
   /** Attempts after the first when there was no answer or a SERVFAIL, as a stub resolver retries. */
   retries?: number;
-  /** UDP sockets shared by every question. */
+  /** UDP sockets per resolver, shared by every question. */
   udpSockets?: number;
+  /**
+   * Threads the UDP datagrams are sent and matched on, beside the prober's own: 0 keeps them on the caller's
+   * thread. By default 2 on a machine with more than one CPU.
+   */
+  udpThreads?: number;
   /** Extra CAs to trust for DNS over TLS and HTTPS (a private resolver's own CA). */
   ca?: string | Buffer | undefined;
 }
@@ -26,7 +32,9 @@ export interface ProbeOutcome {
 /**
  * Asks resolvers questions over any transport, many at once: one UDP socket pool for every resolver, one
  * pipelined connection per TCP or TLS resolver, one HTTP/2 session per DoH resolver; no process per question.
- * A question without an answer, or answered SERVFAIL (often a transient upstream failure), is asked again.
+ * A question without an answer, or answered SERVFAIL (often a transient upstream failure), is asked again; a
+ * truncated UDP answer is asked again over TCP, as a stub does (RFC 1035 §4.2.1, RFC 7766 §5): its empty
+ * answer section is no NODATA.
  */
 export class DnsProber {
   private readonly udp: UdpPool;
@@ -35,7 +43,10 @@ export class DnsProber {
   private readonly retries: number;
 
   constructor(private readonly options: ProberOptions = {}) {
-    this.udp = new UdpPool(options.udpSockets ?? 4);
+    this.udp = new UdpPool(
+      options.udpSockets ?? 4,
+      options.udpThreads ?? (availableParallelism() > 1 ? 2 : 0),
+    );
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.retries = options.retries ?? 2;
   }
@@ -62,11 +73,11 @@ export class DnsProber {
     this.streams.clear();
   }
 
-  private once(endpoint: ResolverEndpoint, name: string, qtype: RecordType): Promise<DnsAnswer> {
-    if (endpoint.transport === "udp") {
-      return this.udp.query(endpoint.host, endpoint.port, name, qtype, this.timeoutMs);
-    }
-    return this.channel(endpoint).query(name, qtype, this.timeoutMs);
+  private async once(endpoint: ResolverEndpoint, name: string, qtype: RecordType): Promise<DnsAnswer> {
+    if (endpoint.transport !== "udp") return this.channel(endpoint).query(name, qtype, this.timeoutMs);
+    const answer = await this.udp.query(endpoint.host, endpoint.port, name, qtype, this.timeoutMs);
+    if (!answer.truncated) return answer;
+    return this.channel({ ...endpoint, transport: "tcp" }).query(name, qtype, this.timeoutMs);
   }
 
   private channel(endpoint: ResolverEndpoint): StreamChannel | HttpsChannel {

@@ -1,161 +1,185 @@
-import { randomBytes } from "node:crypto";
-import { createSocket, type Socket } from "node:dgram";
-import { isIPv6 } from "node:net";
-import { type DnsAnswer, decodeAnswer, encodeQuery, type RecordType } from "./dns-answer.ts";
+import { Worker } from "node:worker_threads";
+import { type DnsAnswer, encodeQuestion, questionLength, type RecordType, readAnswer } from "./dns-answer.ts";
 import { ProbeFailure } from "./probe-failure.ts";
+import { type LaneOutcome, UdpLanes } from "./udp-lanes.ts";
+import { type FromUdpThread, QuestionPacker, readOutcomes, type ToUdpThread } from "./udp-thread-messages.ts";
 
-interface Pending {
-  query: Buffer;
-  sentAt: number;
-  deadline: number;
+interface Waiter {
+  questionEnd: number;
   resolve(answer: DnsAnswer): void;
   reject(error: Error): void;
 }
 
-interface Lane {
-  socket: Socket;
-  ready: Promise<void>;
-  pending: Map<number, Pending>;
-  /** Expires questions past their deadline: one timer per socket, not one per question. */
-  sweeper: NodeJS.Timeout;
-  failed?: Error;
+interface UdpThread {
+  worker: Worker;
+  waiters: Map<number, Waiter>;
+  packer: QuestionPacker;
+  newEndpoints: [number, string, number][];
+  /** The resolvers this thread was told of, by "host port". */
+  known: Set<number>;
 }
 
-/** How often questions past their deadline are failed: a timeout is honoured to within this. */
-const sweepEveryMs = 50;
+const headerLength = 12;
 
-/** Below the 65,536 IDs a socket has, so that a random free one is found in a try or two. */
-const maxPendingPerSocket = 16_384;
-const receiveBuffer = 4 * 1024 * 1024;
+// The thread runs the same module kind as this one: once built, the bundle's own entry for it, beside whichever
+// chunk holds this code in dist/cli/ (scripts/build.mjs); TypeScript from the sources (tests, benches), where the
+// thread registers tsx itself, since a thread does not inherit the loader hooks.
+const fromSources = import.meta.url.endsWith(".ts");
+const workerFile = new URL(fromSources ? "./udp-pool-worker.ts" : "./udp-pool-worker.mjs", import.meta.url);
+
+function startWorker(socketsPerResolver: number): Worker {
+  const workerData = { socketsPerResolver };
+  if (!fromSources) return new Worker(workerFile, { workerData });
+  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(workerFile.href)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
 
 /**
- * The UDP sockets every question goes out on: a few per resolver, each connected to it (the kernel then drops
- * datagrams from any other source, and a send needs no address lookup), each with its own table of questions in
- * flight keyed by DNS ID: thousands of questions at once without a socket (or a process) each. IDs are random
- * and an answer must repeat the question asked (RFC 5452 §4, §9.1), or it is dropped.
+ * The UDP side of the prober (the sockets themselves are UdpLanes'): on this thread, or spread over `threads`
+ * threads of their own. In Node a datagram's send and receive cost several times what the rest of a probe
+ * does, and a thread runs on one CPU; with threads, this one packs each turn's questions into one message per
+ * thread and reads their answers back the same way, and the datagrams are sent and matched elsewhere.
  */
 export class UdpPool {
-  private readonly lanes = new Map<string, Lane[]>();
-  private next = 0;
-  private ids = randomBytes(0);
-  private idAt = 0;
+  private local: UdpLanes | undefined;
+  private readonly localWaiters = new Map<number, Waiter>();
+  private readonly threads: UdpThread[] = [];
+  private readonly endpoints = new Map<string, number>();
+  private token = 0;
+  private turn = 0;
+  private flushing = false;
+  private closed = false;
 
-  constructor(private readonly socketsPerResolver = 2) {}
+  /**
+   * @param socketsPerResolver sockets per resolver, spread over the threads (at least one on each)
+   * @param threadCount 0 for this thread alone
+   */
+  constructor(
+    private readonly socketsPerResolver = 2,
+    private readonly threadCount = 0,
+  ) {}
 
   query(host: string, port: number, name: string, qtype: RecordType, timeoutMs: number): Promise<DnsAnswer> {
-    const lane = this.pick(host, port);
-    if (lane.failed) return Promise.reject(lane.failed);
+    if (this.closed) return Promise.reject(new ProbeFailure("network", "the prober was closed"));
+    this.token = (this.token + 1) >>> 0;
+    const token = this.token;
+    const questionEnd = headerLength + questionLength(name);
+    if (this.threadCount === 0) {
+      this.local ??= new UdpLanes(this.socketsPerResolver, (done, outcome) =>
+        settle(this.localWaiters, done, outcome, false),
+      );
+      const local = this.local;
+      return new Promise<DnsAnswer>((resolve, reject) => {
+        this.localWaiters.set(token, { questionEnd, resolve, reject });
+        const question = Buffer.allocUnsafe(questionEnd - headerLength);
+        encodeQuestion(question, 0, name, qtype);
+        local.ask(token, host, port, question, timeoutMs);
+      });
+    }
+    const thread = this.pick();
+    const endpoint = this.endpointIndex(host, port, thread);
     return new Promise<DnsAnswer>((resolve, reject) => {
-      let id = this.randomId();
-      while (lane.pending.has(id)) id = this.randomId();
-      const query = encodeQuery(id, name, qtype);
-      const sentAt = performance.now();
-      lane.pending.set(id, { query, sentAt, deadline: sentAt + timeoutMs, resolve, reject });
-      // The process waits for questions in flight, and only for them.
-      if (lane.pending.size === 1) lane.sweeper.ref();
-      // Without a callback Node tries the send at once (uv_udp_try_send) instead of queueing a request per
-      // datagram; a failed send surfaces as the socket's error and the question times out and is asked again.
-      // Questions asked while the socket connects go out once it has.
-      if (lane.ready === settled) lane.socket.send(query);
-      else
-        lane.ready.then(
-          () => lane.socket.send(query),
-          () => {},
-        );
+      if (thread.waiters.size === 0) thread.worker.ref();
+      thread.waiters.set(token, { questionEnd, resolve, reject });
+      thread.packer.add(token, endpoint, timeoutMs, name, qtype);
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
     });
   }
 
   close(): void {
-    for (const lanes of this.lanes.values()) {
-      for (const lane of lanes) {
-        clearInterval(lane.sweeper);
-        for (const pending of lane.pending.values()) {
-          pending.reject(new ProbeFailure("network", "the prober was closed"));
-        }
-        lane.pending.clear();
-        lane.socket.close();
-      }
+    this.closed = true;
+    const closed = new ProbeFailure("network", "the prober was closed");
+    this.local?.close();
+    this.local = undefined;
+    for (const waiter of this.localWaiters.values()) waiter.reject(closed);
+    this.localWaiters.clear();
+    for (const thread of this.threads) {
+      for (const waiter of thread.waiters.values()) waiter.reject(closed);
+      thread.waiters.clear();
+      void thread.worker.terminate();
     }
-    this.lanes.clear();
+    this.threads.length = 0;
   }
 
-  /** 16 random bits from a buffer refilled now and then: one CSPRNG call per 32,768 IDs. */
-  private randomId(): number {
-    if (this.idAt + 2 > this.ids.length) {
-      this.ids = randomBytes(65_536);
-      this.idAt = 0;
+  private pick(): UdpThread {
+    if (this.threads.length < this.threadCount) {
+      const thread = this.open();
+      this.threads.push(thread);
+      return thread;
     }
-    const id = this.ids.readUInt16BE(this.idAt);
-    this.idAt += 2;
-    return id;
+    return this.threads[this.turn++ % this.threads.length]!;
   }
 
-  private pick(host: string, port: number): Lane {
+  private endpointIndex(host: string, port: number, thread: UdpThread): number {
     const key = `${host} ${port}`;
-    let lanes = this.lanes.get(key);
-    if (!lanes) {
-      lanes = [];
-      this.lanes.set(key, lanes);
+    let index = this.endpoints.get(key);
+    if (index === undefined) {
+      index = this.endpoints.size;
+      this.endpoints.set(key, index);
     }
-    if (lanes.length < this.socketsPerResolver) {
-      const lane = this.open(host, port);
-      lanes.push(lane);
-      return lane;
+    if (!thread.known.has(index)) {
+      thread.known.add(index);
+      thread.newEndpoints.push([index, host, port]);
     }
-    for (let tries = 0; tries < lanes.length; tries++) {
-      const lane = lanes[this.next++ % lanes.length]!;
-      if (lane.pending.size < maxPendingPerSocket) return lane;
-    }
-    throw new ProbeFailure("network", "too many questions in flight; lower the concurrency");
+    return index;
   }
 
-  private open(host: string, port: number): Lane {
-    const socket = createSocket(isIPv6(host) ? "udp6" : "udp4");
-    const pending = new Map<number, Pending>();
-    const sweeper = setInterval(() => {
-      const now = performance.now();
-      for (const [id, question] of pending) {
-        if (question.deadline > now) continue;
-        pending.delete(id);
-        question.reject(
-          new ProbeFailure("timeout", `no answer over UDP within ${Math.round(now - question.sentAt)} ms`),
-        );
+  // The questions of one turn of the event loop go together, one message per thread.
+  private flush(): void {
+    this.flushing = false;
+    for (const thread of this.threads) {
+      if (thread.packer.length === 0) continue;
+      const message: ToUdpThread = { questions: thread.packer.take() };
+      if (thread.newEndpoints.length > 0) {
+        message.endpoints = thread.newEndpoints;
+        thread.newEndpoints = [];
       }
-      if (pending.size === 0) sweeper.unref();
-    }, sweepEveryMs);
-    sweeper.unref();
-    const lane: Lane = { socket, pending, sweeper, ready: Promise.resolve() };
-    socket.on("message", (message) => {
-      if (message.length < 12) return;
-      const id = message.readUInt16BE(0);
-      const question = pending.get(id);
-      if (!question) return;
-      const answer = decodeAnswer(message, question.query, performance.now() - question.sentAt);
-      if (!answer) return;
-      pending.delete(id);
-      if (pending.size === 0) sweeper.unref();
-      question.resolve(answer);
+      thread.worker.postMessage(message, [message.questions!.buffer as ArrayBuffer]);
+    }
+  }
+
+  private open(): UdpThread {
+    const perThread = Math.max(1, Math.ceil(this.socketsPerResolver / this.threadCount));
+    const worker = startWorker(perThread);
+    const thread: UdpThread = {
+      worker,
+      waiters: new Map(),
+      packer: new QuestionPacker(),
+      newEndpoints: [],
+      known: new Set(),
+    };
+    worker.unref();
+    worker.on("message", (message: FromUdpThread) => {
+      readOutcomes(message.outcomes, (token, outcome) => settle(thread.waiters, token, outcome, true));
+      if (thread.waiters.size === 0) thread.worker.unref();
     });
-    // An ICMP port unreachable surfaces here on a connected socket; the questions then time out and are retried.
-    socket.on("error", () => {});
-    lane.ready = new Promise<void>((resolve, reject) => {
-      socket.once("error", (error) => {
-        lane.failed = new ProbeFailure("network", `UDP socket to ${host}:${port}: ${error.message}`);
-        reject(lane.failed);
-      });
-      socket.connect(port, host, () => {
-        try {
-          socket.setRecvBufferSize(receiveBuffer);
-        } catch {
-          // The system's limit is lower; the default buffer still works, with more loss under bursts.
-        }
-        socket.unref();
-        lane.ready = settled;
-        resolve();
-      });
-    });
-    return lane;
+    const fail = (why: string) => {
+      const failure = new ProbeFailure("network", `the UDP thread stopped: ${why}`);
+      for (const waiter of thread.waiters.values()) waiter.reject(failure);
+      thread.waiters.clear();
+      const at = this.threads.indexOf(thread);
+      if (at >= 0) this.threads.splice(at, 1);
+    };
+    worker.on("error", (error) => fail(error.message));
+    worker.on("exit", (code) => fail(`exit ${code}`));
+    return thread;
   }
 }
 
-const settled = Promise.resolve();
+/** Gives a question's waiter its outcome; an answer crossing from a thread is copied out of its batch. */
+function settle(waiters: Map<number, Waiter>, token: number, outcome: LaneOutcome, copy: boolean): void {
+  const waiter = waiters.get(token);
+  if (!waiter) return;
+  waiters.delete(token);
+  if (outcome.kind !== "answer") {
+    waiter.reject(new ProbeFailure(outcome.kind, outcome.message));
+    return;
+  }
+  const raw = copy ? Buffer.from(outcome.raw) : outcome.raw;
+  const answer = readAnswer(raw, waiter.questionEnd, outcome.rttMs);
+  if (answer) waiter.resolve(answer);
+  else waiter.reject(new ProbeFailure("network", "an answer cut short"));
+}
