@@ -18,7 +18,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs, promisify } from "node:util";
@@ -38,7 +38,8 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "3" },
     rounds: { type: "string", default: "5" },
     concurrency: { type: "string", default: "64" },
-    // The prober's UDP threads; its default (2 on a machine with more than one CPU) when not given.
+    // The prober's UDP threads; when not given, the built program's default (2 on a machine with more than one
+    // CPU), which a prober run from the sources does not take by itself.
     threads: { type: "string" },
   },
 });
@@ -108,7 +109,7 @@ remote-control:
   const prober = new DnsProber({
     timeoutMs: 2000,
     retries: 2,
-    ...(values.threads === undefined ? {} : { udpThreads: Number(values.threads) }),
+    udpThreads: values.threads === undefined ? (availableParallelism() > 1 ? 2 : 0) : Number(values.threads),
   });
   await waitFor(
     "Unbound blocking the zone's names",

@@ -30,6 +30,13 @@ export interface ProbeOutcome {
 }
 
 /**
+ * The built program hands datagrams to two threads where there are two CPUs. Run from the TypeScript sources
+ * (tests, benches) a thread must first load the TypeScript loader, seconds on a busy machine, for every prober a
+ * test makes: there the caller's thread does it, unless a test asks for threads.
+ */
+const defaultUdpThreads = import.meta.url.endsWith(".ts") ? 0 : availableParallelism() > 1 ? 2 : 0;
+
+/**
  * Asks resolvers questions over any transport, many at once: one UDP socket pool for every resolver, one
  * pipelined connection per TCP or TLS resolver, one HTTP/2 session per DoH resolver; no process per question.
  * A question without an answer, or answered SERVFAIL (often a transient upstream failure), is asked again; a
@@ -43,10 +50,7 @@ export class DnsProber {
   private readonly retries: number;
 
   constructor(private readonly options: ProberOptions = {}) {
-    this.udp = new UdpPool(
-      options.udpSockets ?? 4,
-      options.udpThreads ?? (availableParallelism() > 1 ? 2 : 0),
-    );
+    this.udp = new UdpPool(options.udpSockets ?? 4, options.udpThreads ?? defaultUdpThreads);
     this.timeoutMs = options.timeoutMs ?? 1500;
     this.retries = options.retries ?? 2;
   }
