@@ -253,4 +253,13 @@ export const en = {
   "admin.findingCode": "Finding code",
   "admin.requestOverride": "Request the override",
   "admin.overrideRequested": "Override {id} requested for target {target}; it awaits a second person.",
+  // Charts and measured compliance
+  "chart.empty": "No data yet",
+  "chart.notMeasured": "not measured",
+  "chart.summary":
+    "{title}: a chart of {count} values, {measured} of them measured; the figures are in the table below.",
+  "chart.value": "Value",
+  "chart.day": "Day",
+  "chart.category": "Category",
+  "operator.probeLineNotMeasured": "{operator}: not measured yet, {over} names over-blocked",
 } as const;

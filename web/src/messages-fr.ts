@@ -262,4 +262,13 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.requestOverride": "Demander la dérogation",
   "admin.overrideRequested":
     "Dérogation {id} demandée pour la cible {target} ; elle attend une seconde personne.",
+  // Graphiques et conformité mesurée
+  "chart.empty": "Pas encore de données",
+  "chart.notMeasured": "non mesuré",
+  "chart.summary":
+    "{title} : graphique de {count} valeurs, dont {measured} mesurées ; les chiffres sont dans le tableau ci-dessous.",
+  "chart.value": "Valeur",
+  "chart.day": "Jour",
+  "chart.category": "Catégorie",
+  "operator.probeLineNotMeasured": "{operator} : pas encore mesuré, {over} noms sur-bloqués",
 };

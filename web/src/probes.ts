@@ -15,3 +15,9 @@ export async function loadProbes(signal: AbortSignal, operator?: string): Promis
     throw error;
   }
 }
+
+/** The median time to enforce, to the tenth of a second; null when no name was seen enforced yet. */
+export function medianSeconds(item: ProbeCompliance): number | null {
+  const median = item.timeToEnforce.p50Ms;
+  return median === null ? null : Math.round(median / 100) / 10;
+}
