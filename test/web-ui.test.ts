@@ -147,14 +147,14 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     return (await response.json()) as { blocked: boolean; entries: { state: string; targetId: number }[] };
   }
 
-  /** The bar of the order's entries in the portal's "by order" chart (0 when the order has no bar yet). */
+  /** The order's entries in the portal's "by order" chart, from its table of figures (0 when it has none yet). */
   async function entriesChartValue(page: Page): Promise<number> {
     await page.goto(`${base}/portal/statistics`);
     const chart = page.getByTestId("chart-entries-by-order");
     await chart.waitFor();
     const values = await chart
-      .locator("rect.bar")
-      .evaluateAll((bars) => bars.map((bar) => bar.getAttribute("data-value")));
+      .locator(".chart-figures td")
+      .evaluateAll((cells) => cells.map((cell) => cell.getAttribute("data-value")));
     return values.reduce((sum, value) => sum + Number(value), 0);
   }
 
@@ -175,6 +175,11 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await page.getByText("https://fifostream.tv/film n’est pas bloqué").waitFor();
     chartBefore = await entriesChartValue(page);
     assert.equal(chartBefore, 0);
+    // Nothing yet: said in words, not drawn as bare axes.
+    assert.equal(
+      await page.getByTestId("chart-entries-by-order-empty").textContent(),
+      "Pas encore de données",
+    );
     await shoot(page, "02-portal-statistics-before");
   });
 
@@ -368,8 +373,11 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await shoot(page, "16-operator-connect");
     await page.getByRole("tab", { name: "My compliance" }).click();
     await page.getByText(`Serial ${number},`).waitFor();
-    // The probes' verdicts on its resolvers, or that none were measured yet.
-    await page.getByText(/No measurement of your resolvers yet|Orange: \d+% enforced/).waitFor();
+    // Never probed: said so, never "0% enforced", in the line and in the chart's figures.
+    await page.getByText("Orange: not measured yet, 0 names over-blocked").waitFor();
+    const figures = page.getByTestId("chart-own-compliance").locator(".chart-figures td");
+    assert.equal(await figures.textContent(), "not measured");
+    assert.equal(await figures.getAttribute("data-value"), "");
     await shoot(page, "17-operator-compliance");
   });
 

@@ -2,28 +2,30 @@ import { z } from "zod";
 import { appealStates, eventActions, targetKinds, targetStates } from "../vocabulary/vocabulary.ts";
 
 /** The response schemas of the appeal routes: what /openapi.json documents and the serializer checks. */
-export const appealViewSchema = z.object({
-  id: z.number().int(),
-  state: z.enum(appealStates),
-  reason: z.string(),
-  filedAt: z.string(),
-  updatedAt: z.string(),
-  target: z.object({
+export const appealViewSchema = z
+  .object({
     id: z.number().int(),
-    kind: z.enum(targetKinds),
-    value: z.string(),
-    display: z.string(),
-    state: z.enum(targetStates),
-  }),
-  order: z.object({
-    id: z.number().int(),
-    authority: z.string(),
-    caseNumber: z.string(),
-    decisionDate: z.string(),
-    jurisdiction: z.string(),
-  }),
-  contact: z.string().optional().describe("only for the authority, who answers the appellant"),
-});
+    state: z.enum(appealStates),
+    reason: z.string(),
+    filedAt: z.string(),
+    updatedAt: z.string(),
+    target: z.object({
+      id: z.number().int(),
+      kind: z.enum(targetKinds),
+      value: z.string(),
+      display: z.string(),
+      state: z.enum(targetStates),
+    }),
+    order: z.object({
+      id: z.number().int(),
+      authority: z.string(),
+      caseNumber: z.string(),
+      decisionDate: z.string(),
+      jurisdiction: z.string(),
+    }),
+    contact: z.string().optional().describe("only for the authority, who answers the appellant"),
+  })
+  .meta({ id: "Appeal" });
 
 export const appealStepSchema = z.object({
   at: z.string(),

@@ -6,16 +6,18 @@ const ratio = (what: string) =>
   z.number().min(0).max(1).nullable().describe(`${what}, 0 to 1; ${notMeasured}`);
 const milliseconds = (what: string) => z.number().int().nullable().describe(`${what} (ms); ${notMeasured}`);
 
-const scorecardDay = z.object({
-  day: z.string().describe("YYYY-MM-DD, UTC"),
-  probes: z.number().int().describe("measurements that day, failed ones included"),
-  enforced: z.number().int(),
-  notEnforced: z.number().int(),
-  overBlocked: z.number().int(),
-  failed: z.number().int().describe("measurements that drew no verdict (timeout, SERVFAIL)"),
-  shareEnforced: ratio("that day's share of blocked names enforced"),
-  errorRate: ratio("that day's verdicts contradicting the list over judged probes"),
-});
+const scorecardDay = z
+  .object({
+    day: z.string().describe("YYYY-MM-DD, UTC"),
+    probes: z.number().int().describe("measurements that day, failed ones included"),
+    enforced: z.number().int(),
+    notEnforced: z.number().int(),
+    overBlocked: z.number().int(),
+    failed: z.number().int().describe("measurements that drew no verdict (timeout, SERVFAIL)"),
+    shareEnforced: ratio("that day's share of blocked names enforced"),
+    errorRate: ratio("that day's verdicts contradicting the list over judged probes"),
+  })
+  .meta({ id: "ScorecardDay" });
 
 const scorecardFigures = {
   probes: z.number().int().describe("the latest measurement of each resolver, name and type"),
@@ -49,16 +51,20 @@ const scorecardFigures = {
   history: z.array(scorecardDay).describe("day by day, oldest first, at most a year"),
 };
 
-export const operatorScorecardSchema = z.object({
-  operator: z.string(),
-  kind: z.enum(enforcerKinds),
-  resolvers: z.number().int(),
-  ...scorecardFigures,
-});
+export const operatorScorecardSchema = z
+  .object({
+    operator: z.string(),
+    kind: z.enum(enforcerKinds),
+    resolvers: z.number().int(),
+    ...scorecardFigures,
+  })
+  .meta({ id: "OperatorScorecard" });
 
-export const orderScorecardSchema = z.object({
-  orderId: z.number().int(),
-  caseNumber: z.string(),
-  authority: z.string(),
-  operators: z.array(z.object({ operator: z.string(), kind: z.enum(enforcerKinds), ...scorecardFigures })),
-});
+export const orderScorecardSchema = z
+  .object({
+    orderId: z.number().int(),
+    caseNumber: z.string(),
+    authority: z.string(),
+    operators: z.array(z.object({ operator: z.string(), kind: z.enum(enforcerKinds), ...scorecardFigures })),
+  })
+  .meta({ id: "OrderScorecard" });

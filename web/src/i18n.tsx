@@ -23,6 +23,10 @@ export interface Translate {
   date(iso: string | null | undefined): string;
   dateTime(iso: string | null | undefined): string;
   number(value: number): string;
+  /** A share (0.42) as a percentage, in the language's way ("42 %", "42%"). */
+  percent(share: number): string;
+  /** A UTC day, short (a chart's axis): "3 déc. 2026", "3 Dec 2026". */
+  day(iso: string): string;
 }
 
 const TranslateContext = createContext<Translate | null>(null);
@@ -46,6 +50,8 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
       timeZone: "UTC",
     });
     const numberFormat = new Intl.NumberFormat(locale);
+    const percentFormat = new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 });
+    const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: "UTC" });
     const t = ((key: MessageKey, values?: Record<string, string | number>) =>
       dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) =>
         String(values?.[name] ?? `{${name}}`),
@@ -56,6 +62,8 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     // dateStyle cannot be combined with timeZoneName: the zone is said after.
     t.dateTime = (iso) => (iso ? `${dateTimeFormat.format(new Date(iso))} UTC` : "—");
     t.number = (value) => numberFormat.format(value);
+    t.percent = (share) => percentFormat.format(share);
+    t.day = (iso) => dayFormat.format(new Date(iso));
     return t;
   }, [language, setLanguage]);
   return <TranslateContext.Provider value={translate}>{children}</TranslateContext.Provider>;

@@ -284,4 +284,13 @@ export const en = {
   "scorecards.none": "No operator is registered yet.",
   "scorecards.noOrders": "No order has published entries yet.",
   "scorecards.csv": "Download as CSV",
+  // Charts and measured compliance
+  "chart.empty": "No data yet",
+  "chart.notMeasured": "not measured",
+  "chart.summary":
+    "{title}: a chart of {count} values, {measured} of them measured; the figures are in the table below.",
+  "chart.value": "Value",
+  "chart.day": "Day",
+  "chart.category": "Category",
+  "operator.probeLineNotMeasured": "{operator}: not measured yet, {over} names over-blocked",
 } as const;

@@ -294,4 +294,13 @@ export const fr: Record<keyof typeof en, string> = {
   "scorecards.none": "Aucun opérateur n’est encore enregistré.",
   "scorecards.noOrders": "Aucune décision n’a encore d’entrées publiées.",
   "scorecards.csv": "Télécharger en CSV",
+  // Graphiques et conformité mesurée
+  "chart.empty": "Pas encore de données",
+  "chart.notMeasured": "non mesuré",
+  "chart.summary":
+    "{title} : graphique de {count} valeurs, dont {measured} mesurées ; les chiffres sont dans le tableau ci-dessous.",
+  "chart.value": "Valeur",
+  "chart.day": "Jour",
+  "chart.category": "Catégorie",
+  "operator.probeLineNotMeasured": "{operator} : pas encore mesuré, {over} noms sur-bloqués",
 };

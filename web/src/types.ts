@@ -1,199 +1,41 @@
-// The shapes of the API's answers the UI reads (see /openapi.json); only the fields it uses. Closed sets of
-// values (states, kinds, roles…) have the types of the registry's vocabulary, copied to vocabulary.ts.
-import type {
-  AddresseeRole,
-  AppealState,
-  CheckName,
-  FindingCode,
-  Measure,
-  OrderKind,
-  OrderState,
-  Role,
-  Severity,
-  TargetKind,
-  TargetOrigin,
-  TargetState,
-  WindowSource,
-  WindowState,
-} from "./vocabulary.ts";
+// The shapes of the API's answers the UI reads, named for the pages: each is the API's own type, generated from
+// its OpenAPI document into api-schema.ts (`npm run types:web`), so that a field the API may send as null is
+// nullable here too. Never written by hand: a shape missing here gets an id in its route's zod schema.
+import type { components, paths } from "./api-schema.ts";
 
-export interface Finding {
-  check: CheckName;
-  severity: Severity;
-  code: FindingCode;
-  message: string;
-  evidence: Record<string, unknown>;
-  createdAt: string;
-}
+type Schemas = components["schemas"];
 
-export interface Order {
-  id: number;
-  kind: OrderKind;
-  authority: string;
-  jurisdiction: string;
-  caseNumber: string;
-  decisionDate: string;
-  applicants: string[];
-  addressees: { name: string; role: AddresseeRole }[];
-  measures: Measure[];
-  deadline: string;
-  validFrom: string;
-  validUntil: string;
-  extendsToMirrors: boolean;
-  legalBasis: string | null;
-  summary: string | null;
-  document: { url: string | null; sha256: string | null };
-  confirmedAt: string | null;
-  state?: OrderState;
-  targets?: Record<string, number> | number;
-  ownerOrganisationId: number | null;
-  /** Blocking windows (GET /orders/:id): the entries are blocked only during them; none: at all times. */
-  windows?: BlockingWindow[];
-}
+/** What an operation answers with this status, as JSON (e.g. `Answer<"/me">`). */
+export type Answer<
+  Path extends keyof paths,
+  Method extends "get" | "post" | "put" | "patch" | "delete" = "get",
+  Status extends number = 200,
+> = paths[Path][Method] extends { responses: infer Responses }
+  ? Responses extends Record<Status, { content: { "application/json": infer Body } }>
+    ? Body
+    : never
+  : never;
 
-export interface BlockingWindow {
-  id: number;
-  targetId: number | null;
-  startsAt: string;
-  endsAt: string;
-  eventStartsAt: string | null;
-  eventEndsAt: string | null;
-  marginBeforeSeconds: number;
-  marginAfterSeconds: number;
-  label: string | null;
-  source: WindowSource;
-  state: WindowState;
-}
-
-export interface Target {
-  id: number;
-  orderId: number;
-  kind: TargetKind;
-  value: string;
-  input: string;
-  display: string;
-  state: TargetState;
-  validFrom: string;
-  validUntil: string;
-  origin: TargetOrigin;
-  createdAt: string;
-  findings?: Finding[];
-  order?: { id: number; authority: string; caseNumber: string; confirmedAt: string | null };
-}
-
+/** GET /orders, GET /orders/:id: the order with its state and its targets counted by state. */
+export type Order = Schemas["OrderSummary"];
+export type BlockingWindow = Schemas["BlockingWindow"];
+/** GET /targets, GET /orders/:id/targets: with its findings. */
+export type Target = Schemas["TargetWithFindings"];
+/** GET /review/queue: with its findings and its order. */
+export type QueuedTarget = Schemas["QueuedTarget"];
 /** An authority's statement that an address serves only the order's sites, with its document's hash. */
-export interface ExclusiveUseStatement {
-  statementId: number;
-  address: string;
-  statement: string;
-  documentSha256: string;
-  recordedAt: string;
-}
-
-export interface FoundEntry {
-  targetId: number;
-  kind: TargetKind;
-  value: string;
-  display: string;
-  state: TargetState;
-  validFrom: string;
-  validUntil: string;
-  order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
-  /** Active, and inside one of its blocking windows if its order has any. */
-  blockedNow?: boolean;
-  /** Where the entry's latest event is in the log, and its inclusion proof. */
-  proof?: { index: number; size: number; url: string } | null;
-}
-
+export type ExclusiveUseStatement = Schemas["ExclusiveUseStatement"];
+export type FoundEntry = Schemas["FoundEntry"];
 /** GET /public/entries?q=. */
-export interface SearchAnswer {
-  query: string;
-  name?: string;
-  refusal?: string;
-  blocked?: boolean;
-  entries: FoundEntry[];
-}
+export type SearchAnswer = Schemas["SearchAnswer"];
+export type Statistics = Schemas["Statistics"];
+export type User = Schemas["User"];
+export type Appeal = Schemas["Appeal"];
+/** GET /compliance/probes, per operator; `shareEnforced` is null for an operator never measured. */
+export type ProbeCompliance = Schemas["OperatorCompliance"];
 
-export interface Statistics {
-  entriesByDay: { day: string; count: number }[];
-  entriesByOrder: {
-    orderId: number;
-    caseNumber: string;
-    authority: string;
-    measures: Measure[];
-    byState: Partial<Record<TargetState, number>>;
-  }[];
-  appealsByState: Partial<Record<AppealState, number>>;
-}
-
-export interface User {
-  id: number;
-  email: string;
-  role: Role;
-  organisationId: number;
-  organisationName?: string;
-  disabledAt?: string | null;
-}
-
-export interface Appeal {
-  id: number;
-  state: AppealState;
-  reason: string;
-  filedAt: string;
-  updatedAt: string;
-  target: { id: number; kind: TargetKind; value: string; display: string; state: TargetState };
-  order: { id: number; authority: string; caseNumber: string };
-  contact?: string;
-}
-
-/** GET /compliance/probes, per operator. */
-export interface ProbeCompliance {
-  operator: string;
-  counts: { enforced: number; notEnforced: number; overBlocked: number; error: number };
-  shareEnforced: number;
-  overBlockedNames: string[];
-  timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
-}
-
-// scorecards: GET /scorecards/operators and /scorecards/orders (src/http/scorecard-schemas.ts); null is "not measured".
-export interface ScorecardDay {
-  day: string;
-  probes: number;
-  enforced: number;
-  notEnforced: number;
-  overBlocked: number;
-  failed: number;
-  shareEnforced: number | null;
-  errorRate: number | null;
-}
-
-export interface ScorecardFigures {
-  probes: number;
-  shareEnforced: number | null;
-  timeToEnforceP50Ms: number | null;
-  timeToEnforceP95Ms: number | null;
-  timeToLiftP50Ms: number | null;
-  timeToLiftP95Ms: number | null;
-  overBlockedNames: string[];
-  overBlockedCount: number;
-  serialLag: number | null;
-  acknowledgedSerialLag: number | null;
-  errorRate: number | null;
-  contradictions: number;
-  failedProbes: number;
-  lastMeasuredAt: string | null;
-  history: ScorecardDay[];
-}
-
-export interface OperatorScorecard extends ScorecardFigures {
-  operator: string;
-  kind: string;
-  resolvers: number;
-}
-
-export interface OrderScorecard {
-  orderId: number;
-  caseNumber: string;
-  authority: string;
-  operators: Array<ScorecardFigures & { operator: string; kind: string }>;
-}
+/** GET /scorecards/operators and /scorecards/orders: null is "not measured", never 0. */
+export type ScorecardDay = Schemas["ScorecardDay"];
+export type OperatorScorecard = Schemas["OperatorScorecard"];
+export type OrderScorecard = Schemas["OrderScorecard"];
+export type ScorecardFigures = Omit<OperatorScorecard, "operator" | "kind" | "resolvers">;

@@ -15,13 +15,15 @@ export interface ExclusiveUseRouteDeps {
 
 const tags = ["review"];
 
-const statementSchema = z.object({
-  statementId: z.number().int(),
-  address: z.string(),
-  statement: z.string(),
-  documentSha256: z.string(),
-  recordedAt: z.string(),
-});
+const statementSchema = z
+  .object({
+    statementId: z.number().int(),
+    address: z.string(),
+    statement: z.string(),
+    documentSha256: z.string(),
+    recordedAt: z.string(),
+  })
+  .meta({ id: "ExclusiveUseStatement" });
 
 /**
  * Statements of exclusive use: an authority user records, for an address target, that it serves only the

@@ -21,31 +21,35 @@ export interface ProbeRouteDeps {
 }
 
 const tags = ["compliance"];
-const counts = z.object({
-  enforced: z.number().int(),
-  notEnforced: z.number().int(),
-  overBlocked: z.number().int(),
-  error: z.number().int(),
-});
-const operatorCompliance = z.object({
-  operator: z.string(),
-  resolvers: z.number().int(),
-  counts,
-  shareEnforced: z
-    .number()
-    .nullable()
-    .describe("enforced / (enforced + not enforced) among names that must be blocked"),
-  missedNames: z.array(z.string()),
-  overBlockedNames: z.array(z.string()),
-  timeToEnforce: z.object({
-    p50Ms: z.number().nullable(),
-    p95Ms: z.number().nullable(),
-    maxMs: z.number().nullable(),
-    count: z.number().int(),
-    pending: z.number().int(),
-  }),
-  lastMeasuredAt: z.string().nullable(),
-});
+const counts = z
+  .object({
+    enforced: z.number().int(),
+    notEnforced: z.number().int(),
+    overBlocked: z.number().int(),
+    error: z.number().int(),
+  })
+  .meta({ id: "VerdictCounts" });
+const operatorCompliance = z
+  .object({
+    operator: z.string(),
+    resolvers: z.number().int(),
+    counts,
+    shareEnforced: z
+      .number()
+      .nullable()
+      .describe("enforced / (enforced + not enforced) among names that must be blocked"),
+    missedNames: z.array(z.string()),
+    overBlockedNames: z.array(z.string()),
+    timeToEnforce: z.object({
+      p50Ms: z.number().nullable(),
+      p95Ms: z.number().nullable(),
+      maxMs: z.number().nullable(),
+      count: z.number().int(),
+      pending: z.number().int(),
+    }),
+    lastMeasuredAt: z.string().nullable(),
+  })
+  .meta({ id: "OperatorCompliance" });
 const measurementSchema = z.object({
   id: z.number().int(),
   runId: z.number().int(),

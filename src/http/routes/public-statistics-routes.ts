@@ -8,19 +8,21 @@ export interface PublicStatisticsRouteDeps {
   store: Store;
 }
 
-const statisticsSchema = z.object({
-  entriesByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
-  entriesByOrder: z.array(
-    z.object({
-      orderId: z.number().int(),
-      caseNumber: z.string(),
-      authority: z.string(),
-      measures: z.array(z.string()),
-      byState: z.record(z.string(), z.number().int()),
-    }),
-  ),
-  appealsByState: z.record(z.string(), z.number().int()),
-});
+const statisticsSchema = z
+  .object({
+    entriesByDay: z.array(z.object({ day: z.string(), count: z.number().int() })),
+    entriesByOrder: z.array(
+      z.object({
+        orderId: z.number().int(),
+        caseNumber: z.string(),
+        authority: z.string(),
+        measures: z.array(z.string()),
+        byState: z.record(z.string(), z.number().int()),
+      }),
+    ),
+    appealsByState: z.record(z.string(), z.number().int()),
+  })
+  .meta({ id: "Statistics" });
 
 /** The public portal's charts: entries over time, by order and state, appeals by outcome. Public, like entries. */
 export async function publicStatisticsRoutes(fastify: FastifyInstance, { store }: PublicStatisticsRouteDeps) {

@@ -5,12 +5,47 @@ import { entryProofLinks } from "../../registry/log/entry-proofs.ts";
 import { listPublicOrders, showPublicOrder } from "../../registry/public-orders.ts";
 import { searchEntries } from "../../registry/search-entries.ts";
 import type { Store } from "../../store/database.ts";
+import { targetKinds, targetStates } from "../../vocabulary/vocabulary.ts";
 import { integerSchema } from "../integer-schema.ts";
 
 export interface PublicViewRouteDeps {
   store: Store;
   now: () => Date;
 }
+
+const foundEntrySchema = z
+  .object({
+    targetId: z.number().int(),
+    kind: z.enum(targetKinds),
+    value: z.string(),
+    display: z.string(),
+    state: z.enum(targetStates),
+    validFrom: z.string(),
+    validUntil: z.string(),
+    order: z.object({
+      id: z.number().int(),
+      authority: z.string(),
+      caseNumber: z.string(),
+      decisionDate: z.string(),
+      jurisdiction: z.string(),
+    }),
+    blockedNow: z.boolean().describe("active, and inside one of its blocking windows if its order has any"),
+    proof: z
+      .object({ index: z.number().int(), size: z.number().int(), url: z.string() })
+      .nullable()
+      .describe("the leaf of its latest event in the latest checkpoint's tree; null before a checkpoint"),
+  })
+  .meta({ id: "FoundEntry" });
+
+const searchAnswerSchema = z
+  .object({
+    query: z.string(),
+    name: z.string().optional().describe("the name searched for, normalized"),
+    refusal: z.string().optional().describe("the error code when the query cannot be a name"),
+    blocked: z.boolean().optional().describe("whether one of the entries blocks now"),
+    entries: z.array(foundEntrySchema),
+  })
+  .meta({ id: "SearchAnswer" });
 
 const open = { access: "public" } as const;
 const tags = ["public"];
@@ -55,6 +90,7 @@ export async function publicViewRoutes(fastify: FastifyInstance, { store, now }:
         tags,
         summary: "The entries reaching a name, each with its proof",
         querystring: z.object({ q: z.string().min(1).max(2048) }).strict(),
+        response: { 200: searchAnswerSchema },
       },
     },
     async (request) => {

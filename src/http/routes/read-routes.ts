@@ -14,6 +14,7 @@ import type { Store } from "../../store/database.ts";
 import { declaredRoutes } from "../auth-plugin.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { principalMay, requirePermission } from "../require-permission.ts";
+import { orderSummarySchema, targetPageSchema } from "../workflow-schemas.ts";
 
 export interface ReadRouteDeps {
   store: Store;
@@ -74,7 +75,14 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
 
   app.get(
     "/orders",
-    { config: open, schema: { tags, summary: "Orders, their state and target counts" } },
+    {
+      config: open,
+      schema: {
+        tags,
+        summary: "Orders, their state and target counts",
+        response: { 200: z.object({ orders: z.array(orderSummarySchema) }) },
+      },
+    },
     async (request) => ({
       orders: (await listOrders(store.db, now())).filter((order) => maySeeOrder(request, order)),
     }),
@@ -82,7 +90,10 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
 
   app.get(
     "/orders/:id",
-    { config: open, schema: { tags, summary: "One order", params: orderParams } },
+    {
+      config: open,
+      schema: { tags, summary: "One order", params: orderParams, response: { 200: orderSummarySchema } },
+    },
     async (request) => visibleOrder(request, await showOrder(store.db, request.params.id, now())),
   );
 
@@ -96,6 +107,7 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
           "An order's targets, by page (the public sees entries only; the submitting organisation sees all)",
         params: orderParams,
         querystring: targetQuery.omit({ order: true }),
+        response: { 200: targetPageSchema },
       },
     },
     async (request, reply) => {
@@ -118,7 +130,12 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
     "/targets",
     {
       config: open,
-      schema: { tags, summary: "Targets, by page (the public sees entries only)", querystring: targetQuery },
+      schema: {
+        tags,
+        summary: "Targets, by page (the public sees entries only)",
+        querystring: targetQuery,
+        response: { 200: targetPageSchema },
+      },
     },
     async (request, reply) => {
       const { order, name, state, ...query } = request.query;

@@ -71,22 +71,24 @@ const pendingStepsSchema = z.object({
   truncated: z.boolean().describe("true: more wait than the lists show"),
 });
 
-const queuedTargetSchema = targetSchema.extend({
-  findings: z
-    .array(findingSchema)
-    .describe("what the safeguard checks found, in the order of src/checks/index.ts"),
-  order: z.object({
-    id: z.number().int(),
-    authority: z.string(),
-    caseNumber: z.string(),
-    decisionDate: z.string(),
-    jurisdiction: z.string(),
-    measures: z.array(z.string()),
-    validUntil: z.string(),
-    ownerOrganisationId: z.number().int().nullable(),
-    confirmedAt: z.string().nullable(),
-  }),
-});
+const queuedTargetSchema = targetSchema
+  .extend({
+    findings: z
+      .array(findingSchema)
+      .describe("what the safeguard checks found, in the order of src/checks/index.ts"),
+    order: z.object({
+      id: z.number().int(),
+      authority: z.string(),
+      caseNumber: z.string(),
+      decisionDate: z.string(),
+      jurisdiction: z.string(),
+      measures: z.array(z.string()),
+      validUntil: z.string(),
+      ownerOrganisationId: z.number().int().nullable(),
+      confirmedAt: z.string().nullable(),
+    }),
+  })
+  .meta({ id: "QueuedTarget" });
 
 const reason = z.string().max(4000).describe("required: every decision is on the record with its reason");
 

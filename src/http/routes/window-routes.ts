@@ -12,10 +12,9 @@ import { listWindows, publicWindow } from "../../registry/list-windows.ts";
 import { showPublicOrder } from "../../registry/public-orders.ts";
 import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
-import { windowStates } from "../../vocabulary/vocabulary.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { orderScopeOf } from "../order-scope.ts";
-import { idParams } from "../workflow-schemas.ts";
+import { idParams, windowSchema } from "../workflow-schemas.ts";
 
 export interface WindowRouteDeps {
   store: Store;
@@ -24,20 +23,6 @@ export interface WindowRouteDeps {
 }
 
 const tags = ["workflow"];
-
-const windowSchema = z.object({
-  id: z.number().int(),
-  targetId: z.number().int().nullable().describe("null: the order's window"),
-  startsAt: z.string().describe("the window as enforced, margins included"),
-  endsAt: z.string(),
-  eventStartsAt: z.string().nullable().describe("the event itself (from a calendar)"),
-  eventEndsAt: z.string().nullable(),
-  marginBeforeSeconds: z.number().int(),
-  marginAfterSeconds: z.number().int(),
-  label: z.string().nullable(),
-  source: z.string().describe("explicit or icalendar"),
-  state: z.string().describe(`one of ${windowStates.join(", ")}`),
-});
 
 /**
  * Blocking windows of an order: an authority, or the rights holder on its own orders, adds intervals or a

@@ -1,149 +1,131 @@
 /*
- * Small SVG charts drawn by hand: the portal needs a line and bars, and a charting library would weigh more than
- * the whole portal. Each chart has a title and a table of its figures for screen readers (and anyone who wants
- * the numbers), so nothing is said by the drawing alone.
+ * The portal's charts, drawn by uPlot (plot.ts, loaded with the first chart that has data). Each chart has a
+ * title, says so when there is nothing yet rather than drawing bare axes, names a value that was never measured
+ * rather than drawing it as 0, and keeps a table of its figures for screen readers (and anyone who wants the
+ * numbers), so nothing is said by the drawing alone.
  */
-import type { ReactNode } from "react";
-import { useT } from "../i18n.tsx";
+import { useEffect, useRef } from "react";
+import { type Translate, useT } from "../i18n.tsx";
+import type { PlotSpec } from "./plot.ts";
 
 export interface Point {
   label: string;
-  value: number;
+  /** null: not measured (an operator no probe has reached yet), which is not 0. */
+  value: number | null;
 }
 
-const width = 640;
-const height = 220;
-const pad = { top: 12, right: 12, bottom: 36, left: 48 };
-
-/** The vertical scale of a chart: from 0 to a round number at or above the largest value. */
-function scale(points: Point[]) {
-  const max = Math.max(0, ...points.map((point) => point.value));
-  const top = max <= 0 ? 1 : niceCeiling(max);
-  return { top, y: (value: number) => pad.top + (height - pad.top - pad.bottom) * (1 - value / top) };
-}
-
-function niceCeiling(value: number): number {
-  const magnitude = 10 ** Math.floor(Math.log10(value));
-  return [1, 2, 5, 10].map((step) => step * magnitude).find((candidate) => candidate >= value) ?? value;
-}
-
-export function LineChart({ title, points, id }: { title: string; points: Point[]; id: string }) {
-  const t = useT();
-  const { top, y } = scale(points);
-  const step = points.length > 1 ? (width - pad.left - pad.right) / (points.length - 1) : 0;
-  const x = (index: number) => pad.left + index * step;
-  const path = points
-    .map((point, index) => `${index === 0 ? "M" : "L"}${x(index)},${y(point.value)}`)
-    .join(" ");
-  return (
-    <ChartFrame id={id} title={title} points={points} top={top} y={y}>
-      <path d={path} fill="none" stroke="currentColor" strokeWidth={2.5} className="series" />
-      {points.map((point, index) => (
-        <circle key={point.label} cx={x(index)} cy={y(point.value)} r={3.5} className="series-dot">
-          <title>{`${point.label}: ${t.number(point.value)}`}</title>
-        </circle>
-      ))}
-      {points.length > 0 && (
-        <text x={x(0)} y={height - 12} className="tick" textAnchor="start">
-          {points[0]?.label}
-        </text>
-      )}
-      {points.length > 1 && (
-        <text x={x(points.length - 1)} y={height - 12} className="tick" textAnchor="end">
-          {points[points.length - 1]?.label}
-        </text>
-      )}
-    </ChartFrame>
-  );
-}
-
-export function BarChart({ title, points, id }: { title: string; points: Point[]; id: string }) {
-  const t = useT();
-  const { top, y } = scale(points);
-  const band = (width - pad.left - pad.right) / Math.max(points.length, 1);
-  return (
-    <ChartFrame id={id} title={title} points={points} top={top} y={y}>
-      {points.map((point, index) => {
-        const barTop = y(point.value);
-        const left = pad.left + index * band + band * 0.15;
-        return (
-          <g key={point.label}>
-            <rect
-              x={left}
-              y={barTop}
-              width={band * 0.7}
-              height={height - pad.bottom - barTop}
-              className="bar"
-              data-value={point.value}
-            >
-              <title>{`${point.label}: ${t.number(point.value)}`}</title>
-            </rect>
-            <text x={left + band * 0.35} y={height - 20} className="tick" textAnchor="middle">
-              {point.label.length > 14 ? `${point.label.slice(0, 13)}…` : point.label}
-            </text>
-          </g>
-        );
-      })}
-    </ChartFrame>
-  );
-}
-
-/** What every chart has around its series: the titled figure, the axes, and the table of figures. */
-function ChartFrame({
-  id,
-  title,
-  points,
-  top,
-  y,
-  children,
-}: {
+interface ChartProps {
   id: string;
   title: string;
   points: Point[];
-  top: number;
-  y: (value: number) => number;
-  children: ReactNode;
-}) {
+  /** How a value is written (on the chart, in its legend and in its table); a plain number by default. */
+  format?: (value: number) => string;
+  /** The smallest difference between two values worth a tick: 1 (a count) by default. */
+  step?: number;
+}
+
+/** Bars, one per category (an order, a measure, an operator). */
+export function BarChart(props: ChartProps) {
+  return <Chart kind="bars" {...props} />;
+}
+
+/** A line over days: each point's label is its UTC day, YYYY-MM-DD. */
+export function TimeChart(props: ChartProps) {
+  return <Chart kind="time" {...props} />;
+}
+
+function Chart({ kind, id, title, points, format, step = 1 }: ChartProps & { kind: PlotSpec["kind"] }) {
+  const t = useT();
+  const write = format ?? t.number;
+  const measured = points.filter((point) => point.value !== null).length;
   return (
-    <figure className="chart" data-testid={id}>
+    <figure className="chart" data-testid={id} aria-labelledby={`${id}-title`}>
       <figcaption id={`${id}-title`}>{title}</figcaption>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`}>
-        <title>{title}</title>
-        <Axes top={top} y={y} />
-        {children}
-      </svg>
-      <FiguresTable points={points} />
+      {points.length === 0 ? (
+        <p className="chart-empty" data-testid={`${id}-empty`}>
+          {t("chart.empty")}
+        </p>
+      ) : (
+        <>
+          <Plot
+            kind={kind}
+            points={points}
+            write={write}
+            step={step}
+            label={t("chart.summary", { title, count: points.length, measured })}
+          />
+          <FiguresTable points={points} write={write} />
+        </>
+      )}
     </figure>
   );
 }
 
-function Axes({ top, y }: { top: number; y: (value: number) => number }) {
+function Plot({
+  kind,
+  points,
+  write,
+  step,
+  label,
+}: {
+  kind: PlotSpec["kind"];
+  points: Point[];
+  write: (value: number) => string;
+  step: number;
+  label: string;
+}) {
   const t = useT();
-  return (
-    <g>
-      {[0, top / 2, top].map((value) => (
-        <g key={value}>
-          <line x1={pad.left} x2={width - pad.right} y1={y(value)} y2={y(value)} className="grid" />
-          <text x={pad.left - 6} y={y(value) + 4} className="tick" textAnchor="end">
-            {t.number(value)}
-          </text>
-        </g>
-      ))}
-    </g>
-  );
+  const container = useRef<HTMLDivElement>(null);
+  // Redrawn when the figures or the language change, not at each render of the page around it.
+  const figures = JSON.stringify(points);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `figures` stands for `points`; write follows t.
+  useEffect(() => {
+    let cancelled = false;
+    let destroy: (() => void) | undefined;
+    void import("./plot.ts").then(({ drawPlot }) => {
+      if (cancelled || !container.current) return;
+      destroy = drawPlot(container.current, { ...plotSpec(kind, points, write, t), step });
+    });
+    return () => {
+      cancelled = true;
+      destroy?.();
+    };
+  }, [kind, figures, step, t]);
+  return <div className="chart-plot" role="img" aria-label={label} ref={container} />;
 }
 
-function FiguresTable({ points }: { points: Point[] }) {
+function plotSpec(
+  kind: PlotSpec["kind"],
+  points: Point[],
+  write: (value: number) => string,
+  t: Translate,
+): Omit<PlotSpec, "step"> {
+  return {
+    kind,
+    labels: points.map((point) => point.label),
+    x: kind === "time" ? points.map((point) => Date.parse(`${point.label}T00:00:00Z`) / 1000) : [],
+    values: points.map((point) => point.value),
+    seriesLabel: t("chart.value"),
+    xLabel: kind === "time" ? t("chart.day") : t("chart.category"),
+    format: write,
+    missing: t("chart.notMeasured"),
+    day: (seconds) => t.day(new Date(seconds * 1000).toISOString()),
+  };
+}
+
+function FiguresTable({ points, write }: { points: Point[]; write: (value: number) => string }) {
   const t = useT();
   return (
-    <details>
+    <details className="chart-figures">
       <summary>{t("chart.figures")}</summary>
       <table>
         <tbody>
           {points.map((point) => (
             <tr key={point.label}>
               <th scope="row">{point.label}</th>
-              <td>{t.number(point.value)}</td>
+              <td data-value={point.value ?? ""}>
+                {point.value === null ? t("chart.notMeasured") : write(point.value)}
+              </td>
             </tr>
           ))}
         </tbody>

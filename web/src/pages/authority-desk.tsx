@@ -7,7 +7,7 @@ import { Desk } from "../components/desk.tsx";
 import { Evidence } from "../components/evidence.tsx";
 import { Field, NumberField } from "../components/field.tsx";
 import { useT } from "../i18n.tsx";
-import type { Appeal, Order, Target } from "../types.ts";
+import type { Answer, Appeal, Order, QueuedTarget } from "../types.ts";
 
 export default function AuthorityDesk() {
   const t = useT();
@@ -40,7 +40,7 @@ type Outcome = { kind: "done" | "pending"; text: string } | { kind: "refused"; e
 function ReviewQueue() {
   const t = useT();
   const [loaded, reload] = useLoad(
-    (signal) => api<{ targets: Target[] }>("/review/queue?limit=200", { signal }),
+    (signal) => api<Answer<"/review/queue">>("/review/queue?limit=200", { signal }),
     [],
   );
   const [reason, setReason] = useState("");
@@ -148,7 +148,7 @@ function QueueItem({
   canDecide,
   onDecide,
 }: {
-  target: Target;
+  target: QueuedTarget;
   selected: boolean;
   onSelect: (on: boolean) => void;
   outcome: Outcome | undefined;

@@ -1,9 +1,10 @@
 import { useState } from "react";
 import { api } from "../api.ts";
+import { BarChart } from "../components/charts.tsx";
 import { CopyBlock, ErrorMessage, Show, useAction, useLoad } from "../components/common.tsx";
 import { Desk } from "../components/desk.tsx";
 import { useT } from "../i18n.tsx";
-import { loadProbes } from "../probes.ts";
+import { loadProbes, medianSeconds } from "../probes.ts";
 import { useSession } from "../session.tsx";
 
 interface Feeds {
@@ -155,18 +156,40 @@ function OwnCompliance() {
         {(list) => {
           if (list === null || list.length === 0) return <p>{t("operator.notMeasured")}</p>;
           return (
-            <ul className="plain">
-              {list.map((item) => (
-                <li key={item.operator}>
-                  {t("operator.probeLine", {
-                    operator: item.operator,
-                    share: Math.round(item.shareEnforced * 100),
-                    p50: Math.round(item.timeToEnforce.p50Ms / 1000),
-                    over: item.counts.overBlocked,
-                  })}
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul className="plain">
+                {list.map((item) => (
+                  <li key={item.operator}>
+                    {item.shareEnforced === null
+                      ? t("operator.probeLineNotMeasured", {
+                          operator: item.operator,
+                          over: item.counts.overBlocked,
+                        })
+                      : t("operator.probeLine", {
+                          operator: item.operator,
+                          share: Math.round(item.shareEnforced * 100),
+                          p50: medianSeconds(item) ?? "—",
+                          over: item.counts.overBlocked,
+                        })}
+                  </li>
+                ))}
+              </ul>
+              <div className="charts">
+                <BarChart
+                  id="chart-own-compliance"
+                  title={t("stats.compliance")}
+                  points={list.map((item) => ({ label: item.operator, value: item.shareEnforced }))}
+                  format={t.percent}
+                  step={0.01}
+                />
+                <BarChart
+                  id="chart-own-time-to-enforce"
+                  title={t("stats.timeToEnforce")}
+                  points={list.map((item) => ({ label: item.operator, value: medianSeconds(item) }))}
+                  step={0.1}
+                />
+              </div>
+            </>
           );
         }}
       </Show>

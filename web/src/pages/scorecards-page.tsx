@@ -1,5 +1,5 @@
 import { api } from "../api.ts";
-import { BarChart, LineChart, type Point } from "../components/charts.tsx";
+import { BarChart, TimeChart, type Point } from "../components/charts.tsx";
 import { Show, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { type Translate, useT } from "../i18n.tsx";
@@ -164,7 +164,7 @@ function OperatorCharts({ t, cards }: { t: Translate; cards: OperatorScorecard[]
       {cards
         .filter((card) => card.history.some((day) => day.shareEnforced !== null))
         .map((card) => (
-          <LineChart
+          <TimeChart
             key={card.operator}
             id={`chart-scorecard-history-${card.operator}`}
             title={t("scorecards.chartHistory", { operator: card.operator })}

@@ -1,8 +1,8 @@
 import { api } from "../api.ts";
-import { BarChart, LineChart, type Point } from "../components/charts.tsx";
+import { BarChart, type Point, TimeChart } from "../components/charts.tsx";
 import { Show, useLoad } from "../components/common.tsx";
 import { useT } from "../i18n.tsx";
-import { loadProbes } from "../probes.ts";
+import { loadProbes, medianSeconds } from "../probes.ts";
 import type { Statistics } from "../types.ts";
 import { appealStates } from "../vocabulary.ts";
 
@@ -16,7 +16,7 @@ export function StatisticsPage() {
       <Show loaded={statistics}>
         {(value) => (
           <div className="charts">
-            <LineChart id="chart-entries-over-time" title={t("stats.overTime")} points={cumulated(value)} />
+            <TimeChart id="chart-entries-over-time" title={t("stats.overTime")} points={cumulated(value)} />
             <BarChart id="chart-entries-by-order" title={t("stats.byOrder")} points={byOrder(value)} />
             <BarChart id="chart-entries-by-measure" title={t("stats.byMeasure")} points={byMeasure(value)} />
             <BarChart
@@ -40,18 +40,15 @@ export function StatisticsPage() {
               <BarChart
                 id="chart-time-to-enforce"
                 title={t("stats.timeToEnforce")}
-                points={list.map((item) => ({
-                  label: item.operator,
-                  value: Math.round(item.timeToEnforce.p50Ms / 1000),
-                }))}
+                points={list.map((item) => ({ label: item.operator, value: medianSeconds(item) }))}
+                step={0.1}
               />
               <BarChart
                 id="chart-compliance"
                 title={t("stats.compliance")}
-                points={list.map((item) => ({
-                  label: item.operator,
-                  value: Math.round(item.shareEnforced * 100),
-                }))}
+                points={list.map((item) => ({ label: item.operator, value: item.shareEnforced }))}
+                format={t.percent}
+                step={0.01}
               />
             </div>
           )
