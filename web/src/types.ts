@@ -154,3 +154,22 @@ export interface ProbeCompliance {
   overBlockedNames: string[];
   timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
 }
+
+// Appeals that reach the site, and the server's demo mode (hand-written until the generated types have them).
+
+/** An order's other entry for the same site as an appealed entry (GET /appeals, `siblings`). */
+export interface AppealSibling {
+  id: number;
+  kind: TargetKind;
+  value: string;
+  display: string;
+  state: TargetState;
+}
+
+export type SiteAppeal = Appeal & { siblings: AppealSibling[] };
+
+/** GET /health: whether the server runs the demo, for the demo's shortcuts. */
+export interface Health {
+  status: string;
+  demo?: boolean;
+}
