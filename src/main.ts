@@ -140,6 +140,7 @@ export async function startService(
       metricsToken: config.metricsToken,
       stopPageName: config.stopPageName,
       httpLimits: config.limits.http,
+      demo: config.demo,
     });
     const log = app.log;
     // Before the first release and the first job run, so that they are logged too.

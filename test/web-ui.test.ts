@@ -12,6 +12,7 @@ import { recordOrder } from "../src/intake/record-order.ts";
 import { type RunningService, startService } from "../src/main.ts";
 import { addOperator, listOperators } from "../src/publish/operators.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
+import { dig } from "./support/dig.ts";
 import { matchCalendar } from "./support/match-calendar.ts";
 import { pollUntil } from "./support/poll.ts";
 import { sampleOrder } from "./support/sample-order.ts";
@@ -39,6 +40,8 @@ const demoNames = [
 ];
 /** Below google.com, a protected name: the Piracy Shield incident of October 2024. */
 const protectedName = "drive.usercontent.google.com";
+/** One site under two entries of the order: an appeal against the first must be able to reach the second. */
+const siteNames = ["allostreaming.net", "www.allostreaming.net"];
 
 /**
  * The web UI in a real headless Chromium against a real `decree serve` (SQLite, its clock and releases): each
@@ -52,6 +55,9 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
   let browser: Browser;
   const contexts = new Map<string, BrowserContext>();
   let address = 10;
+  let rpzZone = "";
+  /** An order another organisation submitted: the applicant must not be offered it. */
+  let othersOrderId = 0;
 
   before(async () => {
     ensureWebBuilt();
@@ -62,6 +68,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
       { config: "/dev/null", data: dataDir, http: "127.0.0.1:0", dns: "127.0.0.1:0", stop: "127.0.0.1:0" },
       { DECREE_TRUST_PROXY: "true" },
     );
+    rpzZone = config.rpzZone;
     service = await startService(config, { clockIntervalMs: 50 });
     base = `http://${service.http.host}:${service.http.port}`;
     for (const [role, organisation] of [
@@ -73,6 +80,18 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
       await userOf(role, organisation, `${role}@example.test`);
     }
     await userOf("authority", "ARCOM", "second-authority@example.test");
+    await userOf("applicant", "SACEM", "other-applicant@example.test");
+    const sacem = await service.store.db
+      .selectFrom("organisations")
+      .select("id")
+      .where("name", "=", "SACEM")
+      .executeTakeFirstOrThrow();
+    const { order: others } = await recordOrder(service.store, sampleOrder({ caseNumber: "RG 25/99999" }), {
+      actor: "test",
+      now: new Date(),
+      ownerOrganisationId: Number(sacem.id),
+    });
+    othersOrderId = others.id;
     // Orange's resolver, registered as `decree operators add Orange --allow 127.0.0.1` would.
     await addOperator(
       service.store.db,
@@ -185,10 +204,26 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
 
   let orderId = 0;
 
-  it("lets an applicant submit the demo order with its document hashed in the browser", async () => {
+  it("lets an applicant submit the 2013 Paris order in words, without the demo's shortcut outside the demo", async () => {
     const page = await signIn("applicant", "applicant@example.test");
     assert.match(page.url(), /\/desk\/applicant$/);
-    await page.getByRole("button", { name: "Fill in the 2013 Paris order (demo)" }).click();
+    await page.waitForLoadState("networkidle");
+    // This server does not run the demo (GET /health says so): no button files the demo's court order.
+    assert.equal(await page.getByRole("button", { name: /\(demo\)/ }).count(), 0);
+    await page.getByLabel("Court or authority").fill("Tribunal de grande instance de Paris");
+    await page.getByLabel("Case", { exact: true }).fill("RG 11/60013");
+    await page.getByLabel("Decision date").fill("2013-11-28");
+    await page.getByLabel("Applicants, one per line").fill("APC (Association des producteurs de cinéma)");
+    await page.getByLabel("Name of addressee 1").fill("Orange");
+    await page.getByRole("button", { name: "Add an addressee" }).click();
+    await page.getByLabel("Name of addressee 2").fill("Google");
+    await page.getByLabel("Role of addressee 2").selectOption({ label: "search engine" });
+    await page.getByLabel("de-listing").check();
+    // Durations as a number and a unit, never ISO 8601: 15 days to apply, in force for 12 months.
+    assert.equal(await page.getByLabel("Time to apply: how many").inputValue(), "15");
+    assert.equal(await page.getByLabel("Time to apply: unit").inputValue(), "day");
+    await page.getByLabel("In force for: how many").fill("12");
+    await page.getByLabel("In force for: unit").selectOption({ label: "months" });
     const documentFile = join(dataDir, "jugement.pdf");
     writeFileSync(documentFile, "%PDF-1.4 TGI Paris, 28 novembre 2013, RG 11/60013\n");
     await page.getByLabel(/The decision's document/).setInputFiles(documentFile);
@@ -196,7 +231,9 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await page.getByTestId("document-hash").waitFor();
     assert.match((await page.getByTestId("document-hash").textContent()) ?? "", /SHA-256 [0-9a-f]{64}/);
     await shoot(page, "03-applicant-order-form");
-    await page.getByRole("button", { name: "Submit the order" }).click();
+    // From the keyboard: after the full-page photograph, a pointer click here was seen to release on another
+    // element (the page moved under it), which is no submission.
+    await page.getByRole("button", { name: "Submit the order" }).press("Enter");
     const submitted = page.getByTestId("order-submitted");
     await submitted.waitFor();
     orderId = Number(/Order (\d+)/.exec((await submitted.textContent()) ?? "")?.[1]);
@@ -210,7 +247,19 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
   it("lets the applicant paste the order's targets, explains the refused line and stores the others", async () => {
     const page = await pageFor("applicant");
     await page.getByRole("tab", { name: "Add targets" }).click();
-    await page.getByLabel("Order", { exact: true }).selectOption(String(orderId));
+    const orderSelect = page.getByLabel("Order", { exact: true });
+    await orderSelect.locator(`option[value="${orderId}"]`).waitFor({ state: "attached" });
+    // Only its own organisation's orders: not another applicant's, nor those an authority recorded.
+    const offered = await orderSelect
+      .locator("option")
+      .evaluateAll((options) =>
+        options
+          .map((option) => (option as unknown as { value: string }).value)
+          .filter((value) => value !== ""),
+      );
+    assert.deepEqual(offered, [String(orderId)]);
+    assert.ok(!offered.includes(String(othersOrderId)));
+    await orderSelect.selectOption(String(orderId));
     await page
       .getByLabel(/Targets, one per line/)
       // `*.name`: the name and every name below it, as the order's domain targets are.
@@ -219,6 +268,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
           ...demoNames.map((name) => `*.${name}`),
           protectedName,
           "http://user:secret@allostreaming.com/",
+          ...siteNames,
         ].join("\n"),
       );
     await page.getByRole("button", { name: "Submit the targets" }).click();
@@ -230,7 +280,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     await shoot(page, "04-applicant-refused-line");
     await page.getByRole("button", { name: "Submit the other lines only" }).click();
     await page.getByTestId("targets-added").waitFor();
-    assert.equal(await page.getByTestId("targets-added").textContent(), "17 targets submitted for review.");
+    assert.equal(await page.getByTestId("targets-added").textContent(), "19 targets submitted for review.");
   });
 
   it("shows the authority the protected name's finding and refuses to let it approve that name alone", async () => {
@@ -259,7 +309,7 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
   it("lets the authority approve the clean targets together", async () => {
     const page = await pageFor("authority");
     await page.getByRole("button", { name: "Select those without findings to weigh" }).click();
-    await page.getByRole("button", { name: "Approve the 16 selected" }).click();
+    await page.getByRole("button", { name: "Approve the 18 selected" }).click();
     await page.getByTestId(`queue-${demoNames[0]}`).waitFor({ state: "detached" });
     // The queue is fetched again after the decision: what remains is counted once it is drawn.
     await page.getByTestId(`queue-${protectedName}`).waitFor();
@@ -316,12 +366,19 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     assert.match((await entry.textContent()) ?? "", /Tribunal de grande instance de Paris, RG 11\/60013/);
     await shoot(page, "09-portal-search-blocked");
     const chartAfter = await entriesChartValue(page);
-    assert.equal(chartAfter, 17);
+    assert.equal(chartAfter, 19);
     assert.ok(chartAfter > chartBefore);
     await shoot(page, "10-portal-statistics-after");
     await page.goto(`${base}/portal/orders`);
     await page.getByRole("link", { name: "RG 11/60013" }).click();
     await page.getByRole("heading", { name: /RG 11\/60013/ }).waitFor();
+    // In French words: the measures, the time to apply, the dates; no code nor ISO 8601 duration.
+    const text = async (id: string) =>
+      ((await page.getByTestId(id).textContent()) ?? "").replace(/[\u00a0\u202f]/g, " ");
+    assert.equal(await text("order-measures"), "blocage DNS, déréférencement");
+    assert.equal(await text("order-deadline"), "15 jours");
+    assert.match(await text("order-validity"), /^\S.* \d{4} – \S.* \d{4} \(en vigueur\)$/);
+    assert.ok(!/P1[25]|dns-block|delist/.test((await page.locator("main").textContent()) ?? ""));
     await shoot(page, "11-portal-order");
   });
 
@@ -354,6 +411,58 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
     assert.equal(await page.getByTestId("verdict").textContent(), "alloshare.com n’est pas bloqué");
     assert.match((await page.getByTestId("entry-alloshare.com").textContent()) ?? "", /suspendu/);
     await shoot(page, "14-portal-search-suspended");
+  });
+
+  it("lets the authority suspend a whole site on appeal: its two entries leave the served zone in one decision", async () => {
+    const served = async () =>
+      (await dig(service.dns.port, ["AXFR", rpzZone])).records.map((record) =>
+        record.name.replace(/\.$/, "").slice(0, -(rpzZone.length + 1)),
+      );
+    const before = await served();
+    assert.deepEqual(
+      siteNames.filter((name) => before.includes(name)),
+      siteNames,
+      "both entries are served before the appeal",
+    );
+    const page = await pageFor("public");
+    await page.goto(`${base}/?q=allostreaming.net`);
+    await page.getByRole("button", { name: "Contester ce blocage" }).click();
+    await page
+      .getByLabel("Pourquoi ce blocage est-il erroné ?")
+      .fill("Ce site n’a plus rien à voir avec l’ancien.");
+    await page.getByLabel(/Votre adresse électronique/).fill("nouveau-titulaire@example.org");
+    await page.getByRole("button", { name: "Déposer la contestation" }).click();
+    await page.getByTestId("appeal-filed").waitFor();
+    const authority = await pageFor("authority");
+    // The appeals are fetched when their tab opens: another tab first, so that the new one is listed.
+    await authority.getByRole("tab", { name: "Orders" }).click();
+    await authority.getByRole("tab", { name: "Appeals" }).click();
+    const appeal = authority.getByTestId("appeal-allostreaming.net");
+    await appeal.waitFor();
+    assert.match(
+      (await appeal.getByTestId("appeal-siblings").textContent()) ?? "",
+      /www\.allostreaming\.net/,
+    );
+    // The whole site is the choice made for the authority; the entry alone is one click away.
+    assert.equal(await appeal.getByLabel(/the whole site/).isChecked(), true);
+    assert.equal(await appeal.getByLabel("allostreaming.net only").isChecked(), false);
+    await appeal
+      .getByLabel("Reason (on the record)")
+      .fill("the domain changed hands: suspended while examined");
+    await shoot(authority, "13b-authority-appeal-site");
+    await appeal.getByRole("button", { name: "Suspend the site's 2 entries" }).click();
+    await appeal.locator("p").first().getByText("suspended", { exact: true }).waitFor();
+    const after = await pollUntil("both entries of the site to leave the served zone", async () => {
+      const owners = await served();
+      return siteNames.some((name) => owners.includes(name)) ? undefined : owners;
+    });
+    assert.ok(after.includes("allostreaming.com"), "the order's other sites stay blocked");
+    for (const name of siteNames) {
+      assert.equal(
+        (await publicSearch(name)).entries.find((entry) => entry.state !== "suspended"),
+        undefined,
+      );
+    }
   });
 
   it("shows the operator the current serial, lets it acknowledge, and gives its resolver's configuration", async () => {

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { appealStates, eventActions, targetKinds, targetStates } from "../vocabulary/vocabulary.ts";
+import {
+  appealScopes,
+  appealStates,
+  eventActions,
+  targetKinds,
+  targetStates,
+} from "../vocabulary/vocabulary.ts";
 
 /** The response schemas of the appeal routes: what /openapi.json documents and the serializer checks. */
 export const appealViewSchema = z
@@ -23,6 +29,19 @@ export const appealViewSchema = z
       decisionDate: z.string(),
       jurisdiction: z.string(),
     }),
+    siblings: z
+      .array(
+        z.object({
+          id: z.number().int(),
+          kind: z.enum(targetKinds),
+          value: z.string(),
+          display: z.string(),
+          state: z.enum(targetStates),
+        }),
+      )
+      .describe(
+        "the order's other entries for the same site (registrable domain) that a decision of scope site changes too",
+      ),
     contact: z.string().optional().describe("only for the authority, who answers the appellant"),
   })
   .meta({ id: "Appeal" });
@@ -53,6 +72,10 @@ export const decidedAppealSchema = z.object({
     .object({ id: z.number().int(), from: z.string(), to: z.string() })
     .nullable()
     .describe("what the decision did to the entry; null when nothing changed"),
+  scope: z.enum(appealScopes).describe("what the decision acted on: the entry alone, or the whole site"),
+  siblings: z
+    .array(z.object({ id: z.number().int(), from: z.string(), to: z.string() }))
+    .describe("what it did to the order's other entries for the site: those it changed"),
 });
 
 /** A follow token as newSecret makes it: 32 random bytes in base64url. */

@@ -141,6 +141,8 @@ export interface AppOptions {
   dnsPrimary?: () => HostPort | undefined;
   /** A name resolving to the stop page (config `stopPageName`), for CNAME-only resolver overrides. */
   stopPageName?: string | undefined;
+  /** The server runs the demo (config demo): GET /health says so, and the UI offers the demo's shortcuts. */
+  demo?: boolean;
   /** Where the built web UI is (web/dist by default). */
   webRoot?: string;
   /** The bearer token GET /metrics asks of a scraper (config metricsToken); unset: /metrics is not served here. */
@@ -225,7 +227,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(accountRoutes, { store: options.store, now });
   await app.register(operatorRoutes, { store: options.store, now });
   await app.register(tokenRoutes, { store: options.store, now });
-  await app.register(readRoutes, { store: options.store, now });
+  await app.register(readRoutes, { store: options.store, now, demo: options.demo ?? false });
   await app.register(publicStatisticsRoutes, { store: options.store });
   await app.register(scorecardRoutes, { store: options.store });
   const workflow = { store: options.store, now };

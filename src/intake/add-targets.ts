@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { ErrorCode } from "../errors/error-catalogue.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
+import { siteOfTarget } from "../names/site-of-target.ts";
 import { isTargetKind, type TargetKind, targetKinds } from "../names/target-kind.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
@@ -242,6 +243,7 @@ export const targetColumns = [
   "origin",
   "created_at",
   "updated_at",
+  "site",
 ] as const;
 
 /** Writes candidate `row` as a proposed target of the order, in the order of `targetColumns`. */
@@ -264,6 +266,7 @@ export function targetRowWriter(
     out[offset + 8] = origin;
     out[offset + 9] = at;
     out[offset + 10] = at;
+    out[offset + 11] = siteOfTarget(c.kind, c.value);
   };
 }
 

@@ -1,11 +1,12 @@
 import { z } from "zod";
 
-import { appealDecisions } from "../vocabulary/vocabulary.ts";
+import { appealDecisions, appealScopes } from "../vocabulary/vocabulary.ts";
 
 // An appeal's life: filed `open`; the authority may `suspend` the entry at once while it looks (the appeal is
 // then `suspended`); it ends `upheld` (the entry stays, or comes back) or `lifted` (the entry goes for good).
 export {
   type AppealDecision,
+  type AppealScope,
   type AppealState,
   appealStates,
 } from "../vocabulary/vocabulary.ts";
@@ -44,5 +45,13 @@ export const appealDecisionSchema = z
   .object({
     decision: z.enum(appealDecisions),
     reason: z.string().trim().min(1, "say why: every decision on an appeal is on the record").max(5000),
+    scope: z
+      .enum(appealScopes)
+      .optional()
+      .describe(
+        "entry: the appealed entry alone; site: with it the order's other entries for the same registrable " +
+          "domain (the appeal's siblings), all or none. Unset: entry for a suspension; for upholding or " +
+          "lifting, the scope the appeal was suspended with",
+      ),
   })
   .strict();

@@ -1,15 +1,7 @@
 import { getPublicSuffix, parse } from "tldts";
+import { pslOptions } from "./psl-options.ts";
 
 export type PublicSuffixSection = "ICANN" | "private";
-
-// Private domains on: github.io or blogspot.com hold names of unrelated owners just as co.uk does.
-const pslOptions = {
-  allowPrivateDomains: true,
-  detectIp: false,
-  extractHostname: false,
-  mixedInputs: false,
-  validateHostname: false,
-} as const;
 
 /**
  * The Public Suffix List section in which `name` (lowercase A-labels, no trailing dot) is itself a public

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { AppealState } from "../intake/appeal.ts";
 import type { Database } from "../store/database.ts";
 import type { EventAction, TargetKind, TargetState } from "../vocabulary/vocabulary.ts";
+import { type SiblingEntry, siteSiblings } from "./site-siblings.ts";
 
 /** An appeal as anyone entitled to see it sees it. `contact` only for those who answer the appellant. */
 export interface AppealView {
@@ -12,6 +13,11 @@ export interface AppealView {
   updatedAt: string;
   target: { id: number; kind: TargetKind; value: string; display: string; state: TargetState };
   order: { id: number; authority: string; caseNumber: string; decisionDate: string; jurisdiction: string };
+  /**
+   * The order's other entries for the same site (registrable domain) that a decision can still change: a
+   * decision of scope `site` acts on them too. Entries are public, so the appellant sees them as well.
+   */
+  siblings: SiblingEntry[];
   contact?: string;
 }
 
@@ -41,6 +47,7 @@ export function appealRows(db: Kysely<Database>) {
       "t.value",
       "t.display",
       "t.state as target_state",
+      "t.site as target_site",
       "o.id as order_id",
       "o.authority",
       "o.case_number",
@@ -51,8 +58,21 @@ export function appealRows(db: Kysely<Database>) {
 
 type AppealRow = Awaited<ReturnType<ReturnType<typeof appealRows>["execute"]>>[number];
 
-export function appealView(row: AppealRow, withContact: boolean): AppealView {
-  return {
+/** The views of these rows, with each appeal's siblings found in one query for them all. */
+export async function appealViews(
+  db: Kysely<Database>,
+  rows: readonly AppealRow[],
+  withContact: boolean,
+): Promise<AppealView[]> {
+  const siblings = await siteSiblings(
+    db,
+    rows.map((row) => ({
+      targetId: Number(row.target_id),
+      orderId: Number(row.order_id),
+      site: row.target_site,
+    })),
+  );
+  return rows.map((row) => ({
     id: Number(row.id),
     state: row.state,
     reason: row.reason,
@@ -72,8 +92,9 @@ export function appealView(row: AppealRow, withContact: boolean): AppealView {
       decisionDate: row.decision_date,
       jurisdiction: row.jurisdiction,
     },
+    siblings: siblings.get(Number(row.target_id)) ?? [],
     ...(withContact ? { contact: row.contact_email } : {}),
-  };
+  }));
 }
 
 /** The appeal's steps in order. Events name no appellant and carry no contact, so they can all be shown. */

@@ -1,12 +1,14 @@
+import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
-import type { AppealDecision, AppealState } from "../intake/appeal.ts";
+import type { AppealDecision, AppealScope, AppealState } from "../intake/appeal.ts";
 import type { TargetState } from "../intake/target.ts";
 import { appendEvents } from "../store/append-events.ts";
-import type { Store } from "../store/database.ts";
+import type { Database, Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import type { EventAction } from "../vocabulary/vocabulary.ts";
 import { applyClock } from "./apply-clock.ts";
 import { type DecidedTarget, decideTargets } from "./decide-targets.ts";
+import { type SiteOf, siteSiblings } from "./site-siblings.ts";
 import type { Decision } from "./target-lifecycle.ts";
 
 export interface DecideAppealOptions {
@@ -15,14 +17,23 @@ export interface DecideAppealOptions {
   reason: string;
   actor: string;
   now: Date;
+  /**
+   * `entry`: the appealed entry alone; `site`: with it the order's other entries for the same site. Unset: a
+   * suspension is of the entry (as before sites were known), and upholding or lifting follows the scope the
+   * appeal was suspended with, so that what a suspension took out comes back or goes together.
+   */
+  scope?: AppealScope | undefined;
 }
 
 export interface DecidedAppeal {
   id: number;
   from: AppealState;
   to: AppealState;
+  scope: AppealScope;
   /** What the decision did to the entry; null when the entry was already where the decision puts it. */
   target: DecidedTarget | null;
+  /** What it did to the order's other entries for the site (scope `site`), those it changed only. */
+  siblings: DecidedTarget[];
 }
 
 /** Which appeal states each decision applies to: a suspension is interim, upholding and lifting are final. */
@@ -77,22 +88,37 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
     }
     const target = await trx
       .selectFrom("targets")
-      .select(["id", "state"])
+      .select(["id", "state", "order_id", "site"])
       .where("id", "=", appeal.target_id)
       .executeTakeFirstOrThrow();
+    const scope = options.scope ?? (await suspensionScope(trx, appeal.id, options.decision));
     const entryDecision = entryDecisionFor(options.decision, target.state, appeal.id);
-    const [changed] = entryDecision
-      ? await decideTargets(
-          { ...store, db: trx },
-          {
-            decision: entryDecision,
-            refs: [String(target.id)],
-            reason: `appeal ${appeal.id}: ${reason}`,
-            actor: options.actor,
-            now: options.now,
-          },
-        )
-      : [];
+    const siblings =
+      scope === "site"
+        ? await siblingsToDecide(trx, options.decision, appeal.id, {
+            targetId: Number(target.id),
+            orderId: Number(target.order_id),
+            site: target.site,
+          })
+        : [];
+    const decision = entryDecision ?? siblingDecisions[options.decision];
+    const refs = [...(entryDecision ? [target.id] : []), ...siblings].map(String);
+    // One call for the entry and its siblings: one transaction, all or none, and so one release.
+    const changed =
+      refs.length > 0
+        ? await decideTargets(
+            { ...store, db: trx },
+            {
+              decision,
+              refs,
+              reason: `appeal ${appeal.id}: ${reason}`,
+              actor: options.actor,
+              now: options.now,
+            },
+          )
+        : [];
+    const entry = entryDecision ? changed.find((one) => one.id === Number(target.id)) : undefined;
+    const changedSiblings = changed.filter((one) => one.id !== Number(target.id));
     const to = stateAfter[options.decision];
     const at = options.now.toISOString();
     // The state guard makes a concurrent decision on the same appeal (another API instance) fail loudly.
@@ -120,11 +146,13 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
         reason,
         data: {
           targetId: target.id,
-          entry: changed ? { from: changed.from, to: changed.to } : null,
+          entry: entry ? { from: entry.from, to: entry.to } : null,
+          scope,
+          siblings: changedSiblings.map((one) => ({ targetId: one.id, from: one.from, to: one.to })),
         },
       },
     ]);
-    return { id: appeal.id, from, to, target: changed ?? null };
+    return { id: appeal.id, from, to, scope, target: entry ?? null, siblings: changedSiblings };
   });
 }
 
@@ -148,4 +176,66 @@ function entryDecisionFor(decision: AppealDecision, state: TargetState, appealId
     case "lift":
       return state === "approved" || state === "active" || state === "suspended" ? "lift" : null;
   }
+}
+
+/** What a decision does to a sibling: the same as to the entry, where the sibling's state allows it. */
+const siblingDecisions: Record<AppealDecision, Decision> = {
+  suspend: "suspend",
+  uphold: "approve",
+  lift: "lift",
+};
+
+const siblingStatesFor: Record<AppealDecision, readonly TargetState[]> = {
+  suspend: ["approved", "active"],
+  uphold: ["suspended"],
+  lift: ["approved", "active", "suspended"],
+};
+
+/**
+ * The siblings a site-wide decision changes: those where it has an effect (a suspended one is not suspended
+ * again). Upholding leaves alone a sibling another appeal holds suspended: that appeal's own decision is due.
+ */
+async function siblingsToDecide(
+  trx: Kysely<Database>,
+  decision: AppealDecision,
+  appealId: number,
+  entry: SiteOf,
+): Promise<number[]> {
+  const siblings = (await siteSiblings(trx, [entry])).get(entry.targetId) ?? [];
+  const candidates = siblings
+    .filter((sibling) => siblingStatesFor[decision].includes(sibling.state))
+    .map((sibling) => sibling.id);
+  if (decision !== "uphold" || candidates.length === 0) return candidates;
+  const held = await trx
+    .selectFrom("appeals")
+    .select("target_id")
+    .where("target_id", "in", candidates)
+    .where("state", "=", "suspended")
+    .where("id", "!=", appealId)
+    .execute();
+  const heldIds = new Set(held.map((row) => Number(row.target_id)));
+  return candidates.filter((id) => !heldIds.has(id));
+}
+
+/** The scope the appeal was last suspended with, for upholding or lifting it; `entry` otherwise. */
+async function suspensionScope(
+  trx: Kysely<Database>,
+  appealId: number,
+  decision: AppealDecision,
+): Promise<AppealScope> {
+  if (decision === "suspend") return "entry";
+  const suspended = await trx
+    .selectFrom("events")
+    .select("data")
+    .where("subject_type", "=", "appeal")
+    .where("subject_id", "=", appealId)
+    .where("action", "=", "appeal.suspended")
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  if (!suspended) return "entry";
+  const data: unknown = typeof suspended.data === "string" ? JSON.parse(suspended.data) : suspended.data;
+  return typeof data === "object" && data !== null && (data as { scope?: unknown }).scope === "site"
+    ? "site"
+    : "entry";
 }

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { digestSecret } from "../accounts/secrets.ts";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { Database } from "../store/database.ts";
-import { type AppealStep, type AppealView, appealRows, appealSteps, appealView } from "./appeal-view.ts";
+import { type AppealStep, type AppealView, appealRows, appealSteps, appealViews } from "./appeal-view.ts";
 
 export interface FollowedAppeal extends AppealView {
   steps: AppealStep[];
@@ -20,6 +20,6 @@ export async function followAppeal(db: Kysely<Database>, token: string): Promise
       "No appeal has this follow link; check that the link was copied whole.",
     );
   }
-  const appeal = appealView(row, false);
+  const appeal = (await appealViews(db, [row], false))[0]!;
   return { ...appeal, steps: await appealSteps(db, appeal.id) };
 }

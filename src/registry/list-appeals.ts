@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { AppealState } from "../intake/appeal.ts";
 import type { Database } from "../store/database.ts";
-import { type AppealView, appealRows, appealView } from "./appeal-view.ts";
+import { type AppealView, appealRows, appealViews } from "./appeal-view.ts";
 
 export const maxAppealPage = 500;
 
@@ -22,5 +22,5 @@ export async function listAppeals(db: Kysely<Database>, options: ListAppealsOpti
     .orderBy("a.id")
     .limit(options.limit ?? 100)
     .execute();
-  return rows.map((row) => appealView(row, options.withContact));
+  return appealViews(db, rows, options.withContact);
 }

@@ -82,6 +82,11 @@ export interface TargetsTable {
   origin: TargetOrigin;
   created_at: string;
   updated_at: string;
+  /**
+   * The registrable domain of its name or URL host (names/site-of-target.ts), so that an appeal finds the
+   * order's other entries for the same site by index; null for addresses and prefixes.
+   */
+  site: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface EventsTable {

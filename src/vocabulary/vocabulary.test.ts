@@ -38,6 +38,19 @@ describe("the vocabulary", () => {
     assert.deepEqual(unlabelled, []);
   });
 
+  it("has a word in the web UI for every measure, addressee role, order state and role", () => {
+    const keys = [
+      ...vocabulary.measures.map((word) => `measure.${word}`),
+      ...vocabulary.addresseeRoles.map((word) => `addresseeRole.${word}`),
+      ...vocabulary.orderStates.map((word) => `orderState.${word}`),
+      ...vocabulary.roles.map((word) => `role.${word}`),
+    ];
+    assert.deepEqual(
+      keys.filter((key) => !(key in en)),
+      [],
+    );
+  });
+
   it("tells members from other strings", () => {
     assert.equal(vocabulary.isOneOf(vocabulary.roles, "auditor"), true);
     assert.equal(vocabulary.isOneOf(vocabulary.roles, "Auditor"), false);

@@ -852,7 +852,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Liveness and the store's engine
+         * Liveness, the store's engine, and whether it runs the demo
          * @description Public: no account needed.
          */
         get: {
@@ -869,7 +869,9 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": components["schemas"]["Health"];
+                    };
                 };
             };
         };
@@ -926,7 +928,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Orders, their state and target counts
+         * Orders, their state and target counts (an applicant: its own organisation's only)
          * @description Public: no account needed.
          */
         get: {
@@ -4034,6 +4036,16 @@ export interface paths {
                                 decisionDate: string;
                                 jurisdiction: string;
                             };
+                            /** @description the order's other entries for the same site (registrable domain) that a decision of scope site changes too */
+                            siblings: {
+                                id: number;
+                                /** @enum {string} */
+                                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                                value: string;
+                                display: string;
+                                /** @enum {string} */
+                                state: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+                            }[];
                             /** @description only for the authority, who answers the appellant */
                             contact?: string;
                             steps: {
@@ -4067,7 +4079,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it
+         * Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it; with scope site, the order's other entries for the same site too, in one decision
          * @description Needs appeals:decide: authority.
          */
         post: {
@@ -4085,6 +4097,11 @@ export interface paths {
                         /** @enum {string} */
                         decision: "suspend" | "uphold" | "lift";
                         reason: string;
+                        /**
+                         * @description entry: the appealed entry alone; site: with it the order's other entries for the same registrable domain (the appeal's siblings), all or none. Unset: entry for a suspension; for upholding or lifting, the scope the appeal was suspended with
+                         * @enum {string}
+                         */
+                        scope?: "entry" | "site";
                     };
                 };
             };
@@ -4107,6 +4124,17 @@ export interface paths {
                                 from: string;
                                 to: string;
                             } | null;
+                            /**
+                             * @description what the decision acted on: the entry alone, or the whole site
+                             * @enum {string}
+                             */
+                            scope: "entry" | "site";
+                            /** @description what it did to the order's other entries for the site: those it changed */
+                            siblings: {
+                                id: number;
+                                from: string;
+                                to: string;
+                            }[];
                         };
                     };
                 };
@@ -5392,6 +5420,16 @@ export interface components {
                 decisionDate: string;
                 jurisdiction: string;
             };
+            /** @description the order's other entries for the same site (registrable domain) that a decision of scope site changes too */
+            siblings: {
+                id: number;
+                /** @enum {string} */
+                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                value: string;
+                display: string;
+                /** @enum {string} */
+                state: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+            }[];
             /** @description only for the authority, who answers the appellant */
             contact?: string;
         };
@@ -5756,6 +5794,15 @@ export interface components {
                 history: components["schemas"]["ScorecardDayInput"][];
             }[];
         };
+        HealthInput: {
+            /** @constant */
+            status: "ok";
+            /** @enum {string} */
+            store: "sqlite" | "postgres";
+            at: string;
+            /** @description the demo's shortcuts are offered (decree serve --demo) */
+            demo: boolean;
+        };
         Organisation: {
             id: number;
             name: string;
@@ -5806,6 +5853,16 @@ export interface components {
                 decisionDate: string;
                 jurisdiction: string;
             };
+            /** @description the order's other entries for the same site (registrable domain) that a decision of scope site changes too */
+            siblings: {
+                id: number;
+                /** @enum {string} */
+                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                value: string;
+                display: string;
+                /** @enum {string} */
+                state: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+            }[];
             /** @description only for the authority, who answers the appellant */
             contact?: string;
         };
@@ -6169,6 +6226,15 @@ export interface components {
                 /** @description day by day, oldest first, at most a year */
                 history: components["schemas"]["ScorecardDay"][];
             }[];
+        };
+        Health: {
+            /** @constant */
+            status: "ok";
+            /** @enum {string} */
+            store: "sqlite" | "postgres";
+            at: string;
+            /** @description the demo's shortcuts are offered (decree serve --demo) */
+            demo: boolean;
         };
     };
     responses: never;

@@ -39,3 +39,10 @@ export type ScorecardDay = Schemas["ScorecardDay"];
 export type OperatorScorecard = Schemas["OperatorScorecard"];
 export type OrderScorecard = Schemas["OrderScorecard"];
 export type ScorecardFigures = Omit<OperatorScorecard, "operator" | "kind" | "resolvers">;
+
+/** An order's other entry for the same site as an appealed entry (GET /appeals, `siblings`). */
+export type AppealSibling = Appeal["siblings"][number];
+/** An appeal with the entries a decision of scope site changes too. */
+export type SiteAppeal = Appeal;
+/** GET /health: whether the server runs the demo, for the demo's shortcuts. */
+export type Health = Schemas["Health"];

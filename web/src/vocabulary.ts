@@ -195,6 +195,13 @@ export type AppealState = (typeof appealStates)[number];
 export const appealDecisions = ["suspend", "uphold", "lift"] as const;
 export type AppealDecision = (typeof appealDecisions)[number];
 
+/**
+ * What an appeal's decision acts on: the appealed entry alone, or with it the order's other entries for the
+ * same site (registrable domain), such as `www.allostreaming.net` beside `allostreaming.net`.
+ */
+export const appealScopes = ["entry", "site"] as const;
+export type AppealScope = (typeof appealScopes)[number];
+
 // Accounts
 
 /**

@@ -157,7 +157,9 @@ describeEachEngine("appeals over HTTP", (store) => {
       id: appeal.id,
       from: "open",
       to: "suspended",
+      scope: "entry",
       target: { id: appeal.targetId, from: "active", to: "suspended" },
+      siblings: [],
     });
     assert.equal(pokes, pokesBefore + 1, "the release scheduler is told");
     assert.equal(await targetState(appeal.targetId), "suspended");
@@ -209,6 +211,47 @@ describeEachEngine("appeals over HTTP", (store) => {
     const late = await file({ target: String(appeal.targetId), reason: "x", contact });
     assert.equal(late.statusCode, 409);
     assert.equal(late.json().code, "APPEAL_TARGET_NOT_IN_FORCE");
+  });
+
+  it("shows an appeal's siblings for the site and suspends them with it when the decision's scope is site", async () => {
+    const [apex, www] = await approveTargets(store(), ["allostreaming.net", "www.allostreaming.net"]);
+    await publish(store());
+    const appeal = await filed("allostreaming.net");
+    const listed = (await app.inject({ method: "GET", url: "/appeals", headers: bearer(authority) })).json();
+    const mine = listed.appeals.find((one: { id: number }) => one.id === appeal.id);
+    assert.deepEqual(
+      mine.siblings.map((one: { id: number; value: string }) => [one.id, one.value]),
+      [[Number(www), "www.allostreaming.net"]],
+    );
+    const followed = (await app.inject({ method: "GET", url: `/appeals/${appeal.token}` })).json();
+    assert.equal(followed.siblings.length, 1, "the appellant sees what the decision may reach too");
+    const bad = await app.inject({
+      method: "POST",
+      url: `/appeals/${appeal.id}/decision`,
+      headers: bearer(authority),
+      payload: { decision: "suspend", reason: "x", scope: "domain" },
+    });
+    assert.equal(bad.statusCode, 400);
+    const pokesBefore = pokes;
+    const decided = await app.inject({
+      method: "POST",
+      url: `/appeals/${appeal.id}/decision`,
+      headers: bearer(authority),
+      payload: { decision: "suspend", reason: "the whole site is in question", scope: "site" },
+    });
+    assert.equal(decided.statusCode, 200, decided.body);
+    assert.deepEqual(decided.json(), {
+      id: appeal.id,
+      from: "open",
+      to: "suspended",
+      scope: "site",
+      target: { id: Number(apex), from: "active", to: "suspended" },
+      siblings: [{ id: Number(www), from: "active", to: "suspended" }],
+    });
+    assert.equal(pokes, pokesBefore + 1, "one decision, one release");
+    await publish(store());
+    const owners = (await new ZoneSource(store().db).snapshot()).records.map((record) => record.owner);
+    assert.ok(!owners.includes("allostreaming.net") && !owners.includes("www.allostreaming.net"));
   });
 
   it("refuses decisions without a reason, on unknown appeals, and from anyone but the authority", async () => {

@@ -6,6 +6,7 @@ import { DecreeError } from "../../errors/decree-error.ts";
 import { appealDecisionSchema, appealInputSchema, appealStates } from "../../intake/appeal.ts";
 import { fileAppeal } from "../../intake/file-appeal.ts";
 import { decideAppeal } from "../../registry/decide-appeal.ts";
+import type { DecidedTarget } from "../../registry/decide-targets.ts";
 import { followAppeal } from "../../registry/follow-appeal.ts";
 import { listAppeals, maxAppealPage } from "../../registry/list-appeals.ts";
 import { may } from "../../review/permissions.ts";
@@ -184,7 +185,9 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
       config: { access: "appeals:decide" },
       schema: {
         tags,
-        summary: "Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it",
+        summary:
+          "Decide an appeal: suspend the entry at once, uphold it (reinstating it), or lift it; with scope site, " +
+          "the order's other entries for the same site too, in one decision",
         params: z.object({ id: integerSchema() }),
         body: appealDecisionSchema,
         response: { 200: decidedAppealSchema },
@@ -195,12 +198,14 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
         appealId: request.params.id,
         decision: request.body.decision,
         reason: request.body.reason,
+        scope: request.body.scope,
         actor: actorFor(request.principal!),
         now: now(),
       });
-      if (decided.target) deps.onRegistryChange?.();
-      const { target } = decided;
-      return { ...decided, target: target ? { id: target.id, from: target.from, to: target.to } : null };
+      if (decided.target || decided.siblings.length > 0) deps.onRegistryChange?.();
+      const { target, siblings } = decided;
+      const change = (one: DecidedTarget) => ({ id: one.id, from: one.from, to: one.to });
+      return { ...decided, target: target ? change(target) : null, siblings: siblings.map(change) };
     },
   );
 }

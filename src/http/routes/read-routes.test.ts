@@ -100,6 +100,38 @@ describe("the public view of targets", () => {
     }
   });
 
+  it("lists an applicant only its own organisation's orders, and everyone else every order", async () => {
+    const owner = await tokenFor(opened.store, "applicant", "APC");
+    const other = await tokenFor(opened.store, "applicant", "Another rights holder");
+    const authority = await tokenFor(opened.store, "authority");
+    const ids = async (token?: string) =>
+      (await app.inject({ url: "/orders", headers: token ? { authorization: `Bearer ${token}` } : {} }))
+        .json()
+        .orders.map((order: { id: number }) => order.id);
+    await sql`update orders set owner_organisation_id = ${owner.principal.organisationId} where id = 1`.execute(
+      opened.store.db,
+    );
+    try {
+      assert.deepEqual(await ids(owner.token), [1]);
+      assert.deepEqual(await ids(other.token), [], "another organisation's order is not one it can act on");
+      assert.deepEqual(await ids(authority.token), [1]);
+      assert.deepEqual(await ids(), [1], "the public still sees the confirmed order");
+    } finally {
+      await sql`update orders set owner_organisation_id = null where id = 1`.execute(opened.store.db);
+    }
+    assert.deepEqual(await ids(owner.token), [], "an order no applicant submitted is no applicant's");
+  });
+
+  it("says at GET /health whether the server runs the demo", async () => {
+    assert.equal((await app.inject("/health")).json().demo, false);
+    const demo = await buildApp({ store: opened.store, now: () => now, demo: true });
+    try {
+      assert.equal((await demo.inject("/health")).json().demo, true);
+    } finally {
+      await demo.close();
+    }
+  });
+
   it("lists every route with its access at GET /, from the routes themselves", async () => {
     const { routes, openapi } = (await app.inject("/")).json();
     assert.equal(openapi, "/openapi.json");

@@ -13,12 +13,15 @@ import { registryStatus } from "../../registry/registry-status.ts";
 import type { Store } from "../../store/database.ts";
 import { declaredRoutes } from "../auth-plugin.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { orderScopeOf } from "../order-scope.ts";
 import { principalMay, requirePermission } from "../require-permission.ts";
 import { orderSummarySchema, targetPageSchema } from "../workflow-schemas.ts";
 
 export interface ReadRouteDeps {
   store: Store;
   now: () => Date;
+  /** Whether the server runs the demo (`decree serve --demo`), so that the UI offers its shortcuts only then. */
+  demo?: boolean | undefined;
 }
 
 const targetQuery = z
@@ -44,7 +47,7 @@ const tags = ["registry"];
  * expired targets. Proposed and rejected targets are not: a proposal is not a decision, and naming a site that
  * was never blocked would harm it; they need registry:read-private.
  */
-export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadRouteDeps) {
+export async function readRoutes(fastify: FastifyInstance, { store, now, demo = false }: ReadRouteDeps) {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
   // The index is built from the routes themselves, so that it lists every route a later group adds.
@@ -59,11 +62,28 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
 
   app.get(
     "/health",
-    { config: open, schema: { tags, summary: "Liveness and the store's engine" } },
+    {
+      config: open,
+      schema: {
+        tags,
+        summary: "Liveness, the store's engine, and whether it runs the demo",
+        response: {
+          200: z
+            .object({
+              status: z.literal("ok"),
+              store: z.enum(["sqlite", "postgres"]),
+              at: z.string(),
+              demo: z.boolean().describe("the demo's shortcuts are offered (decree serve --demo)"),
+            })
+            .meta({ id: "Health" }),
+        },
+      },
+    },
     async () => ({
-      status: "ok",
+      status: "ok" as const,
       store: store.dialect,
       at: now().toISOString(),
+      demo,
     }),
   );
 
@@ -79,13 +99,21 @@ export async function readRoutes(fastify: FastifyInstance, { store, now }: ReadR
       config: open,
       schema: {
         tags,
-        summary: "Orders, their state and target counts",
+        summary: "Orders, their state and target counts (an applicant: its own organisation's only)",
         response: { 200: z.object({ orders: z.array(orderSummarySchema) }) },
       },
     },
-    async (request) => ({
-      orders: (await listOrders(store.db, now())).filter((order) => maySeeOrder(request, order)),
-    }),
+    async (request) => {
+      // An applicant acts on its organisation's orders alone (order-scope.ts): listing others would offer
+      // orders every later step refuses. The public list of orders is GET /public/orders.
+      const scope = request.principal ? orderScopeOf(request.principal) : null;
+      const orders = (await listOrders(store.db, now())).filter(
+        (order) =>
+          maySeeOrder(request, order) &&
+          (scope === null || order.ownerOrganisationId === scope.ownOrganisationId),
+      );
+      return { orders };
+    },
   );
 
   app.get(

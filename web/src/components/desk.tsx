@@ -3,6 +3,7 @@ import { Link } from "wouter";
 import { useT } from "../i18n.tsx";
 import { useSession } from "../session.tsx";
 import type { Role } from "../vocabulary.ts";
+import { roleWord } from "../words.ts";
 
 /** A desk's frame: asks to sign in when nobody is, and shows its sections as tabs (keyboard: Tab, Enter). */
 export function Desk({
@@ -25,13 +26,14 @@ export function Desk({
       </p>
     );
   }
-  if (!roles.includes(user.role)) return <p className="notice">{t("desk.wrongRole", { role: user.role })}</p>;
+  if (!roles.includes(user.role))
+    return <p className="notice">{t("desk.wrongRole", { role: roleWord(t, user.role) })}</p>;
   const section = sections.find((candidate) => candidate.id === current) ?? sections[0];
   return (
     <>
       <h1>{title}</h1>
       <p className="hint">
-        {user.email} · {user.organisationName ?? ""} · {user.role}
+        {user.email} · {user.organisationName ?? ""} · {roleWord(t, user.role)}
       </p>
       <div className="tabs" role="tablist" aria-label={title}>
         {sections.map((candidate) => (

@@ -9,6 +9,7 @@ import { SecretShownOnce } from "../components/secret-shown-once.tsx";
 import { useT } from "../i18n.tsx";
 import type { User } from "../types.ts";
 import { roles } from "../vocabulary.ts";
+import { roleWord } from "../words.ts";
 import { Operators } from "./admin-operators.tsx";
 
 export default function AdminDesk() {
@@ -97,7 +98,7 @@ function Accounts() {
                     {people.map((person) => (
                       <tr key={person.id}>
                         <td>{person.email}</td>
-                        <td>{person.role}</td>
+                        <td>{roleWord(t, person.role)}</td>
                         <td>{person.organisationName}</td>
                         <td>
                           {person.disabledAt ? (
@@ -130,7 +131,9 @@ function Accounts() {
               />
               <SelectField id="user-role" label={t("admin.role")} value={role} onValue={setRole}>
                 {roles.map((candidate) => (
-                  <option key={candidate}>{candidate}</option>
+                  <option key={candidate} value={candidate}>
+                    {roleWord(t, candidate)}
+                  </option>
                 ))}
               </SelectField>
               <SelectField

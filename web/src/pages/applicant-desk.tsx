@@ -4,9 +4,13 @@ import { ActionForm } from "../components/action-form.tsx";
 import { ErrorMessage, Show, StateBadge, useAction, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { Desk } from "../components/desk.tsx";
+import { DurationField } from "../components/duration-field.tsx";
 import { Field, FileField, SelectField, TextAreaField } from "../components/field.tsx";
+import { type DurationPart, isoDuration } from "../duration.ts";
 import { useT } from "../i18n.tsx";
-import type { Order, Target } from "../types.ts";
+import type { Health, Order, Target } from "../types.ts";
+import { type AddresseeRole, addresseeRoles, isOneOf, measures } from "../vocabulary.ts";
+import { addresseeRoleWord, measureWord } from "../words.ts";
 
 export default function ApplicantDesk() {
   const t = useT();
@@ -37,11 +41,11 @@ interface OrderDraft {
   caseNumber: string;
   decisionDate: string;
   applicants: string;
-  addressees: string;
+  addressees: { name: string; role: AddresseeRole }[];
   measures: string[];
-  deadline: string;
+  deadline: DurationPart;
   validFrom: string;
-  duration: string;
+  duration: DurationPart;
   extendsToMirrors: boolean;
   legalBasis: string;
   summary: string;
@@ -54,11 +58,11 @@ const emptyDraft: OrderDraft = {
   caseNumber: "",
   decisionDate: "",
   applicants: "",
-  addressees: "",
+  addressees: [{ name: "", role: "operator" }],
   measures: ["dns-block"],
-  deadline: "P15D",
+  deadline: { amount: 15, unit: "day" },
   validFrom: new Date().toISOString().slice(0, 10),
-  duration: "P12M",
+  duration: { amount: 12, unit: "month" },
   extendsToMirrors: false,
   legalBasis: "",
   summary: "",
@@ -78,16 +82,12 @@ const demoDraft: OrderDraft = {
     "SPI (Syndicat des producteurs indépendants)",
   ].join("\n"),
   addressees: [
-    "Orange, operator",
-    "Bouygues Télécom, operator",
-    "Numericable, operator",
-    "SFR, operator",
-    "Free, operator",
-    "Darty Télécom, operator",
-    "Google, search-engine",
-    "Microsoft, search-engine",
-    "Yahoo, search-engine",
-  ].join("\n"),
+    ...["Orange", "Bouygues Télécom", "Numericable", "SFR", "Free", "Darty Télécom"].map((name) => ({
+      name,
+      role: "operator" as const,
+    })),
+    ...["Google", "Microsoft", "Yahoo"].map((name) => ({ name, role: "search-engine" as const })),
+  ],
   measures: ["dns-block", "delist"],
   legalBasis: "Code de la propriété intellectuelle, art. L. 336-2",
 };
@@ -98,6 +98,8 @@ function SubmitOrder() {
   const [file, setFile] = useState<File | null>(null);
   const [hash, setHash] = useState<string | null>(null);
   const [submitted, setSubmitted] = useState<Order | null>(null);
+  // The demo's shortcut only where the server runs the demo: elsewhere it would file a real court's order.
+  const [health] = useLoad((signal) => api<Health>("/health", { signal }), []);
   const submit = useAction(async () => {
     const body = {
       kind: draft.kind,
@@ -106,13 +108,12 @@ function SubmitOrder() {
       caseNumber: draft.caseNumber,
       decisionDate: draft.decisionDate,
       applicants: lines(draft.applicants),
-      addressees: lines(draft.addressees).map((line) => {
-        const [name = "", role = "operator"] = line.split(/,(?=[^,]*$)/).map((part) => part.trim());
-        return { name, role };
-      }),
+      addressees: draft.addressees
+        .map((addressee) => ({ ...addressee, name: addressee.name.trim() }))
+        .filter((addressee) => addressee.name !== ""),
       measures: draft.measures,
-      deadline: draft.deadline,
-      validity: { from: draft.validFrom, duration: draft.duration },
+      deadline: isoDuration(draft.deadline),
+      validity: { from: draft.validFrom, duration: isoDuration(draft.duration) },
       extendsToMirrors: draft.extendsToMirrors,
       ...(draft.legalBasis ? { legalBasis: draft.legalBasis } : {}),
       ...(draft.summary ? { summary: draft.summary } : {}),
@@ -126,7 +127,17 @@ function SubmitOrder() {
     }
     setSubmitted(answer.order);
   });
-  const field = (key: keyof OrderDraft) => ({
+  const field = (
+    key:
+      | "kind"
+      | "authority"
+      | "jurisdiction"
+      | "caseNumber"
+      | "decisionDate"
+      | "applicants"
+      | "validFrom"
+      | "legalBasis",
+  ) => ({
     id: `order-${key}`,
     value: String(draft[key]),
     onValue: (value: string) => setDraft({ ...draft, [key]: value }),
@@ -140,11 +151,13 @@ function SubmitOrder() {
   }
   return (
     <ActionForm className="stack" onSubmit={submit.run}>
-      <p>
-        <button type="button" className="secondary" onClick={() => setDraft(demoDraft)}>
-          {t("applicant.fillDemo")}
-        </button>
-      </p>
+      {health.state === "ready" && health.value.demo && (
+        <p>
+          <button type="button" className="secondary" onClick={() => setDraft(demoDraft)}>
+            {t("applicant.fillDemo")}
+          </button>
+        </p>
+      )}
       <SelectField label={t("applicant.kind")} {...field("kind")}>
         <option value="court-decision">{t("applicant.court")}</option>
         <option value="authority-decision">{t("applicant.authorityDecision")}</option>
@@ -154,10 +167,70 @@ function SubmitOrder() {
       <Field label={t("order.case")} required {...field("caseNumber")} />
       <Field label={t("order.decisionDate")} required type="date" {...field("decisionDate")} />
       <TextAreaField label={t("applicant.applicantsOnePerLine")} required {...field("applicants")} />
-      <TextAreaField label={t("applicant.addresseesOnePerLine")} required {...field("addressees")} />
+      <fieldset>
+        <legend>{t("applicant.addressees")}</legend>
+        {draft.addressees.map((addressee, index) => {
+          const n = index + 1;
+          const change = (next: Partial<(typeof draft.addressees)[number]>) =>
+            setDraft({
+              ...draft,
+              addressees: draft.addressees.map((one, at) => (at === index ? { ...one, ...next } : one)),
+            });
+          return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows are edited in place; their place is their identity
+            <div className="row" key={index}>
+              <div>
+                <Field
+                  id={`order-addressee-${n}`}
+                  label={t("applicant.addresseeName", { n })}
+                  required={index === 0}
+                  value={addressee.name}
+                  onValue={(name) => change({ name })}
+                />
+              </div>
+              <div>
+                <SelectField
+                  id={`order-addressee-role-${n}`}
+                  label={t("applicant.addresseeRole", { n })}
+                  value={addressee.role}
+                  onValue={(role) => {
+                    if (isOneOf(addresseeRoles, role)) change({ role });
+                  }}
+                >
+                  {addresseeRoles.map((role) => (
+                    <option key={role} value={role}>
+                      {addresseeRoleWord(t, role)}
+                    </option>
+                  ))}
+                </SelectField>
+              </div>
+              {draft.addressees.length > 1 && (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    setDraft({ ...draft, addressees: draft.addressees.filter((_, at) => at !== index) })
+                  }
+                >
+                  {t("applicant.removeAddressee", { n })}
+                </button>
+              )}
+            </div>
+          );
+        })}
+        <button
+          type="button"
+          className="secondary"
+          onClick={() =>
+            setDraft({ ...draft, addressees: [...draft.addressees, { name: "", role: "operator" }] })
+          }
+        >
+          {t("applicant.addAddressee")}
+        </button>
+      </fieldset>
       <fieldset>
         <legend>{t("order.measures")}</legend>
-        {["dns-block", "ip-block", "delist"].map((measure) => (
+        {measures.map((measure) => (
           <label key={measure} className="inline">
             <input
               type="checkbox"
@@ -171,13 +244,23 @@ function SubmitOrder() {
                 })
               }
             />{" "}
-            {measure}
+            {measureWord(t, measure)}
           </label>
         ))}
       </fieldset>
-      <Field label={t("order.deadline")} required {...field("deadline")} />
+      <DurationField
+        id="order-deadline"
+        legend={t("applicant.deadline")}
+        value={draft.deadline}
+        onValue={(deadline) => setDraft({ ...draft, deadline })}
+      />
       <Field label={t("applicant.validFrom")} required type="date" {...field("validFrom")} />
-      <Field label={t("applicant.duration")} required {...field("duration")} />
+      <DurationField
+        id="order-duration"
+        legend={t("applicant.validFor")}
+        value={draft.duration}
+        onValue={(duration) => setDraft({ ...draft, duration })}
+      />
       <label className="inline">
         <input
           type="checkbox"

@@ -7,7 +7,8 @@ import { Desk } from "../components/desk.tsx";
 import { Evidence } from "../components/evidence.tsx";
 import { Field, NumberField } from "../components/field.tsx";
 import { useT } from "../i18n.tsx";
-import type { Answer, Appeal, Order, QueuedTarget } from "../types.ts";
+import type { Answer, Order, QueuedTarget, SiteAppeal } from "../types.ts";
+import type { AppealScope } from "../vocabulary.ts";
 
 export default function AuthorityDesk() {
   const t = useT();
@@ -205,15 +206,25 @@ function QueueItem({
   );
 }
 
+/**
+ * Appeals with the order's other entries for the same site: suspending `allostreaming.net` alone would leave
+ * `www.allostreaming.net` blocked, so the card lists them and the authority decides for the whole site (the
+ * default when there are any) or, by choosing so, for the appealed entry alone.
+ */
 function Appeals() {
   const t = useT();
   const [loaded, reload] = useLoad(
-    (signal) => api<{ appeals: Appeal[] }>("/appeals?limit=200", { signal }),
+    (signal) => api<{ appeals: SiteAppeal[] }>("/appeals?limit=200", { signal }),
     [],
   );
   const [reasons, setReasons] = useState<Record<number, string>>({});
-  const decide = useAction(async (id: number, decision: "suspend" | "uphold" | "lift") => {
-    await api(`/appeals/${id}/decision`, { body: { decision, reason: reasons[id] ?? "" } });
+  const [scopes, setScopes] = useState<Record<number, AppealScope>>({});
+  const scopeOf = (appeal: SiteAppeal): AppealScope =>
+    scopes[appeal.id] ?? (appeal.siblings.length > 0 ? "site" : "entry");
+  const decide = useAction(async (appeal: SiteAppeal, decision: "suspend" | "uphold" | "lift") => {
+    await api(`/appeals/${appeal.id}/decision`, {
+      body: { decision, reason: reasons[appeal.id] ?? "", scope: scopeOf(appeal) },
+    });
     reload();
   });
   return (
@@ -225,45 +236,81 @@ function Appeals() {
           <>
             <ErrorMessage error={decide.error} />
             <ul className="queue">
-              {appeals.map((appeal) => (
-                <li key={appeal.id} className="card" data-testid={`appeal-${appeal.target.value}`}>
-                  <p>
-                    <strong>{appeal.target.display}</strong> <StateBadge state={appeal.state} /> ·{" "}
-                    {appeal.order.caseNumber} · {t.dateTime(appeal.filedAt)}
-                  </p>
-                  <blockquote>{appeal.reason}</blockquote>
-                  {appeal.contact && (
-                    <p className="hint">
-                      {t("authority.contact")} {appeal.contact}
+              {appeals.map((appeal) => {
+                const decidable = appeal.state === "open" || appeal.state === "suspended";
+                const site = scopeOf(appeal) === "site" && appeal.siblings.length > 0;
+                const count = appeal.siblings.length + 1;
+                return (
+                  <li key={appeal.id} className="card" data-testid={`appeal-${appeal.target.value}`}>
+                    <p>
+                      <strong>{appeal.target.display}</strong> <StateBadge state={appeal.state} /> ·{" "}
+                      {appeal.order.caseNumber} · {t.dateTime(appeal.filedAt)}
                     </p>
-                  )}
-                  {(appeal.state === "open" || appeal.state === "suspended") && (
-                    <div className="row">
-                      <Field
-                        id={`appeal-reason-${appeal.id}`}
-                        label={t("authority.reason")}
-                        value={reasons[appeal.id] ?? ""}
-                        onValue={(reason) => setReasons({ ...reasons, [appeal.id]: reason })}
-                      />
-                      {appeal.state === "open" && (
-                        <button type="button" onClick={() => void decide.run(appeal.id, "suspend")}>
-                          {t("authority.suspend")}
+                    <blockquote>{appeal.reason}</blockquote>
+                    {appeal.contact && (
+                      <p className="hint">
+                        {t("authority.contact")} {appeal.contact}
+                      </p>
+                    )}
+                    {appeal.siblings.length > 0 && (
+                      <div data-testid="appeal-siblings">
+                        <p>{t("appeals.siblings")}</p>
+                        <ul className="plain">
+                          {appeal.siblings.map((sibling) => (
+                            <li key={sibling.id}>
+                              {sibling.display} <StateBadge state={sibling.state} />
+                            </li>
+                          ))}
+                        </ul>
+                        {decidable && (
+                          <fieldset>
+                            <legend>{t("appeals.scope")}</legend>
+                            {(["site", "entry"] as const).map((scope) => (
+                              <label key={scope} className="inline">
+                                <input
+                                  type="radio"
+                                  name={`appeal-scope-${appeal.id}`}
+                                  value={scope}
+                                  checked={scopeOf(appeal) === scope}
+                                  onChange={() => setScopes({ ...scopes, [appeal.id]: scope })}
+                                />{" "}
+                                {scope === "site"
+                                  ? t("appeals.scopeSite", { count })
+                                  : t("appeals.scopeEntry", { name: appeal.target.display })}
+                              </label>
+                            ))}
+                          </fieldset>
+                        )}
+                      </div>
+                    )}
+                    {decidable && (
+                      <div className="row">
+                        <Field
+                          id={`appeal-reason-${appeal.id}`}
+                          label={t("authority.reason")}
+                          value={reasons[appeal.id] ?? ""}
+                          onValue={(reason) => setReasons({ ...reasons, [appeal.id]: reason })}
+                        />
+                        {appeal.state === "open" && (
+                          <button type="button" onClick={() => void decide.run(appeal, "suspend")}>
+                            {site ? t("appeals.suspendSite", { count }) : t("authority.suspend")}
+                          </button>
+                        )}
+                        <button type="button" onClick={() => void decide.run(appeal, "uphold")}>
+                          {site ? t("appeals.upholdSite", { count }) : t("authority.uphold")}
                         </button>
-                      )}
-                      <button type="button" onClick={() => void decide.run(appeal.id, "uphold")}>
-                        {t("authority.uphold")}
-                      </button>
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => void decide.run(appeal.id, "lift")}
-                      >
-                        {t("authority.lift")}
-                      </button>
-                    </div>
-                  )}
-                </li>
-              ))}
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() => void decide.run(appeal, "lift")}
+                        >
+                          {site ? t("appeals.liftSite", { count }) : t("authority.lift")}
+                        </button>
+                      </div>
+                    )}
+                  </li>
+                );
+              })}
             </ul>
           </>
         )

@@ -5,6 +5,7 @@ import { Show, StateBadge, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { useT } from "../i18n.tsx";
 import type { ExclusiveUseStatement, Order, Target } from "../types.ts";
+import { addresseeRoleWord, durationWords, measureWord, orderStateWord } from "../words.ts";
 
 /** One order with its entries; the stop page links here (`rel="blocked-by"`). */
 export function OrderPage({ id }: { id: string }) {
@@ -38,14 +39,21 @@ export function OrderPage({ id }: { id: string }) {
             <dt>{t("order.applicants")}</dt>
             <dd>{value.applicants.join("; ")}</dd>
             <dt>{t("order.addressees")}</dt>
-            <dd>{value.addressees.map((addressee) => addressee.name).join(", ")}</dd>
-            <dt>{t("order.measures")}</dt>
-            <dd>{value.measures.join(", ")}</dd>
-            <dt>{t("order.deadline")}</dt>
-            <dd>{value.deadline}</dd>
-            <dt>{t("order.validity")}</dt>
             <dd>
+              {value.addressees
+                .map((addressee) => `${addressee.name} (${addresseeRoleWord(t, addressee.role)})`)
+                .join(", ")}
+            </dd>
+            <dt>{t("order.measures")}</dt>
+            <dd data-testid="order-measures">
+              {value.measures.map((measure) => measureWord(t, measure)).join(", ")}
+            </dd>
+            <dt>{t("order.deadline")}</dt>
+            <dd data-testid="order-deadline">{durationWords(t, value.deadline)}</dd>
+            <dt>{t("order.validity")}</dt>
+            <dd data-testid="order-validity">
               {t.date(value.validFrom)} – {t.date(value.validUntil)}
+              {value.state && ` (${orderStateWord(t, value.state)})`}
             </dd>
             {value.legalBasis && (
               <>

@@ -4,6 +4,7 @@ import { Show, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { useT } from "../i18n.tsx";
 import type { Order } from "../types.ts";
+import { measureWord } from "../words.ts";
 
 export function OrdersPage() {
   const t = useT();
@@ -33,7 +34,7 @@ export function OrdersPage() {
                       <Link href={`/portal/orders/${order.id}`}>{order.caseNumber}</Link>
                     </td>
                     <td>{order.authority}</td>
-                    <td>{order.measures.join(", ")}</td>
+                    <td>{order.measures.map((measure) => measureWord(t, measure)).join(", ")}</td>
                     <td>{t.date(order.validUntil)}</td>
                     <td>{activeCount(order)}</td>
                   </tr>

@@ -1,5 +1,5 @@
 import { api } from "../api.ts";
-import { BarChart, TimeChart, type Point } from "../components/charts.tsx";
+import { BarChart, type Point, TimeChart } from "../components/charts.tsx";
 import { Show, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { type Translate, useT } from "../i18n.tsx";
