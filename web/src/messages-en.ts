@@ -253,4 +253,10 @@ export const en = {
   "admin.findingCode": "Finding code",
   "admin.requestOverride": "Request the override",
   "admin.overrideRequested": "Override {id} requested for target {target}; it awaits a second person.",
+  // canary serials
+  "canary.ackContradicted": "Flagged {code}: resolver {resolver} still answered serial {observed} at {at}",
+  "canary.heading": "Serial applied, measured at each resolver",
+  "canary.resolverLine": "{resolver}: serial {serial}, {behind} releases behind (lag {lag} s), seen {at}",
+  "canary.resolverUnknown": "{resolver}: no serial shown ({problem})",
+  "canary.times": "Time to apply p50 {apply} s · time to lift p50 {lift} s · contradicted acks: {acks}",
 } as const;

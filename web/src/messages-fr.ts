@@ -262,4 +262,13 @@ export const fr: Record<keyof typeof en, string> = {
   "admin.requestOverride": "Demander la dérogation",
   "admin.overrideRequested":
     "Dérogation {id} demandée pour la cible {target} ; elle attend une seconde personne.",
+  // canary serials
+  "canary.ackContradicted":
+    "Signalé {code} : le résolveur {resolver} répondait encore la version {observed} le {at}",
+  "canary.heading": "Version appliquée, mesurée à chaque résolveur",
+  "canary.resolverLine":
+    "{resolver} : version {serial}, {behind} versions de retard (retard {lag} s), vu le {at}",
+  "canary.resolverUnknown": "{resolver} : aucune version visible ({problem})",
+  "canary.times":
+    "Délai d’application médian {apply} s · délai de levée médian {lift} s · accusés contredits : {acks}",
 };

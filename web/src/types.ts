@@ -154,3 +154,28 @@ export interface ProbeCompliance {
   overBlockedNames: string[];
   timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
 }
+
+// canary serials: the fields GET /compliance/probes and GET /compliance/acks add (kept apart for the generated types).
+export interface ResolverCanary {
+  resolver: string;
+  appliedSerial: number | null;
+  digest: string | null;
+  observedAt: string | null;
+  releasesBehind: number | null;
+  lagMs: number | null;
+  problem: string | null;
+}
+
+export interface CanaryCompliance {
+  canaries: ResolverCanary[];
+  timeToApply: { p50Ms: number | null; p95Ms: number | null; count: number; pending: number };
+  timeToLift: { p50Ms: number | null; p95Ms: number | null; count: number; pending: number };
+  contradictedAcks: number;
+}
+
+export interface AckContradiction {
+  code: string;
+  resolver: string;
+  observedSerial: number | null;
+  observedAt: string;
+}
