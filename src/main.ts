@@ -19,6 +19,7 @@ import { observePublication } from "./observability/observe-publication.ts";
 import { storeScrapeSource } from "./observability/store-scrape-source.ts";
 import { BirdSpeaker, type BirdSync } from "./publish/bgp/bird-speaker.ts";
 import type { ReleaseSummary } from "./publish/build-release.ts";
+import { defaultCanaryName } from "./publish/canary-record.ts";
 import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-thread.ts";
 import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
 import { ServedSerial } from "./publish/dns/served-serial.ts";
@@ -83,7 +84,13 @@ export interface ServiceOptions {
 }
 
 export function rpzPolicyOf(config: ServiceConfig): RpzPolicy {
-  return { zone: config.rpzZone, defaultAction: config.rpzAction, stopPage: config.stopPage, ttl: 60 };
+  return {
+    zone: config.rpzZone,
+    defaultAction: config.rpzAction,
+    stopPage: config.stopPage,
+    ttl: 60,
+    canaryName: config.canaryName ?? defaultCanaryName(config.rpzZone, config.publicUrl),
+  };
 }
 
 /**

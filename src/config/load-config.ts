@@ -35,6 +35,11 @@ export interface ServiceConfig {
   stopPage: { ipv4?: string | undefined; ipv6?: string | undefined };
   /** A name that resolves to the stop page, for resolvers whose stop-page override is a CNAME (BIND, PowerDNS). */
   stopPageName: string | undefined;
+  /**
+   * The canary's name: each release answers its serial there as RPZ local data (publish/canary-record.ts);
+   * unset: `serial.check.` and the public URL's host, or the zone's parent.
+   */
+  canaryName: string | undefined;
   /** Addresses and prefixes allowed to transfer the zone without TSIG, besides each operator's own. */
   transferAllow: string[];
   /** Changes within this many milliseconds share one release. */
@@ -129,6 +134,7 @@ function configFileSchema() {
       rpzAction: z.enum(dnsActions).optional(),
       stopPage: z.array(z.string()).optional(),
       stopPageName: z.string().optional(),
+      canaryName: z.string().optional(),
       transferAllow: z.array(z.string()).optional(),
       releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
       approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
@@ -196,6 +202,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     rpzAction: parseAction(pick(flags.rpzAction, "DECREE_RPZ_ACTION", file.rpzAction, "nxdomain")),
     stopPage: parseStopPage(flags.stopPage ?? list(env.DECREE_STOP_PAGE) ?? file.stopPage ?? []),
     stopPageName: nonEmpty(env.DECREE_STOP_PAGE_NAME) ?? file.stopPageName,
+    canaryName: parseCanaryName(nonEmpty(env.DECREE_CANARY_NAME) ?? file.canaryName),
     transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
     releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
     webhookAllowPrivate:
@@ -386,6 +393,18 @@ function parseZone(zone: string): string {
       "CONFIG_INVALID",
       `RPZ zone "${zone}" is not a domain name; e.g. rpz.decree or rpz.example.fr.`,
     );
+  }
+  return name;
+}
+
+function parseCanaryName(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : parseDomain(name, "Canary name", "serial.check.decree.example.fr");
+}
+
+function parseDomain(value: string, what: string, example: string): string {
+  const name = value.trim().toLowerCase().replace(/\.$/, "");
+  if (!/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(name)) {
+    throw new DecreeError("CONFIG_INVALID", `${what} "${value}" is not a domain name; e.g. ${example}.`);
   }
   return name;
 }

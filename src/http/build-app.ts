@@ -288,6 +288,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     publicUrl: options.publicUrl,
     stopPage: (options.policy ?? defaultRpzPolicy).stopPage,
     stopPageName: options.stopPageName,
+    canaryName: (options.policy ?? defaultRpzPolicy).canaryName,
     bgpSpeaker: options.bgpSpeaker,
   });
   await app.register(metricsRoutes, { token: options.metricsToken });

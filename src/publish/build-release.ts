@@ -12,6 +12,7 @@ import {
 } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
+import { canaryRecord, releaseDigest } from "./canary-record.ts";
 import { delistingChangedAmong } from "./delisting/delisting-entries.ts";
 import { nextSoaSerial } from "./dns/soa-serial.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
@@ -100,7 +101,14 @@ export async function buildRelease(
       [latest === undefined ? undefined : Number(latest.soa_serial), options.servedSerial],
       now,
     );
-    const release = await writeRelease(trx, latest, { added, removed, lastEventId, now, soaSerial });
+    const release = await writeRelease(trx, latest, {
+      added,
+      removed,
+      lastEventId,
+      now,
+      soaSerial,
+      canaryName: policy.canaryName,
+    });
     // The release's own event is behind the cursor too: it changes nothing served, so it wakes no build.
     await moveCursor(trx, release.eventId!);
     return release;
@@ -184,7 +192,12 @@ async function diffOwners(trx: Kysely<Database>, owners: Set<string>, policy: Rp
   for (let start = 0; start < list.length; start += chunk) {
     const slice = list.slice(start, start + chunk);
     const desired = await desiredRecords(trx, slice, policy);
-    const current = await trx.selectFrom("zone_records").selectAll().where("owner", "in", slice).execute();
+    const current = await trx
+      .selectFrom("zone_records")
+      .selectAll()
+      .where("owner", "in", slice)
+      .where("rtype", "!=", "TXT")
+      .execute();
     const currentKeys = new Set(current.map(recordKey));
     const desiredKeys = new Set(desired.map(recordKey));
     for (const record of desired) if (!currentKeys.has(recordKey(record))) added.push(record);
@@ -251,13 +264,32 @@ function recordKey(record: { owner: string; rtype: string; rdata: string }): str
 
 async function writeRelease(
   trx: Kysely<Database>,
-  latest: { id: number; record_count: number } | undefined,
-  change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; now: Date; soaSerial: number },
+  latest: { id: number; record_count: number; digest: string | null } | undefined,
+  change: {
+    added: ZoneRecord[];
+    removed: ZoneRecord[];
+    lastEventId: number;
+    now: Date;
+    soaSerial: number;
+    canaryName: string | undefined;
+  },
 ): Promise<ReleaseSummary> {
   const id = Number(latest?.id ?? 0) + 1;
   const serial = id % serialModulus;
+  // Counts are of the entries' records: the canary is replaced by every release and counts in none.
   const recordCount = Number(latest?.record_count ?? 0) + change.added.length - change.removed.length;
   const createdAt = change.now.toISOString();
+  const digest = releaseDigest(latest?.digest ?? null, id, change.removed, change.added);
+  // The canary moves in the release's own transaction, through the same journal: the served zone, AXFR,
+  // IXFR and the RPZ feed all see it change exactly when the release lands, never on its own.
+  const oldCanaries = (await trx
+    .selectFrom("zone_records")
+    .select(["owner", "rtype", "rdata"])
+    .where("rtype", "=", "TXT")
+    .execute()) as ZoneRecord[];
+  const canaries = change.canaryName ? [canaryRecord(change.canaryName, { serial, digest })] : [];
+  const removedRecords = [...change.removed, ...oldCanaries];
+  const addedRecords = [...change.added, ...canaries];
   await trx
     .insertInto("releases")
     .values({
@@ -269,10 +301,11 @@ async function writeRelease(
       record_count: recordCount,
       added: change.added.length,
       removed: change.removed.length,
+      digest,
     })
     .execute();
-  for (let start = 0; start < change.removed.length; start += chunk) {
-    const slice = change.removed.slice(start, start + chunk);
+  for (let start = 0; start < removedRecords.length; start += chunk) {
+    const slice = removedRecords.slice(start, start + chunk);
     await trx
       .deleteFrom("zone_records")
       .where((eb) =>
@@ -284,7 +317,7 @@ async function writeRelease(
       )
       .execute();
   }
-  const records = change.added;
+  const records = addedRecords;
   await insertMany(trx, "zone_records", ["owner", "rtype", "rdata"], records.length, (row, out, at) => {
     const record = records[row]!;
     out[at] = record.owner;
@@ -292,8 +325,8 @@ async function writeRelease(
     out[at + 2] = record.rdata;
   });
   const journal = [
-    ...change.removed.map((record) => ({ op: "del" as const, record })),
-    ...change.added.map((record) => ({ op: "add" as const, record })),
+    ...removedRecords.map((record) => ({ op: "del" as const, record })),
+    ...addedRecords.map((record) => ({ op: "add" as const, record })),
   ];
   await insertMany(
     trx,

@@ -34,6 +34,8 @@ export interface PrimaryEndpoint {
   stopPageName?: string | undefined;
   /** The registry's Ed25519 public key (raw, base64), which file-based resolvers check the feed against. */
   feedKey?: string | undefined;
+  /** The canary's name (publish/canary-record.ts): what to ask to see which release the resolver applied. */
+  canaryName?: string | undefined;
 }
 
 /** The secret is never printed: decree shows it once, at `operators add`. */
@@ -58,7 +60,28 @@ export function resolverConfig(kind: ResolverKind, operator: Operator, primary: 
     nsd,
     "knot-dns": knotDns,
   };
-  return writers[kind](operator, primary);
+  const text = writers[kind](operator, primary);
+  return primary.canaryName
+    ? `${text.replace(/\n+$/, "")}\n${canaryLines(kind, primary.canaryName)}\n`
+    : text;
+}
+
+/**
+ * How to read the release a resolver applied: the canary's RPZ local-data TXT. Measured from these printed
+ * configurations: Unbound 1.17, BIND 9.18, PowerDNS Recursor 4.8 and Knot Resolver 5.6 (from the fetched file)
+ * all answer it; a secondary (NSD, Knot DNS) passes it on to the resolver behind it.
+ */
+function canaryLines(kind: ResolverKind, name: string): string {
+  const marker =
+    kind.startsWith("powerdns") || kind.startsWith("knot-resolver") || kind === "knot" ? "--" : "#";
+  const who =
+    kind === "nsd" || kind === "knot-dns"
+      ? "the resolver behind this secondary answers"
+      : "this resolver answers";
+  return [
+    `${marker} Canary: \`dig @<this resolver> ${name} TXT\`: ${who} "decree serial N <digest>", the release`,
+    `${marker} it applied (RPZ local data, TTL 1 s); decree's probes read it to measure how far behind it is.`,
+  ].join("\n");
 }
 
 /** The text an Extended DNS Error carries: why, and where to read the order (RFC 8914 §2, EXTRA-TEXT). */

@@ -9,6 +9,11 @@ export interface RpzPolicy {
   stopPage: { ipv4?: string | undefined; ipv6?: string | undefined };
   /** TTL of every policy record: how long a resolver may keep a rewritten answer after a lift. */
   ttl: number;
+  /**
+   * The canary's name (canary-record.ts), e.g. `serial.check.decree.example`: each release puts its serial there
+   * as RPZ local data; unset: no canary.
+   */
+  canaryName?: string | undefined;
 }
 
 export const defaultRpzPolicy: RpzPolicy = {

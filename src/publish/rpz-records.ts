@@ -3,10 +3,13 @@ import type { DnsAction } from "../intake/order-input.ts";
 import type { TargetKind } from "../names/target-kind.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 
-/** A record of the RPZ zone; `owner` is relative to the apex (`allostreaming.com`, `*.allostreaming.com`). */
+/**
+ * A record of the RPZ zone; `owner` is relative to the apex (`allostreaming.com`, `*.allostreaming.com`). TXT is
+ * the canary's only (canary-record.ts).
+ */
 export interface ZoneRecord {
   owner: string;
-  rtype: "CNAME" | "A" | "AAAA";
+  rtype: "CNAME" | "A" | "AAAA" | "TXT";
   rdata: string;
 }
 

@@ -118,6 +118,11 @@ export interface ReleasesTable {
   record_count: number;
   added: number;
   removed: number;
+  /**
+   * SHA-256 of the previous release's digest and this release's journal (0026): the state the zone's canary
+   * record names; null for releases written before it.
+   */
+  digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** One record added to or deleted from the zone by a release: the IXFR journal (RFC 1995). */
@@ -513,6 +518,61 @@ export interface EnforcementsTable {
   last_probed_at: string | null;
 }
 
+/** What one resolver answered for the canary name (0026): the release it applied, measured. */
+export interface CanaryObservationsTable {
+  id: Generated<number>;
+  operator_id: number;
+  resolver_id: number;
+  name: string;
+  rcode: string | null;
+  /** The TXT answer as it came, or null when none did. */
+  text: string | null;
+  /** The release serial the answer names; null when it names none. */
+  serial: number | null;
+  digest: string | null;
+  failure: string | null;
+  at: string;
+  /** registry, or agent:<name>. */
+  source: string;
+}
+
+/** When a resolver was first seen to have applied a release: time to apply per resolver and release. */
+export interface CanaryApplicationsTable {
+  id: Generated<number>;
+  operator_id: number;
+  resolver_id: number;
+  release_id: number;
+  released_at: string;
+  applied_at: string;
+  time_to_apply_ms: number;
+}
+
+/** An acknowledgment of serial N that a resolver of the operator contradicted by showing less after it. */
+export interface AckContradictionsTable {
+  id: Generated<number>;
+  acknowledgment_id: number;
+  resolver_id: number;
+  claimed_serial: number;
+  observed_serial: number | null;
+  observed_at: string;
+  code: string;
+}
+
+/** When an operator was first seen resolving a name again after the release that took it out of the zone. */
+export interface LiftsTable {
+  id: Generated<number>;
+  operator_id: number;
+  release_id: number;
+  serial: number;
+  name: string;
+  /** lift, suspension, expiry or window-end: why the release took the name out. */
+  cause: string;
+  released_at: string;
+  lifted_at: string | null;
+  time_to_lift_ms: number | null;
+  last_probed_at: string | null;
+}
+
 /** Leaf `idx` of the public log holds event `event_id` (0007-log). */
 export interface LogLeavesTable {
   idx: number;
@@ -660,6 +720,10 @@ export interface Database {
   probe_runs: ProbeRunsTable;
   measurements: MeasurementsTable;
   enforcements: EnforcementsTable;
+  canary_observations: CanaryObservationsTable;
+  canary_applications: CanaryApplicationsTable;
+  ack_contradictions: AckContradictionsTable;
+  lifts: LiftsTable;
   blocking_windows: BlockingWindowsTable;
   passive_dns_loads: PassiveDnsLoadsTable;
   passive_dns: PassiveDnsTable;

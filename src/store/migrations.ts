@@ -19,6 +19,7 @@ import { ipEvidence } from "./migrations/0016-ip-evidence.ts";
 import { boundedQueryPlans } from "./migrations/0018-bounded-query-plans.ts";
 import { orderEde } from "./migrations/0024-order-ede.ts";
 import { orderTestListCategory } from "./migrations/0025-order-test-list-category.ts";
+import { canarySerials } from "./migrations/0026-canary-serials.ts";
 import { targetSite } from "./migrations/0029-target-site.ts";
 
 /**
@@ -45,6 +46,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0018-bounded-query-plans": boundedQueryPlans,
   "0024-order-ede": orderEde,
   "0025-order-test-list-category": orderTestListCategory,
+  "0026-canary-serials": canarySerials,
   "0029-target-site": targetSite,
 };
 

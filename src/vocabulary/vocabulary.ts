@@ -299,6 +299,7 @@ export const eventActions = [
   "os-user.mapped",
   "os-user.unmapped",
   "probe-agent.added",
+  "release.ack-contradicted",
   "release.acknowledged",
   "release.published",
   "resolver.added",

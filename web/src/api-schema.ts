@@ -2566,6 +2566,14 @@ export interface paths {
                                 organisationName: string;
                                 /** @description from the organisation's operator */
                                 enforcerKind: ("isp" | "public-resolver" | "vpn" | "search-engine") | null;
+                                /** @description resolvers whose canary showed an earlier serial after this acknowledgment */
+                                contradictions: {
+                                    /** @description ACK_SERIAL_NOT_APPLIED */
+                                    code: string;
+                                    resolver: string;
+                                    observedSerial: number | null;
+                                    observedAt: string;
+                                }[];
                             }[];
                             /** @description this page's acknowledgments counted by enforcer kind (none: no operator) */
                             byKind: {
@@ -2861,6 +2869,12 @@ export interface paths {
                                 expectation: "blocked" | "lifted" | "control";
                                 targetId: number | null;
                             }[];
+                            /** @description ask every resolver this name's TXT and report the raw answers as `canaries` */
+                            canary?: {
+                                name: string;
+                                /** @enum {string} */
+                                qtype: "TXT";
+                            };
                         };
                     };
                 };
@@ -4051,7 +4065,7 @@ export interface paths {
                             steps: {
                                 at: string;
                                 /** @enum {string} */
-                                action: "appeal.decided" | "appeal.filed" | "appeal.lifted" | "appeal.suspended" | "appeal.upheld" | "cli.command" | "operator.added" | "operator.rekeyed" | "operator.removed" | "operator.updated" | "order.confirmed" | "order.deadline-missed" | "order.document-attached" | "order.recorded" | "order.window-added" | "order.window-closed" | "order.window-opened" | "order.window-withdrawn" | "organisation.created" | "os-user.mapped" | "os-user.unmapped" | "probe-agent.added" | "release.acknowledged" | "release.published" | "resolver.added" | "session.closed" | "session.opened" | "target.activated" | "target.approval-cancelled" | "target.approval-pending" | "target.approval-scheduled" | "target.approval-superseded" | "target.approved" | "target.exclusive-use-recorded" | "target.expired" | "target.lifted" | "target.override-confirmed" | "target.override-requested" | "target.proposed" | "target.reinstated" | "target.rejected" | "target.renewed" | "target.reported" | "target.suspended" | "token.issued" | "token.revoked" | "user.created" | "user.disabled" | "user.signed-in" | "webhook.disabled" | "webhook.registered";
+                                action: "appeal.decided" | "appeal.filed" | "appeal.lifted" | "appeal.suspended" | "appeal.upheld" | "cli.command" | "operator.added" | "operator.rekeyed" | "operator.removed" | "operator.updated" | "order.confirmed" | "order.deadline-missed" | "order.document-attached" | "order.recorded" | "order.window-added" | "order.window-closed" | "order.window-opened" | "order.window-withdrawn" | "organisation.created" | "os-user.mapped" | "os-user.unmapped" | "probe-agent.added" | "release.ack-contradicted" | "release.acknowledged" | "release.published" | "resolver.added" | "session.closed" | "session.opened" | "target.activated" | "target.approval-cancelled" | "target.approval-pending" | "target.approval-scheduled" | "target.approval-superseded" | "target.approved" | "target.exclusive-use-recorded" | "target.expired" | "target.lifted" | "target.override-confirmed" | "target.override-requested" | "target.proposed" | "target.reinstated" | "target.rejected" | "target.renewed" | "target.reported" | "target.suspended" | "token.issued" | "token.revoked" | "user.created" | "user.disabled" | "user.signed-in" | "webhook.disabled" | "webhook.registered";
                                 from: string | null;
                                 to: string | null;
                                 reason: string | null;
@@ -5621,6 +5635,35 @@ export interface components {
                 count: number;
                 pending: number;
             };
+            /** @description from the release that took a name out (lift, suspension, expiry, window end) to the first probe seeing it resolve again */
+            timeToLift: {
+                p50Ms: number | null;
+                p95Ms: number | null;
+                maxMs: number | null;
+                count: number;
+                pending: number;
+            };
+            /** @description from each release to the first canary answer showing a resolver applied it; pending: resolvers behind */
+            timeToApply: {
+                p50Ms: number | null;
+                p95Ms: number | null;
+                maxMs: number | null;
+                count: number;
+                pending: number;
+            };
+            canaries: {
+                resolver: string;
+                /** @description the release serial its canary TXT answered */
+                appliedSerial: number | null;
+                digest: string | null;
+                observedAt: string | null;
+                releasesBehind: number | null;
+                /** @description from the first release it lacks to its last answer */
+                lagMs: number | null;
+                problem: string | null;
+            }[];
+            /** @description acknowledgments a resolver contradicted (ACK_SERIAL_NOT_APPLIED) */
+            contradictedAcks: number;
             lastMeasuredAt: string | null;
         };
         StatisticsInput: {
@@ -6054,6 +6097,35 @@ export interface components {
                 count: number;
                 pending: number;
             };
+            /** @description from the release that took a name out (lift, suspension, expiry, window end) to the first probe seeing it resolve again */
+            timeToLift: {
+                p50Ms: number | null;
+                p95Ms: number | null;
+                maxMs: number | null;
+                count: number;
+                pending: number;
+            };
+            /** @description from each release to the first canary answer showing a resolver applied it; pending: resolvers behind */
+            timeToApply: {
+                p50Ms: number | null;
+                p95Ms: number | null;
+                maxMs: number | null;
+                count: number;
+                pending: number;
+            };
+            canaries: {
+                resolver: string;
+                /** @description the release serial its canary TXT answered */
+                appliedSerial: number | null;
+                digest: string | null;
+                observedAt: string | null;
+                releasesBehind: number | null;
+                /** @description from the first release it lacks to its last answer */
+                lagMs: number | null;
+                problem: string | null;
+            }[];
+            /** @description acknowledgments a resolver contradicted (ACK_SERIAL_NOT_APPLIED) */
+            contradictedAcks: number;
             lastMeasuredAt: string | null;
         };
         Statistics: {

@@ -322,4 +322,10 @@ export const en = {
   "role.search-engine": "search engine",
   "role.auditor": "auditor",
   "role.admin": "administrator",
+  // canary serials
+  "canary.ackContradicted": "Flagged {code}: resolver {resolver} still answered serial {observed} at {at}",
+  "canary.heading": "Serial applied, measured at each resolver",
+  "canary.resolverLine": "{resolver}: serial {serial}, {behind} releases behind (lag {lag} s), seen {at}",
+  "canary.resolverUnknown": "{resolver}: no serial shown ({problem})",
+  "canary.times": "Time to apply p50 {apply} s · time to lift p50 {lift} s · contradicted acks: {acks}",
 } as const;

@@ -332,4 +332,13 @@ export const fr: Record<keyof typeof en, string> = {
   "role.search-engine": "moteur de recherche",
   "role.auditor": "auditeur",
   "role.admin": "administrateur",
+  // canary serials
+  "canary.ackContradicted":
+    "Signalé {code} : le résolveur {resolver} répondait encore la version {observed} le {at}",
+  "canary.heading": "Version appliquée, mesurée à chaque résolveur",
+  "canary.resolverLine":
+    "{resolver} : version {serial}, {behind} versions de retard (retard {lag} s), vu le {at}",
+  "canary.resolverUnknown": "{resolver} : aucune version visible ({problem})",
+  "canary.times":
+    "Délai d’application médian {apply} s · délai de levée médian {lift} s · accusés contredits : {acks}",
 };

@@ -46,3 +46,18 @@ export type AppealSibling = Appeal["siblings"][number];
 export type SiteAppeal = Appeal;
 /** GET /health: whether the server runs the demo, for the demo's shortcuts. */
 export type Health = Schemas["Health"];
+
+/** What a resolver's canary TXT said it applied (GET /compliance/probes, `canaries`). */
+export type ResolverCanary = ProbeCompliance["canaries"][number];
+export type CanaryCompliance = Pick<
+  ProbeCompliance,
+  "canaries" | "timeToApply" | "timeToLift" | "contradictedAcks"
+>;
+
+/** GET /compliance/acks, `contradictions`: an acknowledgment a resolver's canary answer contradicted. */
+export interface AckContradiction {
+  code: string;
+  resolver: string;
+  observedSerial: number | null;
+  observedAt: string;
+}

@@ -4,6 +4,7 @@ import { formatHostPort, parseHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { dnsActions } from "../../intake/order-input.ts";
 import { birdRouterConfig } from "../../publish/bgp/bird-configs.ts";
+import { defaultCanaryName } from "../../publish/canary-record.ts";
 import { enforcerKinds } from "../../publish/enforcer-kind.ts";
 import { addOperator, findOperator, listOperators, type Operator } from "../../publish/operators.ts";
 import { parseGrace, rekeyOperator } from "../../publish/rekey-operator.ts";
@@ -219,6 +220,7 @@ export function operatorsCommand(): Command {
         stopPage: config.stopPage,
         stopPageName: options.stopPageName ?? config.stopPageName,
         feedKey,
+        canaryName: config.canaryName ?? defaultCanaryName(config.rpzZone, config.publicUrl),
       });
       output(globalOptions(command).json, { operator: operator.name, resolver, config: text }, () => text);
     });

@@ -265,28 +265,62 @@ function positive(text: string, flag: string): number {
 
 function complianceText(operators: OperatorProbeCompliance[]): string {
   if (operators.length === 0) return "no operator has resolvers to probe";
-  return table([
+  return (
+    table([
+      [
+        "OPERATOR",
+        "ENFORCED",
+        "NOT ENFORCED",
+        "OVER-BLOCKED",
+        "ERROR",
+        "SHARE",
+        "TIME TO ENFORCE p50/p95/max",
+        "OVER-BLOCKED NAMES",
+      ],
+      ...operators.map((o) => [
+        o.operator,
+        String(o.counts.enforced),
+        String(o.counts.notEnforced),
+        String(o.counts.overBlocked),
+        String(o.counts.error),
+        o.shareEnforced === null ? "-" : `${(o.shareEnforced * 100).toFixed(1)}%`,
+        o.timeToEnforce.count === 0
+          ? `- (${o.timeToEnforce.pending} pending)`
+          : `${o.timeToEnforce.p50Ms}/${o.timeToEnforce.p95Ms}/${o.timeToEnforce.maxMs} ms (${o.timeToEnforce.count}, ${o.timeToEnforce.pending} pending)`,
+        o.overBlockedNames.join(",") || "-",
+      ]),
+    ]) + canaryText(operators)
+  );
+}
+
+/** Each resolver's canary: the serial it applied, how far behind, and the acks it contradicts. */
+function canaryText(operators: OperatorProbeCompliance[]): string {
+  const rows = operators.flatMap((o) =>
+    o.canaries.map((canary) => [
+      o.operator,
+      canary.resolver,
+      canary.appliedSerial === null ? `- (${canary.problem ?? "not asked"})` : String(canary.appliedSerial),
+      canary.releasesBehind === null ? "-" : String(canary.releasesBehind),
+      canary.lagMs === null ? "-" : `${canary.lagMs} ms`,
+      o.timeToApply.count === 0 ? "-" : `${o.timeToApply.p50Ms}/${o.timeToApply.p95Ms} ms`,
+      o.timeToLift.count === 0
+        ? `- (${o.timeToLift.pending} pending)`
+        : `${o.timeToLift.p50Ms}/${o.timeToLift.p95Ms} ms`,
+      o.contradictedAcks === 0 ? "-" : `${o.contradictedAcks} ACK_SERIAL_NOT_APPLIED`,
+    ]),
+  );
+  if (rows.length === 0) return "";
+  return `\n\n${table([
     [
       "OPERATOR",
-      "ENFORCED",
-      "NOT ENFORCED",
-      "OVER-BLOCKED",
-      "ERROR",
-      "SHARE",
-      "TIME TO ENFORCE p50/p95/max",
-      "OVER-BLOCKED NAMES",
+      "RESOLVER",
+      "CANARY SERIAL",
+      "BEHIND",
+      "LAG",
+      "TIME TO APPLY p50/p95",
+      "TIME TO LIFT p50/p95",
+      "CONTRADICTED ACKS",
     ],
-    ...operators.map((o) => [
-      o.operator,
-      String(o.counts.enforced),
-      String(o.counts.notEnforced),
-      String(o.counts.overBlocked),
-      String(o.counts.error),
-      o.shareEnforced === null ? "-" : `${(o.shareEnforced * 100).toFixed(1)}%`,
-      o.timeToEnforce.count === 0
-        ? `- (${o.timeToEnforce.pending} pending)`
-        : `${o.timeToEnforce.p50Ms}/${o.timeToEnforce.p95Ms}/${o.timeToEnforce.maxMs} ms (${o.timeToEnforce.count}, ${o.timeToEnforce.pending} pending)`,
-      o.overBlockedNames.join(",") || "-",
-    ]),
-  ]);
+    ...rows,
+  ])}`;
 }

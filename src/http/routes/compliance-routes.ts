@@ -132,6 +132,16 @@ export async function complianceRoutes(fastify: FastifyInstance, { store, now }:
               acknowledgmentSchema.extend({
                 organisationName: z.string(),
                 enforcerKind: z.enum(enforcerKinds).nullable().describe("from the organisation's operator"),
+                contradictions: z
+                  .array(
+                    z.object({
+                      code: z.string().describe("ACK_SERIAL_NOT_APPLIED"),
+                      resolver: z.string(),
+                      observedSerial: z.number().int().nullable(),
+                      observedAt: z.string(),
+                    }),
+                  )
+                  .describe("resolvers whose canary showed an earlier serial after this acknowledgment"),
               }),
             ),
             byKind: z

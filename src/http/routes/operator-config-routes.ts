@@ -20,6 +20,8 @@ export interface OperatorConfigRouteDeps {
   /** The stop page's addresses and name, for operators whose action is stop-page. */
   stopPage?: { ipv4?: string | undefined; ipv6?: string | undefined } | undefined;
   stopPageName?: string | undefined;
+  /** The canary's name, printed in every configuration (publish/canary-record.ts). */
+  canaryName?: string | undefined;
   /** decree's BGP daemon as routers reach it (config bgp*); undefined: this instance prints no router side. */
   bgpSpeaker?: BirdSpeakerSide | undefined;
 }
@@ -75,6 +77,7 @@ export async function operatorConfigRoutes(fastify: FastifyInstance, deps: Opera
         portalUrl: httpBase,
         stopPage: deps.stopPage,
         stopPageName: deps.stopPageName,
+        canaryName: deps.canaryName,
         feedKey: (await registrySigningKey(deps.store.db)).publicKey,
       });
       return reply.type("text/plain; charset=utf-8").send(text);

@@ -29,6 +29,13 @@ const counts = z
     error: z.number().int(),
   })
   .meta({ id: "VerdictCounts" });
+const times = z.object({
+  p50Ms: z.number().nullable(),
+  p95Ms: z.number().nullable(),
+  maxMs: z.number().nullable(),
+  count: z.number().int(),
+  pending: z.number().int(),
+});
 const operatorCompliance = z
   .object({
     operator: z.string(),
@@ -40,13 +47,28 @@ const operatorCompliance = z
       .describe("enforced / (enforced + not enforced) among names that must be blocked"),
     missedNames: z.array(z.string()),
     overBlockedNames: z.array(z.string()),
-    timeToEnforce: z.object({
-      p50Ms: z.number().nullable(),
-      p95Ms: z.number().nullable(),
-      maxMs: z.number().nullable(),
-      count: z.number().int(),
-      pending: z.number().int(),
-    }),
+    timeToEnforce: times,
+    timeToLift: times.describe(
+      "from the release that took a name out (lift, suspension, expiry, window end) to the first probe seeing it resolve again",
+    ),
+    timeToApply: times.describe(
+      "from each release to the first canary answer showing a resolver applied it; pending: resolvers behind",
+    ),
+    canaries: z.array(
+      z.object({
+        resolver: z.string(),
+        appliedSerial: z.number().int().nullable().describe("the release serial its canary TXT answered"),
+        digest: z.string().nullable(),
+        observedAt: z.string().nullable(),
+        releasesBehind: z.number().int().nullable(),
+        lagMs: z.number().nullable().describe("from the first release it lacks to its last answer"),
+        problem: z.string().nullable(),
+      }),
+    ),
+    contradictedAcks: z
+      .number()
+      .int()
+      .describe("acknowledgments a resolver contradicted (ACK_SERIAL_NOT_APPLIED)"),
     lastMeasuredAt: z.string().nullable(),
   })
   .meta({ id: "OperatorCompliance" });
@@ -187,6 +209,10 @@ export async function probeRoutes(fastify: FastifyInstance, { store, now, probes
             operator: z.string(),
             resolvers: z.array(endpointSchema),
             items: z.array(itemSchema),
+            canary: z
+              .object({ name: z.string(), qtype: z.literal("TXT") })
+              .optional()
+              .describe("ask every resolver this name's TXT and report the raw answers as `canaries`"),
           }),
         },
       },

@@ -1,4 +1,5 @@
 import dnsPacket from "dns-packet";
+import { canaryTtl } from "../canary-record.ts";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import { HeaderFlag } from "./message-writer.ts";
@@ -52,7 +53,7 @@ export function answerQuery(
       (record): dnsPacket.Answer => ({
         type: record.rtype,
         name,
-        ttl: policy.ttl,
+        ttl: record.rtype === "TXT" ? canaryTtl : policy.ttl,
         data: cnameTarget(record),
       }),
     );
@@ -79,5 +80,6 @@ function cnameTarget(record: ZoneRecord): string {
 }
 
 function typeCode(rtype: ZoneRecord["rtype"]): number {
+  if (rtype === "TXT") return RRType.TXT;
   return rtype === "A" ? RRType.A : rtype === "AAAA" ? RRType.AAAA : RRType.CNAME;
 }

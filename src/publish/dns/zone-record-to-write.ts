@@ -1,3 +1,4 @@
+import { canaryTtl } from "../canary-record.ts";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { RecordToWrite } from "./record-to-write.ts";
@@ -12,5 +13,8 @@ export function zoneRecordToWrite(record: ZoneRecord, policy: RpzPolicy): Record
       return { name, ttl: policy.ttl, data: { type: "A", address: record.rdata } };
     case "AAAA":
       return { name, ttl: policy.ttl, data: { type: "AAAA", address: record.rdata } };
+    case "TXT":
+      // The canary's text, one character-string (RFC 1035 §3.3.14); it is well under 255 octets.
+      return { name, ttl: canaryTtl, data: { type: "TXT", texts: [record.rdata] } };
   }
 }

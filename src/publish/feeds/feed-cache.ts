@@ -214,7 +214,14 @@ export class FeedCache {
   private async render(plan: Plan): Promise<CachedFeed | undefined> {
     const { renderer, version, diff } = plan;
     const checkpoint = await this.checkpointOf(version.releaseId);
+    // Read after `version`: a release landing in between fails the check below and the feed renders again.
+    const canaries = await this.options.db
+      .selectFrom("zone_records")
+      .select(["owner", "rdata"])
+      .where("rtype", "=", "TXT")
+      .execute();
     const context = {
+      canaries,
       zone: this.options.zone,
       nextHops: this.options.nextHops,
       edeOf: orderEdeLookup(this.options.db),

@@ -1,3 +1,4 @@
+import { isCanaryRecord } from "../canary-record.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { ZoneSource, ZoneStep, ZoneVersion } from "../zone-source.ts";
 import {
@@ -55,6 +56,8 @@ function touchedOwners(steps: ZoneStep[]): Set<string> {
   const owners = new Set<string>();
   for (const step of steps) {
     for (const record of [...step.removed, ...step.added]) {
+      // Every step replaces the canary; it is no entry of any feed that speaks in entries.
+      if (isCanaryRecord(record)) continue;
       owners.add(record.owner);
       const partner = partnerOf(record.owner);
       if (partner !== undefined) owners.add(partner);
@@ -79,8 +82,9 @@ function undoSteps(now: RecordSets, steps: ZoneStep[]): RecordSets {
   const before: RecordSets = new Map([...now].map(([owner, set]) => [owner, new Map(set)]));
   const setAt = (owner: string) => before.get(owner) ?? before.set(owner, new Map()).get(owner)!;
   for (const step of [...steps].reverse()) {
-    for (const record of step.added) setAt(record.owner).delete(keyOf(record));
-    for (const record of step.removed) setAt(record.owner).set(keyOf(record), record);
+    for (const record of step.added) if (!isCanaryRecord(record)) setAt(record.owner).delete(keyOf(record));
+    for (const record of step.removed)
+      if (!isCanaryRecord(record)) setAt(record.owner).set(keyOf(record), record);
   }
   return before;
 }

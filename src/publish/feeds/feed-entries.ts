@@ -1,5 +1,6 @@
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { DnsAction } from "../../intake/order-input.ts";
+import { isCanaryRecord } from "../canary-record.ts";
 import { prefixFromRpzIpOwner, stricterAction, type ZoneRecord } from "../rpz-records.ts";
 
 export const feedEntryKinds = ["fqdn", "domain", "ip", "cidr"] as const;
@@ -35,7 +36,9 @@ export async function* feedEntries(
   lookup: OwnerLookup,
 ): AsyncGenerator<FeedEntry[]> {
   let carried: ZoneRecord[] = [];
-  for await (const page of pages) {
+  for await (const whole of pages) {
+    // The canary is the zone's own state, not a blocked name: feeds for resolvers without RPZ never carry it.
+    const page = whole.some(isCanaryRecord) ? whole.filter((record) => !isCanaryRecord(record)) : whole;
     const records = carried.length === 0 ? page : carried.concat(page);
     const cut = startOfLastOwner(records);
     carried = records.slice(cut);
@@ -66,7 +69,10 @@ async function entriesOfPage(records: ZoneRecord[], end: number, lookup: OwnerLo
     const partner = partnerOf(owner);
     if (partner !== undefined && !owners.has(partner)) missing.push(partner);
   }
-  const partners = missing.length > 0 ? groupByOwner(await lookup(missing)) : new Map<string, ZoneRecord[]>();
+  const partners =
+    missing.length > 0
+      ? groupByOwner((await lookup(missing)).filter((record) => !isCanaryRecord(record)))
+      : new Map<string, ZoneRecord[]>();
   const entries: FeedEntry[] = [];
   for (const [owner, group] of owners) {
     if (isRpzIpOwner(owner)) {

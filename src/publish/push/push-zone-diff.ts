@@ -1,6 +1,8 @@
 // What to delete from and add to the external primary's copy of the zone so that it holds exactly decree's
 // records. The apex (SOA, NS, anything else there) belongs to the server: it keeps its own serial.
+
 import ipaddr from "ipaddr.js";
+import { canaryTtl } from "../canary-record.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { UpdateRecord, ZoneChanges } from "./push-update-messages.ts";
 
@@ -29,6 +31,8 @@ export function updateRecordOf(record: ZoneRecord, zone: string, ttl: number): U
       return { name, type: "A", class: "IN", ttl, data: record.rdata };
     case "AAAA":
       return { name, type: "AAAA", class: "IN", ttl, data: record.rdata };
+    case "TXT":
+      return { name, type: "TXT", class: "IN", ttl: canaryTtl, data: record.rdata };
   }
 }
 
@@ -63,20 +67,33 @@ export function pushZoneDiff(
 }
 
 function wantedKey(record: ZoneRecord, ttl: number): string {
-  return recordKey(record.owner.toLowerCase(), record.rtype, record.rdata, ttl);
+  return recordKey(
+    record.owner.toLowerCase(),
+    record.rtype,
+    record.rdata,
+    record.rtype === "TXT" ? canaryTtl : ttl,
+  );
 }
 
 /** The same key for a record of the server, or undefined for types decree never publishes. */
 function heldKey(owner: string, record: UpdateRecord): string | undefined {
+  if (record.type === "TXT") return recordKey(owner, "TXT", txtData(record.data), record.ttl ?? 0);
   if (record.type !== "CNAME" && record.type !== "A" && record.type !== "AAAA") return undefined;
   return recordKey(owner, record.type, record.data, record.ttl ?? 0);
 }
 
 // dns-packet gives names without their final dot ("rpz-passthru", "*", and "." for the root); decree stores
 // absolute targets ("rpz-passthru.", "*.", "."). IPv6 addresses have several spellings (RFC 5952).
-function recordKey(owner: string, rtype: "CNAME" | "A" | "AAAA", rdata: string, ttl: number): string {
-  let value = rdata.toLowerCase();
+function recordKey(owner: string, rtype: ZoneRecord["rtype"], rdata: string, ttl: number): string {
+  // A TXT's text is compared as written: case is part of it.
+  let value = rtype === "TXT" ? rdata : rdata.toLowerCase();
   if (rtype === "CNAME" && !value.endsWith(".")) value = `${value}.`;
   if (rtype === "AAAA" && ipaddr.isValid(value)) value = ipaddr.parse(value).toNormalizedString();
   return `${owner} ${rtype} ${value} ${ttl}`;
+}
+
+/** dns-packet gives a TXT's data as one buffer or string per character-string; decree's canary has one. */
+function txtData(data: unknown): string {
+  const parts = Array.isArray(data) ? data : [data];
+  return parts.map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : String(part))).join("");
 }

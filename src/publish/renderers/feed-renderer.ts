@@ -14,6 +14,8 @@ export interface FeedContext {
   nextHops?: NextHops | undefined;
   /** The codes orders chose for their blocked answers other than 16 (RFC 8914), for the formats that say it. */
   edeOf?: EdeLookup | undefined;
+  /** The zone's canary records at this release (canary-record.ts), for the formats that carry RPZ. */
+  canaries?: ReadonlyArray<{ owner: string; rdata: string }> | undefined;
 }
 
 export interface FeedCheckpoint {

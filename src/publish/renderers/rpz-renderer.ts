@@ -1,3 +1,4 @@
+import { canaryTtl } from "../canary-record.ts";
 import type { FeedEntry } from "../feeds/feed-entries.ts";
 import { ownersForTarget } from "../rpz-records.ts";
 import type { FeedRenderer } from "./feed-renderer.ts";
@@ -25,6 +26,8 @@ export const rpzRenderer: FeedRenderer = {
       `$TTL ${ttl}`,
       `@ IN SOA localhost. hostmaster.${context.zone}. ( ${context.serial} 300 60 2592000 60 )`,
       "@ IN NS localhost.",
+      // The canary: RPZ local data a resolver answers for the check name, naming the release it loaded.
+      ...(context.canaries ?? []).map((canary) => `${canary.owner} ${canaryTtl} TXT "${canary.rdata}"`),
       "",
     ].join("\n");
     for await (const page of pages) {

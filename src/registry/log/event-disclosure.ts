@@ -14,7 +14,12 @@ import { entryStates } from "../../intake/target.ts";
  */
 export type Disclosure = "public" | "with-subject" | "never";
 
-const never = new Set(["release.acknowledged", "order.deadline-missed", "target.reported"]);
+const never = new Set([
+  "release.acknowledged",
+  "release.ack-contradicted",
+  "order.deadline-missed",
+  "target.reported",
+]);
 
 export function disclosureOf(subjectType: string, action: string): Disclosure {
   if (subjectType === "appeal" || never.has(action)) return "never";

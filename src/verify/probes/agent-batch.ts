@@ -3,11 +3,13 @@ import { formatHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Store } from "../../store/database.ts";
 import { type AskedQuestion, askReference } from "./ask-resolvers.ts";
+import { type CanaryObservation, currentCanaryName, recordCanaryObservations } from "./canary-serials.ts";
 import { expectations } from "./classify-answer.ts";
 import { decodeAnswer, encodeQuery } from "./dns-answer.ts";
 import type { DnsProber } from "./dns-prober.ts";
 import { closeEnforcements } from "./enforcements.ts";
 import { judgeMeasurements } from "./judge-measurements.ts";
+import { closeLifts } from "./lifts.ts";
 import { checkBatchSignature, type ProbeAgent } from "./probe-agents.ts";
 import { type ProbeItem, probePlan } from "./probe-plan.ts";
 import type { ProbeSettings } from "./probe-settings.ts";
@@ -21,6 +23,8 @@ export interface AgentWork {
   operator: string;
   resolvers: ResolverEndpoint[];
   items: ProbeItem[];
+  /** The canary's name, asked as TXT of every resolver; absent when the zone carries no canary. */
+  canary?: { name: string; qtype: "TXT" } | undefined;
 }
 
 const endpointSchema = z.object({
@@ -45,13 +49,27 @@ export const agentMeasurementSchema = z.object({
   at: z.iso.datetime(),
 });
 
+/** What a resolver answered for the canary's TXT, raw: the registry reads the serial itself. */
+export const agentCanarySchema = z.object({
+  resolver: endpointSchema,
+  name: z.string().min(1).max(253),
+  raw: z.string().max(90_000).nullable(),
+  failure: z.string().max(500).nullable(),
+  attempts: z.number().int().min(1).max(20),
+  rttMs: z.number().min(0).nullable(),
+  at: z.iso.datetime(),
+});
+
 /** The bytes an agent signs: this object as JSON text. */
 export const agentPayloadSchema = z.object({
   agent: z.string(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   measurements: z.array(agentMeasurementSchema).max(20_000),
+  canaries: z.array(agentCanarySchema).max(1000).optional(),
 });
+
+export type AgentCanary = z.infer<typeof agentCanarySchema>;
 
 export type AgentMeasurement = z.infer<typeof agentMeasurementSchema>;
 export type AgentPayload = z.infer<typeof agentPayloadSchema>;
@@ -68,6 +86,7 @@ export async function agentWork(
     .where("id", "=", agent.operatorId)
     .executeTakeFirstOrThrow();
   const resolvers = await listResolvers(store.db, operator.name);
+  const canaryName = await currentCanaryName(store.db);
   const items = await probePlan(store.db, {
     controls: settings.controls,
     sample: settings.sample,
@@ -83,6 +102,7 @@ export async function agentWork(
       ...(url ? { url } : {}),
     })),
     items,
+    ...(canaryName === undefined ? {} : { canary: { name: canaryName, qtype: "TXT" as const } }),
   };
 }
 
@@ -106,7 +126,7 @@ export async function acceptAgentBatch(
       `The batch says it is from ${payload.agent}, but the token is agent ${agent.name}'s.`,
     );
   }
-  const resolvers = await resolversOf(store, agent, payload.measurements);
+  const resolvers = await resolversOf(store, agent, [...payload.measurements, ...(payload.canaries ?? [])]);
   const asked: AskedQuestion<RegisteredResolver>[] = payload.measurements.map((measured) => {
     const item: ProbeItem = {
       name: measured.name,
@@ -153,7 +173,34 @@ export async function acceptAgentBatch(
     judged,
   );
   await closeEnforcements(store.db, judged);
+  await closeLifts(store.db, judged);
+  const canaries = (payload.canaries ?? []).map((reported) => canaryObservationOf(reported, resolvers));
+  await recordCanaryObservations(store.db, canaries, `agent:${agent.name}`);
   return { runId, measurements: judged.length };
+}
+
+/** A reported canary answer, decoded here from its raw wire form as a measurement is. */
+function canaryObservationOf(
+  reported: AgentCanary,
+  resolvers: ReadonlyMap<string, RegisteredResolver>,
+): CanaryObservation {
+  const raw = reported.raw === null ? undefined : Buffer.from(reported.raw, "base64");
+  const answer = raw
+    ? decodeAnswer(raw, encodeQuery(0, reported.name, "TXT"), reported.rttMs ?? 0)
+    : undefined;
+  return {
+    resolver: resolvers.get(keyOf(reported.resolver))!,
+    name: reported.name,
+    outcome: answer
+      ? { answer, attempts: reported.attempts }
+      : {
+          failure: raw
+            ? "the reported answer does not decode as an answer to the question"
+            : (reported.failure ?? "no answer"),
+          attempts: reported.attempts,
+        },
+    at: reported.at,
+  };
 }
 
 function parsePayload(text: string): AgentPayload {
@@ -184,7 +231,7 @@ function keyOf(endpoint: { host: string; port: number; transport: string }): str
 async function resolversOf(
   store: Store,
   agent: ProbeAgent,
-  measurements: readonly AgentMeasurement[],
+  measurements: ReadonlyArray<Pick<AgentMeasurement, "resolver">>,
 ): Promise<Map<string, RegisteredResolver>> {
   const operator = await store.db
     .selectFrom("operators")

@@ -1,9 +1,10 @@
 import dnsPacket from "dns-packet";
 import { rcodeName } from "../../types/dns-rcode.ts";
 
-export type RecordType = "A" | "AAAA";
+/** What probes ask: addresses of names, and the canary's TXT (canary-serials.ts). */
+export type RecordType = "A" | "AAAA" | "TXT";
 
-const typeCodes: Record<RecordType, number> = { A: 1, AAAA: 28 };
+const typeCodes: Record<RecordType, number> = { A: 1, AAAA: 28, TXT: 16 };
 const headerLength = 12;
 
 /**
@@ -13,6 +14,7 @@ const headerLength = 12;
  */
 export class DnsAnswer {
   private text: string[] | undefined;
+  private strings: string[] | undefined;
 
   constructor(
     readonly raw: Buffer,
@@ -33,6 +35,12 @@ export class DnsAnswer {
   get answers(): string[] {
     this.text ??= decodeRecords(this.raw);
     return this.text;
+  }
+
+  /** The text of each TXT record of the answer section, its character-strings joined (RFC 1035 §3.3.14). */
+  get texts(): string[] {
+    this.strings ??= decodeTexts(this.raw);
+    return this.strings;
   }
 }
 
@@ -186,6 +194,20 @@ function decodeRecords(raw: Buffer): string[] {
       const data = typeof record.data === "string" ? record.data : JSON.stringify(record.data ?? null);
       return `${record.name.replace(/\.$/, "")}. ${record.ttl ?? 0} ${record.type} ${data}`;
     });
+  } catch {
+    return [];
+  }
+}
+
+function decodeTexts(raw: Buffer): string[] {
+  try {
+    return (dnsPacket.decode(raw).answers ?? [])
+      .filter((answer) => answer.type === "TXT")
+      .map((answer) => {
+        const data = (answer as { data: unknown }).data;
+        const parts = Array.isArray(data) ? data : [data];
+        return parts.map((part) => (Buffer.isBuffer(part) ? part.toString("utf8") : String(part))).join("");
+      });
   } catch {
     return [];
   }

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { findOperator } from "../../publish/operators.ts";
 import type { Database } from "../../store/database.ts";
 import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
+import { operatorCanaries, percentile, type ResolverCanary, type TimeToApply } from "./canary-serials.ts";
 
 export interface VerdictCounts {
   enforced: number;
@@ -31,6 +32,17 @@ export interface OperatorProbeCompliance {
   missedNames: string[];
   overBlockedNames: string[];
   timeToEnforce: TimeToEnforce;
+  /**
+   * From each release that took a name out of the zone (lift, suspension, expiry, window end) to the first
+   * probe that saw every resolver of the operator resolve it again; `pending`: names not seen resolving yet.
+   */
+  timeToLift: TimeToEnforce;
+  /** From each release to the first canary answer showing a resolver applied it, over every resolver. */
+  timeToApply: TimeToApply;
+  /** Each resolver's last canary answer: the serial it applied and how far behind the current release. */
+  canaries: ResolverCanary[];
+  /** Acknowledgments a resolver of the operator contradicted (ACK_SERIAL_NOT_APPLIED). */
+  contradictedAcks: number;
   lastMeasuredAt: string | null;
 }
 
@@ -103,6 +115,8 @@ export async function probeCompliance(
       missedNames: await namesWith("not-enforced", ["blocked"]),
       overBlockedNames: await namesWith("over-blocked", ["lifted", "control"]),
       timeToEnforce: await timeToEnforce(db, id),
+      timeToLift: await timeToLift(db, id),
+      ...(await operatorCanaries(db, id)),
       lastMeasuredAt: last || null,
     });
   }
@@ -201,8 +215,26 @@ async function timeToEnforce(db: Kysely<Database>, operatorId: number): Promise<
   };
 }
 
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+async function timeToLift(db: Kysely<Database>, operatorId: number): Promise<TimeToEnforce> {
+  const lifted = await db
+    .selectFrom("lifts")
+    .select("time_to_lift_ms")
+    .where("operator_id", "=", operatorId)
+    .where("lifted_at", "is not", null)
+    .orderBy("time_to_lift_ms")
+    .execute();
+  const pending = await db
+    .selectFrom("lifts")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("operator_id", "=", operatorId)
+    .where("lifted_at", "is", null)
+    .executeTakeFirstOrThrow();
+  const values = lifted.map((row) => Number(row.time_to_lift_ms));
+  return {
+    p50Ms: percentile(values, 0.5),
+    p95Ms: percentile(values, 0.95),
+    maxMs: values.at(-1) ?? null,
+    count: values.length,
+    pending: Number(pending.n),
+  };
 }

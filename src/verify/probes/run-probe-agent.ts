@@ -1,7 +1,7 @@
 import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { DecreeError } from "../../errors/decree-error.ts";
-import type { AgentMeasurement, AgentPayload, AgentWork } from "./agent-batch.ts";
+import type { AgentCanary, AgentMeasurement, AgentPayload, AgentWork } from "./agent-batch.ts";
 import { askResolvers } from "./ask-resolvers.ts";
 import { DnsProber, type ProberOptions } from "./dns-prober.ts";
 import type { ResolverEndpoint } from "./resolver-endpoint.ts";
@@ -45,8 +45,11 @@ export async function runProbeAgentRound(options: AgentOptions): Promise<AgentRo
   const prober = new DnsProber(options);
   const startedAt = new Date().toISOString();
   let asked: Awaited<ReturnType<typeof askResolvers>>;
+  let canaries: AgentCanary[] = [];
   try {
     asked = await askResolvers(resolvers, work.items, { prober, concurrency: options.concurrency });
+    // The canary's TXT says which release each resolver applied; asked last, so it is the freshest answer.
+    if (work.canary) canaries = await askCanary(prober, resolvers, work.canary.name);
   } finally {
     prober.close();
   }
@@ -76,6 +79,7 @@ export async function runProbeAgentRound(options: AgentOptions): Promise<AgentRo
       startedAt,
       finishedAt,
       measurements: measurements.slice(start, start + batchSize),
+      ...(start === 0 && canaries.length > 0 ? { canaries } : {}),
     };
     const text = JSON.stringify(payload);
     const signature = sign(null, Buffer.from(text, "utf8"), key.privateKey).toString("base64");
@@ -93,6 +97,32 @@ export async function runProbeAgentRound(options: AgentOptions): Promise<AgentRo
     measurements: measurements.length,
     runIds,
   };
+}
+
+async function askCanary(
+  prober: DnsProber,
+  resolvers: readonly ResolverEndpoint[],
+  name: string,
+): Promise<AgentCanary[]> {
+  return Promise.all(
+    resolvers.map(async (resolver) => {
+      const outcome = await prober.ask(resolver, name, "TXT");
+      return {
+        resolver: {
+          host: resolver.host,
+          port: resolver.port,
+          transport: resolver.transport,
+          ...(resolver.url ? { url: resolver.url } : {}),
+        },
+        name,
+        raw: outcome.answer ? outcome.answer.raw.toString("base64") : null,
+        failure: outcome.failure ?? null,
+        attempts: outcome.attempts,
+        rttMs: outcome.answer ? Math.round(outcome.answer.rttMs) : null,
+        at: new Date().toISOString(),
+      };
+    }),
+  );
 }
 
 /** The agent's key: read from its file, or created there (readable by its owner only) on first run. */

@@ -2,9 +2,11 @@ import { formatHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Store } from "../../store/database.ts";
 import { askReference, askResolvers } from "./ask-resolvers.ts";
+import { askCanaries, currentCanaryName, recordCanaryObservations } from "./canary-serials.ts";
 import { DnsProber } from "./dns-prober.ts";
 import { closeEnforcements } from "./enforcements.ts";
 import { judgeMeasurements } from "./judge-measurements.ts";
+import { closeLifts } from "./lifts.ts";
 import { probePlan } from "./probe-plan.ts";
 import type { ProbeSettings } from "./probe-settings.ts";
 import { recordProbeRun } from "./record-probe-run.ts";
@@ -23,6 +25,8 @@ export interface SweepResult {
   queries: number;
   resolvers: number;
   names: number;
+  /** Resolvers asked the canary's TXT (none when the zone carries no canary). */
+  canaries: number;
   startedAt: string;
   finishedAt: string;
 }
@@ -51,9 +55,11 @@ export async function runProbeSweep(store: Store, options: SweepOptions): Promis
   const prober = options.prober ?? new DnsProber(options);
   try {
     const ask = { prober, concurrency: options.concurrency, now };
-    const [references, asked] = await Promise.all([
+    const canaryName = await currentCanaryName(store.db);
+    const [references, asked, canaries] = await Promise.all([
       askReference(options.reference, items, ask),
       askResolvers(resolvers, items, ask),
+      canaryName === undefined ? [] : askCanaries(resolvers, canaryName, ask),
     ]);
     const judged = judgeMeasurements(asked, references, options.stopPage);
     const finishedAt = now().toISOString();
@@ -69,7 +75,10 @@ export async function runProbeSweep(store: Store, options: SweepOptions): Promis
       judged,
     );
     await closeEnforcements(store.db, judged);
+    await closeLifts(store.db, judged);
+    await recordCanaryObservations(store.db, canaries, "registry");
     return {
+      canaries: canaries.length,
       runId,
       queries: judged.length,
       resolvers: resolvers.length,

@@ -6,6 +6,7 @@ import { Desk } from "../components/desk.tsx";
 import { useT } from "../i18n.tsx";
 import { loadProbes, medianSeconds } from "../probes.ts";
 import { useSession } from "../session.tsx";
+import type { AckContradiction, CanaryCompliance } from "../types.ts";
 
 interface Feeds {
   zone: string;
@@ -124,7 +125,13 @@ function Connect() {
 
 interface Acks {
   latestRelease: { serial: number; createdAt: string } | null;
-  acknowledgments: { id: number; serial: number; at: string; timeToAckMs: number }[];
+  acknowledgments: {
+    id: number;
+    serial: number;
+    at: string;
+    timeToAckMs: number;
+    contradictions?: AckContradiction[];
+  }[];
 }
 
 function OwnCompliance() {
@@ -146,6 +153,17 @@ function OwnCompliance() {
                   at: t.dateTime(ack.at),
                   seconds: Math.round(ack.timeToAckMs / 1000),
                 })}
+                {(ack.contradictions ?? []).map((flag) => (
+                  <strong key={flag.resolver} className="flag">
+                    {" "}
+                    {t("canary.ackContradicted", {
+                      code: flag.code,
+                      resolver: flag.resolver,
+                      observed: flag.observedSerial ?? "-",
+                      at: t.dateTime(flag.observedAt),
+                    })}
+                  </strong>
+                ))}
               </li>
             ))}
           </ul>
@@ -171,6 +189,7 @@ function OwnCompliance() {
                           p50: medianSeconds(item) ?? "—",
                           over: item.counts.overBlocked,
                         })}
+                    <CanaryLines value={item} />
                   </li>
                 ))}
               </ul>
@@ -193,6 +212,40 @@ function OwnCompliance() {
           );
         }}
       </Show>
+    </>
+  );
+}
+
+/** Each resolver's canary: the serial it applied, measured, beside the operator's word above. */
+function CanaryLines({ value }: { value: Partial<CanaryCompliance> }) {
+  const t = useT();
+  if (!value.canaries || value.canaries.length === 0) return null;
+  const seconds = (ms: number | null | undefined) => (ms == null ? "-" : Math.round(ms / 1000));
+  return (
+    <>
+      <h3>{t("canary.heading")}</h3>
+      <ul className="plain">
+        {value.canaries.map((canary) => (
+          <li key={canary.resolver}>
+            {canary.appliedSerial === null
+              ? t("canary.resolverUnknown", { resolver: canary.resolver, problem: canary.problem ?? "-" })
+              : t("canary.resolverLine", {
+                  resolver: canary.resolver,
+                  serial: canary.appliedSerial,
+                  behind: canary.releasesBehind ?? 0,
+                  lag: seconds(canary.lagMs),
+                  at: canary.observedAt ? t.dateTime(canary.observedAt) : "-",
+                })}
+          </li>
+        ))}
+      </ul>
+      <p>
+        {t("canary.times", {
+          apply: seconds(value.timeToApply?.p50Ms),
+          lift: seconds(value.timeToLift?.p50Ms),
+          acks: value.contradictedAcks ?? 0,
+        })}
+      </p>
     </>
   );
 }
