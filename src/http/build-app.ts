@@ -87,6 +87,7 @@ import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
 import { publicViewRoutes } from "./routes/public-view-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 import { reviewRoutes } from "./routes/review-routes.ts";
+import { rolloutRoutes } from "./routes/rollout-routes.ts";
 import { testListRoutes } from "./routes/test-list-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
 import { webUiRoutes } from "./routes/web-ui-routes.ts";
@@ -223,6 +224,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(accountRoutes, { store: options.store, now });
   await app.register(operatorRoutes, { store: options.store, now });
+  await app.register(rolloutRoutes, {
+    store: options.store,
+    now,
+    onRegistryChange: options.onRegistryChange,
+  });
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now });
   await app.register(publicStatisticsRoutes, { store: options.store });

@@ -253,4 +253,15 @@ export const en = {
   "admin.findingCode": "Finding code",
   "admin.requestOverride": "Request the override",
   "admin.overrideRequested": "Override {id} requested for target {target}; it awaits a second person.",
+  // staged rollout
+  "rollout.section": "Staged release",
+  "rollout.none": "No release is staged: every operator has the newest one.",
+  "rollout.staged":
+    "Release {serial} is staged: only the canary operators have it ({entries} new entries), until they are seen to apply it.",
+  "rollout.halted":
+    "Release {serial} is halted: a canary blocks a control name. No other operator gets it ({entries} entries) until you decide.",
+  "rollout.overBlocked": "{name} answered {answer} at {operator}",
+  "rollout.reason": "Reason",
+  "rollout.proceed": "Proceed: release it to every operator",
+  "rollout.withdraw": "Withdraw: suspend its entries",
 } as const;
