@@ -24,6 +24,7 @@ import { DnsPrimaryThread, type NotifyEvents } from "./publish/dns/dns-primary-t
 import type { NotifyOutcome } from "./publish/dns/notify-sender.ts";
 import { ServedSerial } from "./publish/dns/served-serial.ts";
 import { listOperators } from "./publish/operators.ts";
+import { recordOperatorTransfer } from "./publish/record-operator-transfer.ts";
 import { ReleaseScheduler } from "./publish/release-scheduler.ts";
 import type { RpzPolicy } from "./publish/rpz-policy.ts";
 import { ZoneSource } from "./publish/zone-source.ts";
@@ -281,6 +282,10 @@ function startJobs(
       webhooks: { allowPrivateDestinations: config.webhookAllowPrivate, ...options.webhooks },
       probes: probeSettingsOf(config.stopPage, config.checkResolver),
       mirrors: mirrorJobSettings(config),
+      rollout: {
+        controlNames: config.releases.controlNames,
+        coHostedControlNames: config.releases.coHostedControlNames,
+      },
       log: (message, details) => log.info(details, message),
     }),
     now,
@@ -320,6 +325,7 @@ async function startPublication(
     pollMs: options.releasePollMs ?? 5,
     // The DNS primary answers on this event loop: the secondaries' IXFR after a NOTIFY goes before the log.
     checkpointDelayMs: 20,
+    staged: config.releases.staged,
     onError,
     logOrigin: config.logOrigin,
     servedSerial: () => served.value,
@@ -342,6 +348,11 @@ async function startPublication(
     rateLimit: config.limits.dnsRateLimit,
   });
   primary.on("error", onError);
+  // Which serial each operator transferred: one sign that a canary holds a staged release.
+  primary.on("transfer", (transfer) => {
+    if (transfer.operator)
+      recordOperatorTransfer(store.db, transfer.operator, transfer.serial, now()).catch(onError);
+  });
   const notifier = primary.notifier;
   if (options.onNotifyOutcome) notifier.on("notified", options.onNotifyOutcome);
   const bgp = birdSpeakerOf(store, config, onError, options.onBgpSync);

@@ -85,6 +85,11 @@ export const commandIndex: Record<string, CommandEntry> = {
       "replace the store with a backup (stop decree serve first; PostgreSQL: prints pg_restore's command)",
     load: async () => (await import("./commands/backup-command.ts")).restoreCommand(),
   },
+  releases: {
+    summary:
+      "the staged rollout: releases served to canary operators first, then promoted, halted or withdrawn",
+    load: async () => (await import("./commands/releases-command.ts")).releasesCommand(),
+  },
   verify: {
     summary:
       "check the registry's public log from outside: a checkpoint's signature, a feed against the log, or watch the log",

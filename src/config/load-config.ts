@@ -44,6 +44,15 @@ export interface ServiceConfig {
   transferAllow: string[];
   /** Changes within this many milliseconds share one release. */
   releaseWindowMs: number;
+  /** Staged rollout: releases adding entries go to canary operators first (publish/rollout/). */
+  releases: {
+    /** Stage releases that add entries by default; the authority may override it (`decree releases staging`). */
+    staged: boolean;
+    /** Names that must keep resolving at every canary before a staged release goes to everyone. */
+    controlNames: string[];
+    /** Up to this many co-hosted domains of the staged IP entries are asked too. */
+    coHostedControlNames: number;
+  };
   /** An approval takes effect this long after it is given and can be cancelled until then; 0: at once. */
   approvalCancelWindowMs: number;
   /** Call webhooks on loopback and private addresses; off by default (server-side request forgery). */
@@ -115,6 +124,9 @@ const maxCancelWindowMs = 86_400_000;
 
 const secureCookieModes = ["auto", "always", "never"] as const;
 
+/** Sites a wrong release would hurt most, asked at each canary before a staged release goes to everyone. */
+const defaultControlNames = ["google.com", "facebook.com", "youtube.com", "wikipedia.org", "cloudflare.com"];
+
 /**
  * What a config file may hold. zod and the schema are loaded when there is a file to check: most commands run
  * without one, and loading the validator for nothing was a sixth of their start-up.
@@ -137,6 +149,13 @@ function configFileSchema() {
       canaryName: z.string().optional(),
       transferAllow: z.array(z.string()).optional(),
       releaseWindowMs: z.number().int().min(0).max(60_000).optional(),
+      releases: z
+        .strictObject({
+          staged: z.boolean().optional(),
+          controlNames: z.array(z.string().min(1).max(253)).max(1000).optional(),
+          coHostedControlNames: z.number().int().min(0).max(1000).optional(),
+        })
+        .optional(),
       approvalCancelWindowMs: z.number().int().min(0).max(maxCancelWindowMs).optional(),
       webhookAllowPrivate: z.boolean().optional(),
       trustProxy: z.boolean().optional(),
@@ -205,6 +224,16 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     canaryName: parseCanaryName(nonEmpty(env.DECREE_CANARY_NAME) ?? file.canaryName),
     transferAllow: list(env.DECREE_TRANSFER_ALLOW) ?? file.transferAllow ?? ["127.0.0.1", "::1"],
     releaseWindowMs: Number(nonEmpty(env.DECREE_RELEASE_WINDOW_MS) ?? file.releaseWindowMs ?? 10),
+    releases: {
+      staged:
+        parseBoolean(env.DECREE_RELEASES_STAGED, "DECREE_RELEASES_STAGED") ?? file.releases?.staged ?? false,
+      controlNames: (
+        list(env.DECREE_RELEASES_CONTROL_NAMES) ??
+        file.releases?.controlNames ??
+        defaultControlNames
+      ).map((name) => name.toLowerCase().replace(/\.$/, "")),
+      coHostedControlNames: file.releases?.coHostedControlNames ?? 10,
+    },
     webhookAllowPrivate:
       parseBoolean(env.DECREE_WEBHOOK_ALLOW_PRIVATE, "DECREE_WEBHOOK_ALLOW_PRIVATE") ??
       file.webhookAllowPrivate ??

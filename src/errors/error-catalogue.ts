@@ -1019,6 +1019,18 @@ export const errorCatalogue = {
     title: "Unknown Extended DNS Error for an order",
     remedy: "Give ede: 15 (blocked), 16 (censored, the default) or 17 (filtered), by number or by name.",
   },
+  ROLLOUT_CANARY_BUSY: {
+    status: 409,
+    title: "The operator holds a staged release",
+    remedy:
+      "Promote or withdraw the staged release first (decree releases proceed|withdraw SERIAL --reason), then take the operator off the canaries.",
+  },
+  ROLLOUT_NOT_STAGED: {
+    status: 409,
+    title: "No staged release with that serial",
+    remedy:
+      "Give the serial of the staged release (decree releases rollout shows it); a release already promoted, withdrawn or never staged has nothing to decide.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

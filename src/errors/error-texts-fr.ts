@@ -887,4 +887,14 @@ export const errorTextsFr: Record<ErrorCode, ErrorText> = {
     remedy:
       "Donnez ede: 15 (blocked), 16 (censored, la valeur par défaut) ou 17 (filtered), par numéro ou par nom.",
   },
+  ROLLOUT_CANARY_BUSY: {
+    title: "L’opérateur détient une publication en test",
+    remedy:
+      "Promouvez ou retirez d’abord la publication en test (`decree releases proceed|withdraw SERIAL --reason`), puis retirez l’opérateur des témoins.",
+  },
+  ROLLOUT_NOT_STAGED: {
+    title: "Aucune publication en test sous ce numéro",
+    remedy:
+      "Donnez le numéro de la publication en test (`decree releases rollout` l’affiche) ; une publication déjà promue, retirée ou jamais mise en test n’a rien à décider.",
+  },
 };

@@ -87,6 +87,7 @@ import { publicStatisticsRoutes } from "./routes/public-statistics-routes.ts";
 import { publicViewRoutes } from "./routes/public-view-routes.ts";
 import { readRoutes } from "./routes/read-routes.ts";
 import { reviewRoutes } from "./routes/review-routes.ts";
+import { rolloutRoutes } from "./routes/rollout-routes.ts";
 import { scorecardRoutes } from "./routes/scorecard-routes.ts";
 import { testListRoutes } from "./routes/test-list-routes.ts";
 import { tokenRoutes } from "./routes/token-routes.ts";
@@ -226,6 +227,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(accountRoutes, { store: options.store, now });
   await app.register(operatorRoutes, { store: options.store, now });
+  await app.register(rolloutRoutes, {
+    store: options.store,
+    now,
+    onRegistryChange: options.onRegistryChange,
+  });
   await app.register(tokenRoutes, { store: options.store, now });
   await app.register(readRoutes, { store: options.store, now, demo: options.demo ?? false });
   await app.register(publicStatisticsRoutes, { store: options.store });

@@ -15,6 +15,7 @@ export const operatorSchema = z.object({
   notify: z.array(z.object({ host: z.string(), port: z.number().int() })),
   allow: z.array(z.string()),
   action: z.enum(dnsActions).nullable(),
+  canary: z.boolean().describe("gets staged releases first"),
   createdAt: z.string(),
 });
 

@@ -12,6 +12,7 @@ import { DnsProber } from "../verify/probes/dns-prober.ts";
 import { followReleases } from "../verify/probes/follow-releases.ts";
 import type { ProbeSettings } from "../verify/probes/probe-settings.ts";
 import { sweepIfDue } from "../verify/probes/run-probe-sweep.ts";
+import { checkRollout, type RolloutCheckSettings } from "../verify/rollout/check-rollout.ts";
 import { trackDeadlines } from "../verify/track-deadlines.ts";
 import type { Job } from "./job-runner.ts";
 
@@ -21,6 +22,8 @@ export interface SchedulerJobsOptions {
   probes?: ProbeJobOptions;
   /** Mirror sites: originals captured at once, discovery every `intervalMs`; absent: no resolver. */
   mirrors?: MirrorJobSettings;
+  /** Staged rollout: the control names asked at the canaries; absent: staged releases wait for a person. */
+  rollout?: Omit<RolloutCheckSettings, "reference" | "stopPage">;
   /** What a job did that an operator of decree wants in the log. */
   log?: (message: string, details: Record<string, unknown>) => void;
 }
@@ -71,6 +74,7 @@ export function schedulerJobs(store: Store, options: SchedulerJobsOptions = {}):
       },
     },
     probesJob(store, options.probes ?? { stopPage: [] }, log),
+    ...(options.rollout ? [rolloutJob(store, options.rollout, options.probes ?? { stopPage: [] }, log)] : []),
     {
       name: "webhooks",
       run: async (now) => {
@@ -148,6 +152,33 @@ function probesJob(
       });
       if (sweep) log("probe sweep done", { ...sweep });
       return false;
+    },
+  };
+}
+
+/**
+ * The staged rollout: at each run, whether the canaries applied the staged release and its control names still
+ * resolve there; promoted (a change: everyone else is then served it) or halted for a person to decide.
+ */
+function rolloutJob(
+  store: Store,
+  settings: Omit<RolloutCheckSettings, "reference" | "stopPage">,
+  probes: ProbeJobOptions,
+  log: (message: string, details: Record<string, unknown>) => void,
+): Job {
+  let prober: DnsProber | undefined;
+  return {
+    name: "rollout",
+    run: async (now) => {
+      prober ??= new DnsProber({ timeoutMs: probes.timeoutMs ?? 1000, retries: probes.retries ?? 1 });
+      const outcome = await checkRollout(
+        store,
+        prober,
+        { ...settings, reference: probes.reference, stopPage: probes.stopPage },
+        now,
+      );
+      if (outcome === "halted" || outcome === "promoted") log(`staged release ${outcome}`, {});
+      return outcome === "promoted";
     },
   };
 }

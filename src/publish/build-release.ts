@@ -15,6 +15,8 @@ import { insertMany } from "../store/insert-many.ts";
 import { canaryRecord, releaseDigest } from "./canary-record.ts";
 import { delistingChangedAmong } from "./delisting/delisting-entries.ts";
 import { nextSoaSerial } from "./dns/soa-serial.ts";
+import { type OpenRollout, openRollout } from "./rollout/open-rollout.ts";
+import { stagingEnabled } from "./rollout/staging-enabled.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
 import {
   ownersForTarget,
@@ -37,6 +39,8 @@ export interface ReleaseSummary {
   recordCount: number;
   /** The `release.published` event: the release's own leaf in the public log. */
   eventId?: number;
+  /** Served to canary operators only until its rollout is promoted (rollout/). */
+  staged: boolean;
 }
 
 export interface BuildOptions {
@@ -49,6 +53,11 @@ export interface BuildOptions {
   force?: boolean;
   /** Called when the build compares the zone with the registry: some event since the last one changed what is served. */
   onDiff?: () => void;
+  /**
+   * Stage a release that adds entries (config `releases.staged`; the authority's `decree releases staging`
+   * overrides it): served first to canary operators only, promoted once they are seen to apply it.
+   */
+  staged?: boolean;
 }
 
 const chunk = 500;
@@ -91,7 +100,30 @@ export async function buildRelease(
     const changed = [...new Set([...targetsChangingWhatIsServed(events), ...windowed])];
     if (latest && changed.length === 0 && !options.force) return null;
     options.onDiff?.();
-    const owners = await affectedOwners(trx, [...targetsMovedThroughActive(events), ...windowed]);
+    const moved = [...targetsMovedThroughActive(events), ...windowed];
+    // While a rollout is open every new entry joins it; without one, a change that adds entries opens one
+    // when staging is on. Removals (lifts, suspensions, appeals, expiries, windows closing) are never withheld.
+    const rollout = await openRollout(trx);
+    const staging = rollout !== undefined || (await stagingEnabled(trx, options.staged ?? false));
+    const entered = staging ? await enteredZone(trx, events) : [];
+    const withheld = new Set([...(rollout?.targetIds ?? []), ...entered]);
+    if (withheld.size > 0) {
+      const release = await buildStaged(trx, {
+        latest,
+        policy,
+        now,
+        options,
+        lastEventId,
+        changed,
+        moved,
+        withheld,
+        entered,
+        rollout,
+      });
+      await moveCursor(trx, await lastEventIdOf(trx));
+      return release;
+    }
+    const owners = await affectedOwners(trx, moved);
     const { added, removed } = await diffOwners(trx, owners, policy);
     // A release is a state of the registry, not only of the zone: a change to the search engines' de-listing
     // list (a URL approved, an entry of a delist-only order lifted) is a release too, with an empty zone diff.
@@ -108,11 +140,202 @@ export async function buildRelease(
       now,
       soaSerial,
       canaryName: policy.canaryName,
+      staged: false,
     });
     // The release's own event is behind the cursor too: it changes nothing served, so it wakes no build.
     await moveCursor(trx, release.eventId!);
     return release;
   });
+}
+
+/**
+ * A build with entries withheld for canaries. When everyone else's zone changes too (an emergency: a lift, a
+ * suspension, an expiry, or anything else touching their names), that change is released first, built on the
+ * registry without the withheld entries, and the withheld entries are staged again on top of it as the next
+ * release: the emergency never waits behind a staged or halted rollout, and every client's serial still only
+ * goes up (canaries: staged → released → staged again; the others: released → released). Otherwise the
+ * change is one staged release.
+ */
+async function buildStaged(
+  trx: Kysely<Database>,
+  build: {
+    latest: { id: number; record_count: number; soa_serial: number; digest: string | null } | undefined;
+    policy: RpzPolicy;
+    now: Date;
+    options: BuildOptions;
+    lastEventId: number;
+    changed: number[];
+    moved: number[];
+    withheld: Set<number>;
+    entered: number[];
+    rollout: OpenRollout | undefined;
+  },
+): Promise<ReleaseSummary | null> {
+  const { policy, now, options, lastEventId, withheld, rollout } = build;
+  const withheldOwners = await affectedOwners(trx, [...withheld]);
+  const otherOwners = await affectedOwners(
+    trx,
+    build.moved.filter((id) => !withheld.has(id)),
+  );
+  const overlap = [...otherOwners].some((owner) => withheldOwners.has(owner));
+  const others = await diffOwners(trx, otherOwners, policy, withheld);
+  const delisting = await delistingChangedAmong(
+    trx,
+    build.changed.filter((id) => !withheld.has(id)),
+  );
+  let latest = build.latest && {
+    id: Number(build.latest.id),
+    record_count: Number(build.latest.record_count),
+    soa_serial: Number(build.latest.soa_serial),
+    digest: build.latest.digest,
+  };
+  let released: ReleaseSummary | undefined;
+  if (overlap || delisting || others.added.length > 0 || others.removed.length > 0) {
+    const all = new Set([...otherOwners, ...withheldOwners]);
+    const { added, removed } = await diffOwners(trx, all, policy, withheld);
+    const first = await writeRelease(trx, latest, {
+      added,
+      removed,
+      lastEventId,
+      now,
+      soaSerial: nextSoaSerial([latest?.soa_serial, options.servedSerial], now),
+      canaryName: policy.canaryName,
+      staged: false,
+    });
+    released = first;
+    latest = {
+      id: first.id,
+      record_count: first.recordCount,
+      soa_serial: first.soaSerial,
+      digest: first.digest,
+    };
+  }
+  const { added, removed } = await diffOwners(trx, withheldOwners, policy);
+  if (added.length === 0 && removed.length === 0) {
+    // Nothing withheld is served any more (lifted, outside its windows): the rollout has nothing left to stage.
+    if (rollout) await closeRollout(trx, rollout, "superseded", now);
+    return released ?? null;
+  }
+  const staged = await writeRelease(trx, latest, {
+    added,
+    removed,
+    lastEventId,
+    now,
+    soaSerial: nextSoaSerial([latest?.soa_serial, options.servedSerial], now),
+    canaryName: policy.canaryName,
+    staged: true,
+  });
+  await joinRollout(trx, { rollout, staged, entered: build.entered, released, now });
+  return staged;
+}
+
+/** The targets that entered the zone among these events and are still in it: what a rollout withholds. */
+async function enteredZone(trx: Kysely<Database>, events: EventMove[]): Promise<number[]> {
+  const ids = new Set<number>();
+  for (const e of events) {
+    if (e.subjectType === "target" && e.toState === "active" && e.fromState !== "active")
+      ids.add(e.subjectId);
+  }
+  const list = [...ids];
+  const found: number[] = [];
+  for (let start = 0; start < list.length; start += chunk) {
+    const rows = await trx
+      .selectFrom("targets")
+      .select("id")
+      .where("id", "in", list.slice(start, start + chunk))
+      .where("state", "=", "active")
+      .where("kind", "!=", "url")
+      .execute();
+    for (const row of rows) found.push(Number(row.id));
+  }
+  return found;
+}
+
+/** Opens a rollout for this staged release, or moves the open one to it; the new entries join it. */
+async function joinRollout(
+  trx: Kysely<Database>,
+  join: {
+    rollout: OpenRollout | undefined;
+    staged: ReleaseSummary;
+    entered: number[];
+    released: ReleaseSummary | undefined;
+    now: Date;
+  },
+): Promise<void> {
+  const { staged, now } = join;
+  let rolloutId: number;
+  if (join.rollout) {
+    rolloutId = join.rollout.id;
+    await trx
+      .updateTable("release_rollouts")
+      .set({ release_id: staged.id })
+      .where("id", "=", rolloutId)
+      .execute();
+  } else {
+    const base = await trx
+      .selectFrom("releases")
+      .select("id")
+      .where("staged", "=", 0)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const row = await trx
+      .insertInto("release_rollouts")
+      .values({
+        release_id: staged.id,
+        base_release_id: Number(base?.id ?? 0),
+        state: "staged",
+        started_at: now.toISOString(),
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    rolloutId = Number(row.id);
+  }
+  const known = new Set(join.rollout?.targetIds ?? []);
+  const fresh = join.entered.filter((id) => !known.has(id));
+  for (let start = 0; start < fresh.length; start += chunk) {
+    await trx
+      .insertInto("rollout_targets")
+      .values(fresh.slice(start, start + chunk).map((target_id) => ({ rollout_id: rolloutId, target_id })))
+      .execute();
+  }
+  await appendEvents(trx, [
+    {
+      at: now.toISOString(),
+      actor: "system:publisher",
+      subject_type: "release",
+      subject_id: staged.id,
+      action: "release.staged",
+      data: {
+        serial: staged.serial,
+        soaSerial: staged.soaSerial,
+        rollout: rolloutId,
+        joined: fresh.length,
+        ...(join.released ? { rebasedOn: join.released.serial } : {}),
+      },
+    },
+  ]);
+}
+
+async function closeRollout(
+  trx: Kysely<Database>,
+  rollout: OpenRollout,
+  state: "superseded",
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable("release_rollouts")
+    .set({ state, decided_at: now.toISOString(), decided_by: "system:publisher" })
+    .where("id", "=", rollout.id)
+    .execute();
+}
+
+async function lastEventIdOf(trx: Kysely<Database>): Promise<number> {
+  const row = await trx
+    .selectFrom("events")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
 }
 
 async function moveCursor(trx: Kysely<Database>, lastEventId: number): Promise<void> {
@@ -185,13 +408,19 @@ async function affectedOwners(trx: Kysely<Database>, targetIdList: number[]): Pr
   return owners;
 }
 
-async function diffOwners(trx: Kysely<Database>, owners: Set<string>, policy: RpzPolicy) {
+/** What these owners' records must become, against the zone now; `withheld` entries count as not in the zone. */
+async function diffOwners(
+  trx: Kysely<Database>,
+  owners: Set<string>,
+  policy: RpzPolicy,
+  withheld?: ReadonlySet<number>,
+) {
   const added: ZoneRecord[] = [];
   const removed: ZoneRecord[] = [];
   const list = [...owners];
   for (let start = 0; start < list.length; start += chunk) {
     const slice = list.slice(start, start + chunk);
-    const desired = await desiredRecords(trx, slice, policy);
+    const desired = await desiredRecords(trx, slice, policy, withheld);
     const current = await trx
       .selectFrom("zone_records")
       .selectAll()
@@ -214,6 +443,7 @@ async function desiredRecords(
   trx: Kysely<Database>,
   owners: string[],
   policy: RpzPolicy,
+  withheld?: ReadonlySet<number>,
 ): Promise<ZoneRecord[]> {
   const wanted = new Set(owners);
   const values = [...new Set(owners.flatMap(valuesForOwner))];
@@ -236,7 +466,7 @@ async function desiredRecords(
     .execute();
   const rows = await entriesInZoneNow(
     trx,
-    found.filter((row) => row.state === "active"),
+    found.filter((row) => row.state === "active" && !withheld?.has(Number(row.id))),
   );
   const actions = new Map<string, DnsAction>();
   for (const row of rows) {
@@ -272,8 +502,9 @@ async function writeRelease(
     now: Date;
     soaSerial: number;
     canaryName: string | undefined;
+    staged: boolean;
   },
-): Promise<ReleaseSummary> {
+): Promise<ReleaseSummary & { digest: string }> {
   const id = Number(latest?.id ?? 0) + 1;
   const serial = id % serialModulus;
   // Counts are of the entries' records: the canary is replaced by every release and counts in none.
@@ -302,6 +533,7 @@ async function writeRelease(
       added: change.added.length,
       removed: change.removed.length,
       digest,
+      staged: change.staged ? 1 : 0,
     })
     .execute();
   for (let start = 0; start < removedRecords.length; start += chunk) {
@@ -352,6 +584,8 @@ async function writeRelease(
     removed: change.removed.length,
     recordCount,
     eventId,
+    staged: change.staged,
+    digest,
   };
 }
 
@@ -367,7 +601,13 @@ async function recordReleaseEvent(
     serial: number;
     createdAt: string;
     recordCount: number;
-    change: { added: ZoneRecord[]; removed: ZoneRecord[]; lastEventId: number; soaSerial: number };
+    change: {
+      added: ZoneRecord[];
+      removed: ZoneRecord[];
+      lastEventId: number;
+      soaSerial: number;
+      staged: boolean;
+    };
   },
 ): Promise<number> {
   await appendEvents(trx, [
@@ -384,6 +624,7 @@ async function recordReleaseEvent(
         recordCount: release.recordCount,
         added: release.change.added.length,
         removed: release.change.removed.length,
+        ...(release.change.staged ? { staged: true } : {}),
       },
     },
   ]);

@@ -21,6 +21,8 @@ export interface Operator {
   notify: Array<{ host: string; port: number }>;
   allow: string[];
   action: DnsAction | null;
+  /** Gets staged releases first: promoted to everyone once canaries are seen to apply them (rollout/). */
+  canary: boolean;
   createdAt: string;
 }
 
@@ -253,6 +255,7 @@ export function operatorFromRow(row: Selectable<OperatorsTable>): Operator {
     notify: JSON.parse(row.notify),
     allow: JSON.parse(row.allow),
     action: row.action ?? null,
+    canary: Number(row.canary ?? 0) === 1,
     kind: row.kind,
     previousKey:
       row.previous_tsig_key_name && row.previous_key_valid_until

@@ -28,6 +28,8 @@ export interface ReleaseSchedulerOptions {
    * within that time, to a DNS primary on the same event loop.
    */
   checkpointDelayMs?: number;
+  /** Stage releases that add entries (config `releases.staged`), unless the authority chose otherwise. */
+  staged?: boolean;
   /** The last SOA serial served from this data folder: every release is published past it. */
   servedSerial?: () => number | undefined;
   /** The store's newest serial was behind the served one, and `release` moved past it. */
@@ -222,6 +224,7 @@ export class ReleaseScheduler extends EventEmitter<{
       servedSerial: this.options.servedSerial?.(),
       force,
       onDiff: () => this.diffs++,
+      staged: this.options.staged ?? false,
     });
     // The release's own event is not news: seen here, it does not wake the poller for a second build.
     this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);

@@ -13,6 +13,7 @@ const operator = (action: DnsAction | null): Operator => ({
   tsig: { keyName: "orange.xfer.decree", algorithm: "hmac-sha256" },
   notify: [],
   allow: [],
+  canary: false,
   action,
   kind: "isp",
   previousKey: null,

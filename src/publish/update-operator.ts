@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
@@ -11,6 +12,7 @@ import {
   parseAllowed,
   parseNotifyTarget,
 } from "./operators.ts";
+import { openRollout } from "./rollout/open-rollout.ts";
 
 /** What an update replaces; a field left out keeps its value. `action: null` goes back to the registry's default. */
 export interface OperatorUpdate {
@@ -18,6 +20,8 @@ export interface OperatorUpdate {
   allow?: string[];
   action?: string | null;
   kind?: string;
+  /** Whether it gets staged releases first (rollout/). */
+  canary?: boolean;
 }
 
 /** Changes where an operator is notified, what may transfer unsigned, its action and its kind; one event. */
@@ -34,9 +38,11 @@ export async function updateOperator(
       ? { action: update.action === null ? null : parseAction(update.action) }
       : {}),
     ...(update.kind !== undefined ? { kind: parseEnforcerKind(update.kind) } : {}),
+    ...(update.canary !== undefined ? { canary: update.canary ? 1 : 0 } : {}),
   };
   return inTransaction(db, async (trx) => {
     const row = await findOperatorRow(trx, name);
+    if (update.canary === false && Number(row.canary) === 1) await refuseWhileStaged(trx, row.name);
     const updated =
       Object.keys(changes).length === 0
         ? row
@@ -63,9 +69,25 @@ export async function updateOperator(
           allow: operator.allow,
           action: operator.action,
           kind: operator.kind,
+          canary: operator.canary,
         },
       },
     ]);
     return operator;
   });
+}
+
+/**
+ * A canary holds the staged release; made an ordinary operator it would be offered the older released serial,
+ * which its secondaries ignore (RFC 1982): serials only go up for every client, so it stays a canary until the
+ * rollout ends.
+ */
+async function refuseWhileStaged(trx: Kysely<Database>, name: string): Promise<void> {
+  const rollout = await openRollout(trx);
+  if (!rollout) return;
+  throw new DecreeError(
+    "ROLLOUT_CANARY_BUSY",
+    `${name} is a canary of staged release ${rollout.serial}, which is not decided yet: promote or withdraw it ` +
+      `first (decree releases proceed|withdraw ${rollout.serial} --reason "…"), then take ${name} off the canaries.`,
+  );
 }

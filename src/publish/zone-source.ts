@@ -49,6 +49,72 @@ export class ZoneSource {
     this.column = serials === "soa" ? "soa_serial" : "serial";
   }
 
+  /**
+   * The newest release every operator gets: staged releases (rollout/) go to canaries first, and everyone
+   * else stays at this one until the rollout is promoted.
+   */
+  async releasedVersion(): Promise<ZoneVersion> {
+    const latest = await this.db
+      .selectFrom("releases")
+      .select(["id", `${this.column} as serial`])
+      .where("staged", "=", 0)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return { releaseId: Number(latest?.id ?? 0), serial: Number(latest?.serial ?? 0) };
+  }
+
+  /**
+   * The steps from `serial` to `upTo` as a client that never gets staged releases sees them: each step ends at
+   * a released release and folds in the journals of the staged ones before it (RFC 1995 §4 lets a primary
+   * send a condensed history), so such a client never sees an entry withheld from it, not even in passing.
+   * Null when `serial` is no released release in the journal (the caller sends the whole zone).
+   */
+  async releasedStepsSince(
+    serial: number,
+    maxRecords: number,
+    upTo: ZoneVersion,
+  ): Promise<{ version: ZoneVersion; steps: ZoneStep[] } | null> {
+    const from = await this.db
+      .selectFrom("releases")
+      .select(["id", "staged"])
+      .where(this.column, "=", serial)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    if (!from || Number(from.staged) !== 0 || Number(from.id) > upTo.releaseId) return null;
+    const linear = await this.stepsSince(serial, maxRecords, upTo);
+    if (!linear) return null;
+    const released = new Set(
+      (
+        await this.db
+          .selectFrom("releases")
+          .select("id")
+          .where("id", ">", Number(from.id))
+          .where("id", "<=", upTo.releaseId)
+          .where("staged", "=", 0)
+          .execute()
+      ).map((row) => Number(row.id)),
+    );
+    const ids = await this.db
+      .selectFrom("releases")
+      .select(["id", `${this.column} as serial`])
+      .where("id", ">", Number(from.id))
+      .where("id", "<=", upTo.releaseId)
+      .orderBy("id")
+      .execute();
+    const steps: ZoneStep[] = [];
+    let pending: ZoneStep[] = [];
+    linear.steps.forEach((step, index) => {
+      pending.push(step);
+      if (released.has(Number(ids[index]!.id))) {
+        steps.push(condensed(pending));
+        pending = [];
+      }
+    });
+    return { version: linear.version, steps };
+  }
+
   /** The same zone, named by SOA serials: what a DNS primary serves. */
   bySoaSerial(): ZoneSource {
     return this.serials === "soa" ? this : new ZoneSource(this.db, "soa");
@@ -203,6 +269,31 @@ export class ZoneSource {
       .execute();
     return rows as ZoneRecord[];
   }
+}
+
+/** Several consecutive steps as one (RFC 1995 §4): what is added then deleted cancels out, and the reverse. */
+function condensed(steps: ZoneStep[]): ZoneStep {
+  const net = new Map<string, { op: "add" | "del"; record: ZoneRecord }>();
+  const key = (record: ZoneRecord) => `${record.owner} ${record.rtype} ${record.rdata}`;
+  for (const step of steps) {
+    for (const record of step.removed) {
+      const k = key(record);
+      if (net.get(k)?.op === "add") net.delete(k);
+      else net.set(k, { op: "del", record });
+    }
+    for (const record of step.added) {
+      const k = key(record);
+      if (net.get(k)?.op === "del") net.delete(k);
+      else net.set(k, { op: "add", record });
+    }
+  }
+  const changes = [...net.values()];
+  return {
+    fromSerial: steps[0]!.fromSerial,
+    toSerial: steps[steps.length - 1]!.toSerial,
+    removed: changes.filter((c) => c.op === "del").map((c) => c.record),
+    added: changes.filter((c) => c.op === "add").map((c) => c.record),
+  };
 }
 
 function toRecord(change: { owner: string; rtype: string; rdata: string }): ZoneRecord {

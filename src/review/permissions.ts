@@ -26,6 +26,8 @@ export const policy = {
   "documents:read": ["authority", "applicant", "auditor", "admin"],
   // publication and compliance
   "releases:acknowledge": ["operator", "search-engine"],
+  // a staged release halted at a canary (or not yet promoted): a person lets it proceed or withdraws it
+  "releases:decide": ["authority"],
   "targets:report": ["operator", "search-engine"],
   "compliance:read-own": ["operator", "search-engine"],
   "compliance:read-all": ["authority", "auditor", "admin"],

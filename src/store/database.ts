@@ -123,6 +123,39 @@ export interface ReleasesTable {
    * record names; null for releases written before it.
    */
   digest: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1 while the release is served to canary operators only (migration 0030); 0 once everyone gets it. */
+  staged: ColumnType<number, number | undefined, number>;
+}
+
+/** One staged rollout (migration 0030): from staging to promotion or withdrawal. */
+export interface ReleaseRolloutsTable {
+  id: Generated<number>;
+  /** The rollout's newest staged release: what canaries are served. */
+  release_id: number;
+  /** The last release everyone had when the rollout began. */
+  base_release_id: number;
+  state: "staged" | "halted" | "promoted" | "withdrawn" | "superseded";
+  started_at: string;
+  halted_at: ColumnType<string | null, string | null | undefined, string | null>;
+  /** JSON: why it halted (the over-blocked control names and where). */
+  halt: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_at: ColumnType<string | null, string | null | undefined, string | null>;
+  decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The entries a rollout withholds from every operator but the canaries. */
+export interface RolloutTargetsTable {
+  rollout_id: number;
+  target_id: number;
+}
+
+/** The authority's override of `releases.staged` (one row, id 1; staged null: the configured default). */
+export interface RolloutSettingsTable {
+  id: number;
+  staged: number | null;
+  set_at: string;
+  set_by: string;
 }
 
 /** One record added to or deleted from the zone by a release: the IXFR journal (RFC 1995). */
@@ -167,6 +200,11 @@ export interface OperatorsTable {
   previous_tsig_key_name: ColumnType<string | null, string | null | undefined, string | null>;
   previous_tsig_secret: ColumnType<string | null, string | null | undefined, string | null>;
   previous_key_valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+  /** 1: the operator gets staged releases first (migration 0030). */
+  canary: ColumnType<number, number | undefined, number>;
+  /** The newest SOA serial the DNS primary saw this operator transfer, and when. */
+  last_transfer_serial: ColumnType<number | null, number | null | undefined, number | null>;
+  last_transfer_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** The registry's signing key (Ed25519, RFC 8032), kept in the store so that every instance signs alike. */
@@ -343,6 +381,10 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null;
   delivered_at: string | null;
   last_error: string | null;
+  /** `release` (a release went out) or `release.halted` (a staged rollout stopped; migration 0030). */
+  kind: ColumnType<"release" | "release.halted", "release" | "release.halted" | undefined, never>;
+  /** JSON: what a `release.halted` delivery says beside the release. */
+  details: ColumnType<string | null, string | null | undefined, never>;
 }
 
 /** Where a background job has got to, e.g. the last release the deadline job has read. */
@@ -685,6 +727,9 @@ export interface Database {
   snapshot_addresses: SnapshotAddressesTable;
   releases: ReleasesTable;
   release_changes: ReleaseChangesTable;
+  release_rollouts: ReleaseRolloutsTable;
+  rollout_targets: RolloutTargetsTable;
+  rollout_settings: RolloutSettingsTable;
   zone_records: ZoneRecordsTable;
   publish_cursor: PublishCursorTable;
   operators: OperatorsTable;

@@ -21,6 +21,7 @@ import { orderEde } from "./migrations/0024-order-ede.ts";
 import { orderTestListCategory } from "./migrations/0025-order-test-list-category.ts";
 import { canarySerials } from "./migrations/0026-canary-serials.ts";
 import { targetSite } from "./migrations/0029-target-site.ts";
+import { stagedRollout } from "./migrations/0030-staged-rollout.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -48,6 +49,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0025-order-test-list-category": orderTestListCategory,
   "0026-canary-serials": canarySerials,
   "0029-target-site": targetSite,
+  "0030-staged-rollout": stagedRollout,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

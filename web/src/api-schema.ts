@@ -408,6 +408,8 @@ export interface paths {
                                 }[];
                                 allow: string[];
                                 action: ("nxdomain" | "nodata" | "stop-page") | null;
+                                /** @description gets staged releases first */
+                                canary: boolean;
                                 createdAt: string;
                             }[];
                         };
@@ -470,6 +472,8 @@ export interface paths {
                                 }[];
                                 allow: string[];
                                 action: ("nxdomain" | "nodata" | "stop-page") | null;
+                                /** @description gets staged releases first */
+                                canary: boolean;
                                 createdAt: string;
                             };
                             /** @description base64 HMAC-SHA256 secret, returned once */
@@ -537,6 +541,8 @@ export interface paths {
                             }[];
                             allow: string[];
                             action: ("nxdomain" | "nodata" | "stop-page") | null;
+                            /** @description gets staged releases first */
+                            canary: boolean;
                             createdAt: string;
                         };
                     };
@@ -546,7 +552,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change an operator's NOTIFY targets, unsigned-transfer addresses, action or kind
+         * Change an operator's NOTIFY targets, unsigned-transfer addresses, action, kind or canary
          * @description Needs operators:manage: admin.
          */
         patch: {
@@ -569,6 +575,8 @@ export interface paths {
                         allow?: string[];
                         /** @description null: the registry's default */
                         action?: ("nxdomain" | "nodata" | "stop-page") | null;
+                        /** @description gets staged releases first */
+                        canary?: boolean;
                     };
                 };
             };
@@ -600,6 +608,8 @@ export interface paths {
                             }[];
                             allow: string[];
                             action: ("nxdomain" | "nodata" | "stop-page") | null;
+                            /** @description gets staged releases first */
+                            canary: boolean;
                             createdAt: string;
                         };
                     };
@@ -667,10 +677,212 @@ export interface paths {
                                 }[];
                                 allow: string[];
                                 action: ("nxdomain" | "nodata" | "stop-page") | null;
+                                /** @description gets staged releases first */
+                                canary: boolean;
                                 createdAt: string;
                             };
                             /** @description base64 HMAC-SHA256 secret, returned once */
                             secret: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/releases/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The staged release, if any: served to canary operators only, and why it halted
+         * @description Needs registry:read-private: authority, auditor, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rollout: {
+                                id: number;
+                                releaseId: number;
+                                serial: number;
+                                soaSerial: number;
+                                baseReleaseId: number;
+                                /** @enum {string} */
+                                state: "staged" | "halted";
+                                startedAt: string;
+                                haltedAt: string | null;
+                                halt: {
+                                    overBlocked: {
+                                        operator: string;
+                                        resolver: string;
+                                        name: string;
+                                        answer: string;
+                                    }[];
+                                } | null;
+                                targetIds: number[];
+                            } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/releases/{serial}/proceed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Release the staged release to every operator, halted or not
+         * @description Needs releases:decide: authority.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serial: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rollout: {
+                                id: number;
+                                releaseId: number;
+                                serial: number;
+                                soaSerial: number;
+                                baseReleaseId: number;
+                                /** @enum {string} */
+                                state: "staged" | "halted";
+                                startedAt: string;
+                                haltedAt: string | null;
+                                halt: {
+                                    overBlocked: {
+                                        operator: string;
+                                        resolver: string;
+                                        name: string;
+                                        answer: string;
+                                    }[];
+                                } | null;
+                                targetIds: number[];
+                            };
+                            /** @enum {string} */
+                            decision: "proceed" | "withdraw";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/releases/{serial}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend the staged release's entries: the next release, higher, goes to all without them
+         * @description Needs releases:decide: authority.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serial: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            rollout: {
+                                id: number;
+                                releaseId: number;
+                                serial: number;
+                                soaSerial: number;
+                                baseReleaseId: number;
+                                /** @enum {string} */
+                                state: "staged" | "halted";
+                                startedAt: string;
+                                haltedAt: string | null;
+                                halt: {
+                                    overBlocked: {
+                                        operator: string;
+                                        resolver: string;
+                                        name: string;
+                                        answer: string;
+                                    }[];
+                                } | null;
+                                targetIds: number[];
+                            };
+                            /** @enum {string} */
+                            decision: "proceed" | "withdraw";
                         };
                     };
                 };
@@ -1077,7 +1289,7 @@ export interface paths {
                                     line: number;
                                     input: string;
                                     /** @enum {string} */
-                                    code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID";
+                                    code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED";
                                     message: string;
                                 }[];
                                 /** @description what the safeguard checks found: counts by severity, and the targets a block or review holds */
@@ -1246,7 +1458,7 @@ export interface paths {
                                 line: number;
                                 input: string;
                                 /** @enum {string} */
-                                code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID";
+                                code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED";
                                 message: string;
                             }[];
                             /** @description what the safeguard checks found: counts by severity, and the targets a block or review holds */
@@ -4065,7 +4277,7 @@ export interface paths {
                             steps: {
                                 at: string;
                                 /** @enum {string} */
-                                action: "appeal.decided" | "appeal.filed" | "appeal.lifted" | "appeal.suspended" | "appeal.upheld" | "cli.command" | "operator.added" | "operator.rekeyed" | "operator.removed" | "operator.updated" | "order.confirmed" | "order.deadline-missed" | "order.document-attached" | "order.recorded" | "order.window-added" | "order.window-closed" | "order.window-opened" | "order.window-withdrawn" | "organisation.created" | "os-user.mapped" | "os-user.unmapped" | "probe-agent.added" | "release.ack-contradicted" | "release.acknowledged" | "release.published" | "resolver.added" | "session.closed" | "session.opened" | "target.activated" | "target.approval-cancelled" | "target.approval-pending" | "target.approval-scheduled" | "target.approval-superseded" | "target.approved" | "target.exclusive-use-recorded" | "target.expired" | "target.lifted" | "target.override-confirmed" | "target.override-requested" | "target.proposed" | "target.reinstated" | "target.rejected" | "target.renewed" | "target.reported" | "target.suspended" | "token.issued" | "token.revoked" | "user.created" | "user.disabled" | "user.signed-in" | "webhook.disabled" | "webhook.registered";
+                                action: "appeal.decided" | "appeal.filed" | "appeal.lifted" | "appeal.suspended" | "appeal.upheld" | "cli.command" | "operator.added" | "operator.rekeyed" | "operator.removed" | "operator.updated" | "order.confirmed" | "order.deadline-missed" | "order.document-attached" | "order.recorded" | "order.window-added" | "order.window-closed" | "order.window-opened" | "order.window-withdrawn" | "organisation.created" | "os-user.mapped" | "os-user.unmapped" | "probe-agent.added" | "release.ack-contradicted" | "release.acknowledged" | "release.halted" | "release.promoted" | "release.published" | "release.staged" | "release.staging-set" | "release.withdrawn" | "resolver.added" | "session.closed" | "session.opened" | "target.activated" | "target.approval-cancelled" | "target.approval-pending" | "target.approval-scheduled" | "target.approval-superseded" | "target.approved" | "target.exclusive-use-recorded" | "target.expired" | "target.lifted" | "target.override-confirmed" | "target.override-requested" | "target.proposed" | "target.reinstated" | "target.rejected" | "target.renewed" | "target.reported" | "target.suspended" | "token.issued" | "token.revoked" | "user.created" | "user.disabled" | "user.signed-in" | "webhook.disabled" | "webhook.registered";
                                 from: string | null;
                                 to: string | null;
                                 reason: string | null;

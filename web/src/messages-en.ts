@@ -328,4 +328,15 @@ export const en = {
   "canary.resolverLine": "{resolver}: serial {serial}, {behind} releases behind (lag {lag} s), seen {at}",
   "canary.resolverUnknown": "{resolver}: no serial shown ({problem})",
   "canary.times": "Time to apply p50 {apply} s · time to lift p50 {lift} s · contradicted acks: {acks}",
+  // staged rollout
+  "rollout.section": "Staged release",
+  "rollout.none": "No release is staged: every operator has the newest one.",
+  "rollout.staged":
+    "Release {serial} is staged: only the canary operators have it ({entries} new entries), until they are seen to apply it.",
+  "rollout.halted":
+    "Release {serial} is halted: a canary blocks a control name. No other operator gets it ({entries} entries) until you decide.",
+  "rollout.overBlocked": "{name} answered {answer} at {operator}",
+  "rollout.reason": "Reason",
+  "rollout.proceed": "Proceed: release it to every operator",
+  "rollout.withdraw": "Withdraw: suspend its entries",
 } as const;

@@ -341,4 +341,15 @@ export const fr: Record<keyof typeof en, string> = {
   "canary.resolverUnknown": "{resolver} : aucune version visible ({problem})",
   "canary.times":
     "Délai d’application médian {apply} s · délai de levée médian {lift} s · accusés contredits : {acks}",
+  // staged rollout
+  "rollout.section": "Publication par étapes",
+  "rollout.none": "Aucune publication en attente : chaque opérateur a la plus récente.",
+  "rollout.staged":
+    "La publication {serial} est en test : seuls les opérateurs témoins l'ont ({entries} nouvelles entrées), jusqu'à ce qu'on les voie l'appliquer.",
+  "rollout.halted":
+    "La publication {serial} est arrêtée : un opérateur témoin bloque un nom de contrôle. Aucun autre opérateur ne la reçoit ({entries} entrées) avant votre décision.",
+  "rollout.overBlocked": "{name} a répondu {answer} chez {operator}",
+  "rollout.reason": "Motif",
+  "rollout.proceed": "Poursuivre : la publier pour tous les opérateurs",
+  "rollout.withdraw": "Retirer : suspendre ses entrées",
 };

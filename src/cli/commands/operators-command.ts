@@ -70,7 +70,9 @@ export function operatorsCommand(): Command {
 
   operators
     .command("update")
-    .description("change an operator's NOTIFY targets, unsigned-transfer addresses, action or kind")
+    .description(
+      "change an operator's NOTIFY targets, unsigned-transfer addresses, action, kind, or whether it is a canary",
+    )
     .argument("<name>", "the operator")
     .option("--notify <ip:port>", "replaces the secondaries to NOTIFY (repeatable)", collect)
     .option(
@@ -87,6 +89,8 @@ export function operatorsCommand(): Command {
       ]),
     )
     .addOption(kindOption())
+    .option("--canary", "gets staged releases first; they go to everyone once canaries apply them")
+    .option("--no-canary", "gets releases only once they go to everyone")
     .action(async (name: string, options: UpdateOptions, command: Command) => {
       const list = (value: string[] | boolean | undefined) =>
         value === false ? [] : Array.isArray(value) ? value : undefined;
@@ -99,6 +103,7 @@ export function operatorsCommand(): Command {
             allow: list(options.allow),
             action: options.action === "default" ? null : options.action,
             kind: options.kind,
+            canary: options.canary,
           },
           { actor: actorOf(command), now: new Date() },
         ),
@@ -296,6 +301,7 @@ interface UpdateOptions {
   allow?: string[] | boolean;
   action?: string;
   kind?: string;
+  canary?: boolean;
 }
 
 function kindOption(): Option {
@@ -325,7 +331,7 @@ function splitPrimary(text: string | undefined): [string, number] | undefined {
 function operatorsTable(list: Operator[]): string {
   if (list.length === 0) return "no operators yet; register one with `decree operators add NAME`";
   return table([
-    ["NAME", "KIND", "TSIG KEY", "NOTIFY", "ALLOW", "ACTION"],
+    ["NAME", "KIND", "TSIG KEY", "NOTIFY", "ALLOW", "ACTION", "CANARY"],
     ...list.map((o) => [
       o.name,
       o.kind,
@@ -333,6 +339,7 @@ function operatorsTable(list: Operator[]): string {
       o.notify.map((n) => formatHostPort(n)).join(",") || "-",
       o.allow.join(",") || "-",
       o.action ?? "-",
+      o.canary ? "yes" : "-",
     ]),
   ]);
 }

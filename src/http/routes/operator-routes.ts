@@ -71,7 +71,7 @@ export async function operatorRoutes(fastify: FastifyInstance, { store, now }: O
       config: { access: "operators:manage" },
       schema: {
         tags,
-        summary: "Change an operator's NOTIFY targets, unsigned-transfer addresses, action or kind",
+        summary: "Change an operator's NOTIFY targets, unsigned-transfer addresses, action, kind or canary",
         params: operatorParams,
         body: z
           .object({
@@ -79,6 +79,7 @@ export async function operatorRoutes(fastify: FastifyInstance, { store, now }: O
             notify: addresses.optional().describe("replaces the list"),
             allow: addresses.optional().describe("replaces the list"),
             action: z.enum(dnsActions).nullable().optional().describe("null: the registry's default"),
+            canary: z.boolean().optional().describe("gets staged releases first"),
           })
           .strict(),
         response: { 200: operatorSchema },

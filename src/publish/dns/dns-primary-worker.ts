@@ -42,6 +42,8 @@ async function main(): Promise<void> {
         ...settings.transferAllow,
         ...(await listOperators(store.db)).flatMap((o) => o.allow),
       ],
+      operators: async () =>
+        (await listOperators(store.db)).map((o) => ({ name: o.name, canary: o.canary, allow: o.allow })),
     },
     tcpLimits: settings.tcpLimits,
     rateLimit: settings.rateLimit,
@@ -54,11 +56,18 @@ async function main(): Promise<void> {
   const notifier = new NotifySender(settings.policy);
   notifier.on("notified", (payload) => say({ type: "event", source: "notifier", name: "notified", payload }));
   const failed = (error: unknown) => say({ type: "event", source: "primary", name: "error", payload: error });
-  // Each secondary with its operator's key, so that a NOTIFY is signed where the operator has one (RFC 8945).
-  const notifySecondaries = (soaSerial: number) =>
-    void notifyTargets(store.db)
-      .then((targets) => notifier.notifyAll(targets, soaSerial))
+  // Each secondary with its operator's key, so that a NOTIFY is signed where the operator has one (RFC 8945),
+  // and with the serial its operator gets: canaries the newest release, everyone else the last one released.
+  const notifySecondaries = (audience: "canaries" | "others", soaSerial: number) =>
+    void Promise.all([notifyTargets(store.db), listOperators(store.db)])
+      .then(([targets, operators]) => {
+        const canaries = new Set(operators.filter((o) => o.canary).map((o) => o.name));
+        const chosen = targets.filter((t) => canaries.has(t.operator ?? "") === (audience === "canaries"));
+        if (chosen.length > 0) notifier.notifyAll(chosen, soaSerial);
+      })
       .catch(failed);
+  // A rollout promoted (or a release to all) moves what everyone else gets: they hear of it at once.
+  primary.on("released", (version) => notifySecondaries("others", version.serial));
   let address: { host: string; port: number };
   try {
     address = await primary.start();
@@ -84,8 +93,11 @@ async function main(): Promise<void> {
         say({ type: "served", soaSerial: served });
         // Never a NOTIFY for a serial not served yet: the catch-up failed, and will be tried again.
         if (serialLessThan(served, message.soaSerial)) return;
+        notifySecondaries("canaries", served);
+        return;
       }
-      notifySecondaries(message.soaSerial);
+      notifySecondaries("canaries", primary.version.serial);
+      notifySecondaries("others", primary.releasedVersion.serial);
     });
   });
   say({ type: "ready", ...address });

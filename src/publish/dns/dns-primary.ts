@@ -3,7 +3,7 @@ import { EventEmitter } from "node:events";
 import { createServer, isIPv6, type Server, type Socket } from "node:net";
 import dnsPacket from "dns-packet";
 import type { RpzPolicy } from "../rpz-policy.ts";
-import type { ZoneSource } from "../zone-source.ts";
+import type { ReleaseStep, ZoneSource } from "../zone-source.ts";
 import { DnsTcpConnection, type TcpCloseReason } from "./dns-tcp-connection.ts";
 import { HeaderFlag } from "./message-writer.ts";
 import { questionKind } from "./question-kind.ts";
@@ -36,7 +36,19 @@ export interface TransferPolicySource {
   keys(): Promise<Map<string, { operator: string; secret: Buffer }>>;
   /** Addresses and prefixes allowed to transfer without TSIG. */
   allowed(): Promise<string[]>;
+  /**
+   * The operators, whether each is a canary, and the addresses it transfers from unsigned: who a request is
+   * from when it bears no key. Without it every client gets the newest release.
+   */
+  operators?(): Promise<Array<{ name: string; canary: boolean; allow: string[] }>>;
 }
+
+type AccessRules = {
+  at: number;
+  keys: Map<string, { operator: string; secret: Buffer }>;
+  allowed: string[];
+  operators: Array<{ name: string; canary: boolean; allow: string[] }>;
+};
 
 export interface DnsPrimaryOptions {
   host: string;
@@ -76,6 +88,8 @@ export interface TransferLog {
   kind: "AXFR" | "IXFR" | "IXFR-AXFR" | "IXFR-UPTODATE";
   remote: string;
   by: string;
+  /** The operator the request came from (its key, or an address it registered), when known. */
+  operator?: string | undefined;
   fromSerial?: number;
   serial: number;
   messages: number;
@@ -122,6 +136,8 @@ export class DnsPrimary extends EventEmitter<{
   refused: [RefusalLog];
   /** An SOA query answered: how a secondary checks its serial (RFC 1034 §4.3.5). */
   soa: [{ remote: string; by: string | undefined }];
+  /** The release everyone but the canaries gets moved (a release, or a staged rollout promoted). */
+  released: [{ releaseId: number; serial: number }];
   aborted: [AbortedTransferLog];
   limited: [LimitLog];
   error: [unknown];
@@ -139,13 +155,16 @@ export class DnsPrimary extends EventEmitter<{
   };
   /** The zone as served: loaded at start, then moved release by release from the journal. */
   private served = ServedZone.empty();
+  /**
+   * What every client but the canaries gets: the newest release not staged (rollout/). A fork of `served`
+   * sharing its chunks, so that both versions are whole and in memory, and each moves only forward.
+   */
+  private released = ServedZone.empty();
   /** The catch-up under way: the next one starts after it, so that releases are applied in order. */
   private refreshing: Promise<void> | undefined;
   private refresher: NodeJS.Timeout | undefined;
   private closed = false;
-  private access:
-    | { at: number; keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] }
-    | undefined;
+  private access: AccessRules | undefined;
   /** The access rules being read, shared by every request that needs them meanwhile (a connection flood). */
   private accessLoading: Promise<NonNullable<DnsPrimary["access"]>> | undefined;
 
@@ -164,6 +183,7 @@ export class DnsPrimary extends EventEmitter<{
     const { host, port } = this.options;
     // The whole zone before the first answer: never a half-loaded zone on the wire.
     this.served = await ServedZone.load(this.options.zone);
+    this.released = await this.releasedOf(this.served);
     this.tcp = createServer((socket) => void this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once("error", reject);
@@ -228,22 +248,86 @@ export class DnsPrimary extends EventEmitter<{
     return next;
   }
 
-  /** The release served now: what every answer and transfer names. */
+  /** The newest release served now, what canaries get (and everyone when nothing is staged). */
   get version(): { releaseId: number; serial: number } {
     return this.served.version;
+  }
+
+  /** The release every operator but the canaries gets now. */
+  get releasedVersion(): { releaseId: number; serial: number } {
+    return this.released.version;
+  }
+
+  /** The zone everyone but the canaries gets, beside `newest`: the same chunks, the staged releases taken back. */
+  private async releasedOf(newest: ServedZone): Promise<ServedZone> {
+    const version = await this.options.zone.releasedVersion();
+    const fork = newest.fork();
+    if (version.releaseId >= newest.version.releaseId) return fork;
+    const steps = await this.options.zone.releasesAfter(version.releaseId, Number.POSITIVE_INFINITY);
+    fork.rewind(steps ?? [], version);
+    return fork;
   }
 
   private async catchUp(): Promise<void> {
     const { zone } = this.options;
     const served = this.served;
+    const before = this.released.version.releaseId;
+    // Read before the steps: a release it names is then among them.
+    const releasedVersion = await zone.releasedVersion();
     // Beyond a quarter of the zone, reading it whole costs less than replaying the journal.
     const steps = await zone.releasesAfter(served.version.releaseId, Math.max(100_000, served.size / 4));
     if (steps === null) {
       const loaded = await ServedZone.load(zone);
-      if (loaded.version.releaseId > this.served.version.releaseId) this.served = loaded;
+      if (loaded.version.releaseId > this.served.version.releaseId) {
+        const released = await this.releasedOf(loaded);
+        this.served = loaded;
+        if (released.version.releaseId >= this.released.version.releaseId) this.released = released;
+      }
+      this.announceReleased(before);
       return;
     }
+    const newest = steps.at(-1)?.releaseId ?? served.version.releaseId;
+    const target = Math.min(releasedVersion.releaseId, newest);
+    let releasedSteps: ReleaseStep[] = [];
+    if (target > before && target !== newest) {
+      releasedSteps =
+        (await zone.releasesAfter(before, Number.POSITIVE_INFINITY))?.filter(
+          (step) => step.releaseId <= target,
+        ) ?? [];
+    }
+    // From here on one synchronous step: no answer sees one zone moved and not the other.
     served.apply(steps);
+    if (target > this.released.version.releaseId) {
+      if (target === served.version.releaseId) this.released = served.fork();
+      else this.released.apply(releasedSteps);
+    }
+    this.announceReleased(before);
+  }
+
+  private announceReleased(before: number): void {
+    const version = this.released.version;
+    if (version.releaseId > before) this.emit("released", version);
+  }
+
+  /**
+   * Who asks, and so which release they get: an operator marked canary (by its TSIG key, RFC 8945, or by an
+   * address it registered) gets the newest; every other client, known or not, the last one released to all.
+   */
+  private audienceOf(
+    tsig: VerifyResult,
+    address: string,
+    access: AccessRules,
+  ): { zone: ServedZone; operator: string | undefined; canary: boolean } {
+    const signedBy = tsig.status === "valid" ? access.keys.get(tsig.key.name)?.operator : undefined;
+    const operator = signedBy
+      ? access.operators.find((o) => o.name === signedBy)
+      : access.operators.find(
+          (o) => o.allow.length > 0 && transferGrant(address, undefined, o.allow).allowed,
+        );
+    const name = signedBy ?? operator?.name;
+    if (!this.options.access.operators) return { zone: this.served, operator: name, canary: true };
+    const canary = operator?.canary === true;
+    return { zone: canary ? this.served : this.released, operator: name, canary };
   }
 
   /** What the limits hold and did since the start. */
@@ -385,10 +469,11 @@ export class DnsPrimary extends EventEmitter<{
     const transfer = type === RRType.AXFR || type === RRType.IXFR;
     const classOk = question.class === "IN" || (question.class === "ANY" && !transfer);
     if (!classOk || !printableQuestionName(message)) return [sign(errorReply(message, rcode.refused), 0)];
+    const audience = this.audienceOf(tsig, from.address, access);
     if (transfer) {
-      return this.transfer(message, query, { type, name, tsig, from, access, sign });
+      return this.transfer(message, query, { type, name, tsig, from, access, sign, audience });
     }
-    const answer = answerQuery(this.served, this.options.policy, query, name, type);
+    const answer = answerQuery(audience.zone, this.options.policy, query, name, type);
     if (type === RRType.SOA && name === zone) this.observeSoa(from.address, tsig, access);
     return [sign(withId(answer, query.id ?? 0), 0)];
   }
@@ -401,10 +486,12 @@ export class DnsPrimary extends EventEmitter<{
       name: string;
       tsig: VerifyResult;
       from: { transport: "udp" | "tcp"; address: string };
-      access: { keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] };
+      access: AccessRules;
       sign: (message: Buffer, index: number) => Buffer;
+      audience: { zone: ServedZone; operator: string | undefined; canary: boolean };
     },
   ): Promise<Iterable<Buffer>> {
+    const served = request.audience.zone;
     const { policy, zone } = this.options;
     const signedBy =
       request.tsig.status === "valid" ? request.access.keys.get(request.tsig.key.name)?.operator : undefined;
@@ -428,7 +515,7 @@ export class DnsPrimary extends EventEmitter<{
       messages: Iterable<Buffer>,
     ) =>
       this.stream(messages, id, request.sign, (count, bytes, records, complete) => {
-        const who = { remote: request.from.address, by: grant.by };
+        const who = { remote: request.from.address, by: grant.by, operator: request.audience.operator };
         if (!complete) {
           this.emit("aborted", {
             ...who,
@@ -445,18 +532,20 @@ export class DnsPrimary extends EventEmitter<{
     if (request.type === RRType.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP affair.
       if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
-      const view = this.served.view();
+      const view = served.view();
       const messages = axfrMessages(policy, view.serial, view.records(), question);
       return stream({ kind: "AXFR", serial: view.serial }, messages);
     }
     const clientSerial = ixfrClientSerial(query);
     if (clientSerial === undefined) return [request.sign(errorReply(message, rcode.formErr), 0)];
-    const version = this.served.version;
+    const version = served.version;
     if (!serialLessThan(clientSerial, version.serial)) {
       const soa = soaOnlyMessage(policy, version.serial, question);
       return stream({ kind: "IXFR-UPTODATE", fromSerial: clientSerial, serial: version.serial }, [soa]);
     }
-    const steps = await zone.stepsSince(clientSerial, 100_000, version);
+    const steps = request.audience.canary
+      ? await zone.stepsSince(clientSerial, 100_000, version)
+      : await zone.releasedStepsSince(clientSerial, 100_000, version);
     if (request.from.transport === "udp") {
       // RFC 1995 §2: over UDP, the increments if they fit, else the current SOA to send the client to TCP.
       // Room for a TSIG record only when the reply will carry one.
@@ -468,7 +557,7 @@ export class DnsPrimary extends EventEmitter<{
     if (!steps) {
       // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style, with the IXFR question.
       // The view is of the release `version` named: a release applied since waits for the next request.
-      const view = this.served.view();
+      const view = served.view();
       const messages = axfrMessages(policy, view.serial, view.records(), question);
       return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial: view.serial }, messages);
     }
@@ -503,11 +592,7 @@ export class DnsPrimary extends EventEmitter<{
     }
   }
 
-  private observeSoa(
-    remote: string,
-    tsig: VerifyResult,
-    access: { keys: Map<string, { operator: string; secret: Buffer }>; allowed: string[] },
-  ): void {
+  private observeSoa(remote: string, tsig: VerifyResult, access: AccessRules): void {
     if (this.listenerCount("soa") === 0) return;
     const signedBy = tsig.status === "valid" ? access.keys.get(tsig.key.name)?.operator : undefined;
     const grant = transferGrant(remote, signedBy, access.allowed);
@@ -517,9 +602,13 @@ export class DnsPrimary extends EventEmitter<{
   private async accessRules() {
     const ttl = this.options.accessCacheMs ?? 1000;
     if (!this.access || Date.now() - this.access.at > ttl) {
-      this.accessLoading ??= Promise.all([this.options.access.keys(), this.options.access.allowed()])
-        .then(([keys, allowed]) => {
-          this.access = { at: Date.now(), keys, allowed };
+      this.accessLoading ??= Promise.all([
+        this.options.access.keys(),
+        this.options.access.allowed(),
+        this.options.access.operators?.() ?? Promise.resolve([]),
+      ])
+        .then(([keys, allowed, operators]) => {
+          this.access = { at: Date.now(), keys, allowed, operators };
           return this.access;
         })
         .finally(() => {

@@ -112,6 +112,30 @@ export class ServedZone {
     return this.count;
   }
 
+  /**
+   * A second zone sharing this one's chunks: either may then move on its own (chunks are copied on write), so
+   * that the release canaries get and the one everyone else gets cost only the chunks they differ in.
+   */
+  fork(): ServedZone {
+    const copy = new ServedZone(this.current, []);
+    copy.chunks = this.chunks.slice();
+    copy.count = this.count;
+    return copy;
+  }
+
+  /**
+   * Takes these releases back, newest first, to stand at `version`: the zone everyone else gets while later
+   * releases are staged for canaries. Only on a fork made for that, before it is served.
+   */
+  rewind(steps: readonly ReleaseStep[], version: ZoneVersion): void {
+    const back = steps
+      .filter((step) => step.releaseId > version.releaseId && step.releaseId <= this.current.releaseId)
+      .reverse()
+      .map((step) => ({ ...step, added: step.removed, removed: step.added }));
+    this.patch(back);
+    this.current = version;
+  }
+
   /** The records at one owner (relative to the apex). */
   lookup(owner: string): ZoneRecord[] {
     const prefix = `${owner}${separator}`;

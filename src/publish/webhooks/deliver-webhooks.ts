@@ -36,7 +36,8 @@ export const webhookDefaults = {
 };
 
 /**
- * The webhook job: queues each new release for every active webhook, then sends what is due. Deliveries live
+ * The webhook job: queues each new release for every active webhook (and rollout/halt-rollout.ts a halted
+ * staged release), then sends what is due. Deliveries live
  * in the store with their next attempt time, so a restart (or another instance taking over the jobs) resumes
  * them where they were. Each attempt is signed afresh (webhook-signature.ts). A 2xx answer delivers; anything
  * else, or no answer within the timeout, retries later; a receiver may therefore get a release twice (same
@@ -120,7 +121,7 @@ async function queueNewReleases(store: Store, now: Date): Promise<number> {
             delivered_at: null,
             last_error: null,
           })
-          .onConflict((conflict) => conflict.columns(["webhook_id", "release_id"]).doNothing())
+          .onConflict((conflict) => conflict.columns(["webhook_id", "release_id", "kind"]).doNothing())
           .execute();
       }
       await trx
@@ -145,6 +146,8 @@ async function dueDeliveries(db: Kysely<Database>, now: Date, batch: number) {
     .select([
       "d.id",
       "d.attempt",
+      "d.kind",
+      "d.details",
       "w.url",
       "w.secret",
       "r.id as release_id",
@@ -176,7 +179,7 @@ export function webhookBody(delivery: DueDelivery): string {
   const serial = Number(delivery.serial);
   const previous = delivery.previous_serial === null ? null : Number(delivery.previous_serial);
   return JSON.stringify({
-    type: "release",
+    type: delivery.kind,
     deliveryId: Number(delivery.id),
     release: {
       id: Number(delivery.release_id),
@@ -192,6 +195,10 @@ export function webhookBody(delivery: DueDelivery): string {
       full: "/feeds/json",
       acknowledge: `/releases/${serial}/ack`,
     },
+    // A staged release halted at a canary: what was over-blocked, where; a person decides what comes next.
+    ...(delivery.kind === "release.halted" && delivery.details
+      ? { halted: JSON.parse(delivery.details) }
+      : {}),
   });
 }
 

@@ -6,6 +6,7 @@ import { DataTable } from "../components/data-table.tsx";
 import { Desk } from "../components/desk.tsx";
 import { Evidence } from "../components/evidence.tsx";
 import { Field, NumberField } from "../components/field.tsx";
+import { RolloutAlert } from "../components/rollout-alert.tsx";
 import { useT } from "../i18n.tsx";
 import type { Answer, Order, QueuedTarget, SiteAppeal } from "../types.ts";
 import type { AppealScope } from "../vocabulary.ts";
@@ -31,6 +32,7 @@ export default function AuthorityDesk() {
           ),
         },
         { id: "deadlines", label: t("authority.deadlines"), render: () => <Breaches /> },
+        { id: "rollout", label: t("rollout.section"), render: () => <RolloutAlert /> },
       ]}
     />
   );
