@@ -1,11 +1,11 @@
 // The stages of docs/ARCHITECTURE.md in the order an order travels through them. A stage may import from itself,
-// from an earlier stage, and from the shared modules (names, vocabulary, store, errors, types, accounts,
+// from an earlier stage, and from the shared modules (names, vocabulary, store, errors, locale, types, accounts,
 // observability); never from a later
 // stage. Only the wiring layers (http, cli, jobs, main.ts) put stages together; config/ reads the settings for
 // them (stages get plain values, and may use only config/host-port.ts, a pure address type), and demo/ loads an
 // order the way a user would. web/ is a client of the HTTP API: it and src/ never import each other.
 const stages = ["intake", "checks", "review", "registry", "publish", "verify"];
-const shared = "(names|vocabulary|store|errors|types|accounts|observability)";
+const shared = "(names|vocabulary|store|errors|locale|types|accounts|observability)";
 const wiring = "^src/(http|cli|jobs)/|^src/main\\.ts$";
 const settingsAndDemo = "^src/config/(?!host-port\\.ts$)|^src/demo/";
 

@@ -165,4 +165,44 @@ describe("the decree command", () => {
     assert.equal(result.code, 1);
     assert.match(result.stderr, /ORDER_FILE_UNREADABLE: Cannot read .*missing\.yaml: ENOENT/);
   });
+
+  it("speaks French with --lang fr: refusals, names check and the tables, with the same codes", async () => {
+    const checked = await cli("--lang", "fr", "names", "check", "github.io", "bücher.de");
+    assert.equal(checked.code, 1);
+    assert.match(
+      checked.stdout,
+      /^refusé +github\.io\n +TARGET_PUBLIC_SUFFIX: github\.io est un suffixe public/,
+    );
+    assert.match(checked.stdout, /accepté +bücher\.de/);
+    const shown = await cli("--lang", "fr", "orders", "show", "1");
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /^décision 1 \(en vigueur\)/);
+    assert.match(shown.stdout, /ARCOM 2026-17/);
+    const status = await cli("--lang", "fr", "status");
+    assert.match(status.stdout, /^décisions +1/m);
+    const refused = await cli("--lang", "fr", "orders", "add", join(dir, "missing.yaml"));
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^decree: ORDER_FILE_UNREADABLE: /);
+    assert.doesNotMatch(refused.stderr, /Cannot read/);
+  });
+
+  it("speaks French when LANG says so, LC_ALL wins over it, and --json stays English", async () => {
+    const french = await runCli(["--data", join(dir, "data"), "names", "check", "github.io"], {
+      LANG: "fr_FR.UTF-8",
+    });
+    assert.match(french.stdout, /github\.io est un suffixe public/);
+    const english = await runCli(["--data", join(dir, "data"), "names", "check", "github.io"], {
+      LANG: "fr_FR.UTF-8",
+      LC_ALL: "C",
+    });
+    assert.match(english.stdout, /github\.io is a public suffix/);
+    const json = await runCli(["--data", join(dir, "data"), "--json", "names", "check", "github.io"], {
+      LANG: "fr_FR.UTF-8",
+    });
+    const line = JSON.parse(json.stdout);
+    assert.equal(line.code, "TARGET_PUBLIC_SUFFIX");
+    assert.match(line.message, /^github\.io is a public suffix/);
+    const listed = await runCli(["--data", join(dir, "data"), "targets", "list"], { LANG: "fr_FR.UTF-8" });
+    assert.match(listed.stdout, /^ID +DÉCISION +ÉTAT/);
+  });
 });

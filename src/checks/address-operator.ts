@@ -3,6 +3,7 @@ import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData, ClassifiedNetwork } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetAddress } from "./target-host.ts";
 
 const name = "address-operator";
@@ -13,14 +14,6 @@ const severityOf = {
   "public-dns": "block",
   hosting: "review",
   access: "info",
-} as const;
-
-const classWords = {
-  cdn: "a CDN, whose addresses each serve many customers' sites",
-  cloud: "a public cloud, whose addresses front many customers and move between them",
-  "public-dns": "a public DNS resolver operator",
-  hosting: "a hosting company, whose shared hosting puts many sites on one address",
-  access: "an access network (subscribers' addresses)",
 } as const;
 
 /**
@@ -51,7 +44,7 @@ function operatorFindings(target: CheckedTarget, table: AsnTable, data: CheckDat
         check: name,
         severity: "info",
         code: "TARGET_ASN",
-        message: `${address} is announced by no autonomous system the IP-to-ASN dataset (${dataset.date}) knows.`,
+        ...messageOf("TARGET_ASN", { variant: "unannounced", address, date: dataset.date }),
         evidence: { target: address, asn: null, dataset },
       },
     ];
@@ -76,7 +69,7 @@ function operatorFindings(target: CheckedTarget, table: AsnTable, data: CheckDat
         check: name,
         severity: "info",
         code: "TARGET_ASN",
-        message: `${address} is announced by AS${asn} (${organisation}), a network decree's data does not classify.`,
+        ...messageOf("TARGET_ASN", { variant: "unclassified", address, asn, organisation }),
         evidence,
       };
     }
@@ -94,17 +87,15 @@ function classified(
   const severity = severityOf[network.class];
   const code =
     severity === "block" ? "TARGET_ASN_SHARED" : severity === "review" ? "TARGET_ASN_HOSTING" : "TARGET_ASN";
-  const advice =
-    severity === "block"
-      ? " Blocking it cuts off every site and user behind it: name the site's host names instead."
-      : severity === "review"
-        ? " Check that the address is the site's own server, not shared hosting, before a second approval."
-        : "";
   return {
     check: name,
     severity,
     code,
-    message: `${address} is announced by AS${asn} (${organisation}), ${classWords[network.class]}.${advice}`,
+    ...messageOf(code, { variant: "classified", class: network.class, address, asn, organisation }),
     evidence,
   };
+}
+
+function messageOf(code: Finding["code"], params: Record<string, string | number>) {
+  return { message: findingMessage(code, params), params };
 }

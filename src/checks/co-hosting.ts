@@ -3,6 +3,7 @@ import type { Check } from "./check.ts";
 import type { CheckRun } from "./check-run.ts";
 import { type CoHosting, coHostingOf } from "./co-hosted-domains.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { siteOf } from "./snapshot-addresses.ts";
 import { targetAddress, targetHost } from "./target-host.ts";
 
@@ -52,33 +53,40 @@ function coHostingFinding(hosting: CoHosting, reviewAbove: number, blockAbove: n
     passiveDnsLoaded: hosting.passiveDnsLoaded,
     passiveDns: hosting.passiveDns,
   };
-  const count = `${hosting.atLeast ? "at least " : ""}${sites} site${sites === 1 ? "" : "s"}`;
   const listed = hosting.sample.map((seen) => seen.site).join(", ");
+  const counted = {
+    address,
+    sites,
+    atLeast: hosting.atLeast ? "yes" : "no",
+    sample: listed,
+    sampled: listed ? "yes" : "no",
+  };
   if (sites > reviewAbove) {
     const block = sites > blockAbove;
+    const params = {
+      ...counted,
+      limit: block ? blockAbove : reviewAbove,
+      more: hosting.sample.length < sites ? "yes" : "no",
+    };
     return {
       check: name,
       severity: block ? "block" : "review",
       code: "TARGET_CO_HOSTED",
-      message:
-        `${address} serves ${count} (registrable domains, the order's own counting as one), more than ` +
-        `${block ? blockAbove : reviewAbove}: ${listed}${hosting.sample.length < sites ? ", …" : ""}. ` +
-        "Blocking it cuts them all off; name the site's host names, or record a statement of exclusive use " +
-        "with its evidence.",
+      message: findingMessage("TARGET_CO_HOSTED", params),
+      params,
       evidence,
     };
   }
   // The snapshots know only the names submitted to the registry: without passive DNS, a lawful site nobody
   // submitted may share the address unseen, so few sites there is no evidence of exclusive use.
   if (!hosting.passiveDnsLoaded) {
+    const params = { address, sample: listed, sampled: sites > 0 ? "yes" : "no" };
     return {
       check: name,
       severity: "info",
       code: "TARGET_CO_HOSTING_UNKNOWN",
-      message:
-        `Too little is known of the sites ${address} serves: no passive-DNS observations are loaded (decree ` +
-        `data load-passive-dns)${sites > 0 ? `, only the registry's snapshots (${listed})` : " and no DNS snapshot found it"}. ` +
-        "Approving it needs a statement of exclusive use.",
+      message: findingMessage("TARGET_CO_HOSTING_UNKNOWN", params),
+      params,
       evidence,
     };
   }
@@ -86,7 +94,8 @@ function coHostingFinding(hosting: CoHosting, reviewAbove: number, blockAbove: n
     check: name,
     severity: "info",
     code: "TARGET_CO_HOSTING_CLEAN",
-    message: `${address} serves ${count} by passive DNS and the registry's snapshots${listed ? `: ${listed}` : ""}.`,
+    message: findingMessage("TARGET_CO_HOSTING_CLEAN", counted),
+    params: counted,
     evidence,
   };
 }

@@ -1,9 +1,11 @@
+import type { MessageParams } from "../locale/format-message.ts";
 import type { TargetState } from "../vocabulary/vocabulary.ts";
 import { toInterval } from "./address-ranges.ts";
 import { type CdnSuffixes, shippedCdnSuffixes } from "./cdn-suffixes.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckRun } from "./check-run.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import {
   type NameSnapshot,
   resolveSnapshots,
@@ -97,9 +99,8 @@ function skipped(): Finding {
     check: name,
     severity: "info",
     code: "DNS_SNAPSHOT_SKIPPED",
-    message:
-      "No DNS snapshot: no resolver is configured for the checks (config checkResolver, env " +
-      "DECREE_CHECK_RESOLVER). What the name resolved to at submission is not on the record.",
+    message: findingMessage("DNS_SNAPSHOT_SKIPPED", {}),
+    params: {},
     evidence: { configured: false },
   };
 }
@@ -117,7 +118,11 @@ function nameFindings(snapshot: NameSnapshot, taken: Taken, cdn: CdnSuffixes, ru
       check: name,
       severity: "info",
       code: "DNS_SNAPSHOT_FAILED",
-      message: `${snapshot.name} could not be resolved through ${taken.server} (${snapshot.error}); no snapshot.`,
+      ...messageOf("DNS_SNAPSHOT_FAILED", {
+        name: snapshot.name,
+        server: taken.server,
+        error: String(snapshot.error),
+      }),
       evidence,
     });
     return findings;
@@ -126,7 +131,7 @@ function nameFindings(snapshot: NameSnapshot, taken: Taken, cdn: CdnSuffixes, ru
     check: name,
     severity: "info",
     code: "DNS_SNAPSHOT",
-    message: describe(snapshot),
+    ...messageOf("DNS_SNAPSHOT", describe(snapshot)),
     evidence,
   });
   const into = snapshot.cnames
@@ -137,9 +142,12 @@ function nameFindings(snapshot: NameSnapshot, taken: Taken, cdn: CdnSuffixes, ru
       check: name,
       severity: "review",
       code: "TARGET_CNAME_INTO_CDN",
-      message:
-        `${snapshot.name} is an alias of ${into.alias}, a name of ${into.listed.provider} (${into.listed.kind}): ` +
-        "its addresses serve many unrelated sites. Block the name if the order names it; never its addresses.",
+      ...messageOf("TARGET_CNAME_INTO_CDN", {
+        name: snapshot.name,
+        alias: into.alias,
+        provider: into.listed.provider,
+        kind: into.listed.kind,
+      }),
       evidence: { ...evidence, alias: into.alias, ...into.listed, list: "data/cdn-cname-suffixes.json" },
     });
   }
@@ -158,20 +166,32 @@ function nameFindings(snapshot: NameSnapshot, taken: Taken, cdn: CdnSuffixes, ru
       check: name,
       severity: "review",
       code: "TARGET_ADDRESS_SHARED",
-      message:
-        `${snapshot.name} resolves to ${shared.map((s) => s.address).join(", ")}, inside ranges ${providers} ` +
-        "publishes as shared: many unrelated names answer with the same addresses.",
+      ...messageOf("TARGET_ADDRESS_SHARED", {
+        name: snapshot.name,
+        addresses: shared.map((s) => s.address).join(", "),
+        providers,
+      }),
       evidence: { ...evidence, shared },
     });
   }
   return findings;
 }
 
-function describe(snapshot: NameSnapshot): string {
-  if (snapshot.status === "nxdomain") return `${snapshot.name} did not exist in the DNS at submission.`;
-  const chain = snapshot.cnames.length > 0 ? ` via ${snapshot.cnames.join(" -> ")}` : "";
+function describe(snapshot: NameSnapshot): MessageParams {
+  if (snapshot.status === "nxdomain") return { variant: "nxdomain", name: snapshot.name };
   const addresses = [...snapshot.a, ...snapshot.aaaa];
-  return `${snapshot.name} resolved${chain} to ${addresses.length > 0 ? addresses.join(", ") : "no address"}.`;
+  return {
+    variant: "resolved",
+    name: snapshot.name,
+    chained: snapshot.cnames.length > 0 ? "yes" : "no",
+    chain: snapshot.cnames.join(" -> "),
+    addressed: addresses.length > 0 ? "yes" : "no",
+    addresses: addresses.join(", "),
+  };
+}
+
+function messageOf(code: Finding["code"], params: MessageParams) {
+  return { message: findingMessage(code, params), params };
 }
 
 interface SharedAddresses {
@@ -194,20 +214,20 @@ function sharedAddressFindings(name: string | null, addresses: string[], shared:
     .filter((entry) => entry.sites.size >= shared.threshold);
   if (crowded.length === 0) return [];
   const subject = name ?? addresses.join(", ");
+  const sample = [...new Set(crowded.flatMap((entry) => [...entry.sites]))];
   return [
     {
       check: "dns-snapshot",
       severity: "review",
       code: "TARGET_ADDRESS_SHARED_BY_NAMES",
-      message:
-        `${crowded
-          .map(
-            (entry) =>
-              `${entry.address} is where ${entry.sites.size} other sites of other orders ` +
-              `resolved (${[...entry.sites].slice(0, 5).join(", ")}${entry.sites.size > 5 ? ", …" : ""})`,
-          )
-          .join("; ")}. ` +
-        `${subject} lives on a shared host: block by name, never by address, and check it is not the host's own.`,
+      ...messageOf("TARGET_ADDRESS_SHARED_BY_NAMES", {
+        addresses: crowded.map((entry) => entry.address).join(", "),
+        count: crowded.length,
+        sites: Math.max(...crowded.map((entry) => entry.sites.size)),
+        sample: sample.slice(0, 5).join(", "),
+        more: sample.length > 5 ? "yes" : "no",
+        subject,
+      }),
       evidence: {
         threshold: shared.threshold,
         addresses: crowded.map((entry) => ({
@@ -266,7 +286,11 @@ function addressFindings(
         check: name,
         severity: "info",
         code: "DNS_SNAPSHOT",
-        message: `${address} is what ${[...new Set(names.map((p) => p.name))].join(", ")} of this order resolve to.`,
+        ...messageOf("DNS_SNAPSHOT", {
+          variant: "address",
+          address,
+          names: [...new Set(names.map((p) => p.name))].join(", "),
+        }),
         evidence,
       },
     ];
@@ -276,10 +300,7 @@ function addressFindings(
       check: name,
       severity: "review",
       code: "TARGET_IP_WITHOUT_NAME",
-      message:
-        `No name of this order resolves to ${address} (through ${taken.server}, at submission): nothing ties ` +
-        "the address to the site the order is about, and an address may serve many others. Name the site's " +
-        "host names instead, or say why the address itself must go.",
+      ...messageOf("TARGET_IP_WITHOUT_NAME", { address, server: taken.server }),
       evidence,
     },
   ];

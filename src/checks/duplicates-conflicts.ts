@@ -4,6 +4,7 @@ import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { CheckRun } from "./check-run.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetAddress, targetHost } from "./target-host.ts";
 
 const name = "duplicates-conflicts";
@@ -75,9 +76,12 @@ function duplicateFindings(target: CheckedTarget, others: Map<string, OtherOrder
     check: name,
     severity: "info",
     code: "TARGET_ACTIVE_UNDER_OTHER_ORDER",
-    message:
-      `${target.value} is already ${other.state} under order ${other.orderId} (until ${other.validUntil}); ` +
-      "this order would keep it blocked for its own term.",
+    ...messageOf({
+      value: target.value,
+      state: other.state,
+      orderId: other.orderId,
+      until: other.validUntil,
+    }),
     evidence: { ...other },
   }));
 }
@@ -95,7 +99,12 @@ function exemptionFindings(target: CheckedTarget, data: CheckData): Finding[] {
     check: name,
     severity: "block",
     code: "TARGET_EXEMPTED",
-    message: `${target.value} meets ${match.listed}, listed as an exemption: ${match.entry.reason}.`,
+    message: findingMessage("TARGET_EXEMPTED", {
+      value: target.value,
+      listed: match.listed,
+      reason: match.entry.reason,
+    }),
+    params: { value: target.value, listed: match.listed, reason: match.entry.reason },
     evidence: {
       exemption: match.listed,
       relation: match.relation,
@@ -103,4 +112,8 @@ function exemptionFindings(target: CheckedTarget, data: CheckData): Finding[] {
       list: match.entry.list,
     },
   }));
+}
+
+function messageOf(params: { value: string; state: string; orderId: number; until: string }) {
+  return { message: findingMessage("TARGET_ACTIVE_UNDER_OTHER_ORDER", params), params };
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../errors/error-catalogue.ts";
+import type { MessageParams } from "../locale/format-message.ts";
 import { type CheckName, type FindingCode, findingCodes, type Severity } from "../vocabulary/vocabulary.ts";
 
 export type { Severity } from "../vocabulary/vocabulary.ts";
@@ -18,8 +19,10 @@ export interface Finding {
   severity: Severity;
   /** Stable code, e.g. `TARGET_PROTECTED_NAME`, `TARGET_SHARED_INFRASTRUCTURE`. */
   code: FindingCode;
-  /** What was found and what a reviewer should weigh, in plain words. */
+  /** What was found and what a reviewer should weigh, in plain words (English: finding-texts-en.ts). */
   message: string;
+  /** The values the message names; with the code, they give the message in every language (finding-message.ts). */
+  params?: MessageParams;
   /** What the finding rests on: the list entry and its source, the DNS answer, the other order… */
   evidence: Record<string, unknown>;
 }

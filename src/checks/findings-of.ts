@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/database.ts";
 import type { Finding } from "./finding.ts";
+import { readStoredEvidence } from "./stored-evidence.ts";
 
 /** A finding as stored: what the check said, and when. */
 export interface StoredFinding extends Finding {
@@ -29,12 +30,14 @@ export async function findingsOf(
     for (const row of rows) {
       const id = Number(row.target_id);
       const list = byTarget.get(id) ?? [];
+      const { evidence, params } = readStoredEvidence(row.evidence);
       list.push({
         check: row.check,
         severity: row.severity,
         code: row.code,
         message: row.message,
-        evidence: JSON.parse(row.evidence) as Record<string, unknown>,
+        ...(params ? { params } : {}),
+        evidence,
         createdAt: row.created_at,
       });
       byTarget.set(id, list);

@@ -1,7 +1,9 @@
 import { measuresForKind, orderGrantsKind } from "../intake/measure-for-kind.ts";
 import { orderState } from "../intake/order.ts";
+import type { MessageParams } from "../locale/format-message.ts";
 import type { Check, CheckContext, CheckedTarget } from "./check.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 
 const name = "order-scope";
 
@@ -19,33 +21,35 @@ function scopeFindings(target: CheckedTarget, { order, now }: CheckContext): Fin
   const state = orderState(order, now);
   if (state === "expired") {
     findings.push(
-      finding("block", "ORDER_EXPIRED", `Order ${order.id} ended on ${order.validUntil}.`, evidence),
+      finding("block", "ORDER_EXPIRED", { orderId: order.id, until: order.validUntil }, evidence),
     );
   } else if (state === "pending") {
     findings.push(
-      finding("review", "ORDER_NOT_IN_FORCE", `Order ${order.id} comes into force on ${order.validFrom}.`, {
-        ...evidence,
-        validFrom: order.validFrom,
-      }),
+      finding(
+        "review",
+        "ORDER_NOT_IN_FORCE",
+        { orderId: order.id, from: order.validFrom },
+        {
+          ...evidence,
+          validFrom: order.validFrom,
+        },
+      ),
     );
   }
   if (order.confirmedAt === null) {
-    findings.push(
-      finding(
-        "info",
-        "ORDER_NOT_CONFIRMED",
-        `Order ${order.id} was submitted by an applicant and awaits an authority's confirmation.`,
-        evidence,
-      ),
-    );
+    findings.push(finding("info", "ORDER_NOT_CONFIRMED", { orderId: order.id }, evidence));
   }
   if (!orderGrantsKind(order.measures, target.kind)) {
     findings.push(
       finding(
         "block",
         "ORDER_MEASURE_NOT_GRANTED",
-        `Order ${order.id} orders ${order.measures.join(", ")}; a ${target.kind} target needs ` +
-          `${measuresForKind[target.kind].join(" or ")}.`,
+        {
+          orderId: order.id,
+          measures: order.measures.join(", "),
+          kind: target.kind,
+          needed: measuresForKind[target.kind],
+        },
         { ...evidence, measures: order.measures, kind: target.kind },
       ),
     );
@@ -55,8 +59,7 @@ function scopeFindings(target: CheckedTarget, { order, now }: CheckContext): Fin
       finding(
         "block",
         "TARGET_MIRROR_NOT_ALLOWED",
-        `Order ${order.id} does not extend to mirrors: a mirror needs a new decision, or an order that extends ` +
-          "to mirrors (e.g. art. L.331-27 CPI in France).",
+        { orderId: order.id },
         { ...evidence, extendsToMirrors: false },
       ),
     );
@@ -66,7 +69,7 @@ function scopeFindings(target: CheckedTarget, { order, now }: CheckContext): Fin
       finding(
         "block",
         "TARGET_VALIDITY_BEYOND_ORDER",
-        `The target's validity (until ${target.validUntil}) outlasts order ${order.id}'s (${order.validUntil}).`,
+        { targetUntil: target.validUntil, orderId: order.id, orderUntil: order.validUntil },
         { ...evidence, targetUntil: target.validUntil, orderUntil: order.validUntil },
       ),
     );
@@ -77,8 +80,8 @@ function scopeFindings(target: CheckedTarget, { order, now }: CheckContext): Fin
 function finding(
   severity: Finding["severity"],
   code: Finding["code"],
-  message: string,
+  params: MessageParams,
   evidence: Record<string, unknown>,
 ): Finding {
-  return { check: name, severity, code, message, evidence };
+  return { check: name, severity, code, message: findingMessage(code, params), params, evidence };
 }

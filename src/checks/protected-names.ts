@@ -1,6 +1,7 @@
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetHost } from "./target-host.ts";
 
 const name = "protected-names";
@@ -21,9 +22,12 @@ function protectedFindings(target: CheckedTarget, data: CheckData): Finding[] {
     check: name,
     severity: "block",
     code: "TARGET_PROTECTED_NAME",
-    message:
-      `${host} ${relationWords[match.relation]} ${match.name}, a protected name (${match.entry.category}): ` +
-      "blocking it would cut off the public at large. Only an admin override with a written reason lets it through.",
+    ...messageOf({
+      name: host,
+      relation: match.relation,
+      protectedName: match.name,
+      category: match.entry.category,
+    }),
     evidence: {
       name: host,
       protectedName: match.name,
@@ -35,4 +39,6 @@ function protectedFindings(target: CheckedTarget, data: CheckData): Finding[] {
   }));
 }
 
-const relationWords = { at: "is", below: "is below", above: "reaches, below it," } as const;
+function messageOf(params: { name: string; relation: string; protectedName: string; category: string }) {
+  return { message: findingMessage("TARGET_PROTECTED_NAME", params), params };
+}

@@ -1,6 +1,8 @@
+import type { MessageParams } from "../locale/format-message.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetAddress, targetHost } from "./target-host.ts";
 
 const name = "public-resolvers";
@@ -17,36 +19,47 @@ export function publicResolvers(data: CheckData): Check {
 function resolverFindings(target: CheckedTarget, data: CheckData): Finding[] {
   const address = targetAddress(target);
   if (address !== null) {
-    return data.publicResolverAddresses
-      .match(address)
-      .map((match) =>
-        finding(
-          `${address} ${match.relation === "inside" ? "is" : "contains"} ${match.range}, an address of the public ` +
-            `resolver ${match.entry.operator}`,
-          { target: address, resolverAddress: match.range, relation: match.relation, ...match.entry },
-        ),
-      );
+    return data.publicResolverAddresses.match(address).map((match) =>
+      finding(
+        {
+          subject: address,
+          relation: match.relation === "inside" ? "inside" : "contains",
+          listed: match.range,
+          kind: "address",
+          operator: match.entry.operator,
+        },
+        { target: address, resolverAddress: match.range, relation: match.relation, ...match.entry },
+      ),
+    );
   }
   const host = targetHost(target);
   if (host === null) return [];
   return data.publicResolverNames.match(host, target.kind === "domain").map((match) =>
-    finding(`${host} reaches ${match.name}, a name of the public resolver ${match.entry.operator}`, {
-      name: host,
-      resolverName: match.name,
-      relation: match.relation,
-      ...match.entry,
-    }),
+    finding(
+      {
+        subject: host,
+        relation: "reaches",
+        listed: match.name,
+        kind: "name",
+        operator: match.entry.operator,
+      },
+      {
+        name: host,
+        resolverName: match.name,
+        relation: match.relation,
+        ...match.entry,
+      },
+    ),
   );
 }
 
-function finding(what: string, evidence: Record<string, unknown>): Finding {
+function finding(params: MessageParams, evidence: Record<string, unknown>): Finding {
   return {
     check: name,
     severity: "block",
     code: "TARGET_PUBLIC_RESOLVER",
-    message:
-      `${what}: blocking it cuts name resolution for everyone who uses that resolver. Only an admin override ` +
-      "with a written reason lets it through.",
+    message: findingMessage("TARGET_PUBLIC_RESOLVER", params),
+    params,
     evidence,
   };
 }

@@ -3,6 +3,7 @@ import { findPublicSuffix } from "../names/find-public-suffix.ts";
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetHost } from "./target-host.ts";
 
 const name = "public-suffix-scope";
@@ -31,7 +32,8 @@ function scopeFindings(target: CheckedTarget, data: CheckData): Finding[] {
       check: name,
       severity: "block",
       code: "TARGET_PUBLIC_SUFFIX",
-      message: `${host} is a public suffix (${section} section of the Public Suffix List): names below it belong to unrelated owners.`,
+      message: findingMessage("TARGET_PUBLIC_SUFFIX", { name: host, section }),
+      params: { name: host, section },
       evidence: { name: host, section, list: "https://publicsuffix.org/list/" },
     });
     return findings;
@@ -45,9 +47,8 @@ function scopeFindings(target: CheckedTarget, data: CheckData): Finding[] {
         check: name,
         severity: "block",
         code: "TARGET_HOSTING_PLATFORM",
-        message:
-          `*.${host} reaches every site hosted on ${match.name}, a platform whose subdomains belong to unrelated ` +
-          `users: name the infringing site (site.${match.name}) instead.`,
+        message: findingMessage("TARGET_HOSTING_PLATFORM", { name: host, platform: match.name }),
+        params: { name: host, platform: match.name },
         evidence: { name: host, platform: match.name, relation: match.relation, source: match.entry.source },
       });
     }
@@ -68,7 +69,8 @@ function scopeFindings(target: CheckedTarget, data: CheckData): Finding[] {
       check: name,
       severity: "info",
       code: "TARGET_WILDCARD_BREADTH",
-      message: `A domain target blocks ${host} and every name below it (*.${host}), including names created later.`,
+      message: findingMessage("TARGET_WILDCARD_BREADTH", { name: host }),
+      params: { name: host },
       evidence: { name: host, covers: [host, `*.${host}`] },
     });
   }
@@ -80,7 +82,8 @@ function onePlatformSite(host: string, platform: string, list: string, source: s
     check: name,
     severity: "info",
     code: "TARGET_ON_SHARED_PLATFORM",
-    message: `${host} is one user's site on ${platform}, a shared platform: the block reaches that site only.`,
+    message: findingMessage("TARGET_ON_SHARED_PLATFORM", { name: host, platform }),
+    params: { name: host, platform },
     evidence: { name: host, platform, list, source },
   };
 }

@@ -7,6 +7,7 @@ import type { CheckData, CheckSettings } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
 import { runChecks } from "./index.ts";
 import { recordSnapshotAddresses } from "./snapshot-addresses.ts";
+import { storedEvidence } from "./stored-evidence.ts";
 
 export interface RecordedFindings {
   /** Findings by severity over the batch, for the submitter's answer. */
@@ -55,7 +56,7 @@ export async function recordFindings(
     out[offset + 2] = finding.severity;
     out[offset + 3] = finding.code;
     out[offset + 4] = finding.message;
-    out[offset + 5] = JSON.stringify(finding.evidence);
+    out[offset + 5] = storedEvidence(finding);
     out[offset + 6] = at;
   });
   await recordSnapshotAddresses(trx, order.id, rows, at);

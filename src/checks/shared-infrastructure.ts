@@ -1,6 +1,7 @@
 import type { Check, CheckedTarget } from "./check.ts";
 import type { CheckData } from "./check-data.ts";
 import type { Finding } from "./finding.ts";
+import { findingMessage } from "./finding-message.ts";
 import { targetAddress } from "./target-host.ts";
 
 const name = "shared-infrastructure";
@@ -17,22 +18,23 @@ export function sharedInfrastructure(data: CheckData): Check {
 function rangeFindings(target: CheckedTarget, data: CheckData): Finding[] {
   const address = targetAddress(target);
   if (address === null) return [];
-  return data.sharedInfrastructure.match(address).map((match) => ({
-    check: name,
-    severity: "block",
-    code: "TARGET_SHARED_INFRASTRUCTURE",
-    message:
-      `${address} ${match.relation === "inside" ? "is inside" : "contains"} ${match.range}, published by ` +
-      `${match.entry.provider} as shared infrastructure: blocking it blocks every site served from it. Name ` +
-      "the site's host names instead.",
-    evidence: {
-      target: address,
-      range: match.range,
-      relation: match.relation,
-      provider: match.entry.provider,
-      source: match.entry.source,
-      date: match.entry.date,
-      list: match.entry.list,
-    },
-  }));
+  return data.sharedInfrastructure.match(address).map((match) => {
+    const params = { address, relation: match.relation, range: match.range, provider: match.entry.provider };
+    return {
+      check: name,
+      severity: "block",
+      code: "TARGET_SHARED_INFRASTRUCTURE",
+      message: findingMessage("TARGET_SHARED_INFRASTRUCTURE", params),
+      params,
+      evidence: {
+        target: address,
+        range: match.range,
+        relation: match.relation,
+        provider: match.entry.provider,
+        source: match.entry.source,
+        date: match.entry.date,
+        list: match.entry.list,
+      },
+    } satisfies Finding;
+  });
 }

@@ -98,7 +98,7 @@ export const commandIndex: Record<string, CommandEntry> = {
 };
 
 /** Global options that take a value, so that the value is not taken for the command's name. */
-const valueOptions = new Set(["--data", "--database-url", "--config", "--as"]);
+const valueOptions = new Set(["--data", "--database-url", "--config", "--as", "--lang"]);
 
 /** The top-level command an argument list runs (`decree help orders` runs orders' help), if any. */
 export function commandNameOf(args: string[]): string | undefined {

@@ -1,5 +1,10 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { DecreeError } from "../errors/decree-error.ts";
+import { localizedMessage, localizeRefusal } from "../errors/localize-refusal.ts";
+import type { RejectedTarget } from "../intake/add-targets.ts";
+import { type Locale, locales } from "../locale/locale.ts";
+import { cliLocale } from "./cli-locale.ts";
+import { cliText } from "./cli-texts.ts";
 import { commandIndex, commandNameOf } from "./command-index.ts";
 import { packageVersion } from "./package-version.ts";
 
@@ -22,6 +27,12 @@ export async function buildProgram(args?: string[]): Promise<Command> {
       "the account a command acts as; prove it with --password-stdin, --token or an OS-user mapping",
     )
     .option("--json", "print JSON for scripts")
+    .addOption(
+      new Option(
+        "--lang <lang>",
+        "language of messages for people (default from LC_ALL, LC_MESSAGES, LANG; else en); --json stays English",
+      ).choices(locales),
+    )
     .showHelpAfterError()
     .exitOverride();
   const running = args === undefined ? undefined : commandNameOf(args);
@@ -47,11 +58,23 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (error) {
-    process.exitCode = exitCodeFor(error, program.opts().json === true || argv.includes("--json"));
+    const lang = program.opts().lang ?? langArgument(argv);
+    process.exitCode = exitCodeFor(
+      error,
+      program.opts().json === true || argv.includes("--json"),
+      cliLocale(typeof lang === "string" ? lang : undefined),
+    );
   }
 }
 
-function exitCodeFor(error: unknown, json: boolean): number {
+/** --lang as typed, for a refusal that came before the options were parsed. */
+function langArgument(argv: string[]): string | undefined {
+  const at = argv.findIndex((arg) => arg === "--lang" || arg.startsWith("--lang="));
+  if (at < 0) return undefined;
+  return argv[at]!.includes("=") ? argv[at]!.slice("--lang=".length) : argv[at + 1];
+}
+
+function exitCodeFor(error: unknown, json: boolean, locale: Locale): number {
   if (error instanceof CommanderError) {
     // --help and --version end through here too, with exit code 0.
     return error.exitCode === 0 ? 0 : 2;
@@ -62,8 +85,8 @@ function exitCodeFor(error: unknown, json: boolean): number {
         `${JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } }, null, 2)}\n`,
       );
     }
-    process.stderr.write(`decree: ${error.code}: ${error.message}\n`);
-    if (!json) printRejectedLines(error);
+    process.stderr.write(`decree: ${error.code}: ${localizeRefusal(error, locale).detail}\n`);
+    if (!json) printRejectedLines(error, locale);
     return 1;
   }
   process.stderr.write(
@@ -72,10 +95,13 @@ function exitCodeFor(error: unknown, json: boolean): number {
   return 70;
 }
 
-function printRejectedLines(error: DecreeError): void {
+function printRejectedLines(error: DecreeError, locale: Locale): void {
   const rejected = error.details?.rejected;
   if (!Array.isArray(rejected) || rejected.length <= 1) return;
-  for (const line of rejected as Array<{ line: number; code: string; input: string; message: string }>) {
-    process.stderr.write(`  line ${line.line}: ${line.code} ${line.input}: ${line.message}\n`);
+  for (const line of rejected as RejectedTarget[]) {
+    const message = localizedMessage(line, locale);
+    process.stderr.write(
+      `${cliText(locale, "targets.rejectedLine", { line: line.line, code: line.code, input: line.input, message })}\n`,
+    );
   }
 }

@@ -1,4 +1,4 @@
-/** The texts of one error code in one language: its RFC 9457 `title` and the one sentence on how to fix it. */
+/** What a person reads of an error code in one language: its short title (RFC 9457 `title`) and how to fix it. */
 export interface ErrorText {
   title: string;
   remedy: string;

@@ -96,6 +96,7 @@ export const authPlugin = fp(
           `A ${request.principal.role} may not ${request.method} ${request.routeOptions.url}; it needs ` +
             `the permission ${access}, given to: ${policy[access].join(", ")}.`,
           { permission: access },
+          { role: request.principal.role, permission: access, roles: policy[access].join(", ") },
         );
       }
     });

@@ -63,6 +63,7 @@ import { type ProbeSettings, probeSettingsOf } from "../verify/probes/probe-sett
 import { authPlugin } from "./auth-plugin.ts";
 import { feedFastPath } from "./feed-fast-path.ts";
 import { applyHttpServerLimits } from "./http-server-limits.ts";
+import { localizePayloads } from "./localize-payload.ts";
 import { countAnswer, observeRequests } from "./observe-requests.ts";
 import { docsRoutes, registerOpenApi } from "./openapi.ts";
 import { handleError, sendProblem } from "./problem.ts";
@@ -207,6 +208,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   refuseUnstorableText(app);
   observeRequests(app);
   securityHeaders(app);
+  localizePayloads(app);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,

@@ -54,6 +54,7 @@ export class LoginBackoff {
         "RATE_LIMITED",
         `Too many failed sign-ins from your address; retry in ${seconds} seconds.`,
         { retryAfter: seconds },
+        { seconds },
       );
     }
   }

@@ -1,9 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { DecreeError } from "../errors/decree-error.ts";
-import { errorCatalogue } from "../errors/error-catalogue.ts";
+import { localizedMessage, localizeRefusal, type Refusal } from "../errors/localize-refusal.ts";
+import type { Locale } from "../locale/locale.ts";
 import { numberInvalidMarker } from "./integer-schema.ts";
+import { requestLocale, sayLanguage } from "./request-locale.ts";
 
-/** RFC 9457 problem details; `code` is decree's stable error code, the one tests and scripts assert on. */
+/**
+ * RFC 9457 problem details; `code` is decree's stable error code, the one tests and scripts assert on. `title`
+ * and `detail` are in the language Accept-Language chose (English without it); in another language,
+ * `englishDetail` keeps the English message of the throw site, the one logs and bug reports quote.
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -16,20 +22,37 @@ export interface Problem {
 
 export const problemContentType = "application/problem+json";
 
-export function problemFor(error: DecreeError, instance?: string): Problem {
+export function problemFor(error: DecreeError, instance?: string, locale: Locale = "en"): Problem {
+  const { title, detail } = localizeRefusal(error, locale);
   return {
     type: `urn:decree:error:${error.code}`,
-    title: error.title,
+    title,
     status: error.status,
-    detail: error.message,
+    detail,
     code: error.code,
     ...(instance ? { instance } : {}),
-    ...(error.details ?? {}),
+    ...(locale === "en" ? {} : { englishDetail: error.message }),
+    ...localizedDetails(error.details, locale),
+  };
+}
+
+/** The refused lines of an import (`rejected`) say their message in the problem's language too. */
+function localizedDetails(details: Record<string, unknown> | undefined, locale: Locale) {
+  if (!details || locale === "en" || !Array.isArray(details.rejected)) return details ?? {};
+  return {
+    ...details,
+    rejected: (details.rejected as Refusal[]).map((line) => ({
+      ...line,
+      message: localizedMessage(line, locale),
+    })),
   };
 }
 
 export function sendProblem(reply: FastifyReply, error: DecreeError, instance?: string): FastifyReply {
-  return reply.code(error.status).type(problemContentType).send(problemFor(error, instance));
+  const locale = requestLocale(reply.request);
+  return sayLanguage(reply.code(error.status), locale)
+    .type(problemContentType)
+    .send(problemFor(error, instance, locale));
 }
 
 /**
@@ -47,13 +70,10 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   const refusal = refusalOf(error);
   if (refusal) return sendProblem(reply, refusal, request.url);
   request.log.error({ err: error }, "request failed");
-  return reply
-    .code(500)
-    .type(problemContentType)
-    .send({
-      ...problemFor(new DecreeError("INTERNAL", "The request failed on our side; it has been logged.")),
-      title: errorCatalogue.INTERNAL.title,
-    });
+  return sendProblem(
+    reply,
+    new DecreeError("INTERNAL", "The request failed on our side; it has been logged."),
+  );
 }
 
 /**

@@ -27,6 +27,7 @@ export function requirePermission(
       `A ${principal.role} may not ${what}; it needs the permission ${permission}, given to: ` +
         `${policy[permission].join(", ")}.`,
       { permission },
+      { role: principal.role, permission, roles: policy[permission].join(", ") },
     );
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import type { ErrorCode } from "../errors/error-catalogue.ts";
+import type { MessageParams } from "../locale/format-message.ts";
 import { normalizeTarget } from "../names/normalize-target.ts";
 import { siteOfTarget } from "../names/site-of-target.ts";
 import { isTargetKind, type TargetKind, targetKinds } from "../names/target-kind.ts";
@@ -26,6 +27,8 @@ export interface RejectedTarget {
   input: string;
   code: ErrorCode;
   message: string;
+  /** The values the message names, for its text in another language (src/errors/localize-refusal.ts). */
+  params?: MessageParams;
 }
 
 export interface AddedTarget {
@@ -62,7 +65,7 @@ export interface Candidate {
   validUntil: string;
 }
 
-type Refusal = { code: ErrorCode; message: string };
+type Refusal = { code: ErrorCode; message: string; params?: MessageParams };
 
 /** Targets already on the order (line 0) or earlier in the batch, by kind then canonical value. */
 export type SeenTargets = Map<TargetKind, Map<string, number>>;
@@ -140,6 +143,7 @@ async function withoutLive(
         input: c.input,
         code: "TARGET_DUPLICATE",
         message: `${c.value} (${c.kind}) is already on order ${order.id}.`,
+        params: { value: c.value, kind: c.kind, orderId: order.id, line: 0 },
       });
     }
   }
@@ -172,22 +176,37 @@ export function screenOne(order: Order, request: TargetRequest, seen: SeenTarget
     return {
       code: "TARGET_UNKNOWN_KIND",
       message: `"${request.kind}" is not a target kind; use one of ${targetKinds.join(", ")} or leave it empty.`,
+      params: { kind: request.kind, kinds: targetKinds.join(", ") },
     };
   }
   const name = normalizeTarget(request.input, request.kind);
-  if (!name.ok) return { code: name.code, message: name.message };
+  if (!name.ok) {
+    return name.params
+      ? { code: name.code, message: name.message, params: name.params }
+      : { code: name.code, message: name.message };
+  }
   if (!orderGrantsKind(order.measures, name.kind)) {
     return {
       code: "ORDER_MEASURE_NOT_GRANTED",
       message:
         `Order ${order.id} orders ${order.measures.join(", ")}; a ${name.kind} target needs ` +
         `${measuresForKind[name.kind].join(" or ")}. Add it under an order that grants that measure.`,
+      params: {
+        orderId: order.id,
+        measures: order.measures.join(", "),
+        kind: name.kind,
+        needed: measuresForKind[name.kind].join(", "),
+      },
     };
   }
   const seenAt = seen.get(name.kind)?.get(name.value);
   if (seenAt !== undefined) {
     const where = seenAt === 0 ? `already on order ${order.id}` : `the same target as line ${seenAt}`;
-    return { code: "TARGET_DUPLICATE", message: `${name.value} (${name.kind}) is ${where}.` };
+    return {
+      code: "TARGET_DUPLICATE",
+      message: `${name.value} (${name.kind}) is ${where}.`,
+      params: { value: name.value, kind: name.kind, orderId: order.id, line: seenAt },
+    };
   }
   const validUntil = targetUntil(order, request);
   if (typeof validUntil !== "string") return validUntil;
@@ -204,6 +223,7 @@ function targetUntil(order: Order, request: TargetRequest): string | Refusal {
     return {
       code: "TARGET_VALIDITY_BEYOND_ORDER",
       message: `"${request.until}" is not a date such as 2014-12-13.`,
+      params: { until: request.until },
     };
   }
   const iso = until.toISOString();
@@ -211,6 +231,7 @@ function targetUntil(order: Order, request: TargetRequest): string | Refusal {
     return {
       code: "TARGET_VALIDITY_BEYOND_ORDER",
       message: `until ${iso} is outside order ${order.id}'s validity (${order.validFrom} to ${order.validUntil}); pick a date within it.`,
+      params: { until: iso, orderId: order.id, from: order.validFrom, to: order.validUntil },
     };
   }
   return iso;
@@ -218,7 +239,7 @@ function targetUntil(order: Order, request: TargetRequest): string | Refusal {
 
 export function rejection(rejected: RejectedTarget[], total: number, count = rejected.length): DecreeError {
   const [only] = rejected;
-  if (total === 1 && only) return new DecreeError(only.code, only.message, { rejected });
+  if (total === 1 && only) return new DecreeError(only.code, only.message, { rejected }, only.params);
   const shown = rejected
     .slice(0, 5)
     .map((r) => `line ${r.line}: ${r.code}`)
@@ -228,6 +249,7 @@ export function rejection(rejected: RejectedTarget[], total: number, count = rej
     `${count} of ${total} targets were rejected (${shown}${count > 5 ? ", …" : ""}); nothing was ` +
       "stored. Fix those lines, or pass --skip-invalid to store the others.",
     count > rejected.length ? { rejected, rejectedCount: count } : { rejected },
+    { count, total, lines: shown },
   );
 }
 

@@ -37,6 +37,8 @@ export async function findAppealedEntry(
       "APPEAL_TARGET_NOT_IN_FORCE",
       `${ref.trim()} is ${[...new Set(rows.map((row) => row.state))].join(", ")}: nothing blocks it that an ` +
         "appeal could remove. An appeal is against an entry that is approved, active or suspended.",
+      undefined,
+      { input: ref.trim(), states: [...new Set(rows.map((row) => row.state))].join(", ") },
     );
   }
   throw new DecreeError(

@@ -27,6 +27,7 @@ function checkLabel(label: string, index: number, count: number, name: string): 
       "TARGET_INVALID_LABEL",
       `The label "${label}" in ${name} begins or ends with a hyphen, which host names do not allow ` +
         "(RFC 952, RFC 1123 §2.1). Check the name for a typing mistake.",
+      { name, label, reason: "hyphen" },
     );
   }
   if (hyphensInThirdAndFourth(label) && !label.startsWith("xn--")) {
@@ -34,6 +35,7 @@ function checkLabel(label: string, index: number, count: number, name: string): 
       "TARGET_INVALID_LABEL",
       `The label "${label}" in ${name} has "--" in its third and fourth positions, which is reserved for ` +
         'encoded labels such as "xn--" (RFC 5891 §4.2.3.1). Check the name for a typing mistake.',
+      { name, label, reason: "reserved" },
     );
   }
   if (index === count - 1 && count > 1 && numeric.test(label)) {
@@ -42,6 +44,7 @@ function checkLabel(label: string, index: number, count: number, name: string): 
       `The last label of ${name} is a number; no top-level domain is numeric (RFC 3696 §2), and ` +
         "browsers read such a name as an IPv4 address (WHATWG URL). Check the name, or give the IP " +
         "address in dotted-decimal form.",
+      { name, label, reason: "numeric" },
     );
   }
   return null;
@@ -60,6 +63,7 @@ function emptyLabel(name: string, index: number, count: number): Refusal {
     "TARGET_EMPTY_LABEL",
     `${JSON.stringify(name)} ${where}, which leaves an empty label; a host name is non-empty ` +
       "labels separated by single dots (RFC 1035 §2.3.1). Remove the extra dot.",
+    { name, where: index === 0 ? "start" : index === count - 1 ? "end" : "middle" },
   );
 }
 
@@ -70,6 +74,7 @@ function invalidCharacter(bad: string, label: string, name: string): Refusal {
       `The label "${label}" in ${name} contains "_". Labels with "_" are service labels such as _dmarc or ` +
         "_sip._tcp, not host names that serve a site: host names use only letters, digits and hyphens " +
         "(RFC 952, RFC 1123 §2.1). Give the name of the host itself.",
+      { name, character: "_" },
     );
   }
   const hint =
@@ -82,7 +87,12 @@ function invalidCharacter(bad: string, label: string, name: string): Refusal {
     "TARGET_INVALID_CHARACTER",
     `${JSON.stringify(name)} contains ${describeCharacter(bad)}, which host names do not allow: ` +
       `only letters, digits and hyphens, with dots between labels (RFC 952, RFC 1123 §2.1).${hint}`,
+    { name, character: codePointOf(bad) },
   );
+}
+
+function codePointOf(ch: string): string {
+  return `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
 }
 
 function describeCharacter(ch: string): string {

@@ -11,6 +11,7 @@ export function checkNameLengths(value: string, labels: readonly string[], displ
       "TARGET_LABEL_TOO_LONG",
       `The label "${long}" in ${display} is ${long.length} octets long; a DNS label holds at most 63 ` +
         "(RFC 1035 §2.3.4), so no such name can exist. Check the name for a copying mistake.",
+      { name: display, label: long, octets: long.length },
     );
   }
   if (value.length > maxNameOctets) {
@@ -18,6 +19,7 @@ export function checkNameLengths(value: string, labels: readonly string[], displ
       "TARGET_NAME_TOO_LONG",
       `${display} is ${value.length} octets long; a domain name holds at most 253 (RFC 1035 §2.3.4), ` +
         "so no such name can exist. Check the name for a copying mistake.",
+      { name: display, octets: value.length },
     );
   }
   return null;

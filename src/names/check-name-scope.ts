@@ -23,6 +23,7 @@ export function checkNameScope(value: string, display: string, rules: ScopeRules
       "TARGET_SPECIAL_USE_NAME",
       `${display} ${relation} a special-use name, ${special.purpose} (${special.source}); ` +
         "no public site lives there, so there is nothing to block. Check the name the order gives.",
+      { name: display, special: special.name, source: special.source },
     );
   }
   const section = rules.publicSuffix ? findPublicSuffix(value) : null;
@@ -32,6 +33,7 @@ export function checkNameScope(value: string, display: string, rules: ScopeRules
       `${display} is a public suffix (${section} section of the Public Suffix List): the names under ` +
         "it belong to many unrelated owners, and blocking it would reach them all. Name the site under " +
         `it instead, e.g. site.${display}.`,
+      { name: display, section },
     );
   }
   if (!value.includes(".")) {
@@ -39,6 +41,7 @@ export function checkNameScope(value: string, display: string, rules: ScopeRules
       "TARGET_SINGLE_LABEL",
       `${display} is a single label; on the public Internet a site's name has at least two labels. ` +
         `Give the full name, e.g. ${display}.tv.`,
+      { name: display },
     );
   }
   return null;

@@ -25,9 +25,10 @@ export function diagnoseIdnaFailure(name: string): Refusal {
       `${name} breaks the Bidi rule (RFC 5893 §2): a name with right-to-left letters must keep each ` +
         "label's direction consistent, e.g. not begin a right-to-left label with a digit or mix in " +
         "left-to-right letters.",
+      name,
     );
   }
-  return invalidIdn(`${name} is not a valid internationalized domain name (UTS #46 §4.1).`);
+  return invalidIdn(`${name} is not a valid internationalized domain name (UTS #46 §4.1).`, name);
 }
 
 function diagnoseLabel(label: string, name: string): Refusal | null {
@@ -36,17 +37,20 @@ function diagnoseLabel(label: string, name: string): Refusal | null {
     return invalidIdn(
       `The label "${label}" in ${name} is not a valid A-label: its Punycode (RFC 3492) does not ` +
         "decode to a label UTS #46 accepts (§4.1). Check the name, or give it in its Unicode form.",
+      name,
     );
   }
   if (/[\u200c\u200d]/u.test(label) && toASCII(label, { ...uts46Options, checkJoiners: false }) !== null) {
     return invalidIdn(
       `The label "${label}" in ${name} contains an invisible zero width joiner or non-joiner (U+200D, ` +
         "U+200C) where the script does not need one (RFC 5892 Appendix A.1, A.2). Retype the name.",
+      name,
     );
   }
   if (combiningMark.test(label)) {
     return invalidIdn(
       `The label "${label}" in ${name} begins with a combining mark, which UTS #46 §4.1 does not allow.`,
+      name,
     );
   }
   for (const ch of label) {
@@ -54,14 +58,15 @@ function diagnoseLabel(label: string, name: string): Refusal | null {
       return invalidIdn(
         `${name} contains "${ch}" (${codePoint(ch)}), which UTS #46 does not allow in a domain name. ` +
           "Check the name for a pasted symbol or a look-alike character.",
+        name,
       );
     }
   }
   return null;
 }
 
-function invalidIdn(message: string): Refusal {
-  return refuse("TARGET_INVALID_IDN", message);
+function invalidIdn(message: string, name: string): Refusal {
+  return refuse("TARGET_INVALID_IDN", message, { name });
 }
 
 function codePoint(ch: string): string {

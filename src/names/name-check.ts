@@ -1,4 +1,5 @@
 import type { ErrorCode } from "../errors/error-catalogue.ts";
+import type { MessageParams } from "../locale/format-message.ts";
 import type { TargetKind } from "./target-kind.ts";
 
 /** Something a person should look at although the target was accepted. */
@@ -20,16 +21,18 @@ export type NameRefused = {
   kind: TargetKind | null;
   code: ErrorCode;
   message: string;
+  /** The values the message names, for its text in another language (src/errors/localize-refusal.ts). */
+  params?: MessageParams;
 };
 
 export type NameCheck = NameAccepted | NameRefused;
 
 /** What an inner step returns when it refuses; normalizeTarget adds the input and the kind. */
-export type Refusal = { ok: false; code: ErrorCode; message: string };
+export type Refusal = { ok: false; code: ErrorCode; message: string; params?: MessageParams };
 
 /** What an inner step returns when it accepts. */
 export type Normalized = { ok: true; value: string; display: string; warnings: NameWarning[] };
 
-export function refuse(code: ErrorCode, message: string): Refusal {
-  return { ok: false, code, message };
+export function refuse(code: ErrorCode, message: string, params?: MessageParams): Refusal {
+  return params ? { ok: false, code, message, params } : { ok: false, code, message };
 }

@@ -20,7 +20,10 @@ export function normalizeHostName(raw: string): Normalized | Refusal {
   const mapped = isAscii ? raw.toLowerCase() : toUnicode(raw, { transitionalProcessing: false }).domain;
   if (mapped === "" || mapped === ".") {
     const what = raw === "" ? "There is no name" : `${JSON.stringify(raw)} has no labels`;
-    return refuse("TARGET_EMPTY_LABEL", `${what}; give a host name such as site.tv.`);
+    return refuse("TARGET_EMPTY_LABEL", `${what}; give a host name such as site.tv.`, {
+      name: raw,
+      where: "all",
+    });
   }
   // RFC 1034 §3.1: a trailing dot only marks the name as absolute; exactly one is dropped.
   const name = mapped.endsWith(".") ? mapped.slice(0, -1) : mapped;

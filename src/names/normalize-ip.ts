@@ -27,6 +27,7 @@ export function normalizeIp(text: string, prefix: boolean): Normalized | Refusal
         "TARGET_INVALID_IP",
         `${text} has no valid prefix length: write the network, a slash and a length of 0 to ${length} ` +
           "bits, e.g. 188.114.97.0/24.",
+        { input: text },
       );
     }
     length = Number(lengthText);
@@ -58,6 +59,7 @@ function parseAddress(text: string): ParsedAddress | Refusal {
       "TARGET_INVALID_IP",
       `${text} carries a zone id (after "%"), which names a network interface of one computer ` +
         "(RFC 4007 §11); it has no meaning elsewhere. Give the address without it.",
+      { input: text },
     );
   }
   const hex = embeddedIpv4AsHex(text);
@@ -85,6 +87,7 @@ function notIpv6(text: string): Refusal {
     "TARGET_INVALID_IP",
     `${text} is not a valid IPv6 address (RFC 4291 §2.2): eight groups of up to four hex digits ` +
       'separated by colons, with at most one "::" for a run of zero groups, e.g. 2606:4700:4700::1111.',
+    { input: text },
   );
 }
 
@@ -100,6 +103,7 @@ function checkPrefix(text: string, address: IpAddress, length: number): Refusal 
       "TARGET_CIDR_HOST_BITS",
       `${text} has host bits set after the first ${length} bits, so it is not a network. Did you mean ` +
         `${canonical(network)}/${length}, or the single address ${canonical(address)}?`,
+      { input: text },
     );
   }
   const narrowestAllowed = narrowest[address.kind()];
@@ -109,6 +113,7 @@ function checkPrefix(text: string, address: IpAddress, length: number): Refusal 
       "TARGET_PREFIX_TOO_WIDE",
       `${text} is wider than /${narrowestAllowed}, the widest prefix decree accepts for ${family}: a ` +
         "wider prefix spans many networks and their unrelated sites. Name the addresses the order means.",
+      { input: text },
     );
   }
   return null;
@@ -132,6 +137,7 @@ function checkSpecialRange(subject: string, address: IpAddress, length: number):
   return refuse(
     range.use === "private" ? "TARGET_PRIVATE_RANGE" : "TARGET_SPECIAL_RANGE",
     `${subject} ${where} ${range.name}, ${range.purpose} (${range.source}); ${consequence}`,
+    { input: subject, range: range.prefix, source: range.source },
   );
 }
 

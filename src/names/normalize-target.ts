@@ -18,6 +18,7 @@ export function normalizeTarget(input: string, kind?: TargetKind): NameCheck {
       ok: false,
       code: "TARGET_UNKNOWN_KIND",
       message: `"${kind}" is not a target kind; use one of ${targetKinds.join(", ")}.`,
+      params: { kind: String(kind), kinds: targetKinds.join(", ") },
     });
   }
   const text = input.trim();
@@ -97,6 +98,7 @@ function resolveKind(text: string, shape: TargetShape, kind?: TargetKind): Resol
       message:
         `${text} has a path, query or port but no scheme. For a page to de-list, add https:// or ` +
         "http:// in front; for a host name, give the name alone.",
+      params: { input: text },
       kind: "url",
     };
   }
@@ -104,7 +106,13 @@ function resolveKind(text: string, shape: TargetShape, kind?: TargetKind): Resol
   if (kind === undefined || kind === implied || (kind === "domain" && implied === "fqdn")) {
     return { ok: true, kind: kind ?? implied };
   }
-  return { ok: false, code: "TARGET_KIND_MISMATCH", message: mismatch(text, shape, kind), kind };
+  return {
+    ok: false,
+    code: "TARGET_KIND_MISMATCH",
+    message: mismatch(text, shape, kind),
+    params: { input: text, kind, shape: impliedKind(shape) },
+    kind,
+  };
 }
 
 function impliedKind(shape: Exclude<TargetShape, "other-scheme">): TargetKind {
@@ -153,5 +161,8 @@ function schemeOf(text: string): string {
 }
 
 function refused(input: string, kind: TargetKind | null, refusal: Refusal): NameRefused {
-  return { input, ok: false, kind, code: refusal.code, message: refusal.message };
+  const { code, message, params } = refusal;
+  return params
+    ? { input, ok: false, kind, code, message, params }
+    : { input, ok: false, kind, code, message };
 }

@@ -24,6 +24,7 @@ export function normalizeUrl(text: string): Normalized | Refusal {
       "TARGET_URL_CREDENTIALS",
       `${text} carries credentials (the part before "@" in the host). Remove the user:password@ part; a ` +
         "de-listing request names a public page, and credentials must not be stored or published.",
+      { input: text },
     );
   }
   const split = splitHostPort(authority, text);
@@ -50,6 +51,7 @@ export function unsupportedScheme(text: string, scheme: string): Refusal {
   return refuse(
     "TARGET_URL_SCHEME",
     `${text} has ${named}; decree de-lists only web pages, so a URL must start with https:// or http://.`,
+    { input: text },
   );
 }
 
@@ -87,5 +89,6 @@ function invalidUrl(text: string, why: string): Refusal {
   return refuse(
     "TARGET_INVALID_URL",
     `${text} is not a valid URL: ${why}. Copy the URL from the browser's address bar.`,
+    { input: text },
   );
 }

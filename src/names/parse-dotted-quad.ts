@@ -22,6 +22,7 @@ export function parseDottedQuad(text: string): DottedQuad | Refusal {
     return refuse(
       "TARGET_INVALID_IP",
       `${text} is not an IPv4 address: ${outOfRange} is out of range, each of the four numbers is 0 to 255.`,
+      { input: text },
     );
   }
   return { ok: true, octets };
@@ -40,6 +41,7 @@ function notDottedQuad(text: string, parts: readonly string[]): Refusal {
     `${text} is not an IPv4 address in dotted-decimal form (${form}). Write four decimal numbers 0 to 255 ` +
       "separated by dots, e.g. 188.114.97.7; short, hexadecimal and octal forms are refused because " +
       "software reads them differently.",
+    { input: text },
   );
 }
 
@@ -57,5 +59,6 @@ function leadingZero(text: string, parts: readonly string[], zeroLed: string): R
     "TARGET_IPV4_LEADING_ZERO",
     `${text} is ambiguous: "${zeroLed}" has a leading zero, which some software reads as octal and some as ` +
       `decimal, so two different addresses could be meant. Write each number in plain decimal.${hint}`,
+    { input: text },
   );
 }

@@ -76,6 +76,8 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
       throw new DecreeError(
         "APPEAL_NOT_FOUND",
         `There is no appeal ${options.appealId}; GET /appeals lists them.`,
+        undefined,
+        { id: options.appealId },
       );
     }
     const from = appeal.state;
@@ -84,6 +86,13 @@ export async function decideAppeal(store: Store, options: DecideAppealOptions): 
         "APPEAL_DECISION_INVALID",
         `Appeal ${appeal.id} is ${from}; ${options.decision} applies only to an appeal that is ` +
           `${allowedFrom[options.decision].join(" or ")}.`,
+        undefined,
+        {
+          id: appeal.id,
+          state: from,
+          decision: options.decision,
+          allowed: allowedFrom[options.decision].join(", "),
+        },
       );
     }
     const target = await trx

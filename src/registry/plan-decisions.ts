@@ -43,6 +43,14 @@ export async function planDecisions(
         "TARGET_TRANSITION_INVALID",
         `Target ${target.id} (${target.value}) is ${target.state}; ${request.decision} applies only to a target ` +
           `that is ${statesAllowing(request.decision).join(" or ")}.`,
+        undefined,
+        {
+          id: target.id,
+          value: target.value,
+          state: target.state,
+          decision: request.decision,
+          allowed: statesAllowing(request.decision).join(", "),
+        },
       );
     }
     await assertNoApprovalWaiting(trx, target);
@@ -51,6 +59,8 @@ export async function planDecisions(
         "ORDER_NOT_CONFIRMED",
         `Target ${target.id} (${target.value}) belongs to order ${target.orderId}, which an applicant submitted ` +
           `and no authority has confirmed yet. Confirm the order first (POST /orders/${target.orderId}/confirm).`,
+        undefined,
+        { id: target.id, value: target.value, orderId: target.orderId },
       );
     }
     const to = stateAfter(request.decision, target, request.now);
@@ -59,6 +69,8 @@ export async function planDecisions(
         "ORDER_EXPIRED",
         `Target ${target.id} (${target.value}) was valid until ${target.validUntil}; it cannot be approved now. ` +
           "Propose it under a decision that is in force.",
+        undefined,
+        { id: target.id, value: target.value, until: target.validUntil },
       );
     }
     const { id, orderId, value, kind } = target;
@@ -81,6 +93,7 @@ async function assertNoApprovalWaiting(trx: Kysely<Database>, target: { id: numb
       `Target ${target.id} (${target.value}) was approved and the approval takes effect at ` +
         `${waiting.effective_at}; cancel it first (POST /targets/${target.id}/cancel-approval), or wait.`,
       { effectiveAt: waiting.effective_at },
+      { id: target.id, value: target.value, at: waiting.effective_at },
     );
   }
 }

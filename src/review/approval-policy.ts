@@ -68,6 +68,7 @@ export async function weighApproval(
         `admin's override naming the code, with a written reason (POST /targets/${target.id}/override), ` +
         "confirmed by another admin or authority user, lets it through.",
       { codes: open },
+      { id: target.id, value: target.value, codes: open.join(", ") },
     );
   }
   if (unshown) await requireExclusiveUse(trx, target);
@@ -81,6 +82,7 @@ export async function weighApproval(
       `Target ${target.id} (${target.value}) has findings to review (${reviewing.join(", ")}) and you approved ` +
         "it already; another authority user must give the second approval.",
       { codes: reviewing },
+      { id: target.id, value: target.value, codes: reviewing.join(", ") },
     );
   }
   return { kind: "second-approval-needed", codes: reviewing };
@@ -108,6 +110,7 @@ async function requireExclusiveUse(trx: Kysely<Database>, target: TargetUnderApp
       `use with its document (POST /targets/${target.id}/exclusive-use, decree targets exclusive-use), or ` +
       "load passive DNS that shows it clean and submit it again.",
     { targetId: target.id },
+    { id: target.id, value: target.value },
   );
 }
 

@@ -9,11 +9,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `decree` command, as a user would, and collects what it printed. */
+/**
+ * Runs the real `decree` command, as a user would, and collects what it printed. It speaks English unless `env`
+ * chooses another language: the locale of whoever runs the tests must not change what they read.
+ */
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [decreeBin, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8", ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -17,6 +17,16 @@ export function isNotAvailable(error: unknown): boolean {
   );
 }
 
+let language = "fr";
+
+/**
+ * The language the UI speaks, sent as Accept-Language so that the registry's refusals and findings come back
+ * in it (title, detail and messages; the code stays the same).
+ */
+export function setApiLanguage(next: string): void {
+  language = next;
+}
+
 const csrfCookie = "decree_csrf";
 
 function csrfToken(): string | undefined {
@@ -38,7 +48,7 @@ export interface RequestOptions {
  */
 export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? (options.body !== undefined || options.raw ? "POST" : "GET");
-  const headers: Record<string, string> = { accept: "application/json" };
+  const headers: Record<string, string> = { accept: "application/json", "accept-language": language };
   if (method !== "GET" && method !== "HEAD") {
     const token = csrfToken();
     if (token) headers["x-csrf-token"] = token;

@@ -1,4 +1,5 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
+import { setApiLanguage } from "./api.ts";
 import { en } from "./messages-en.ts";
 import { fr } from "./messages-fr.ts";
 
@@ -41,6 +42,8 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     setLanguageState(next);
   }, []);
   const translate = useMemo(() => {
+    // Before any child fetches: children's effects run before this provider's.
+    setApiLanguage(language);
     const dictionary = dictionaries[language];
     const locale = language === "fr" ? "fr-FR" : "en-GB";
     const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeZone: "UTC" });

@@ -110,7 +110,8 @@ export function dataCommand(): Command {
     .argument("<address>", "an IP address or prefix, e.g. 104.16.0.1 or 188.114.96.0/24")
     .action(async (text: string, _options: unknown, command: Command) => {
       const normalized = normalizeIp(text.trim(), text.includes("/"));
-      if (!normalized.ok) throw new DecreeError(normalized.code, normalized.message);
+      if (!normalized.ok)
+        throw new DecreeError(normalized.code, normalized.message, undefined, normalized.params);
       const address = normalized.value;
       const settings = checkSettings(configOf(command));
       const shown = await withStore(command, async (store) => {

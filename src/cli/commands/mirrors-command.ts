@@ -219,7 +219,7 @@ function settingsFrom(flags: SiteFlags, command: Command): SiteSettings {
 
 function hostName(input: string): string {
   const name = normalizeTarget(input, "fqdn");
-  if (!name.ok) throw new DecreeError(name.code, name.message);
+  if (!name.ok) throw new DecreeError(name.code, name.message, undefined, name.params);
   return name.value;
 }
 

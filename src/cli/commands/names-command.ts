@@ -1,7 +1,11 @@
 import { Command, Option } from "commander";
+import { localizedMessage } from "../../errors/localize-refusal.ts";
+import type { Locale } from "../../locale/locale.ts";
 import { type NameCheck, normalizeTarget } from "../../names/normalize-target.ts";
 import { type TargetKind, targetKinds } from "../../names/target-kind.ts";
 import { globalOptions } from "../cli-context.ts";
+import { localeOf } from "../cli-locale.ts";
+import { cliText } from "../cli-texts.ts";
 
 export function namesCommand(): Command {
   const names = new Command("names");
@@ -20,15 +24,22 @@ export function namesCommand(): Command {
       const checks = inputs.map((input) => normalizeTarget(input, options.kind));
       const json = globalOptions(command).json;
       // One JSON object per line, so that a script can stream it.
-      for (const check of checks) process.stdout.write(`${json ? JSON.stringify(check) : describe(check)}\n`);
+      const locale = localeOf(command);
+      for (const check of checks) {
+        process.stdout.write(`${json ? JSON.stringify(check) : describe(check, locale)}\n`);
+      }
       if (checks.some((check) => !check.ok)) process.exitCode = 1;
     });
   return names;
 }
 
-function describe(check: NameCheck): string {
-  if (!check.ok) return `refused  ${check.input}\n         ${check.code}: ${check.message}`;
+function describe(check: NameCheck, locale: Locale): string {
+  const word = (key: "names.refused" | "names.ok") => cliText(locale, key).padEnd(8);
+  if (!check.ok) {
+    return `${word("names.refused")} ${check.input}\n         ${check.code}: ${localizedMessage(check, locale)}`;
+  }
   const display = check.display !== check.value ? ` (${check.display})` : "";
-  const warnings = check.warnings.map((w) => `\n         warning ${w.code}: ${w.message}`).join("");
-  return `ok       ${check.input}\n         ${check.kind} ${check.value}${display}${warnings}`;
+  const warning = cliText(locale, "names.warning");
+  const warnings = check.warnings.map((w) => `\n         ${warning} ${w.code}: ${w.message}`).join("");
+  return `${word("names.ok")} ${check.input}\n         ${check.kind} ${check.value}${display}${warnings}`;
 }

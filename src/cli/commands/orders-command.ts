@@ -4,6 +4,7 @@ import type { Principal } from "../../accounts/principal.ts";
 import { checkSettings } from "../../checks/check-settings.ts";
 import { recordFindings } from "../../checks/record-findings.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { localizedMessage } from "../../errors/localize-refusal.ts";
 import { addWindows } from "../../intake/add-windows.ts";
 import type { BlockingWindow } from "../../intake/blocking-window.ts";
 import { confirmOrder } from "../../intake/confirm-order.ts";
@@ -13,10 +14,14 @@ import { readOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { windowRequests } from "../../intake/window-requests.ts";
 import { withdrawWindow } from "../../intake/withdraw-window.ts";
+import type { MessageParams } from "../../locale/format-message.ts";
+import type { Locale } from "../../locale/locale.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
 import { listWindows, publicWindow } from "../../registry/list-windows.ts";
 import { configOf, globalOptions, withStore } from "../cli-context.ts";
 import { actAs, withIdentityOptions } from "../cli-identity.ts";
+import { localeOf } from "../cli-locale.ts";
+import { type CliTextKey, cliText, cliWord } from "../cli-texts.ts";
 import { dateOnly, output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
 
@@ -62,13 +67,26 @@ export function ordersCommand(): Command {
             }),
           ),
         );
+        const locale = localeOf(command);
         output(globalOptions(command).json, result, () =>
           [
-            `recorded order ${result.order.id}: ${result.order.authority}, ${result.order.caseNumber}`,
-            `  valid ${result.order.validFrom} to ${result.order.validUntil}`,
-            `  ${result.targets?.added.length ?? 0} targets proposed; approve them with \`decree targets approve\``,
-            ...(result.targets?.rejected ?? []).map(
-              (line) => `  skipped line ${line.line}: ${line.code} ${line.input}: ${line.message}`,
+            cliText(locale, "order.recorded", {
+              id: result.order.id,
+              authority: result.order.authority,
+              caseNumber: result.order.caseNumber,
+            }),
+            cliText(locale, "order.recordedValid", {
+              from: result.order.validFrom,
+              until: result.order.validUntil,
+            }),
+            cliText(locale, "order.recordedTargets", { count: result.targets?.added.length ?? 0 }),
+            ...(result.targets?.rejected ?? []).map((line) =>
+              cliText(locale, "order.skippedLine", {
+                line: line.line,
+                code: line.code,
+                input: line.input,
+                message: localizedMessage(line, locale),
+              }),
             ),
           ].join("\n"),
         );
@@ -97,7 +115,7 @@ export function ordersCommand(): Command {
     .description("list orders with their state and target counts")
     .action(async (_options: unknown, command: Command) => {
       const list = await withStore(command, (store) => listOrders(store.db, new Date()));
-      output(globalOptions(command).json, { orders: list }, () => ordersTable(list));
+      output(globalOptions(command).json, { orders: list }, () => ordersTable(list, localeOf(command)));
     });
 
   orders
@@ -106,7 +124,7 @@ export function ordersCommand(): Command {
     .argument("<id>", "the order id")
     .action(async (id: string, _options: unknown, command: Command) => {
       const order = await withStore(command, (store) => showOrder(store.db, id, new Date()));
-      output(globalOptions(command).json, order, () => describeOrder(order));
+      output(globalOptions(command).json, order, () => describeOrder(order, localeOf(command)));
     });
 
   orders.addCommand(windowsCommand());
@@ -272,13 +290,13 @@ function windowsTable(list: BlockingWindow[]): string {
   ]);
 }
 
-function ordersTable(list: OrderSummary[]): string {
-  if (list.length === 0) return "no orders yet; record one with `decree orders add FILE`";
+function ordersTable(list: OrderSummary[], locale: Locale): string {
+  if (list.length === 0) return cliText(locale, "orders.none");
   return table([
-    ["ID", "STATE", "DECIDED", "UNTIL", "CASE", "AUTHORITY", "TARGETS"],
+    cliText(locale, "orders.header").split("|"),
     ...list.map((order) => [
       String(order.id),
-      order.state,
+      cliWord(locale, order.state),
       order.decisionDate,
       dateOnly(order.validUntil),
       order.caseNumber,
@@ -288,31 +306,47 @@ function ordersTable(list: OrderSummary[]): string {
   ]);
 }
 
-const notConfirmed = "not yet: `decree orders confirm ID` (an applicant submitted it)";
-
-function describeOrder(order: OrderSummary): string {
+function describeOrder(order: OrderSummary, locale: Locale): string {
+  const say = (key: CliTextKey, params: MessageParams = {}) => cliText(locale, key, params);
   const counts = Object.entries(order.targets)
     .filter(([, n]) => n > 0)
-    .map(([state, n]) => `${n} ${state}`)
+    .map(([state, n]) => say("order.count", { count: n, state: cliWord(locale, state) }))
     .join(", ");
   return [
-    `order ${order.id} (${order.state})`,
-    `  ${order.kind} of ${order.authority} (${order.jurisdiction}), ${order.caseNumber}, ${order.decisionDate}`,
-    `  applicants: ${order.applicants.join("; ")}`,
-    `  addressees: ${order.addressees.map((a) => `${a.name} (${a.role})`).join(", ")}`,
-    `  measures:   ${order.measures.join(", ")}; apply within ${order.deadline}`,
-    `  valid:      ${order.validFrom} to ${order.validUntil}; mirrors ${order.extendsToMirrors ? "included" : "not included"}`,
-    ...(order.legalBasis ? [`  basis:      ${order.legalBasis}`] : []),
+    say("order.title", { id: order.id, state: cliWord(locale, order.state) }),
+    say("order.kind", {
+      kind: cliWord(locale, order.kind),
+      authority: order.authority,
+      jurisdiction: order.jurisdiction,
+      caseNumber: order.caseNumber,
+      decisionDate: order.decisionDate,
+    }),
+    say("order.applicants", { applicants: order.applicants.join("; ") }),
+    say("order.addressees", { addressees: order.addressees.map((a) => `${a.name} (${a.role})`).join(", ") }),
+    say("order.measures", { measures: order.measures.join(", "), deadline: order.deadline }),
+    say("order.valid", {
+      from: order.validFrom,
+      until: order.validUntil,
+      mirrors: order.extendsToMirrors ? "yes" : "no",
+    }),
+    ...(order.legalBasis ? [say("order.basis", { basis: order.legalBasis })] : []),
     ...(order.document.sha256
-      ? [`  document:   sha256 ${order.document.sha256} ${order.document.url ?? ""}`]
+      ? [say("order.document", { sha256: order.document.sha256, url: order.document.url ?? "" })]
       : []),
-    `  confirmed:  ${order.confirmedAt ? `${order.confirmedAt} by ${order.confirmedBy}` : notConfirmed}`,
-    `  targets:    ${counts || "none"}`,
+    order.confirmedAt
+      ? say("order.confirmed", { at: order.confirmedAt, by: String(order.confirmedBy) })
+      : say("order.notConfirmed"),
+    say("order.targets", { counts: counts || say("order.noTargets") }),
     ...(order.windows?.length
       ? [
-          `  windows:    blocked only during these ${order.windows.length} (\`decree orders windows list ${order.id}\`):`,
-          ...order.windows.map(
-            (w) => `              ${w.startsAt} to ${w.endsAt} ${w.state}${w.label ? ` ${w.label}` : ""}`,
+          say("order.windows", { count: order.windows.length, id: order.id }),
+          ...order.windows.map((w) =>
+            say("order.window", {
+              from: w.startsAt,
+              until: w.endsAt,
+              state: cliWord(locale, w.state),
+              label: w.label ? ` ${w.label}` : "",
+            }),
           ),
         ]
       : []),

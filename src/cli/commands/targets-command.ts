@@ -6,11 +6,13 @@ import { checkSettings } from "../../checks/check-settings.ts";
 import type { Finding } from "../../checks/finding.ts";
 import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { localizedMessage } from "../../errors/localize-refusal.ts";
 import { type AddTargetsResult, addTargets, type TargetRequest } from "../../intake/add-targets.ts";
 import { findOrder } from "../../intake/find-order.ts";
 import { type ImportTargetsResult, importTargets, keptTargets } from "../../intake/import-targets.ts";
 import { targetFileBatches } from "../../intake/parse-target-file.ts";
 import { type Target, targetStates } from "../../intake/target.ts";
+import type { Locale } from "../../locale/locale.ts";
 import { targetKinds } from "../../names/target-kind.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { listTargets, maxTargetPage, type TargetFilter } from "../../registry/list-targets.ts";
@@ -31,6 +33,8 @@ import {
   requireRole,
   withIdentityOptions,
 } from "../cli-identity.ts";
+import { localeOf } from "../cli-locale.ts";
+import { cliText, cliWord } from "../cli-texts.ts";
 import { dateOnly, output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
 import { progressBar } from "../progress.ts";
@@ -256,12 +260,13 @@ export function targetsCommand(): Command {
         listAllTargets(store.db, { ...options, orderId: options.order }, options.limit ?? 100),
       );
       const last = list.at(-1);
+      const locale = localeOf(command);
       output(
         globalOptions(command).json,
         { targets: list, truncated, next: truncated && last ? { after: last.id } : null },
         () =>
-          targetsTable(list) +
-          (truncated && last ? `\n(more targets match: --after ${last.id} lists the next ones)` : ""),
+          targetsTable(list, locale) +
+          (truncated && last ? `\n${cliText(locale, "targets.more", { after: last.id })}` : ""),
       );
     });
 
@@ -323,14 +328,18 @@ async function runAdd(
   } finally {
     progress.stop();
   }
-  printAdded(json, {
-    orderId: result.orderId,
-    added: result.added.length,
-    targets: result.added,
-    rejected: result.rejected,
-    rejectedCount: result.rejected.length,
-    findings,
-  });
+  printAdded(
+    json,
+    {
+      orderId: result.orderId,
+      added: result.added.length,
+      targets: result.added,
+      rejected: result.rejected,
+      rejectedCount: result.rejected.length,
+      findings,
+    },
+    localeOf(command),
+  );
 }
 
 /**
@@ -379,7 +388,7 @@ async function runImport(command: Command, orderRef: string, file: string, optio
   } finally {
     progress.stop();
   }
-  printAdded(json, { ...result, findings });
+  printAdded(json, { ...result, findings }, localeOf(command));
 }
 
 /** Held targets listed in an import's answer; past them, `heldCount` counts them all. */
@@ -398,6 +407,7 @@ function addFindings(total: RecordedFindings & { heldCount?: number }, batch: Re
 function printAdded(
   json: boolean | undefined,
   result: Omit<ImportTargetsResult, "targets"> & { targets: readonly unknown[]; findings: RecordedFindings },
+  locale: Locale,
 ): void {
   const { findings } = result;
   const omitted = result.rejectedCount - result.rejected.length;
@@ -415,11 +425,24 @@ function printAdded(
     },
     () =>
       [
-        `order ${result.orderId}: ${result.added} targets proposed, ${result.rejectedCount} rejected`,
-        ...result.rejected.map((r) => `  line ${r.line}: ${r.code} ${r.input}: ${r.message}`),
-        ...(omitted > 0 ? [`  (${omitted} more rejected lines not shown)`] : []),
-        `findings: ${findings.counts.block} block, ${findings.counts.review} review, ${findings.counts.info} info`,
-        ...findings.held.slice(0, 20).map((h) => `  target ${h.targetId}: ${h.codes.join(", ")}`),
+        cliText(locale, "targets.added", {
+          orderId: result.orderId,
+          added: result.added,
+          rejected: result.rejectedCount,
+        }),
+        ...result.rejected.map((r) =>
+          cliText(locale, "targets.rejectedLine", {
+            line: r.line,
+            code: r.code,
+            input: r.input,
+            message: localizedMessage(r, locale),
+          }),
+        ),
+        ...(omitted > 0 ? [cliText(locale, "targets.moreRejected", { omitted })] : []),
+        cliText(locale, "targets.findings", findings.counts),
+        ...findings.held
+          .slice(0, 20)
+          .map((h) => cliText(locale, "targets.held", { targetId: h.targetId, codes: h.codes.join(", ") })),
       ].join("\n"),
   );
 }
@@ -464,14 +487,14 @@ async function listAllTargets(
   return { targets, truncated: more.length > 0 };
 }
 
-function targetsTable(list: Target[]): string {
-  if (list.length === 0) return "no targets match";
+function targetsTable(list: Target[], locale: Locale): string {
+  if (list.length === 0) return cliText(locale, "targets.none");
   return table([
-    ["ID", "ORDER", "STATE", "KIND", "UNTIL", "TARGET"],
+    cliText(locale, "targets.header").split("|"),
     ...list.map((t) => [
       String(t.id),
       String(t.orderId),
-      t.state,
+      cliWord(locale, t.state),
       t.kind,
       dateOnly(t.validUntil),
       t.display === t.value ? t.value : `${t.value} (${t.display})`,

@@ -1,4 +1,5 @@
 import type { DecreeError } from "../../errors/decree-error.ts";
+import { localizeRefusal } from "../../errors/localize-refusal.ts";
 import { escapeHtml } from "../html/escape-html.ts";
 import { htmlDocument } from "../html/html-document.ts";
 import type { PageLanguage } from "../html/pick-language.ts";
@@ -14,7 +15,7 @@ export function appealErrorPage(language: PageLanguage, error: DecreeError): str
     `<h1>${escapeHtml(text.errorTitle)}</h1>`,
     `<p>${escapeHtml(error.code === "RATE_LIMITED" ? text.errorTooMany : text.errorIntro)}</p>`,
     `<dl><dt>${escapeHtml(text.errorDetail)}</dt><dd><code>${escapeHtml(error.code)}</code> ` +
-      `${escapeHtml(error.message)}</dd></dl>`,
+      `${escapeHtml(localizeRefusal(error, language).detail)}</dd></dl>`,
     `<p><a href="/appeals/new?lang=${language}">${escapeHtml(text.backToForm)}</a></p>`,
   ].join("\n");
   return htmlDocument(language, text.errorTitle, body);

@@ -263,8 +263,10 @@ function withIndexes(result: AddTargetsResult) {
 function withRejectedIndexes(error: unknown): unknown {
   if (!isDecreeError(error) || !Array.isArray(error.details?.rejected)) return error;
   const rejected = indexed(error.details.rejected as RejectedTarget[]);
-  return new DecreeError(error.code, error.message.replace(/--skip-invalid/g, '"skipInvalid": true'), {
-    ...error.details,
-    rejected,
-  });
+  return new DecreeError(
+    error.code,
+    error.message.replace(/--skip-invalid/g, '"skipInvalid": true'),
+    { ...error.details, rejected },
+    error.params,
+  );
 }

@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import type { CheckSettings } from "../../checks/check-data.ts";
+import { findingMessage } from "../../checks/finding-message.ts";
 import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
+import { storedEvidence } from "../../checks/stored-evidence.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { type AddedTarget, addTargets } from "../../intake/add-targets.ts";
 import { type Order, orderState } from "../../intake/order.ts";
@@ -87,6 +89,11 @@ export async function queueMirror(
     settings: options.checkSettings,
   });
   const strong = mirror.score.verdict === "mirror";
+  const params = {
+    name: mirror.name,
+    original: mirror.score.original,
+    explanation: mirror.score.explanation,
+  };
   const at = options.now.toISOString();
   await trx
     .insertInto("findings")
@@ -96,20 +103,23 @@ export async function queueMirror(
       check: "mirror-evidence",
       severity: strong ? "info" : "review",
       code: strong ? "MIRROR_EVIDENCE" : "MIRROR_WEAK_EVIDENCE",
-      message: `${mirror.name} compared with ${mirror.score.original}: ${mirror.score.explanation}.`,
-      evidence: JSON.stringify({
-        source: mirror.source,
-        score: mirror.score.score,
-        verdict: mirror.score.verdict,
-        threshold: mirror.score.threshold,
-        signals: mirror.score.signals,
-        captureId: mirror.capture.id,
-        captureSha256: mirror.capture.sha256,
-        originalCaptureId: mirror.original?.id ?? null,
-        originalCaptureSha256: mirror.original?.sha256 ?? null,
-        finalUrl: mirror.capture.evidence.fetch.finalUrl,
-        hops: mirror.capture.evidence.fetch.hops,
-        title: mirror.capture.evidence.page?.title ?? null,
+      message: findingMessage(strong ? "MIRROR_EVIDENCE" : "MIRROR_WEAK_EVIDENCE", params),
+      evidence: storedEvidence({
+        params,
+        evidence: {
+          source: mirror.source,
+          score: mirror.score.score,
+          verdict: mirror.score.verdict,
+          threshold: mirror.score.threshold,
+          signals: mirror.score.signals,
+          captureId: mirror.capture.id,
+          captureSha256: mirror.capture.sha256,
+          originalCaptureId: mirror.original?.id ?? null,
+          originalCaptureSha256: mirror.original?.sha256 ?? null,
+          finalUrl: mirror.capture.evidence.fetch.finalUrl,
+          hops: mirror.capture.evidence.fetch.hops,
+          title: mirror.capture.evidence.page?.title ?? null,
+        },
       }),
       created_at: at,
     })

@@ -31,7 +31,7 @@ export async function submitMirror(
 ): Promise<SubmittedMirror> {
   assertOrderTakesMirrors(order, options.now());
   const name = normalizeTarget(input, "fqdn");
-  if (!name.ok) throw new DecreeError(name.code, name.message);
+  if (!name.ok) throw new DecreeError(name.code, name.message, undefined, name.params);
   const blocked = await blockedNames(store.db, order.id);
   const originals = await captureOriginals(store, order, settings, {
     actor: options.actor,

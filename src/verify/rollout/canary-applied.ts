@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { serialLessThan } from "../../publish/dns/soa-serial.ts";
 import type { OpenRollout } from "../../publish/rollout/open-rollout.ts";
 import type { Database } from "../../store/database.ts";
+import { currentCanaryName, readCanary } from "../probes/canary-serials.ts";
 import type { DnsProber } from "../probes/dns-prober.ts";
 import type { ResolverEndpoint } from "../probes/resolver-endpoint.ts";
 
@@ -17,11 +18,24 @@ const sampleNames = 5;
 
 /**
  * Whether canary X has applied staged serial N: the one place that decides it, so that the signal can change
- * without touching the rollout. Now: the DNS primary saw X transfer serial N or later (recorded per operator),
- * and, a transfer not being the policy in force yet (Unbound applies it some milliseconds after), a sample of
- * the rollout's names answers blocked at each of X's resolvers.
+ * without touching the rollout. Measured, not inferred: each of X's resolvers is asked the zone's canary name
+ * (probes/canary-serials.ts), whose TXT names the release the resolver applies; every one must name N or
+ * later. A zone without a canary record falls back to what the primary and the policy show: X transferred
+ * serial N or later, and a sample of the rollout's names answers blocked at each of its resolvers.
  */
 export async function canaryApplied(db: Kysely<Database>, input: CanaryApplication): Promise<boolean> {
+  const canaryName = await currentCanaryName(db);
+  if (canaryName !== undefined) {
+    for (const resolver of input.resolvers) {
+      const reading = readCanary(await input.prober.ask(resolver, canaryName, "TXT"));
+      if (reading.serial === null || serialLessThan(reading.serial, input.rollout.serial)) return false;
+    }
+    return input.resolvers.length > 0;
+  }
+  return transferredAndBlocking(db, input);
+}
+
+async function transferredAndBlocking(db: Kysely<Database>, input: CanaryApplication): Promise<boolean> {
   const row = await db
     .selectFrom("operators")
     .select("last_transfer_serial")

@@ -53,15 +53,17 @@ export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (va
 export function ErrorMessage({ error }: { error: unknown }) {
   const t = useT();
   if (!error) return null;
-  const text =
-    error instanceof ApiError
-      ? `${error.code}: ${error.detail}`
-      : error instanceof Error
-        ? error.message
-        : String(error);
+  // The registry says the detail in the UI's language (Accept-Language); the code stays as evidence.
+  if (error instanceof ApiError) {
+    return (
+      <p className="error" role="alert">
+        {t("refused")} {error.detail} <code>{error.code}</code>
+      </p>
+    );
+  }
   return (
     <p className="error" role="alert">
-      {t("refused")} {text}
+      {t("refused")} {error instanceof Error ? error.message : String(error)}
     </p>
   );
 }

@@ -1,0 +1,33 @@
+import { formatMessage, type MessageParams } from "../locale/format-message.ts";
+import type { Locale } from "../locale/locale.ts";
+import type { FindingCode } from "../vocabulary/vocabulary.ts";
+import { findingTextsEn } from "./finding-texts-en.ts";
+import { findingTextsFr } from "./finding-texts-fr.ts";
+
+/** Every finding code's message template, per language. */
+export const findingTexts: Record<Locale, Record<FindingCode, string>> = {
+  en: findingTextsEn,
+  fr: findingTextsFr,
+};
+
+/** A finding's message in `locale`, from its code and values. */
+export function findingMessage(code: FindingCode, params: MessageParams, locale: Locale = "en"): string {
+  return formatMessage(findingTexts[locale][code], locale, params);
+}
+
+/**
+ * A finding as a person reads it in `locale`: the message made from its code and values, or, for a finding
+ * stored before findings kept their values, the stored English message.
+ */
+export function localizedFinding<T extends { code: FindingCode; message: string; params?: MessageParams }>(
+  finding: T,
+  locale: Locale,
+): T {
+  if (locale === "en" || !finding.params) return finding;
+  try {
+    return { ...finding, message: findingMessage(finding.code, finding.params, locale) };
+  } catch {
+    // Values a newer template names that an older finding lacks: its stored message still says it.
+    return finding;
+  }
+}
