@@ -1019,6 +1019,12 @@ export const errorCatalogue = {
     title: "Unknown Extended DNS Error for an order",
     remedy: "Give ede: 15 (blocked), 16 (censored, the default) or 17 (filtered), by number or by name.",
   },
+  SELECTION_CHANGED: {
+    status: 409,
+    title: "The targets matching the filter changed",
+    remedy:
+      "Load the review queue again with the same filter and decide on the count it shows now, or name the targets by id.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

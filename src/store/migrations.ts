@@ -19,6 +19,7 @@ import { ipEvidence } from "./migrations/0016-ip-evidence.ts";
 import { boundedQueryPlans } from "./migrations/0018-bounded-query-plans.ts";
 import { orderEde } from "./migrations/0024-order-ede.ts";
 import { orderTestListCategory } from "./migrations/0025-order-test-list-category.ts";
+import { reviewDesk } from "./migrations/0028-review-desk.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -44,6 +45,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0018-bounded-query-plans": boundedQueryPlans,
   "0024-order-ede": orderEde,
   "0025-order-test-list-category": orderTestListCategory,
+  "0028-review-desk": reviewDesk,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */
