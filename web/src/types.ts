@@ -154,3 +154,72 @@ export interface ProbeCompliance {
   overBlockedNames: string[];
   timeToEnforce: { p50Ms: number; p95Ms: number; maxMs: number; count: number };
 }
+
+// review desk: the review queue, its counts and the two-person rule's open steps (GET /review/queue,
+// GET /review/queue/counts, GET /review/pending)
+
+/** A target's worst finding; `none`: the checks found nothing. */
+export type WorstSeverity = Severity | "none";
+
+export interface QueuedTarget extends Target {
+  findings: Finding[];
+  order: {
+    id: number;
+    authority: string;
+    caseNumber: string;
+    decisionDate: string;
+    jurisdiction: string;
+    measures: string[];
+    validUntil: string;
+    ownerOrganisationId: number | null;
+    confirmedAt: string | null;
+  };
+}
+
+export interface ReviewQueuePage {
+  targets: QueuedTarget[];
+  next: { after: number } | null;
+}
+
+export interface ReviewQueueCounts {
+  matching: number;
+  bySeverity: Array<{ severity: WorstSeverity; count: number }>;
+  byCode: Array<{ code: FindingCode; severity: Severity; count: number }>;
+  byKind: Array<{ kind: TargetKind; count: number }>;
+}
+
+export interface Requester {
+  actor: string;
+  userId: number | null;
+  email: string | null;
+}
+
+export interface SecondPerson {
+  roles: string[];
+  notUserId: number | null;
+  notActor: string;
+}
+
+export interface PendingSteps {
+  overrides: Array<{
+    targetId: number;
+    value: string;
+    orderId: number;
+    overrideId: number;
+    code: string;
+    reason: string | null;
+    requestedAt: string;
+    requestedBy: Requester;
+    mayConfirm: SecondPerson;
+  }>;
+  approvals: Array<{
+    targetId: number;
+    value: string;
+    orderId: number;
+    firstApprovalAt: string;
+    reason: string | null;
+    approvedBy: Requester;
+    mayApprove: SecondPerson;
+  }>;
+  truncated: boolean;
+}
