@@ -65,6 +65,7 @@ export function ReviewFilters({
           placeholder={t("review.anyOrder")}
         />
         <SelectField
+          data-testid="filter-kind"
           label={t("review.kind")}
           value={filter.kind ?? ""}
           onValue={(value) =>

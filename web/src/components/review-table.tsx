@@ -4,6 +4,8 @@ import { useT } from "../i18n.tsx";
 import type { Finding, QueuedTarget } from "../types.ts";
 
 const rowHeight = 40;
+/** The next page is asked for when the rows drawn come this close to the end of those loaded. */
+const prefetchRows = 15;
 
 const isWeighty = (finding: Finding) => finding.severity === "block" || finding.severity === "review";
 
@@ -53,7 +55,7 @@ export function ReviewTable({
   const items = virtualizer.getVirtualItems();
   const last = items.at(-1)?.index ?? 0;
   useEffect(() => {
-    if (more && last >= targets.length - 40) loadMore();
+    if (more && last >= targets.length - prefetchRows) loadMore();
   }, [more, last, targets.length, loadMore]);
   const top = items[0]?.start ?? 0;
   const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);

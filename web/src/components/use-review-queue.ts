@@ -31,6 +31,8 @@ export function filterBody(filter: ReviewFilter) {
   };
 }
 
+/** The first page fills the screen and a little more; the next ones come as the table scrolls. */
+const firstPageSize = 50;
 const pageSize = 200;
 
 export interface QueuePages {
@@ -69,20 +71,22 @@ export function useReviewQueue(filter: ReviewFilter): QueuePages {
     loading.current?.abort();
     const controller = new AbortController();
     loading.current = controller;
-    const url = `/review/queue?${pageQuery}${pageQuery ? "&" : ""}limit=${pageSize}${after === null ? "" : `&after=${after}`}`;
+    const size = after === null ? firstPageSize : pageSize;
+    const url = `/review/queue?${pageQuery}${pageQuery ? "&" : ""}limit=${size}${after === null ? "" : `&after=${after}`}`;
     api<ReviewQueuePage>(url, { signal: controller.signal }).then(
       (page) => {
         if (controller.signal.aborted) return;
         loading.current = null;
+        const more = page.targets.length === size;
         cursor.current = {
           query: pageQuery,
           after: page.next?.after ?? after,
-          more: page.targets.length === pageSize,
+          more,
         };
         setState((previous) => ({
           key: pageQuery,
           targets: replace ? page.targets : [...previous.targets, ...page.targets],
-          more: page.targets.length === pageSize,
+          more,
           error: null,
         }));
       },

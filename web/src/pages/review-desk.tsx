@@ -46,9 +46,17 @@ export function ReviewDesk() {
   const [round, setRound] = useState(0);
   const query = filterQuery(filter);
   const pages = useReviewQueue(filter);
+  // The counts are asked for once the rows are in: counting a big queue must not delay its first rows.
+  const rowsIn = pages.key === query;
+  // The two-person queues, below the table, wait for the first rows too; then they stay.
+  const [queuesShown, setQueuesShown] = useState(false);
+  if (rowsIn && !queuesShown) setQueuesShown(true);
   const [counts] = useLoad(
-    (signal) => api<ReviewQueueCounts>(`/review/queue/counts${query ? `?${query}` : ""}`, { signal }),
-    [query, round],
+    (signal) =>
+      rowsIn
+        ? api<ReviewQueueCounts>(`/review/queue/counts${query ? `?${query}` : ""}`, { signal })
+        : new Promise<ReviewQueueCounts>(() => {}),
+    [query, round, rowsIn],
   );
   const known = counts.state === "ready" ? counts.value : null;
   const setFilter = (next: ReviewFilter) => {
@@ -205,7 +213,7 @@ export function ReviewDesk() {
             outcome={shown(focused.id)}
           />
         )}
-        <ReviewQueues reason={reason} round={round} onDone={refresh} />
+        {queuesShown && <ReviewQueues reason={reason} round={round} onDone={refresh} />}
       </div>
     </div>
   );
