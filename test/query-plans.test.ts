@@ -16,6 +16,8 @@ import { ZoneSource } from "../src/publish/zone-source.ts";
 import { applyClock } from "../src/registry/apply-clock.ts";
 import { applyDueApprovals } from "../src/registry/apply-due-approvals.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
+import { countReviewQueue } from "../src/review/count-review-queue.ts";
+import { listReviewQueue } from "../src/review/list-review-queue.ts";
 import type { Store } from "../src/store/database.ts";
 import { inTransaction } from "../src/store/in-transaction.ts";
 import { acknowledgeRelease } from "../src/verify/acknowledge-release.ts";
@@ -160,6 +162,14 @@ function seriesOf(store: Store, count: number) {
     : sql`with recursive c(n) as (select 1 union all select n + 1 from c where n < ${sql.lit(count)}) select n from c`;
 }
 
+/**
+ * The partial indexes of proposed targets (0004, 0028): walking one whole reads the review queue, whose size
+ * is what the reviewer has to review, never the registry's history. The review desk's counts and a decision
+ * "all matching this filter" walk them.
+ */
+const queueIndex = /USING (?:COVERING )?INDEX targets_proposed(?:_\w+)?\b/;
+const queueIndexNames = /^targets_proposed(?:_\w+)?$/;
+
 interface PlanProblem {
   path: string;
   sql: string;
@@ -177,6 +187,7 @@ async function sqlitePlanProblems(store: Store, query: CapturedQuery): Promise<P
     const search = /^SEARCH (\w+)(?: AS \w+)? USING (?:COVERING )?INDEX \w+ \(([^)]*)\)/.exec(detail);
     const table = scan?.[1] ?? search?.[1];
     if (!table || !historyTables.has(table)) continue;
+    if (queueIndex.test(detail)) continue;
     if (scan && !topByKey(query.sql, plan)) problems.push({ path: query.path, sql: query.sql, plan });
     else if (search && weakConstraint(search[2]!)) problems.push({ path: query.path, sql: query.sql, plan });
   }
@@ -204,6 +215,7 @@ function weakConstraint(constraint: string): boolean {
 interface PgPlanNode {
   "Node Type": string;
   "Relation Name"?: string;
+  "Index Name"?: string;
   "Index Cond"?: string;
   "Recheck Cond"?: string;
   Filter?: string;
@@ -239,10 +251,14 @@ async function postgresPlanProblems(
   const visit = (node: PgPlanNode, underLimit: boolean) => {
     const table = node["Relation Name"];
     const type = node["Node Type"];
-    if (table && historyTables.has(table) && big.has(table)) {
+    // A bitmap scan names its table on the heap node, and the index's condition as its Recheck Cond.
+    const condition = type === "Bitmap Heap Scan" ? node["Recheck Cond"] : node["Index Cond"];
+    // Proposed targets are the review queue, whichever index PostgreSQL reads them by.
+    const queue =
+      queueIndexNames.test(node["Index Name"] ?? "") ||
+      (table === "targets" && condition === "(state = 'proposed'::text)");
+    if (table && historyTables.has(table) && big.has(table) && !queue) {
       const indexed = type === "Index Scan" || type === "Index Only Scan";
-      // A bitmap scan names its table on the heap node, and the index's condition as its Recheck Cond.
-      const condition = type === "Bitmap Heap Scan" ? node["Recheck Cond"] : node["Index Cond"];
       const unbounded =
         type === "Seq Scan" ||
         ((indexed || type === "Bitmap Heap Scan") &&
@@ -431,6 +447,21 @@ for (const engine of storeEngines) {
         await probe();
       });
       await during("webhooks", () => deliverWebhooks(store, { now: duringOrder }));
+      await during("review queue", async () => {
+        const filters = [
+          {},
+          { orderId: 1 },
+          { kind: "fqdn" as const },
+          { codes: ["DNS_SNAPSHOT_SKIPPED" as const] },
+          { severities: ["review" as const, "none" as const] },
+          { orderId: 1, kind: "domain" as const, confirmed: true },
+        ];
+        for (const filter of filters) {
+          const page = await listReviewQueue(store.db, { ...filter, limit: 100 });
+          await listReviewQueue(store.db, { ...filter, after: page.at(-1)?.id ?? 0, limit: 100 });
+          await countReviewQueue(store.db, filter);
+        }
+      });
       const app = await buildApp({ store, now, dataDir });
       try {
         await during("feeds", async () => {
@@ -468,6 +499,7 @@ for (const engine of storeEngines) {
         "metrics scrape",
         "dns primary",
         "feeds",
+        "review queue",
       ])
         assert.ok(paths.has(path), `the ${path} path ran queries`);
       const big = new Set<string>();

@@ -297,23 +297,31 @@ describe("the web UI in a browser, from an applicant's order to an appeal", { ti
       .fill("TGI Paris, 28 Nov 2013, RG 11/60013: ordered blocked");
     const item = page.getByTestId(`queue-${protectedName}`);
     await item.waitFor();
-    assert.match((await item.textContent()) ?? "", /block\s*TARGET_PROTECTED_NAME/);
-    await item.locator("li.finding.severity-block").getByText("Evidence").click();
-    await item.getByRole("button", { name: "Approve" }).click();
-    await item.getByRole("alert").waitFor();
-    assert.match((await item.getByRole("alert").textContent()) ?? "", /TARGET_BLOCKED_BY_FINDING/);
+    assert.match((await item.locator("code").first().textContent()) ?? "", /TARGET_PROTECTED_NAME/);
+    await item.getByRole("button", { name: protectedName }).click();
+    const detail = page.getByTestId("target-detail");
+    assert.match((await detail.textContent()) ?? "", /block\s*TARGET_PROTECTED_NAME/);
+    await detail.locator("li.finding.severity-block").getByText("Evidence").click();
+    await detail.getByRole("button", { name: "Approve" }).click();
+    await detail.getByRole("alert").waitFor();
+    assert.match((await detail.getByRole("alert").textContent()) ?? "", /TARGET_BLOCKED_BY_FINDING/);
     await shoot(page, "05-authority-protected-name-refused");
     assert.equal((await publicSearch(protectedName)).entries.length, 0);
   });
 
   it("lets the authority approve the clean targets together", async () => {
     const page = await pageFor("authority");
-    await page.getByRole("button", { name: "Select those without findings to weigh" }).click();
+    // Those without findings to weigh: their worst finding is for information only, or they have none.
+    await page.getByLabel("information only").check();
+    await page.getByLabel("no finding").check();
+    await page.getByRole("button", { name: "Select all 18 matching this filter" }).click();
     await page.getByRole("button", { name: "Approve the 18 selected" }).click();
     await page.getByTestId(`queue-${demoNames[0]}`).waitFor({ state: "detached" });
+    await page.getByLabel("information only").uncheck();
+    await page.getByLabel("no finding").uncheck();
     // The queue is fetched again after the decision: what remains is counted once it is drawn.
     await page.getByTestId(`queue-${protectedName}`).waitFor();
-    assert.equal(await page.locator("ul.queue > li").count(), 1);
+    assert.equal(await page.getByTestId("review-table").locator("tbody tr[data-id]").count(), 1);
     await shoot(page, "06-authority-queue-after-approval");
     await pollUntil("the approved names to be active", async () =>
       (await publicSearch("allostreaming.com")).blocked ? true : undefined,

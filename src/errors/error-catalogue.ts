@@ -1031,6 +1031,12 @@ export const errorCatalogue = {
     remedy:
       "Give the serial of the staged release (decree releases rollout shows it); a release already promoted, withdrawn or never staged has nothing to decide.",
   },
+  SELECTION_CHANGED: {
+    status: 409,
+    title: "The targets matching the filter changed",
+    remedy:
+      "Load the review queue again with the same filter and decide on the count it shows now, or name the targets by id.",
+  },
 } as const satisfies Record<string, { status: number; title: string; remedy: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -897,4 +897,9 @@ export const errorTextsFr: Record<ErrorCode, ErrorText> = {
     remedy:
       "Donnez le numéro de la publication en test (`decree releases rollout` l’affiche) ; une publication déjà promue, retirée ou jamais mise en test n’a rien à décider.",
   },
+  SELECTION_CHANGED: {
+    title: "Les cibles correspondant au filtre ont changé",
+    remedy:
+      "Rechargez la file de revue avec le même filtre et décidez sur le nombre qu’elle montre maintenant, ou désignez les cibles par leur numéro.",
+  },
 };

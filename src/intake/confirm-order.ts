@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
@@ -42,6 +43,20 @@ export async function confirmOrder(
         `Order ${order.id} was confirmed meanwhile; nothing to do.`,
       );
     }
+    // The order-scope check said, of each target proposed meanwhile, that the order awaited confirmation: once
+    // confirmed that is no longer so, and a reviewer would read it on every target of the order. The event
+    // below keeps when it stopped being true.
+    await trx
+      .deleteFrom("findings")
+      .where("findings.code", "=", "ORDER_NOT_CONFIRMED")
+      .where("findings.target_id", "in", (eb) =>
+        eb
+          .selectFrom("targets")
+          .select("targets.id")
+          .where("targets.order_id", "=", order.id)
+          .where("targets.state", "=", sql.lit("proposed")),
+      )
+      .execute();
     await appendEvents(trx, [
       {
         at,

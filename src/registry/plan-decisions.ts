@@ -3,7 +3,7 @@ import { DecreeError } from "../errors/decree-error.ts";
 import type { TargetState } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
 import type { TargetKind } from "../vocabulary/vocabulary.ts";
-import { resolveTarget } from "./resolve-target.ts";
+import { resolveTargets } from "./resolve-target.ts";
 import { canDecide, type Decision, stateAfter, statesAllowing } from "./target-lifecycle.ts";
 
 export interface DecisionRequest {
@@ -35,8 +35,12 @@ export async function planDecisions(
 ): Promise<DecidedTarget[]> {
   const decided = new Map<number, DecidedTarget>();
   const confirmed = new Map<number, boolean>();
-  for (const ref of request.refs) {
-    const target = await resolveTarget(trx, ref, request.decision, request.orderId);
+  const targets = await resolveTargets(trx, request.refs, request.decision, request.orderId);
+  const waiting = await approvalsWaiting(
+    trx,
+    targets.map((target) => target.id),
+  );
+  for (const target of targets) {
     if (decided.has(target.id)) continue;
     if (!canDecide(request.decision, target.state)) {
       throw new DecreeError(
@@ -53,7 +57,7 @@ export async function planDecisions(
         },
       );
     }
-    await assertNoApprovalWaiting(trx, target);
+    assertNoApprovalWaiting(target, waiting);
     if (request.decision === "approve" && !(await orderConfirmed(trx, target.orderId, confirmed))) {
       throw new DecreeError(
         "ORDER_NOT_CONFIRMED",
@@ -79,21 +83,34 @@ export async function planDecisions(
   return [...decided.values()];
 }
 
+/** Ids per query: well under SQLite's and PostgreSQL's bound-parameter limits. */
+const idChunk = 500;
+
+/** When each of these targets' approval in its cancel window takes effect, for those that have one. */
+async function approvalsWaiting(trx: Kysely<Database>, ids: readonly number[]) {
+  const waiting = new Map<number, string>();
+  for (let start = 0; start < ids.length; start += idChunk) {
+    const rows = await trx
+      .selectFrom("scheduled_approvals")
+      .select(["target_id", "effective_at"])
+      .where("target_id", "in", ids.slice(start, start + idChunk))
+      .where("state", "=", "pending")
+      .execute();
+    for (const row of rows) waiting.set(Number(row.target_id), row.effective_at);
+  }
+  return waiting;
+}
+
 /** An approval in its cancel window is a decision already taken: another one would race it. */
-async function assertNoApprovalWaiting(trx: Kysely<Database>, target: { id: number; value: string }) {
-  const waiting = await trx
-    .selectFrom("scheduled_approvals")
-    .select(["effective_at"])
-    .where("target_id", "=", target.id)
-    .where("state", "=", "pending")
-    .executeTakeFirst();
-  if (waiting) {
+function assertNoApprovalWaiting(target: { id: number; value: string }, waiting: Map<number, string>) {
+  const effectiveAt = waiting.get(target.id);
+  if (effectiveAt !== undefined) {
     throw new DecreeError(
       "APPROVAL_PENDING",
       `Target ${target.id} (${target.value}) was approved and the approval takes effect at ` +
-        `${waiting.effective_at}; cancel it first (POST /targets/${target.id}/cancel-approval), or wait.`,
-      { effectiveAt: waiting.effective_at },
-      { id: target.id, value: target.value, at: waiting.effective_at },
+        `${effectiveAt}; cancel it first (POST /targets/${target.id}/cancel-approval), or wait.`,
+      { effectiveAt },
+      { id: target.id, value: target.value, at: effectiveAt },
     );
   }
 }

@@ -2,12 +2,18 @@ import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
 import type { Store } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
+import { insertMany } from "../store/insert-many.ts";
 import { applyClock } from "./apply-clock.ts";
 import { type DecidedTarget, planDecisions } from "./plan-decisions.ts";
+import { type FilterSelection, selectByFilter } from "./select-by-filter.ts";
 import { recordFirstApprovals, weighApprovals } from "./weigh-approvals.ts";
+
+const scheduleColumns = ["target_id", "actor", "reason", "scheduled_at", "effective_at", "state"] as const;
 
 export interface ScheduleApprovalsOptions {
   refs: string[];
+  /** Instead of refs: every proposed target matching a filter, read in the decision's transaction. */
+  selection?: FilterSelection | undefined;
   reason: string;
   actor: string;
   now: Date;
@@ -39,30 +45,26 @@ export async function scheduleApprovals(
       "Say why the targets are approved: every approval is on the record.",
     );
   }
-  if (options.refs.length === 0) {
+  if (options.refs.length === 0 && !options.selection) {
     throw new DecreeError("TARGET_NOT_FOUND", "Name at least one target, by id or by name.");
   }
   return inTransaction(store.db, async (trx) => {
     await applyClock(trx, options.now);
-    const all = await planDecisions(trx, { decision: "approve", refs: options.refs, now: options.now });
+    const refs = options.selection ? await selectByFilter(trx, options.selection) : options.refs;
+    const all = await planDecisions(trx, { decision: "approve", refs, now: options.now });
     // The policy is weighed now, when the authority decides; the window only delays what it allowed.
     const weighed = await weighApprovals(trx, all, options.actor);
     const planned = weighed.ready;
     const at = options.now.toISOString();
     const effectiveAt = new Date(options.now.getTime() + options.windowMs).toISOString();
-    for (const target of planned) {
-      await trx
-        .insertInto("scheduled_approvals")
-        .values({
-          target_id: target.id,
-          actor: options.actor,
-          reason,
-          scheduled_at: at,
-          effective_at: effectiveAt,
-          state: "pending",
-        })
-        .execute();
-    }
+    await insertMany(trx, "scheduled_approvals", scheduleColumns, planned.length, (row, out, offset) => {
+      out[offset] = planned[row]!.id;
+      out[offset + 1] = options.actor;
+      out[offset + 2] = reason;
+      out[offset + 3] = at;
+      out[offset + 4] = effectiveAt;
+      out[offset + 5] = "pending";
+    });
     await appendEvents(
       trx,
       planned.map((target) => ({

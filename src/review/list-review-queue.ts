@@ -1,12 +1,10 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import { findingsOf, type StoredFinding } from "../checks/findings-of.ts";
 import { type Target, targetFromRow } from "../intake/target.ts";
 import type { Database } from "../store/database.ts";
+import { proposedTargets, type ReviewQueueFilter } from "./review-queue-filter.ts";
 
-export interface ReviewQueueFilter {
-  orderId?: number | undefined;
-  /** Only targets of confirmed orders (approvable now), or only of orders awaiting confirmation. */
-  confirmed?: boolean | undefined;
+export interface ReviewQueuePage extends ReviewQueueFilter {
   /** Keyset pagination: targets proposed after this one. */
   after?: number | undefined;
   limit?: number | undefined;
@@ -33,15 +31,14 @@ export const maxQueuePage = 1000;
 
 /**
  * The authority's review queue: proposed targets with the order they come under, oldest first (ids grow with
- * time), so that nothing waits longer than what came after it. An approval waiting out its cancel window has
- * been decided, so it is not in the queue; cancelling it puts the target back.
+ * time), so that nothing waits longer than what came after it; a page at a time, by keyset (`after`), so the
+ * hundredth page costs what the first does.
  */
 export async function listReviewQueue(
   db: Kysely<Database>,
-  filter: ReviewQueueFilter,
+  filter: ReviewQueuePage,
 ): Promise<QueuedTarget[]> {
-  let query = db
-    .selectFrom("targets")
+  let query = proposedTargets(db, filter)
     .innerJoin("orders", "orders.id", "targets.order_id")
     .selectAll("targets")
     .select([
@@ -53,24 +50,7 @@ export async function listReviewQueue(
       "orders.valid_until as o_valid_until",
       "orders.owner_organisation_id as o_owner",
       "orders.confirmed_at as o_confirmed_at",
-    ])
-    // A literal, not a parameter, so that SQLite can use the partial index targets_proposed.
-    .where("targets.state", "=", sql.lit("proposed"))
-    .where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom("scheduled_approvals")
-            .select("scheduled_approvals.id")
-            .whereRef("scheduled_approvals.target_id", "=", "targets.id")
-            .where("scheduled_approvals.state", "=", "pending"),
-        ),
-      ),
-    );
-  if (filter.orderId !== undefined) query = query.where("targets.order_id", "=", filter.orderId);
-  if (filter.confirmed !== undefined) {
-    query = query.where("orders.confirmed_at", filter.confirmed ? "is not" : "is", null);
-  }
+    ]);
   if (filter.after !== undefined) query = query.where("targets.id", ">", filter.after);
   const limit = Math.min(filter.limit ?? defaultQueuePage, maxQueuePage);
   const rows = await query.orderBy("targets.id").limit(limit).execute();

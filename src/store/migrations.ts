@@ -20,6 +20,7 @@ import { boundedQueryPlans } from "./migrations/0018-bounded-query-plans.ts";
 import { orderEde } from "./migrations/0024-order-ede.ts";
 import { orderTestListCategory } from "./migrations/0025-order-test-list-category.ts";
 import { canarySerials } from "./migrations/0026-canary-serials.ts";
+import { reviewDesk } from "./migrations/0028-review-desk.ts";
 import { targetSite } from "./migrations/0029-target-site.ts";
 import { stagedRollout } from "./migrations/0030-staged-rollout.ts";
 
@@ -50,6 +51,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0026-canary-serials": canarySerials,
   "0029-target-site": targetSite,
   "0030-staged-rollout": stagedRollout,
+  "0028-review-desk": reviewDesk,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

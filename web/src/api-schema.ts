@@ -1289,7 +1289,7 @@ export interface paths {
                                     line: number;
                                     input: string;
                                     /** @enum {string} */
-                                    code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED";
+                                    code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED" | "SELECTION_CHANGED";
                                     message: string;
                                 }[];
                                 /** @description what the safeguard checks found: counts by severity, and the targets a block or review holds */
@@ -1458,7 +1458,7 @@ export interface paths {
                                 line: number;
                                 input: string;
                                 /** @enum {string} */
-                                code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED";
+                                code: "TARGET_EMPTY" | "TARGET_UNKNOWN_KIND" | "TARGET_KIND_MISMATCH" | "TARGET_INVALID_CHARACTER" | "TARGET_INVALID_LABEL" | "TARGET_EMPTY_LABEL" | "TARGET_LABEL_TOO_LONG" | "TARGET_NAME_TOO_LONG" | "TARGET_INVALID_IDN" | "TARGET_SINGLE_LABEL" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SPECIAL_USE_NAME" | "TARGET_INVALID_URL" | "TARGET_URL_SCHEME" | "TARGET_URL_CREDENTIALS" | "TARGET_INVALID_IP" | "TARGET_IPV4_LEADING_ZERO" | "TARGET_PRIVATE_RANGE" | "TARGET_SPECIAL_RANGE" | "TARGET_PREFIX_TOO_WIDE" | "TARGET_CIDR_HOST_BITS" | "ORDER_INVALID" | "ORDER_FILE_UNREADABLE" | "ORDER_FILE_SYNTAX" | "ORDER_DUPLICATE" | "ORDER_NOT_FOUND" | "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "IMPORT_FILE_UNREADABLE" | "IMPORT_CSV_HEADER" | "TARGETS_REJECTED" | "IMPORT_EMPTY" | "TARGET_DUPLICATE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_NOT_FOUND" | "TARGET_AMBIGUOUS" | "TARGET_TRANSITION_INVALID" | "REASON_REQUIRED" | "RENEWAL_NOT_LATER" | "OPERATOR_INVALID" | "OPERATOR_DUPLICATE" | "OPERATOR_NOT_FOUND" | "RELEASE_NOT_FOUND" | "FEED_UNKNOWN_FORMAT" | "FEED_ZONE_MOVING" | "PUSH_FAILED" | "PUSH_KEY_INVALID" | "OPERATOR_CONFIG_PRIMARY_UNKNOWN" | "OPERATOR_CONFIG_STOP_PAGE_NAME" | "AUTH_REQUIRED" | "AUTH_TOKEN_INVALID" | "AUTH_TOKEN_EXPIRED" | "AUTH_TOKEN_REVOKED" | "AUTH_ACCOUNT_DISABLED" | "AUTH_SESSION_INVALID" | "AUTH_LOGIN_FAILED" | "FORBIDDEN" | "CSRF_INVALID" | "RATE_LIMITED" | "ORGANISATION_INVALID" | "ORGANISATION_DUPLICATE" | "ORGANISATION_NOT_FOUND" | "USER_INVALID" | "USER_DUPLICATE" | "USER_NOT_FOUND" | "USER_DISABLED" | "TOKEN_INVALID" | "TOKEN_NOT_FOUND" | "ORDER_NOT_CONFIRMED" | "ORDER_ALREADY_CONFIRMED" | "DOCUMENT_DUPLICATE" | "DOCUMENT_HASH_MISMATCH" | "DOCUMENT_INVALID" | "DOCUMENT_MEDIA_TYPE" | "DOCUMENT_NOT_FOUND" | "APPROVAL_PENDING" | "APPROVAL_NOT_FOUND" | "APPROVAL_WINDOW_CLOSED" | "TARGET_NOT_AN_ENTRY" | "WEBHOOK_INVALID" | "WEBHOOK_LIMIT" | "WEBHOOK_NOT_FOUND" | "APPEAL_NOT_FOUND" | "APPEAL_TARGET_NOT_IN_FORCE" | "APPEAL_DECISION_INVALID" | "REQUEST_TOO_LARGE" | "REQUEST_MEDIA_TYPE" | "REQUEST_URI_TOO_LONG" | "TARGET_HOSTING_PLATFORM" | "TARGET_WILDCARD_BREADTH" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_MIRROR_NOT_ALLOWED" | "ORDER_NOT_IN_FORCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_EXEMPTED" | "CHECKS_DATA_INVALID" | "CHECKS_DATA_UNREADABLE" | "TARGET_CNAME_INTO_CDN" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_IP_WITHOUT_NAME" | "DNS_SNAPSHOT_SKIPPED" | "DNS_SNAPSHOT_FAILED" | "TARGET_BLOCKED_BY_FINDING" | "APPROVAL_SAME_USER" | "OVERRIDE_CODE_UNKNOWN" | "OVERRIDE_NOT_FOUND" | "OVERRIDE_SAME_USER" | "OVERRIDE_ALREADY_CONFIRMED" | "LOG_RANGE_INVALID" | "LOG_LEAF_NOT_FOUND" | "LOG_CHECKPOINT_MISSING" | "LOG_COSIGNATURE_INVALID" | "VERIFY_INPUT_INVALID" | "VERIFY_FAILED" | "RESOLVER_INVALID" | "RESOLVER_DUPLICATE" | "PROBE_NO_RESOLVERS" | "PROBE_AGENT_INVALID" | "PROBE_AGENT_DUPLICATE" | "PROBE_AGENT_UNKNOWN" | "PROBE_AGENT_KEY_MISMATCH" | "PROBE_BATCH_INVALID" | "PROBE_SIGNATURE_INVALID" | "PROBE_REGISTRY_UNREACHABLE" | "MIRROR_NO_ORIGINAL" | "MIRROR_RESOLVER_MISSING" | "MIRROR_CANDIDATE_NOT_FOUND" | "MIRROR_WEAK_EVIDENCE" | "METRICS_NOT_ENABLED" | "METRICS_TOKEN_INVALID" | "DATA_DIR_UNUSABLE" | "STORE_UNREACHABLE" | "STORE_LOGIN_REFUSED" | "STORE_DATABASE_MISSING" | "SERVE_PORT_IN_USE" | "SERVE_ADDRESS_UNUSABLE" | "CLI_IDENTITY_REQUIRED" | "CLI_IDENTITY_UNPROVEN" | "OS_USER_INVALID" | "OS_USER_NOT_MAPPED" | "NUMBER_INVALID" | "SERIAL_STATE_UNREADABLE" | "BACKUP_FAILED" | "RESTORE_INVALID" | "RESTORE_WHILE_SERVING" | "OPERATOR_KIND_INVALID" | "OPERATOR_REMOVED" | "OPERATOR_NO_KEY" | "CONFIG_INVALID" | "STORE_UNAVAILABLE" | "WEB_UI_NOT_BUILT" | "NOT_FOUND" | "REQUEST_INVALID" | "INTERNAL" | "DNS_SNAPSHOT" | "MIRROR_EVIDENCE" | "WINDOW_INVERTED" | "WINDOW_OVERLAP" | "WINDOW_OUTSIDE_VALIDITY" | "WINDOW_NOT_FOUND" | "WINDOW_MARGIN_INVALID" | "ICAL_INVALID" | "BGP_NEXT_HOP_INVALID" | "BGP_ROUTE_NOT_APPROVED" | "BGP_RELOAD_FAILED" | "BGP_SETTINGS_INVALID" | "TARGET_PUBLIC_RESOLVER" | "TARGET_ASN_SHARED" | "TARGET_ASN_HOSTING" | "TARGET_ASN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "ASN_DATA_INVALID" | "PASSIVE_DNS_FORMAT_INVALID" | "EXCLUSIVE_USE_NOT_SHOWN" | "EXCLUSIVE_USE_INVALID" | "ORDER_EDE_INVALID" | "ROLLOUT_CANARY_BUSY" | "ROLLOUT_NOT_STAGED" | "SELECTION_CHANGED";
                                 message: string;
                             }[];
                             /** @description what the safeguard checks found: counts by severity, and the targets a block or review holds */
@@ -2038,7 +2038,9 @@ export interface paths {
         };
         /**
          * Proposed targets with their order, oldest first
-         * @description Needs targets:review: authority.
+         * @description A page at a time by keyset (`after`: the `next.after` of the previous page), filtered by order, kind, finding code and worst severity; served from indexes on proposed targets only.
+         *
+         *     Needs targets:review: authority.
          */
         get: {
             parameters: {
@@ -2047,7 +2049,14 @@ export interface paths {
                     after?: string;
                     /** @description default 100 */
                     limit?: string;
+                    /** @description only targets of this order */
                     order?: string;
+                    /** @description only targets of this kind */
+                    kind?: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                    /** @description only targets with a finding of one of these codes (comma-separated) */
+                    code?: string;
+                    /** @description only targets whose worst finding is one of these (comma-separated); none: no finding. They partition the queue */
+                    severity?: string;
                     /** @description true: only orders already confirmed (approvable now) */
                     confirmed?: "true" | "false";
                 };
@@ -2068,6 +2077,81 @@ export interface paths {
                             next: {
                                 after: number;
                             } | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/review/queue/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many proposed targets match a filter, by worst severity, finding code and kind
+         * @description Each facet is counted under every other filter but its own, for a filter panel; counted again only when the registry changed.
+         *
+         *     Needs targets:review: authority.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only targets of this order */
+                    order?: string;
+                    /** @description only targets of this kind */
+                    kind?: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                    /** @description only targets with a finding of one of these codes (comma-separated) */
+                    code?: string;
+                    /** @description only targets whose worst finding is one of these (comma-separated); none: no finding. They partition the queue */
+                    severity?: string;
+                    /** @description true: only orders already confirmed (approvable now) */
+                    confirmed?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description targets matching the whole filter: what a decision by filter decides on */
+                            matching: number;
+                            /** @description targets by their worst finding, under the filter without its severities */
+                            bySeverity: {
+                                /** @enum {string} */
+                                severity: "block" | "review" | "info" | "none";
+                                count: number;
+                            }[];
+                            /** @description targets with a finding of each code, under the filter without its codes */
+                            byCode: {
+                                /** @enum {string} */
+                                code: "ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "ORDER_NOT_CONFIRMED" | "ORDER_NOT_IN_FORCE" | "DNS_SNAPSHOT" | "DNS_SNAPSHOT_FAILED" | "DNS_SNAPSHOT_SKIPPED" | "MIRROR_EVIDENCE" | "MIRROR_WEAK_EVIDENCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_ASN" | "TARGET_ASN_HOSTING" | "TARGET_ASN_SHARED" | "TARGET_CNAME_INTO_CDN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "TARGET_EXEMPTED" | "TARGET_HOSTING_PLATFORM" | "TARGET_IP_WITHOUT_NAME" | "TARGET_MIRROR_NOT_ALLOWED" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_PUBLIC_RESOLVER" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_WILDCARD_BREADTH";
+                                /** @enum {string} */
+                                severity: "block" | "review" | "info";
+                                count: number;
+                            }[];
+                            /** @description targets of each kind, under the filter without its kind */
+                            byKind: {
+                                /** @enum {string} */
+                                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                                count: number;
+                            }[];
                         };
                     };
                 };
@@ -2275,7 +2359,9 @@ export interface paths {
         put?: never;
         /**
          * One decision on many targets, all or none
-         * @description Needs targets:decide: authority.
+         * @description Name the targets by id (`targets`), or by the review queue's filter (`filter`): then every proposed target matching it when the decision is made, with `expected` the count the reviewer saw (SELECTION_CHANGED when another count matches now). A decision by filter answers with counts and the first 1,000 targets.
+         *
+         *     Needs targets:decide: authority.
          */
         post: {
             parameters: {
@@ -2292,6 +2378,22 @@ export interface paths {
                         targets: number[];
                         /** @description required: every decision is on the record with its reason */
                         reason: string;
+                    } | {
+                        /** @enum {string} */
+                        decision: "approve" | "reject";
+                        /** @description the review queue's filter, as GET /review/queue takes it */
+                        filter: {
+                            order?: number;
+                            /** @enum {string} */
+                            kind?: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                            codes?: ("ORDER_EXPIRED" | "ORDER_MEASURE_NOT_GRANTED" | "ORDER_NOT_CONFIRMED" | "ORDER_NOT_IN_FORCE" | "DNS_SNAPSHOT" | "DNS_SNAPSHOT_FAILED" | "DNS_SNAPSHOT_SKIPPED" | "MIRROR_EVIDENCE" | "MIRROR_WEAK_EVIDENCE" | "TARGET_ACTIVE_UNDER_OTHER_ORDER" | "TARGET_ADDRESS_SHARED" | "TARGET_ADDRESS_SHARED_BY_NAMES" | "TARGET_ASN" | "TARGET_ASN_HOSTING" | "TARGET_ASN_SHARED" | "TARGET_CNAME_INTO_CDN" | "TARGET_CO_HOSTED" | "TARGET_CO_HOSTING_CLEAN" | "TARGET_CO_HOSTING_UNKNOWN" | "TARGET_EXEMPTED" | "TARGET_HOSTING_PLATFORM" | "TARGET_IP_WITHOUT_NAME" | "TARGET_MIRROR_NOT_ALLOWED" | "TARGET_ON_SHARED_PLATFORM" | "TARGET_PROTECTED_NAME" | "TARGET_PUBLIC_RESOLVER" | "TARGET_PUBLIC_SUFFIX" | "TARGET_SHARED_INFRASTRUCTURE" | "TARGET_VALIDITY_BEYOND_ORDER" | "TARGET_WILDCARD_BREADTH")[];
+                            severities?: ("block" | "review" | "info" | "none")[];
+                            confirmed?: boolean;
+                        };
+                        /** @description how many targets matched when the reviewer chose; another count refuses it all */
+                        expected?: number;
+                        /** @description required: every decision is on the record with its reason */
+                        reason: string;
                     };
                 };
             };
@@ -2303,6 +2405,30 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            decision: "approve" | "reject" | "suspend" | "lift";
+                            /** @description targets the filter matched, every one decided */
+                            matched: number;
+                            /** @description targets whose state changed, or will when the approval takes effect */
+                            changed: number;
+                            /** @description approvals held for a second authority user (two-person rule) */
+                            pending: number;
+                            /** @description the first 1,000 targets decided, oldest first */
+                            targets: {
+                                id: number;
+                                orderId: number;
+                                value: string;
+                                /** @enum {string} */
+                                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                                /** @enum {string} */
+                                from: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+                                /** @enum {string} */
+                                to: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+                                /** @description set when the approval waits for a second authority user */
+                                pending?: string;
+                            }[];
+                            effectiveAt: string | null;
+                        } | {
                             /** @enum {string} */
                             decision: "approve" | "reject" | "suspend" | "lift";
                             targets: {
@@ -2330,6 +2456,30 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            decision: "approve" | "reject" | "suspend" | "lift";
+                            /** @description targets the filter matched, every one decided */
+                            matched: number;
+                            /** @description targets whose state changed, or will when the approval takes effect */
+                            changed: number;
+                            /** @description approvals held for a second authority user (two-person rule) */
+                            pending: number;
+                            /** @description the first 1,000 targets decided, oldest first */
+                            targets: {
+                                id: number;
+                                orderId: number;
+                                value: string;
+                                /** @enum {string} */
+                                kind: "fqdn" | "domain" | "url" | "ip" | "cidr";
+                                /** @enum {string} */
+                                from: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+                                /** @enum {string} */
+                                to: "proposed" | "approved" | "active" | "suspended" | "lifted" | "expired" | "rejected";
+                                /** @description set when the approval waits for a second authority user */
+                                pending?: string;
+                            }[];
+                            effectiveAt: string | null;
+                        } | {
                             /** @enum {string} */
                             decision: "approve" | "reject" | "suspend" | "lift";
                             targets: {

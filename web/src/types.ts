@@ -2,6 +2,7 @@
 // its OpenAPI document into api-schema.ts (`npm run types:web`), so that a field the API may send as null is
 // nullable here too. Never written by hand: a shape missing here gets an id in its route's zod schema.
 import type { components, paths } from "./api-schema.ts";
+import type { FindingCode, Severity, TargetKind } from "./vocabulary.ts";
 
 type Schemas = components["schemas"];
 
@@ -60,4 +61,60 @@ export interface AckContradiction {
   resolver: string;
   observedSerial: number | null;
   observedAt: string;
+}
+
+// review desk: the review queue, its counts and the two-person rule's open steps (GET /review/queue,
+// GET /review/queue/counts, GET /review/pending)
+
+/** A target's worst finding; `none`: the checks found nothing. */
+export type WorstSeverity = Severity | "none";
+
+export type Finding = Schemas["Finding"];
+
+export interface ReviewQueuePage {
+  targets: QueuedTarget[];
+  next: { after: number } | null;
+}
+
+export interface ReviewQueueCounts {
+  matching: number;
+  bySeverity: Array<{ severity: WorstSeverity; count: number }>;
+  byCode: Array<{ code: FindingCode; severity: Severity; count: number }>;
+  byKind: Array<{ kind: TargetKind; count: number }>;
+}
+
+export interface Requester {
+  actor: string;
+  userId: number | null;
+  email: string | null;
+}
+
+export interface SecondPerson {
+  roles: string[];
+  notUserId: number | null;
+  notActor: string;
+}
+
+export interface PendingSteps {
+  overrides: Array<{
+    targetId: number;
+    value: string;
+    orderId: number;
+    overrideId: number;
+    code: string;
+    reason: string | null;
+    requestedAt: string;
+    requestedBy: Requester;
+    mayConfirm: SecondPerson;
+  }>;
+  approvals: Array<{
+    targetId: number;
+    value: string;
+    orderId: number;
+    firstApprovalAt: string;
+    reason: string | null;
+    approvedBy: Requester;
+    mayApprove: SecondPerson;
+  }>;
+  truncated: boolean;
 }

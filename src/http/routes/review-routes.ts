@@ -3,15 +3,19 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
 import { cancelApproval } from "../../registry/cancel-approval.ts";
-import { decideTargets } from "../../registry/decide-targets.ts";
+import { type DecidedTarget, decideTargets } from "../../registry/decide-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { renewTargets } from "../../registry/renew-targets.ts";
 import { scheduleApprovals } from "../../registry/schedule-approvals.ts";
+import type { FilterSelection } from "../../registry/select-by-filter.ts";
 import { type Decision, decisions } from "../../registry/target-lifecycle.ts";
 import { secondApprovalNeeded } from "../../registry/weigh-approvals.ts";
+import { CachedReviewCounts } from "../../review/cached-review-counts.ts";
 import { listPendingApprovals } from "../../review/list-pending-approvals.ts";
 import { listReviewQueue } from "../../review/list-review-queue.ts";
+import { type ReviewQueueFilter, worstSeverities } from "../../review/review-queue-filter.ts";
 import type { Store } from "../../store/database.ts";
+import { findingCodes, severities, targetKinds } from "../../vocabulary/vocabulary.ts";
 import { integerSchema } from "../integer-schema.ts";
 import {
   decidedTargetSchema,
@@ -90,6 +94,80 @@ const queuedTargetSchema = targetSchema
   })
   .meta({ id: "QueuedTarget" });
 
+/** A comma-separated list of words of one vocabulary, in a query string: `severity=info,none`. */
+function commaList<const T extends readonly [string, ...string[]]>(values: T, what: string) {
+  return z
+    .string()
+    .max(2000)
+    .regex(/^[A-Za-z_-]+(,[A-Za-z_-]+)*$/, { error: `${what}: words separated by commas` })
+    .transform((text) => text.split(","))
+    .pipe(z.array(z.enum(values)))
+    .describe(`one or more of ${values.join(", ")}, separated by commas`);
+}
+
+/** The review queue's filter in a query string (GET /review/queue, GET /review/queue/counts). */
+const queueFilterQuery = {
+  order: integerSchema().optional().describe("only targets of this order"),
+  kind: z.enum(targetKinds).optional().describe("only targets of this kind"),
+  code: commaList(findingCodes, "code")
+    .optional()
+    .describe("only targets with a finding of one of these codes (comma-separated)"),
+  severity: commaList(worstSeverities, "severity")
+    .optional()
+    .describe(
+      "only targets whose worst finding is one of these (comma-separated); none: no finding. They partition the queue",
+    ),
+  confirmed: z
+    .enum(["true", "false"])
+    .transform((value) => value === "true")
+    .optional()
+    .describe("true: only orders already confirmed (approvable now)"),
+};
+
+function queueFilter(query: {
+  order?: number | undefined;
+  kind?: ReviewQueueFilter["kind"];
+  code?: ReviewQueueFilter["codes"];
+  severity?: ReviewQueueFilter["severities"];
+  confirmed?: boolean | undefined;
+}): ReviewQueueFilter {
+  return {
+    orderId: query.order,
+    kind: query.kind,
+    codes: query.code,
+    severities: query.severity,
+    confirmed: query.confirmed,
+  };
+}
+
+/** The same filter in a decision's body: the selection "all matching this filter". */
+const filterBodySchema = z
+  .object({
+    order: z.number().int().positive().optional(),
+    kind: z.enum(targetKinds).optional(),
+    codes: z.array(z.enum(findingCodes)).max(findingCodes.length).optional(),
+    severities: z.array(z.enum(worstSeverities)).max(worstSeverities.length).optional(),
+    confirmed: z.boolean().optional(),
+  })
+  .strict()
+  .describe("the review queue's filter, as GET /review/queue takes it");
+
+const countsSchema = z.object({
+  matching: z
+    .number()
+    .int()
+    .describe("targets matching the whole filter: what a decision by filter decides on"),
+  bySeverity: z
+    .array(z.object({ severity: z.enum(worstSeverities), count: z.number().int() }))
+    .describe("targets by their worst finding, under the filter without its severities"),
+  byCode: z
+    .array(z.object({ code: z.enum(findingCodes), severity: z.enum(severities), count: z.number().int() }))
+    .describe("targets with a finding of each code, under the filter without its codes"),
+  byKind: z
+    .array(z.object({ kind: z.enum(targetKinds), count: z.number().int() }))
+    .describe("targets of each kind, under the filter without its kind"),
+});
+
 const reason = z.string().max(4000).describe("required: every decision is on the record with its reason");
 
 const heldTargetSchema = decidedTargetSchema.extend({
@@ -103,6 +181,18 @@ const decisionResponse = z.object({
     .string()
     .nullable()
     .describe("an approval with a cancel window takes effect then; until then the targets stay proposed"),
+});
+
+/** Shown of the targets a decision by filter reached: the counts say the rest. */
+const filterAnswerTargets = 1000;
+
+const filterDecisionResponse = z.object({
+  decision: z.enum(decisions),
+  matched: z.number().int().describe("targets the filter matched, every one decided"),
+  changed: z.number().int().describe("targets whose state changed, or will when the approval takes effect"),
+  pending: z.number().int().describe("approvals held for a second authority user (two-person rule)"),
+  targets: z.array(heldTargetSchema).describe("the first 1,000 targets decided, oldest first"),
+  effectiveAt: z.string().nullable(),
 });
 
 const pendingResponse = z.object({
@@ -123,6 +213,7 @@ const overrideParams = z.object({
 export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDeps) {
   const { store, now } = deps;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const counts = new CachedReviewCounts(store.db);
 
   app.get(
     "/review/queue",
@@ -131,26 +222,36 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
       schema: {
         tags,
         summary: "Proposed targets with their order, oldest first",
-        querystring: z
-          .object({
-            ...pageQuery,
-            order: integerSchema().optional(),
-            confirmed: z
-              .enum(["true", "false"])
-              .transform((value) => value === "true")
-              .optional()
-              .describe("true: only orders already confirmed (approvable now)"),
-          })
-          .strict(),
+        description:
+          "A page at a time by keyset (`after`: the `next.after` of the previous page), filtered by order, " +
+          "kind, finding code and worst severity; served from indexes on proposed targets only.",
+        querystring: z.object({ ...pageQuery, ...queueFilterQuery }).strict(),
         response: { 200: z.object({ targets: z.array(queuedTargetSchema), next: nextSchema }) },
       },
     },
     async (request) => {
-      const { order, ...query } = request.query;
-      const targets = await listReviewQueue(store.db, { ...query, orderId: order });
+      const { after, limit, ...query } = request.query;
+      const targets = await listReviewQueue(store.db, { ...queueFilter(query), after, limit });
       const last = targets.at(-1);
       return { targets, next: last ? { after: last.id } : null };
     },
+  );
+
+  app.get(
+    "/review/queue/counts",
+    {
+      config: { access: "targets:review" },
+      schema: {
+        tags,
+        summary: "How many proposed targets match a filter, by worst severity, finding code and kind",
+        description:
+          "Each facet is counted under every other filter but its own, for a filter panel; counted again only " +
+          "when the registry changed.",
+        querystring: z.object(queueFilterQuery).strict(),
+        response: { 200: countsSchema },
+      },
+    },
+    async (request) => counts.counts(queueFilter(request.query)),
   );
 
   app.get(
@@ -194,22 +295,56 @@ export async function reviewRoutes(fastify: FastifyInstance, deps: ReviewRouteDe
       schema: {
         tags,
         summary: "One decision on many targets, all or none",
-        body: z
-          .object({
-            decision: z.enum(decisions),
-            targets: z.array(z.number().int().positive()).min(1).max(10_000),
-            reason,
-          })
-          .strict(),
-        response: { 200: decisionResponse, 202: decisionResponse },
+        description:
+          "Name the targets by id (`targets`), or by the review queue's filter (`filter`): then every proposed " +
+          "target matching it when the decision is made, with `expected` the count the reviewer saw " +
+          "(SELECTION_CHANGED when another count matches now). A decision by filter answers with counts and " +
+          "the first 1,000 targets.",
+        body: z.union([
+          z
+            .object({
+              decision: z.enum(decisions),
+              targets: z.array(z.number().int().positive()).min(1).max(10_000),
+              reason,
+            })
+            .strict(),
+          z
+            .object({
+              decision: z.enum(["approve", "reject"]),
+              filter: filterBodySchema,
+              expected: z
+                .number()
+                .int()
+                .positive()
+                .optional()
+                .describe("how many targets matched when the reviewer chose; another count refuses it all"),
+              reason,
+            })
+            .strict(),
+        ]),
+        response: {
+          200: z.union([filterDecisionResponse, decisionResponse]),
+          202: z.union([filterDecisionResponse, decisionResponse]),
+        },
       },
     },
-    async (request, reply) =>
-      decide(deps, reply, request.principal!, {
-        decision: request.body.decision,
-        ids: request.body.targets,
-        reason: request.body.reason,
-      }),
+    async (request, reply) => {
+      const body = request.body;
+      if ("targets" in body) {
+        return decide(deps, reply, request.principal!, {
+          decision: body.decision,
+          ids: body.targets,
+          reason: body.reason,
+        });
+      }
+      const { order, ...filter } = body.filter;
+      return decide(deps, reply, request.principal!, {
+        decision: body.decision,
+        ids: [],
+        reason: body.reason,
+        selection: { filter: { ...filter, orderId: order }, expected: body.expected },
+      });
+    },
   );
 
   app.post(
@@ -361,10 +496,17 @@ async function decide(
   deps: ReviewRouteDeps,
   reply: FastifyReply,
   principal: Principal,
-  request: { decision: Decision; ids: number[]; reason: string; single?: boolean },
+  request: {
+    decision: Decision;
+    ids: number[];
+    reason: string;
+    single?: boolean;
+    selection?: FilterSelection;
+  },
 ) {
   const base = {
     refs: request.ids.map(String),
+    selection: request.selection,
     reason: request.reason,
     actor: actorFor(principal),
     now: deps.now(),
@@ -375,12 +517,10 @@ async function decide(
     if (request.single && held?.pending) {
       return reply.code(202).send({ pending: secondApprovalNeeded, targetId: held.id, decision: "approve" });
     }
-    return reply.code(202).send({
-      decision: request.decision,
-      // `to` is the state each target will have when the approval takes effect.
-      targets: scheduled.map(({ effectiveAt: _, ...target }) => target),
-      effectiveAt: scheduled.find((target) => target.effectiveAt !== null)?.effectiveAt ?? null,
-    });
+    // `to` is the state each target will have when the approval takes effect.
+    const targets = scheduled.map(({ effectiveAt: _, ...target }) => target);
+    const effectiveAt = scheduled.find((target) => target.effectiveAt !== null)?.effectiveAt ?? null;
+    return reply.code(202).send(answer(request, targets, effectiveAt));
   }
   const decided = await decideTargets(deps.store, { ...base, decision: request.decision });
   const held = decided[0];
@@ -389,5 +529,23 @@ async function decide(
     return reply.code(202).send({ pending: secondApprovalNeeded, targetId: held.id, decision: "approve" });
   }
   deps.onRegistryChange();
-  return reply.code(200).send({ decision: request.decision, targets: decided, effectiveAt: null });
+  return reply.code(200).send(answer(request, decided, null));
+}
+
+/** The decided targets, whole for a decision by ids, counted and cut for a decision by filter. */
+function answer(
+  request: { decision: Decision; selection?: FilterSelection },
+  targets: DecidedTarget[],
+  effectiveAt: string | null,
+) {
+  if (!request.selection) return { decision: request.decision, targets, effectiveAt };
+  const pending = targets.filter((target) => target.pending).length;
+  return {
+    decision: request.decision,
+    matched: targets.length,
+    changed: targets.length - pending,
+    pending,
+    targets: targets.slice(0, filterAnswerTargets),
+    effectiveAt,
+  };
 }

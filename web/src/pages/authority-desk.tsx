@@ -1,15 +1,15 @@
-import { useId, useState } from "react";
+import { useState } from "react";
 import { api } from "../api.ts";
 import { ActionForm } from "../components/action-form.tsx";
-import { ErrorMessage, SeverityBadge, Show, StateBadge, useAction, useLoad } from "../components/common.tsx";
+import { ErrorMessage, Show, StateBadge, useAction, useLoad } from "../components/common.tsx";
 import { DataTable } from "../components/data-table.tsx";
 import { Desk } from "../components/desk.tsx";
-import { Evidence } from "../components/evidence.tsx";
 import { Field, NumberField } from "../components/field.tsx";
 import { RolloutAlert } from "../components/rollout-alert.tsx";
 import { useT } from "../i18n.tsx";
-import type { Answer, Order, QueuedTarget, SiteAppeal } from "../types.ts";
+import type { Order, SiteAppeal } from "../types.ts";
 import type { AppealScope } from "../vocabulary.ts";
+import { ReviewDesk } from "./review-desk.tsx";
 
 export default function AuthorityDesk() {
   const t = useT();
@@ -18,7 +18,7 @@ export default function AuthorityDesk() {
       title={t("authority.title")}
       roles={["authority", "auditor"]}
       sections={[
-        { id: "queue", label: t("authority.queue"), render: () => <ReviewQueue /> },
+        { id: "queue", label: t("authority.queue"), render: () => <ReviewDesk /> },
         { id: "appeals", label: t("authority.appeals"), render: () => <Appeals /> },
         { id: "orders", label: t("authority.orders"), render: () => <OrdersToConfirm /> },
         {
@@ -38,181 +38,6 @@ export default function AuthorityDesk() {
   );
 }
 
-type Outcome = { kind: "done" | "pending"; text: string } | { kind: "refused"; error: unknown };
-
-function ReviewQueue() {
-  const t = useT();
-  const [loaded, reload] = useLoad(
-    (signal) => api<Answer<"/review/queue">>("/review/queue?limit=200", { signal }),
-    [],
-  );
-  const [reason, setReason] = useState("");
-  const [selected, setSelected] = useState<Set<number>>(new Set());
-  const [outcomes, setOutcomes] = useState<Record<number, Outcome>>({});
-  const decide = async (ids: number[], decision: "approve" | "reject") => {
-    try {
-      const response = await fetchDecision(ids, decision, reason);
-      const text =
-        "pending" in response
-          ? t("authority.secondApproval")
-          : t(decision === "approve" ? "authority.approved" : "authority.rejected");
-      const kind = "pending" in response ? "pending" : "done";
-      setOutcomes((previous) => ({
-        ...previous,
-        ...Object.fromEntries(ids.map((id) => [id, { kind, text }])),
-      }));
-      setSelected(new Set());
-      if (kind === "done") reload();
-    } catch (error) {
-      setOutcomes((previous) => ({
-        ...previous,
-        ...Object.fromEntries(ids.map((id) => [id, { kind: "refused", error }])),
-      }));
-    }
-  };
-  return (
-    <>
-      <div className="stack">
-        <Field
-          label={t("authority.reason")}
-          value={reason}
-          onValue={setReason}
-          placeholder={t("authority.reasonPlaceholder")}
-          required
-        />
-      </div>
-      <Show loaded={loaded}>
-        {({ targets }) =>
-          targets.length === 0 ? (
-            <p data-testid="queue-empty">{t("authority.queueEmpty")}</p>
-          ) : (
-            <>
-              <p>
-                <button
-                  type="button"
-                  disabled={selected.size === 0 || !reason}
-                  onClick={() => void decide([...selected], "approve")}
-                >
-                  {t("authority.approveSelected", { count: selected.size })}
-                </button>{" "}
-                <button
-                  type="button"
-                  onClick={() => {
-                    const clean = targets.filter((target) => !(target.findings ?? []).some(isWeighty));
-                    setSelected(new Set(clean.map((target) => target.id)));
-                  }}
-                >
-                  {t("authority.selectClean")}
-                </button>
-              </p>
-              <ul className="queue">
-                {targets.map((target) => (
-                  <QueueItem
-                    key={target.id}
-                    target={target}
-                    selected={selected.has(target.id)}
-                    onSelect={(on) =>
-                      setSelected((previous) => {
-                        const next = new Set(previous);
-                        if (on) next.add(target.id);
-                        else next.delete(target.id);
-                        return next;
-                      })
-                    }
-                    outcome={outcomes[target.id]}
-                    canDecide={reason.length > 0}
-                    onDecide={(decision) => void decide([target.id], decision)}
-                  />
-                ))}
-              </ul>
-            </>
-          )
-        }
-      </Show>
-    </>
-  );
-}
-
-const isWeighty = (finding: { severity: string }) =>
-  finding.severity === "block" || finding.severity === "review";
-
-async function fetchDecision(ids: number[], decision: "approve" | "reject", reason: string) {
-  if (ids.length === 1) {
-    return api<object>(`/targets/${ids[0]}/decision`, { body: { decision, reason } });
-  }
-  return api<object>("/targets/decisions", { body: { decision, reason, targets: ids } });
-}
-
-function QueueItem({
-  target,
-  selected,
-  onSelect,
-  outcome,
-  canDecide,
-  onDecide,
-}: {
-  target: QueuedTarget;
-  selected: boolean;
-  onSelect: (on: boolean) => void;
-  outcome: Outcome | undefined;
-  canDecide: boolean;
-  onDecide: (decision: "approve" | "reject") => void;
-}) {
-  const t = useT();
-  const findings = target.findings ?? [];
-  const checkboxId = useId();
-  return (
-    <li className="card" data-testid={`queue-${target.value}`}>
-      <p>
-        <input
-          id={checkboxId}
-          type="checkbox"
-          checked={selected}
-          onChange={(event) => onSelect(event.target.checked)}
-        />{" "}
-        <label htmlFor={checkboxId}>
-          <strong>{target.display}</strong> ({target.kind}, #{target.id})
-        </label>{" "}
-        <StateBadge state={target.state} /> ·{" "}
-        {target.order
-          ? `${target.order.caseNumber}${target.order.confirmedAt ? "" : ` — ${t("authority.unconfirmed")}`}`
-          : ""}
-      </p>
-      {findings.length > 0 && (
-        <ul className="findings">
-          {findings.map((finding) => (
-            <li key={`${finding.check}-${finding.code}`} className={`finding severity-${finding.severity}`}>
-              <SeverityBadge severity={finding.severity} /> <code>{finding.code}</code> — {finding.message}
-              <Evidence evidence={finding.evidence} />
-            </li>
-          ))}
-        </ul>
-      )}
-      <p>
-        <button type="button" disabled={!canDecide} onClick={() => onDecide("approve")}>
-          {t("authority.approve")}
-        </button>{" "}
-        <button type="button" className="secondary" disabled={!canDecide} onClick={() => onDecide("reject")}>
-          {t("authority.reject")}
-        </button>
-      </p>
-      {outcome &&
-        (outcome.kind === "refused" ? (
-          <ErrorMessage error={outcome.error} />
-        ) : (
-          <p role="status" className={outcome.kind === "done" ? "success" : "notice"}>
-            {outcome.text}
-          </p>
-        ))}
-    </li>
-  );
-}
-
-/**
- * Appeals with the order's other entries for the same site: suspending `allostreaming.net` alone would leave
- * `www.allostreaming.net` blocked, so the card lists them and the authority decides for the whole site (the
- * default when there are any) or, by choosing so, for the appealed entry alone.
- */
 function Appeals() {
   const t = useT();
   const [loaded, reload] = useLoad(
