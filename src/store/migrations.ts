@@ -49,9 +49,9 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0024-order-ede": orderEde,
   "0025-order-test-list-category": orderTestListCategory,
   "0026-canary-serials": canarySerials,
+  "0028-review-desk": reviewDesk,
   "0029-target-site": targetSite,
   "0030-staged-rollout": stagedRollout,
-  "0028-review-desk": reviewDesk,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

@@ -36,20 +36,15 @@ export type Appeal = Schemas["Appeal"];
 export type ProbeCompliance = Schemas["OperatorCompliance"];
 
 /** GET /scorecards/operators and /scorecards/orders: null is "not measured", never 0. */
-export type ScorecardDay = Schemas["ScorecardDay"];
 export type OperatorScorecard = Schemas["OperatorScorecard"];
 export type OrderScorecard = Schemas["OrderScorecard"];
 export type ScorecardFigures = Omit<OperatorScorecard, "operator" | "kind" | "resolvers">;
 
-/** An order's other entry for the same site as an appealed entry (GET /appeals, `siblings`). */
-export type AppealSibling = Appeal["siblings"][number];
 /** An appeal with the entries a decision of scope site changes too. */
 export type SiteAppeal = Appeal;
 /** GET /health: whether the server runs the demo, for the demo's shortcuts. */
 export type Health = Schemas["Health"];
 
-/** What a resolver's canary TXT said it applied (GET /compliance/probes, `canaries`). */
-export type ResolverCanary = ProbeCompliance["canaries"][number];
 export type CanaryCompliance = Pick<
   ProbeCompliance,
   "canaries" | "timeToApply" | "timeToLift" | "contradictedAcks"
