@@ -7,6 +7,7 @@ import { after, before, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
 import { approveTargets, publish, stopPagePolicy } from "../../../test/support/published-zone.ts";
+import { feedDescriptionsFr } from "../../publish/renderers/feed-descriptions-fr.ts";
 import { verifySignature } from "../../publish/signing-key.ts";
 import { buildApp } from "../build-app.ts";
 
@@ -51,6 +52,21 @@ describeEachEngine("feed routes", (store) => {
       index.formats.some((f: { format: string; diff: boolean }) => f.format === "unbound" && !f.diff),
     );
     assert.ok(index.piracyShield.includes("/api/v1/fqdn/get/all/txt/checksum"));
+  });
+
+  it("describes every format in French to whoever asks for French, and in English otherwise", async () => {
+    const french = await get("/feeds", { "accept-language": "fr-FR,fr;q=0.9,en;q=0.5" });
+    assert.equal(french.headers["content-language"], "fr");
+    const english = (await get("/feeds")).json().formats as { format: string; description: string }[];
+    const described = french.json().formats as { format: string; description: string }[];
+    assert.deepEqual(
+      described.map((f) => f.format),
+      english.map((f) => f.format),
+    );
+    for (const [n, format] of described.entries()) {
+      assert.ok(feedDescriptionsFr[format.format], `${format.format} has a French description`);
+      assert.notEqual(format.description, english[n]!.description, `${format.format} is described in French`);
+    }
   });
 
   it("serves a feed with its serial, ETag, signature and content type", async () => {

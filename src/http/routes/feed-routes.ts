@@ -3,8 +3,10 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { serialRange } from "../../names/parse-decimal-integer.ts";
 import type { FeedCache } from "../../publish/feeds/feed-cache.ts";
+import { feedDescriptionsFr } from "../../publish/renderers/feed-descriptions-fr.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { requestLocale, sayLanguage } from "../request-locale.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
@@ -31,8 +33,11 @@ const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
  * over its exact bytes (`Decree-Signature: ed25519 <keyId> <base64>`), which `/keys` lets anyone check.
  */
 export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRouteDeps) {
-  app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async () => {
+  app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async (request, reply) => {
     const [version, key] = await Promise.all([feeds.version(), feeds.signingKey()]);
+    // The formats' descriptions are for people: in the language they ask for (RFC 9110 §12.5.4).
+    const locale = requestLocale(request);
+    sayLanguage(reply, locale);
     return {
       zone,
       serial: version.serial,
@@ -42,7 +47,10 @@ export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRout
       formats: feedRenderers.map((renderer) => ({
         format: renderer.format,
         contentType: renderer.contentType,
-        description: renderer.description,
+        description:
+          locale === "fr"
+            ? (feedDescriptionsFr[renderer.format] ?? renderer.description)
+            : renderer.description,
         diff: renderer.renderDiff !== undefined,
         url: `/feeds/${renderer.format}`,
         signature: `/feeds/${renderer.format}.sig`,

@@ -1,10 +1,9 @@
-import { availableParallelism } from "node:os";
 import type { DnsAnswer, RecordType } from "./dns-answer.ts";
 import { HttpsChannel } from "./https-channel.ts";
 import { ProbeFailure } from "./probe-failure.ts";
 import type { ResolverEndpoint } from "./resolver-endpoint.ts";
 import { StreamChannel } from "./stream-channel.ts";
-import { UdpPool } from "./udp-pool.ts";
+import { defaultUdpThreads, UdpPool } from "./udp-pool.ts";
 
 export interface ProberOptions {
   /** Per attempt. */
@@ -28,13 +27,6 @@ export interface ProbeOutcome {
   failure?: string;
   attempts: number;
 }
-
-/**
- * The built program hands datagrams to two threads where there are two CPUs. Run from the TypeScript sources
- * (tests, benches) a thread must first load the TypeScript loader, seconds on a busy machine, for every prober a
- * test makes: there the caller's thread does it, unless a test asks for threads.
- */
-const defaultUdpThreads = import.meta.url.endsWith(".ts") ? 0 : availableParallelism() > 1 ? 2 : 0;
 
 /**
  * Asks resolvers questions over any transport, many at once: one UDP socket pool for every resolver, one

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type DnsAnswer, encodeQuestion, questionLength, type RecordType, readAnswer } from "./dns-answer.ts";
 import { ProbeFailure } from "./probe-failure.ts";
@@ -26,6 +27,13 @@ const headerLength = 12;
 // thread registers tsx itself, since a thread does not inherit the loader hooks.
 const fromSources = import.meta.url.endsWith(".ts");
 const workerFile = new URL(fromSources ? "./udp-pool-worker.ts" : "./udp-pool-worker.mjs", import.meta.url);
+
+/**
+ * The built program hands datagrams to two threads where there are two CPUs. Run from the TypeScript sources
+ * (tests, benches) a thread must first load the TypeScript loader, seconds on a busy machine, for every prober a
+ * test makes: there the caller's thread does it, unless a test asks for threads.
+ */
+export const defaultUdpThreads = fromSources ? 0 : availableParallelism() > 1 ? 2 : 0;
 
 function startWorker(socketsPerResolver: number): Worker {
   const workerData = { socketsPerResolver };
