@@ -205,13 +205,20 @@ async function timeToEnforce(db: Kysely<Database>, operatorId: number): Promise<
     .where("operator_id", "=", operatorId)
     .where("enforced_at", "is", null)
     .executeTakeFirstOrThrow();
-  const values = enforced.map((row) => Number(row.time_to_enforce_ms));
+  return timesOf(
+    enforced.map((row) => Number(row.time_to_enforce_ms)),
+    Number(pending.n),
+  );
+}
+
+/** Sorted times, summed up as compliance shows them, with the count still waiting. */
+function timesOf(values: readonly number[], pending: number): TimeToEnforce {
   return {
     p50Ms: percentile(values, 0.5),
     p95Ms: percentile(values, 0.95),
     maxMs: values.at(-1) ?? null,
     count: values.length,
-    pending: Number(pending.n),
+    pending,
   };
 }
 
@@ -229,12 +236,8 @@ async function timeToLift(db: Kysely<Database>, operatorId: number): Promise<Tim
     .where("operator_id", "=", operatorId)
     .where("lifted_at", "is", null)
     .executeTakeFirstOrThrow();
-  const values = lifted.map((row) => Number(row.time_to_lift_ms));
-  return {
-    p50Ms: percentile(values, 0.5),
-    p95Ms: percentile(values, 0.95),
-    maxMs: values.at(-1) ?? null,
-    count: values.length,
-    pending: Number(pending.n),
-  };
+  return timesOf(
+    lifted.map((row) => Number(row.time_to_lift_ms)),
+    Number(pending.n),
+  );
 }
