@@ -48,8 +48,9 @@ describe("canary serials measured through real resolvers", { timeout: 120_000 },
     await fleet?.close();
   });
 
+  // The members start side by side and join the fleet in the order they come up, not in the plan's.
   function operatorOf(member: FleetMember): string {
-    return `${member.kind}-${fleet.members.indexOf(member)}`;
+    return member.operator;
   }
 
   async function canaryAt(member: FleetMember): Promise<number | null> {

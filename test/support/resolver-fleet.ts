@@ -39,6 +39,8 @@ export interface FleetMember {
   /** e.g. "PowerDNS Recursor (stop-page)", "Unbound behind NSD". */
   label: string;
   kind: ResolverKind;
+  /** The operator it enforces for, named after its kind and its place in the plan. */
+  operator: string;
   action: DnsAction | null;
   resolver: ResolverUnderTest;
   /** The text decree printed for it. */
@@ -149,7 +151,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const printed = await response.text();
     if (response.status !== 200) throw new Error(`no ${plan.kind} configuration: ${printed}`);
     const member = (resolver: ResolverUnderTest, shown = printed) =>
-      members.push({ ...plan, resolver, printed: shown });
+      members.push({ ...plan, operator: name, resolver, printed: shown });
     switch (plan.kind) {
       case "unbound":
         starters.push(() => startUnbound({ port, rpz: printed, upstream }).then((r) => member(r)));
