@@ -165,10 +165,11 @@ function seriesOf(store: Store, count: number) {
 /**
  * The partial indexes of proposed targets (0004, 0028): walking one whole reads the review queue, whose size
  * is what the reviewer has to review, never the registry's history. The review desk's counts and a decision
- * "all matching this filter" walk them.
+ * "all matching this filter" walk them. The partial index of the zone's canary record (0031) holds one record
+ * whatever the zone's size: walking it whole is bounded too.
  */
-const queueIndex = /USING (?:COVERING )?INDEX targets_proposed(?:_\w+)?\b/;
-const queueIndexNames = /^targets_proposed(?:_\w+)?$/;
+const queueIndex = /USING (?:COVERING )?INDEX (?:targets_proposed(?:_\w+)?|zone_records_canary)\b/;
+const queueIndexNames = /^(?:targets_proposed(?:_\w+)?|zone_records_canary)$/;
 
 interface PlanProblem {
   path: string;

@@ -12,7 +12,7 @@ import {
 } from "../store/events-since.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import { insertMany } from "../store/insert-many.ts";
-import { canaryRecord, releaseDigest } from "./canary-record.ts";
+import { canaryRecord, canaryRtype, releaseDigest } from "./canary-record.ts";
 import { delistingChangedAmong } from "./delisting/delisting-entries.ts";
 import { nextSoaSerial } from "./dns/soa-serial.ts";
 import { type OpenRollout, openRollout } from "./rollout/open-rollout.ts";
@@ -516,7 +516,7 @@ async function writeRelease(
   const oldCanaries = (await trx
     .selectFrom("zone_records")
     .select(["owner", "rtype", "rdata"])
-    .where("rtype", "=", "TXT")
+    .where("rtype", "=", canaryRtype)
     .execute()) as ZoneRecord[];
   const canaries = change.canaryName ? [canaryRecord(change.canaryName, { serial, digest })] : [];
   const removedRecords = [...change.removed, ...oldCanaries];

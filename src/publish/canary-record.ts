@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import type { ZoneRecord } from "./rpz-records.ts";
 
 /**
@@ -84,3 +85,9 @@ function hostOf(url: string): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * The canary's type as a literal, not a bound parameter: only then do SQLite and PostgreSQL match a query to the
+ * partial index zone_records_canary, which holds the one canary record, instead of reading the whole zone.
+ */
+export const canaryRtype = sql.lit("TXT");

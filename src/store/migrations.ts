@@ -23,6 +23,7 @@ import { canarySerials } from "./migrations/0026-canary-serials.ts";
 import { reviewDesk } from "./migrations/0028-review-desk.ts";
 import { targetSite } from "./migrations/0029-target-site.ts";
 import { stagedRollout } from "./migrations/0030-staged-rollout.ts";
+import { canaryRecordIndex } from "./migrations/0031-canary-record-index.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -52,6 +53,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0028-review-desk": reviewDesk,
   "0029-target-site": targetSite,
   "0030-staged-rollout": stagedRollout,
+  "0031-canary-record-index": canaryRecordIndex,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

@@ -4,6 +4,7 @@ import { DecreeError } from "../../errors/decree-error.ts";
 import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
 import type { Database } from "../../store/database.ts";
 import type { NextHops } from "../bgp/blackhole-route.ts";
+import { canaryRtype } from "../canary-record.ts";
 import type { FeedRenderer } from "../renderers/feed-renderer.ts";
 import { rendererFor } from "../renderers/index.ts";
 import type { SigningKey } from "../signing-key.ts";
@@ -218,7 +219,7 @@ export class FeedCache {
     const canaries = await this.options.db
       .selectFrom("zone_records")
       .select(["owner", "rdata"])
-      .where("rtype", "=", "TXT")
+      .where("rtype", "=", canaryRtype)
       .execute();
     const context = {
       canaries,

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { parseCanaryText } from "../../publish/canary-record.ts";
+import { canaryRtype, parseCanaryText } from "../../publish/canary-record.ts";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
@@ -40,7 +40,7 @@ export async function currentCanaryName(db: Kysely<Database>): Promise<string | 
   const row = await db
     .selectFrom("zone_records")
     .select("owner")
-    .where("rtype", "=", "TXT")
+    .where("rtype", "=", canaryRtype)
     .limit(1)
     .executeTakeFirst();
   return row?.owner;
