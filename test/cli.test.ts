@@ -180,6 +180,11 @@ describe("the decree command", () => {
     assert.match(shown.stdout, /ARCOM 2026-17/);
     const status = await cli("--lang", "fr", "status");
     assert.match(status.stdout, /^décisions +1/m);
+    const countEnds = status.stdout
+      .trim()
+      .split("\n")
+      .map((line) => line.search(/\d {2}/) + 1);
+    assert.equal(new Set(countEnds).size, 1, `the counts of every line align: ${status.stdout}`);
     const refused = await cli("--lang", "fr", "orders", "add", join(dir, "missing.yaml"));
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^decree: ORDER_FILE_UNREADABLE: /);
