@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 import { findOperator } from "../../publish/operators.ts";
 import type { Database } from "../../store/database.ts";
 import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
-import { operatorCanaries, percentile, type ResolverCanary, type TimeToApply } from "./canary-serials.ts";
+import { operatorCanaries, type ResolverCanary, type TimeToApply } from "./canary-serials.ts";
+import { percentile } from "./percentile.ts";
 
 export interface VerdictCounts {
   enforced: number;

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../store/database.ts";
 import { operatorCanaries } from "../probes/canary-serials.ts";
-import { percentile } from "./percentile.ts";
+import { percentile } from "../probes/percentile.ts";
 
 /** The scorecard's timed figures: how long an operator takes to apply and to undo a release, and how far behind it is. */
 export interface ScorecardTimings {
