@@ -5,11 +5,14 @@ const chunk = 400;
 
 /**
  * The tables of names followed after a release until every resolver of an operator shows it applied, each with
- * the column that closes a row: time to enforce (enforcements.ts) and time to lift (lifts.ts). An open row has
- * that column null, which the table's `*_open` index leads with.
+ * the column that closes a row and the time it measures: time to enforce (enforcements.ts) and time to lift
+ * (lifts.ts). An open row has its closing column null, which the table's `*_open` index leads with.
  */
-const closedAt = { enforcements: "enforced_at", lifts: "lifted_at" } as const;
-export type FollowedTable = keyof typeof closedAt;
+export const followedColumns = {
+  enforcements: { closedAt: "enforced_at", timeMs: "time_to_enforce_ms" },
+  lifts: { closedAt: "lifted_at", timeMs: "time_to_lift_ms" },
+} as const;
+export type FollowedTable = keyof typeof followedColumns;
 
 /** A name a release added or took out, not yet seen applied by one operator. */
 export interface OpenRow {
@@ -34,7 +37,7 @@ export async function dueOpenRows(
   const rows = await db
     .selectFrom(table)
     .selectAll()
-    .where(sql.ref(closedAt[table]), "is", null)
+    .where(sql.ref(followedColumns[table].closedAt), "is", null)
     .where("released_at", ">=", new Date(now - options.horizonMs).toISOString())
     // Never probed first, then the longest unprobed: many open names of a slow operator cannot starve the rest.
     .orderBy(sql`last_probed_at is null`, "desc")
