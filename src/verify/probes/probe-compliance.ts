@@ -45,12 +45,7 @@ export async function probeCompliance(
   db: Kysely<Database>,
   operator?: string,
 ): Promise<OperatorProbeCompliance[]> {
-  const operators = operator
-    ? [await findOperator(db, operator)]
-    : (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
-        id: Number(row.id),
-        name: row.name,
-      }));
+  const operators = await operatorsOf(db, operator);
   const resolverCounts = new Map(
     (
       await db
@@ -116,12 +111,7 @@ export async function probeComplianceByOrder(
   db: Kysely<Database>,
   operator?: string,
 ): Promise<OrderProbeCompliance[]> {
-  const operators = operator
-    ? [await findOperator(db, operator)]
-    : (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
-        id: Number(row.id),
-        name: row.name,
-      }));
+  const operators = await operatorsOf(db, operator);
   const results: OrderProbeCompliance[] = [];
   for (const { id, name } of operators) {
     const rows = await db
@@ -149,6 +139,18 @@ export async function probeComplianceByOrder(
     }
   }
   return results;
+}
+
+/** The operator named (refused as `findOperator` refuses it), or every operator, by name. */
+async function operatorsOf(
+  db: Kysely<Database>,
+  operator: string | undefined,
+): Promise<Array<{ id: number; name: string }>> {
+  if (operator) return [await findOperator(db, operator)];
+  return (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
+    id: Number(row.id),
+    name: row.name,
+  }));
 }
 
 function latestMeasurements(db: Kysely<Database>, operatorId: number) {
