@@ -6,6 +6,7 @@ import { inTransaction } from "../../store/in-transaction.ts";
 import { addresseeKey } from "../addressee-organisations.ts";
 import { mapLimited } from "../map-limited.ts";
 import type { DnsProber, ProbeOutcome } from "./dns-prober.ts";
+import { percentile } from "./percentile.ts";
 import type { RegisteredResolver } from "./resolvers.ts";
 
 /**
@@ -399,10 +400,4 @@ export async function operatorCanaries(
     },
     contradictedAcks: Number(contradicted.n),
   };
-}
-
-/** Nearest-rank percentile of sorted values. */
-export function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }

@@ -1,22 +1,16 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { askedName } from "./asked-name.ts";
 import type { JudgedQuestion } from "./judge-measurements.ts";
+import { dueOpenRows, markOpenRowsProbed, type OpenRow } from "./open-rows.ts";
 import type { RegisteredResolver } from "./resolvers.ts";
 
 const cursorName = "probes.release";
 const chunk = 400;
 
 /** A name a release added, not yet seen enforced by one operator. */
-export interface OpenEnforcement {
-  id: number;
-  operatorId: number;
-  releaseId: number;
-  name: string;
-  releasedAt: string;
-  lastProbedAt: string | null;
-}
+export type OpenEnforcement = OpenRow;
 
 /**
  * Opens one row per (operator with resolvers, name) for every name each release since the last call added, so
@@ -92,52 +86,16 @@ export async function openEnforcements(db: Kysely<Database>): Promise<number> {
   });
 }
 
-/**
- * Open rows due for another probe: often just after the release, then less and less often (a tenth of the
- * name's age, at least `minIntervalMs`, at most an hour), and no longer after `horizonMs`.
- */
-export async function dueEnforcements(
+/** Open rows due for another probe (open-rows.ts). */
+export function dueEnforcements(
   db: Kysely<Database>,
   options: { now: Date; minIntervalMs: number; horizonMs: number; limit: number },
 ): Promise<OpenEnforcement[]> {
-  const now = options.now.getTime();
-  const rows = await db
-    .selectFrom("enforcements")
-    .selectAll()
-    .where("enforced_at", "is", null)
-    .where("released_at", ">=", new Date(now - options.horizonMs).toISOString())
-    // Never probed first, then the longest unprobed: many open names of a slow operator cannot starve the rest.
-    .orderBy(sql`last_probed_at is null`, "desc")
-    .orderBy("last_probed_at")
-    .orderBy("id")
-    .limit(options.limit * 4)
-    .execute();
-  return rows
-    .filter((row) => {
-      if (row.last_probed_at === null) return true;
-      const age = now - Date.parse(row.released_at);
-      const interval = Math.min(3_600_000, Math.max(options.minIntervalMs, age / 10));
-      return now - Date.parse(row.last_probed_at) >= interval;
-    })
-    .slice(0, options.limit)
-    .map((row) => ({
-      id: Number(row.id),
-      operatorId: Number(row.operator_id),
-      releaseId: Number(row.release_id),
-      name: row.name,
-      releasedAt: row.released_at,
-      lastProbedAt: row.last_probed_at,
-    }));
+  return dueOpenRows(db, "enforcements", options);
 }
 
-export async function markProbed(db: Kysely<Database>, ids: readonly number[], at: Date): Promise<void> {
-  for (let start = 0; start < ids.length; start += chunk) {
-    await db
-      .updateTable("enforcements")
-      .set({ last_probed_at: at.toISOString() })
-      .where("id", "in", ids.slice(start, start + chunk))
-      .execute();
-  }
+export function markProbed(db: Kysely<Database>, ids: readonly number[], at: Date): Promise<void> {
+  return markOpenRowsProbed(db, "enforcements", ids, at);
 }
 
 /**

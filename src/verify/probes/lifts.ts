@@ -1,8 +1,9 @@
-import { type Kysely, sql } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { askedName } from "./asked-name.ts";
 import type { JudgedQuestion } from "./judge-measurements.ts";
+import { dueOpenRows, markOpenRowsProbed, type OpenRow } from "./open-rows.ts";
 import { coveredByZone } from "./probe-plan.ts";
 import type { RegisteredResolver } from "./resolvers.ts";
 
@@ -19,13 +20,8 @@ const chunk = 400;
 export const liftCauses = ["lift", "suspension", "expiry", "window-end"] as const;
 export type LiftCause = (typeof liftCauses)[number];
 
-export interface OpenLift {
-  id: number;
-  operatorId: number;
-  releaseId: number;
-  name: string;
-  releasedAt: string;
-}
+/** A name a release took out, not yet seen resolving again at one operator. */
+export type OpenLift = OpenRow;
 
 /** Opens rows for the names each release since the last call took out of the zone. Idempotent. */
 export async function openLifts(db: Kysely<Database>): Promise<number> {
@@ -133,47 +129,16 @@ async function causesOf(trx: Kysely<Database>, names: readonly string[]): Promis
   return causes;
 }
 
-/** Open rows due for another probe, with the same back-off as names a release added. */
-export async function dueLifts(
+/** Open rows due for another probe, with the same back-off as names a release added (open-rows.ts). */
+export function dueLifts(
   db: Kysely<Database>,
   options: { now: Date; minIntervalMs: number; horizonMs: number; limit: number },
 ): Promise<OpenLift[]> {
-  const now = options.now.getTime();
-  const rows = await db
-    .selectFrom("lifts")
-    .selectAll()
-    .where("lifted_at", "is", null)
-    .where("released_at", ">=", new Date(now - options.horizonMs).toISOString())
-    .orderBy(sql`last_probed_at is null`, "desc")
-    .orderBy("last_probed_at")
-    .orderBy("id")
-    .limit(options.limit * 4)
-    .execute();
-  return rows
-    .filter((row) => {
-      if (row.last_probed_at === null) return true;
-      const age = now - Date.parse(row.released_at);
-      const interval = Math.min(3_600_000, Math.max(options.minIntervalMs, age / 10));
-      return now - Date.parse(row.last_probed_at) >= interval;
-    })
-    .slice(0, options.limit)
-    .map((row) => ({
-      id: Number(row.id),
-      operatorId: Number(row.operator_id),
-      releaseId: Number(row.release_id),
-      name: row.name,
-      releasedAt: row.released_at,
-    }));
+  return dueOpenRows(db, "lifts", options);
 }
 
-export async function markLiftsProbed(db: Kysely<Database>, ids: readonly number[], at: Date): Promise<void> {
-  for (let start = 0; start < ids.length; start += chunk) {
-    await db
-      .updateTable("lifts")
-      .set({ last_probed_at: at.toISOString() })
-      .where("id", "in", ids.slice(start, start + chunk))
-      .execute();
-  }
+export function markLiftsProbed(db: Kysely<Database>, ids: readonly number[], at: Date): Promise<void> {
+  return markOpenRowsProbed(db, "lifts", ids, at);
 }
 
 /**

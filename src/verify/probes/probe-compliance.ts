@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { findOperator } from "../../publish/operators.ts";
 import type { Database } from "../../store/database.ts";
 import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
-import { operatorCanaries, percentile, type ResolverCanary, type TimeToApply } from "./canary-serials.ts";
+import { type ComplianceTimings, complianceTimings } from "./compliance-timings.ts";
 
 export interface VerdictCounts {
   enforced: number;
@@ -11,18 +11,11 @@ export interface VerdictCounts {
   error: number;
 }
 
-export interface TimeToEnforce {
-  p50Ms: number | null;
-  p95Ms: number | null;
-  maxMs: number | null;
-  /** Names enforced since their release was followed. */
-  count: number;
-  /** Names a release added that the operator has not been seen enforcing yet. */
-  pending: number;
-}
-
-/** One operator's measured compliance, from the latest measurement of each name at each of its resolvers. */
-export interface OperatorProbeCompliance {
+/**
+ * One operator's measured compliance, from the latest measurement of each name at each of its resolvers, with
+ * its timed figures (compliance-timings.ts).
+ */
+export interface OperatorProbeCompliance extends ComplianceTimings {
   operator: string;
   resolvers: number;
   counts: VerdictCounts;
@@ -31,18 +24,6 @@ export interface OperatorProbeCompliance {
   /** Names that must be blocked and that some resolver answers normally. */
   missedNames: string[];
   overBlockedNames: string[];
-  timeToEnforce: TimeToEnforce;
-  /**
-   * From each release that took a name out of the zone (lift, suspension, expiry, window end) to the first
-   * probe that saw every resolver of the operator resolve it again; `pending`: names not seen resolving yet.
-   */
-  timeToLift: TimeToEnforce;
-  /** From each release to the first canary answer showing a resolver applied it, over every resolver. */
-  timeToApply: TimeToApply;
-  /** Each resolver's last canary answer: the serial it applied and how far behind the current release. */
-  canaries: ResolverCanary[];
-  /** Acknowledgments a resolver of the operator contradicted (ACK_SERIAL_NOT_APPLIED). */
-  contradictedAcks: number;
   lastMeasuredAt: string | null;
 }
 
@@ -64,20 +45,24 @@ export async function probeCompliance(
   db: Kysely<Database>,
   operator?: string,
 ): Promise<OperatorProbeCompliance[]> {
-  const operators = operator
-    ? [await findOperator(db, operator)]
-    : (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
-        id: Number(row.id),
-        name: row.name,
-      }));
+  const operators = await operatorsOf(db, operator);
+  const resolverCounts = new Map(
+    (
+      await db
+        .selectFrom("resolvers")
+        .select(["operator_id", (eb) => eb.fn.countAll<number>().as("n")])
+        .groupBy("operator_id")
+        .execute()
+    ).map((row) => [Number(row.operator_id), Number(row.n)]),
+  );
+  // An operator named is shown even with no resolver; listing all, only those with resolvers are.
+  const shown = operators.filter(({ id }) => operator !== undefined || (resolverCounts.get(id) ?? 0) > 0);
+  const timings = await complianceTimings(
+    db,
+    shown.map(({ id }) => id),
+  );
   const results: OperatorProbeCompliance[] = [];
-  for (const { id, name } of operators) {
-    const resolvers = await db
-      .selectFrom("resolvers")
-      .select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("operator_id", "=", id)
-      .executeTakeFirstOrThrow();
-    if (Number(resolvers.n) === 0 && operator === undefined) continue;
+  for (const { id, name } of shown) {
     const latest = latestMeasurements(db, id);
     const groups = await db
       .selectFrom(latest.as("latest"))
@@ -109,14 +94,12 @@ export async function probeCompliance(
       .at(-1);
     results.push({
       operator: name,
-      resolvers: Number(resolvers.n),
+      resolvers: resolverCounts.get(id) ?? 0,
       counts,
       shareEnforced: share(countVerdicts(blocked)),
       missedNames: await namesWith("not-enforced", ["blocked"]),
       overBlockedNames: await namesWith("over-blocked", ["lifted", "control"]),
-      timeToEnforce: await timeToEnforce(db, id),
-      timeToLift: await timeToLift(db, id),
-      ...(await operatorCanaries(db, id)),
+      ...timings.get(id)!,
       lastMeasuredAt: last || null,
     });
   }
@@ -128,12 +111,7 @@ export async function probeComplianceByOrder(
   db: Kysely<Database>,
   operator?: string,
 ): Promise<OrderProbeCompliance[]> {
-  const operators = operator
-    ? [await findOperator(db, operator)]
-    : (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
-        id: Number(row.id),
-        name: row.name,
-      }));
+  const operators = await operatorsOf(db, operator);
   const results: OrderProbeCompliance[] = [];
   for (const { id, name } of operators) {
     const rows = await db
@@ -163,6 +141,18 @@ export async function probeComplianceByOrder(
   return results;
 }
 
+/** The operator named (refused as `findOperator` refuses it), or every operator, by name. */
+async function operatorsOf(
+  db: Kysely<Database>,
+  operator: string | undefined,
+): Promise<Array<{ id: number; name: string }>> {
+  if (operator) return [await findOperator(db, operator)];
+  return (await db.selectFrom("operators").select(["id", "name"]).orderBy("name").execute()).map((row) => ({
+    id: Number(row.id),
+    name: row.name,
+  }));
+}
+
 function latestMeasurements(db: Kysely<Database>, operatorId: number) {
   const newest = db
     .selectFrom("measurements")
@@ -189,55 +179,4 @@ function countVerdicts(
 function share(counts: VerdictCounts): number | null {
   const judged = counts.enforced + counts.notEnforced;
   return judged === 0 ? null : Math.round((counts.enforced / judged) * 10_000) / 10_000;
-}
-
-async function timeToEnforce(db: Kysely<Database>, operatorId: number): Promise<TimeToEnforce> {
-  const enforced = await db
-    .selectFrom("enforcements")
-    .select("time_to_enforce_ms")
-    .where("operator_id", "=", operatorId)
-    .where("enforced_at", "is not", null)
-    .orderBy("time_to_enforce_ms")
-    .execute();
-  const pending = await db
-    .selectFrom("enforcements")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("operator_id", "=", operatorId)
-    .where("enforced_at", "is", null)
-    .executeTakeFirstOrThrow();
-  return timesOf(
-    enforced.map((row) => Number(row.time_to_enforce_ms)),
-    Number(pending.n),
-  );
-}
-
-/** Sorted times, summed up as compliance shows them, with the count still waiting. */
-function timesOf(values: readonly number[], pending: number): TimeToEnforce {
-  return {
-    p50Ms: percentile(values, 0.5),
-    p95Ms: percentile(values, 0.95),
-    maxMs: values.at(-1) ?? null,
-    count: values.length,
-    pending,
-  };
-}
-
-async function timeToLift(db: Kysely<Database>, operatorId: number): Promise<TimeToEnforce> {
-  const lifted = await db
-    .selectFrom("lifts")
-    .select("time_to_lift_ms")
-    .where("operator_id", "=", operatorId)
-    .where("lifted_at", "is not", null)
-    .orderBy("time_to_lift_ms")
-    .execute();
-  const pending = await db
-    .selectFrom("lifts")
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("operator_id", "=", operatorId)
-    .where("lifted_at", "is", null)
-    .executeTakeFirstOrThrow();
-  return timesOf(
-    lifted.map((row) => Number(row.time_to_lift_ms)),
-    Number(pending.n),
-  );
 }

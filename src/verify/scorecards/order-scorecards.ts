@@ -1,8 +1,10 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Database } from "../../store/database.ts";
+import { closedTimes, complianceTimings } from "../probes/compliance-timings.ts";
 import type { OrderScorecard } from "./scorecard.ts";
 import { scorecardFigures } from "./scorecard-figures.ts";
+import { scorecardTimings } from "./scorecard-timings.ts";
 
 /** Orders with entries the registry published (active, lifted or expired): the others have nothing to enforce. */
 const publishedStates = ["active", "suspended", "lifted", "expired"] as const;
@@ -34,6 +36,10 @@ export async function orderScorecards(db: Kysely<Database>, orderId?: number): P
     .where("removed_at", "is", null)
     .orderBy("name")
     .execute();
+  if (orders.length === 0) return [];
+  const operatorIds = operators.map((operator) => Number(operator.id));
+  // The serial lag is the operator's whatever the order: read once, not once an order.
+  const timings = await complianceTimings(db, operatorIds);
   const cards: OrderScorecard[] = [];
   for (const order of orders) {
     const card: OrderScorecard = {
@@ -42,11 +48,18 @@ export async function orderScorecards(db: Kysely<Database>, orderId?: number): P
       authority: order.authority,
       operators: [],
     };
+    const enforced = await closedTimes(db, "enforcements", operatorIds, card.orderId);
+    const lifted = await closedTimes(db, "lifts", operatorIds, card.orderId);
     for (const operator of operators) {
+      const id = Number(operator.id);
+      const orderTimings = scorecardTimings(timings.get(id)!, {
+        enforced: enforced.get(id) ?? [],
+        lifted: lifted.get(id) ?? [],
+      });
       card.operators.push({
         operator: operator.name,
         kind: operator.kind,
-        ...(await scorecardFigures(db, { id: Number(operator.id), name: operator.name }, card.orderId)),
+        ...(await scorecardFigures(db, { id, name: operator.name }, orderTimings, card.orderId)),
       });
     }
     cards.push(card);

@@ -3,7 +3,7 @@ import type { Database } from "../../store/database.ts";
 import type { Expectation, Verdict } from "../../vocabulary/vocabulary.ts";
 import { addresseeKey } from "../addressee-organisations.ts";
 import type { ScorecardDay, ScorecardFigures } from "./scorecard.ts";
-import { scorecardTimings } from "./scorecard-timings.ts";
+import type { ScorecardTimings } from "./scorecard-timings.ts";
 
 const listedNames = 100;
 /** The days a scorecard's history keeps, newest last: a year, which a chart can still draw. */
@@ -82,11 +82,12 @@ function measurementsOf(db: Kysely<Database>, operatorId: number, orderId: numbe
 /**
  * One operator's scorecard figures, on every name or on one order's: the headline figures from the latest
  * measurement of each (resolver, name, type), as probe-compliance.ts counts them, the history from every
- * measurement, day by day.
+ * measurement, day by day, and the timed figures the caller took from compliance's for every operator at once.
  */
 export async function scorecardFigures(
   db: Kysely<Database>,
   operator: { id: number; name: string },
+  timings: ScorecardTimings,
   orderId?: number,
 ): Promise<ScorecardFigures> {
   const newest = measurementsOf(db, operator.id, orderId)
@@ -130,7 +131,7 @@ export async function scorecardFigures(
   return {
     probes: judged(now) + now.failed,
     shareEnforced: ratio(now.blockedEnforced, now.blockedJudged),
-    ...(await scorecardTimings(db, operator.id, orderId)),
+    ...timings,
     overBlockedNames: names.map((row) => row.name),
     overBlockedCount: Number(overBlockedCount.n),
     acknowledgedSerialLag: await acknowledgedSerialLag(db, operator.name),

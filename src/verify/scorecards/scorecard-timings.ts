@@ -1,7 +1,5 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../store/database.ts";
-import { operatorCanaries } from "../probes/canary-serials.ts";
-import { percentile } from "./percentile.ts";
+import type { ComplianceTimings } from "../probes/compliance-timings.ts";
+import { percentile } from "../probes/percentile.ts";
 
 /** The scorecard's timed figures: how long an operator takes to apply and to undo a release, and how far behind it is. */
 export interface ScorecardTimings {
@@ -13,50 +11,25 @@ export interface ScorecardTimings {
 }
 
 /**
- * The timed figures of one operator, on every name or on one order's: the one place they are computed, so that
- * each new measurement (a lift timed like an enforcement, the serial a resolver is seen serving) fills its
- * field here and nowhere else. Time to enforce comes from the enforcements probes close, time to lift from the
- * lifts they close the same way (probes/lifts.ts), and the serial lag from the release each resolver's canary
- * answer names (probes/canary-serials.ts): the most releases any of its resolvers is behind. What was never
- * measured stays null ("not measured"), never 0.
+ * The timed figures of one operator, on every name or on one order's, taken from compliance's
+ * (probes/compliance-timings.ts, read once for all operators) rather than measured again: time to enforce from
+ * the enforcements probes close, time to lift from the lifts they close the same way (probes/lifts.ts), and the
+ * serial lag from the release each resolver's canary answer names (probes/canary-serials.ts): the most releases
+ * any of its resolvers is behind, whichever order is scored. An order's times are the operator's sorted times on
+ * the order's names (`closedTimes`). What was never measured stays null ("not measured"), never 0.
  */
-export async function scorecardTimings(
-  db: Kysely<Database>,
-  operatorId: number,
-  orderId?: number,
-): Promise<ScorecardTimings> {
-  let enforced = db
-    .selectFrom("enforcements")
-    .select("time_to_enforce_ms")
-    .where("operator_id", "=", operatorId)
-    .where("enforced_at", "is not", null);
-  if (orderId !== undefined) {
-    enforced = enforced.where("name", "in", (eb) =>
-      eb.selectFrom("targets").select("value").where("order_id", "=", orderId),
-    );
-  }
-  let lifted = db
-    .selectFrom("lifts")
-    .select("time_to_lift_ms")
-    .where("operator_id", "=", operatorId)
-    .where("time_to_lift_ms", "is not", null);
-  if (orderId !== undefined) {
-    lifted = lifted.where("name", "in", (eb) =>
-      eb.selectFrom("targets").select("value").where("order_id", "=", orderId),
-    );
-  }
-  const values = (await enforced.orderBy("time_to_enforce_ms").execute()).map((row) =>
-    Number(row.time_to_enforce_ms),
-  );
-  const lifts = (await lifted.orderBy("time_to_lift_ms").execute()).map((row) => Number(row.time_to_lift_ms));
-  const behind = (await operatorCanaries(db, operatorId)).canaries.flatMap((canary) =>
+export function scorecardTimings(
+  compliance: ComplianceTimings,
+  order?: { enforced: readonly number[]; lifted: readonly number[] },
+): ScorecardTimings {
+  const behind = compliance.canaries.flatMap((canary) =>
     canary.releasesBehind === null ? [] : [canary.releasesBehind],
   );
   return {
-    timeToEnforceP50Ms: percentile(values, 0.5),
-    timeToEnforceP95Ms: percentile(values, 0.95),
-    timeToLiftP50Ms: percentile(lifts, 0.5),
-    timeToLiftP95Ms: percentile(lifts, 0.95),
+    timeToEnforceP50Ms: order ? percentile(order.enforced, 0.5) : compliance.timeToEnforce.p50Ms,
+    timeToEnforceP95Ms: order ? percentile(order.enforced, 0.95) : compliance.timeToEnforce.p95Ms,
+    timeToLiftP50Ms: order ? percentile(order.lifted, 0.5) : compliance.timeToLift.p50Ms,
+    timeToLiftP95Ms: order ? percentile(order.lifted, 0.95) : compliance.timeToLift.p95Ms,
     serialLag: behind.length === 0 ? null : Math.max(...behind),
   };
 }
