@@ -90,7 +90,7 @@ const fr: Record<CliTextKey, string> = {
 };
 
 /** The words of the vocabulary a person reads in the tables: states, kinds. Absent words print as they are. */
-const wordsFr: Record<string, string> = {
+const wordsFr: Readonly<Record<string, string>> = {
   proposed: "proposée",
   approved: "approuvée",
   active: "active",
@@ -110,6 +110,9 @@ const wordsFr: Record<string, string> = {
 
 export const cliTexts: Record<Locale, Record<CliTextKey, string>> = { en, fr };
 
+/** The vocabulary's words in the languages other than English, where a word is itself. */
+const words: Record<Exclude<Locale, "en">, Readonly<Record<string, string>>> = { fr: wordsFr };
+
 /** One text of a command in `locale`. */
 export function cliText(locale: Locale, key: CliTextKey, params: MessageParams = {}): string {
   return formatMessage(cliTexts[locale][key], locale, params);
@@ -117,5 +120,5 @@ export function cliText(locale: Locale, key: CliTextKey, params: MessageParams =
 
 /** A word of the vocabulary (a state, a kind) as a person reads it in `locale`; the word itself in English. */
 export function cliWord(locale: Locale, word: string): string {
-  return locale === "fr" ? (wordsFr[word] ?? word) : word;
+  return locale === "en" ? word : (words[locale][word] ?? word);
 }

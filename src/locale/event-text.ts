@@ -38,7 +38,7 @@ export function eventParams(event: EventFacts, locale: Locale): MessageParams {
       (text(data.value, data.display) ||
         `#${number(data.targetId, event.subjectType === "target" ? event.subjectId : 0)}`),
     serial: number(data.serial, event.subjectId),
-    name: text(data.name, data.command, data.osUser, data.email) || String(event.subjectId),
+    name: text(data.name, data.command, data.osUser) || String(event.subjectId),
     kind: (reportKindWords[locale] as Record<string, string>)[kind] ?? kind,
     added: number(data.added, 0),
     removed: number(data.removed, 0),

@@ -5,11 +5,11 @@ import type { EventAction, ReportKind } from "../vocabulary/vocabulary.ts";
  * Les apostrophes sont typographiques (’) : en ICU, une apostrophe droite devant une accolade la protège.
  */
 export const eventTextsFr: Record<EventAction, string> = {
-  "appeal.decided": "Recours {id} tranché",
-  "appeal.filed": "Recours {id} déposé contre {target}",
-  "appeal.lifted": "Recours {id} accepté : le blocage est levé",
-  "appeal.suspended": "Recours {id} : le blocage est suspendu pendant l’examen",
-  "appeal.upheld": "Recours {id} rejeté : le blocage est maintenu",
+  "appeal.decided": "Contestation {id} tranchée",
+  "appeal.filed": "Contestation {id} déposée contre {target}",
+  "appeal.lifted": "Contestation {id} acceptée : le blocage est levé",
+  "appeal.suspended": "Contestation {id} : le blocage est suspendu pendant l’examen",
+  "appeal.upheld": "Contestation {id} rejetée : le blocage est maintenu",
   "cli.command": "Commande `decree {name}` exécutée",
   "operator.added": "Opérateur {name} enregistré",
   "operator.rekeyed": "Nouvelle clé TSIG pour l’opérateur {name}",
