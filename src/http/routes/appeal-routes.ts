@@ -26,7 +26,7 @@ import { type PageLanguage, pageLanguages, pickLanguage } from "../html/pick-lan
 import { integerSchema } from "../integer-schema.ts";
 import { handleError, refusalOf } from "../problem.ts";
 import { unstorableText } from "../refuse-unstorable-text.ts";
-import { requestLocale, sayLanguage } from "../request-locale.ts";
+import { answerLocale } from "../request-locale.ts";
 
 export interface AppealRouteDeps {
   store: Store;
@@ -138,8 +138,7 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
       const appeal = await followAppeal(store.db, request.params.token);
       reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer");
       if (!prefersHtml(request)) {
-        const locale = requestLocale(request);
-        if (request.headers["accept-language"] !== undefined) sayLanguage(reply, locale);
+        const locale = answerLocale(request, reply);
         return {
           ...appeal,
           steps: appeal.steps.map((step) => ({ ...step, text: stepText(appeal, step, locale) })),

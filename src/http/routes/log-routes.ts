@@ -13,7 +13,7 @@ import { hashSize, parseTileIndexPath, tileWidth } from "../../registry/log/tile
 import { readTile } from "../../registry/log/tile-store.ts";
 import type { Store } from "../../store/database.ts";
 import { integerSchema } from "../integer-schema.ts";
-import { requestLocale, sayLanguage } from "../request-locale.ts";
+import { answerLocale } from "../request-locale.ts";
 
 export interface LogRouteDeps {
   store: Store;
@@ -76,8 +76,7 @@ export async function logRoutes(fastify: FastifyInstance, { store, now, witnesse
     },
     async (request, reply) => {
       // Each entry's sentence is for people, in the language they ask for; the leaves stay as they are hashed.
-      const locale = requestLocale(request);
-      if (request.headers["accept-language"] !== undefined) sayLanguage(reply, locale);
+      const locale = answerLocale(request, reply);
       const entries = await logEntries(
         db,
         request.query.start,
