@@ -54,6 +54,8 @@ const en = {
   "probe.round":
     "{at} agent {agent} ({operator}): {measurements, plural, one {# measurement} other {# measurements}} from {resolvers, plural, one {# resolver} other {# resolvers}} sent, runs {runs}",
   "verify.failed": "!!! VERIFICATION FAILED: {what}: {count, plural, one {# problem} other {# problems}}",
+  "history.header": "AT|WHO|WHAT",
+  "history.none": "order {id} has no events yet",
 } as const;
 
 export type CliTextKey = keyof typeof en;
@@ -111,6 +113,8 @@ const fr: Record<CliTextKey, string> = {
     "{at} agent {agent} ({operator}) : {measurements, plural, one {# mesure envoyée} other {# mesures envoyées}} de {resolvers, plural, one {# résolveur} other {# résolveurs}}, passages {runs}",
   "verify.failed":
     "!!! ÉCHEC DE LA VÉRIFICATION : {what} : {count, plural, one {# problème} other {# problèmes}}",
+  "history.header": "QUAND|QUI|QUOI",
+  "history.none": "la décision {id} n’a encore aucun événement",
 };
 
 /** The words of the vocabulary a person reads in the tables: states, kinds. Absent words print as they are. */
