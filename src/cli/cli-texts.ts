@@ -48,7 +48,7 @@ const en = {
   "releases.withheld":
     "{count, plural, one {# entry withheld} other {# entries withheld}} from every operator but the canaries",
   "releases.withdrawn":
-    "release {serial} withdrawn: {count, plural, one {# entry suspended} other {# entries suspended}}; the next release takes them out",
+    "release {serial} withdrawn: {count, plural, one {# entry suspended; the next release takes it out} other {# entries suspended; the next release takes them out}}",
   "probe.swept":
     "probed {resolvers, plural, one {# resolver} other {# resolvers}}: {queries, plural, one {# question} other {# questions}} about {names, plural, one {# name} other {# names}} (run {runId})",
   "probe.round":
@@ -106,7 +106,7 @@ const fr: Record<CliTextKey, string> = {
   "releases.withheld":
     "{count, plural, one {# entrée retenue} other {# entrées retenues}} pour tous les opérateurs sauf les témoins",
   "releases.withdrawn":
-    "publication {serial} retirée : {count, plural, one {# entrée suspendue} other {# entrées suspendues}} ; la prochaine publication les retire",
+    "publication {serial} retirée : {count, plural, one {# entrée suspendue ; la prochaine publication la retire} other {# entrées suspendues ; la prochaine publication les retire}}",
   "probe.swept":
     "{resolvers, plural, one {# résolveur sondé} other {# résolveurs sondés}} : {queries, plural, one {# question} other {# questions}} sur {names, plural, one {# nom} other {# noms}} (passage {runId})",
   "probe.round":
