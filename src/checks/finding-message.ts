@@ -3,6 +3,7 @@ import type { Locale } from "../locale/locale.ts";
 import type { FindingCode } from "../vocabulary/vocabulary.ts";
 import { findingTextsEn } from "./finding-texts-en.ts";
 import { findingTextsFr } from "./finding-texts-fr.ts";
+import { mirrorExplanation, type WordedScore } from "./mirror-explanation.ts";
 
 /** Every finding code's message template, per language. */
 export const findingTexts: Record<Locale, Record<FindingCode, string>> = {
@@ -12,7 +13,20 @@ export const findingTexts: Record<Locale, Record<FindingCode, string>> = {
 
 /** A finding's message in `locale`, from its code and values. */
 export function findingMessage(code: FindingCode, params: MessageParams, locale: Locale = "en"): string {
-  return formatMessage(findingTexts[locale][code], locale, params);
+  return formatMessage(findingTexts[locale][code], locale, localizedParams(code, params, locale));
+}
+
+/**
+ * The mirror evidence's values keep the comparison itself (`mirror`, JSON: verdict, score, signals with their
+ * texts' keys), so that its explanation is told again in each language; `explanation` is the English one, for
+ * the findings stored before.
+ */
+function localizedParams(code: FindingCode, params: MessageParams, locale: Locale): MessageParams {
+  if ((code !== "MIRROR_EVIDENCE" && code !== "MIRROR_WEAK_EVIDENCE") || typeof params.mirror !== "string") {
+    return params;
+  }
+  const explanation = mirrorExplanation(JSON.parse(params.mirror) as WordedScore, locale);
+  return explanation === undefined ? params : { ...params, explanation };
 }
 
 /**

@@ -22,7 +22,7 @@ export const findingTextsEn: Record<FindingCode, string> = {
   TARGET_ADDRESS_SHARED:
     "{name} resolves to {addresses}, inside ranges {providers} publishes as shared: many unrelated names answer with the same addresses.",
   TARGET_ADDRESS_SHARED_BY_NAMES:
-    "{addresses} {count, plural, one {is} other {are}} where {sites} other sites of other orders resolved ({sample}{more, select, yes {, …} other {}}). {subject} lives on a shared host: block by name, never by address, and check it is not the host's own.",
+    "{addresses} {count, plural, one {is} other {are}} where {sites, plural, one {# other site of another order} other {# other sites of other orders}} resolved ({sample}{more, select, yes {, …} other {}}). {subject} lives on a shared host: block by name, never by address, and check it is not the host's own.",
   TARGET_ASN:
     "{variant, select, unannounced {{address} is announced by no autonomous system the IP-to-ASN dataset ({date}) knows.} unclassified {{address} is announced by AS{asn} ({organisation}), a network decree's data does not classify.} other {{address} is announced by AS{asn} ({organisation}), an access network (subscribers' addresses).}}",
   TARGET_ASN_HOSTING:

@@ -22,7 +22,7 @@ export const findingTextsFr: Record<FindingCode, string> = {
   TARGET_ADDRESS_SHARED:
     "{name} se résout en {addresses}, dans des plages que {providers} publie comme partagées : de nombreux noms sans lien répondent par les mêmes adresses.",
   TARGET_ADDRESS_SHARED_BY_NAMES:
-    "{count, plural, one {{addresses} est l’adresse} other {{addresses} sont les adresses}} où se résolvaient {sites} autres sites d’autres décisions ({sample}{more, select, yes {, …} other {}}). {subject} est sur un hébergement partagé : bloquez par nom, jamais par adresse, et vérifiez que ce n’est pas le nom de l’hébergeur.",
+    "{count, plural, one {{addresses} est l’adresse} other {{addresses} sont les adresses}} où se {sites, plural, one {résolvait # autre site d’une autre décision} other {résolvaient # autres sites d’autres décisions}} ({sample}{more, select, yes {, …} other {}}). {subject} est sur un hébergement partagé : bloquez par nom, jamais par adresse, et vérifiez que ce n’est pas le nom de l’hébergeur.",
   TARGET_ASN:
     "{variant, select, unannounced {{address} n’est annoncée par aucun système autonome connu du jeu de données IP-ASN ({date}).} unclassified {{address} est annoncée par l’AS{asn} ({organisation}), un réseau que les données de decree ne classent pas.} other {{address} est annoncée par l’AS{asn} ({organisation}), un réseau d’accès (adresses d’abonnés).}}",
   TARGET_ASN_HOSTING:

@@ -15,9 +15,11 @@ const en = {
   "targets.none": "no targets match",
   "targets.more": "(more targets match: --after {after} lists the next ones)",
   "targets.header": "ID|ORDER|STATE|KIND|UNTIL|TARGET",
-  "targets.added": "order {orderId}: {added} targets proposed, {rejected} rejected",
+  "targets.added":
+    "order {orderId}: {added, plural, one {# target proposed} other {# targets proposed}}, {rejected} rejected",
   "targets.rejectedLine": "  line {line}: {code} {input}: {message}",
-  "targets.moreRejected": "  ({omitted} more rejected lines not shown)",
+  "targets.moreRejected":
+    "  ({omitted, plural, one {# more rejected line not shown} other {# more rejected lines not shown}})",
   "targets.findings": "findings: {block} block, {review} review, {info} info",
   "targets.held": "  target {targetId}: {codes}",
   "orders.none": "no orders yet; record one with `decree orders add FILE`",
@@ -40,8 +42,20 @@ const en = {
   "order.count": "{count} {state}",
   "order.recorded": "recorded order {id}: {authority}, {caseNumber}",
   "order.recordedValid": "  valid {from} to {until}",
-  "order.recordedTargets": "  {count} targets proposed; approve them with `decree targets approve`",
+  "order.recordedTargets":
+    "  {count, plural, one {# target proposed; approve it} other {# targets proposed; approve them}} with `decree targets approve`",
   "order.skippedLine": "  skipped line {line}: {code} {input}: {message}",
+  "releases.withheld":
+    "{count, plural, one {# entry withheld} other {# entries withheld}} from every operator but the canaries",
+  "releases.withdrawn":
+    "release {serial} withdrawn: {count, plural, one {# entry suspended; the next release takes it out} other {# entries suspended; the next release takes them out}}",
+  "probe.swept":
+    "probed {resolvers, plural, one {# resolver} other {# resolvers}}: {queries, plural, one {# question} other {# questions}} about {names, plural, one {# name} other {# names}} (run {runId})",
+  "probe.round":
+    "{at} agent {agent} ({operator}): {measurements, plural, one {# measurement} other {# measurements}} from {resolvers, plural, one {# resolver} other {# resolvers}} sent, runs {runs}",
+  "verify.failed": "!!! VERIFICATION FAILED: {what}: {count, plural, one {# problem} other {# problems}}",
+  "history.header": "AT|WHO|WHAT",
+  "history.none": "order {id} has no events yet",
 } as const;
 
 export type CliTextKey = keyof typeof en;
@@ -61,7 +75,8 @@ const fr: Record<CliTextKey, string> = {
   "targets.rejectedLine": "  ligne {line} : {code} {input} : {message}",
   "targets.moreRejected":
     "  ({omitted, plural, one {# autre ligne refusée non affichée} other {# autres lignes refusées non affichées}})",
-  "targets.findings": "constats : {block} bloquants, {review} à examiner, {info} pour information",
+  "targets.findings":
+    "constats : {block, plural, one {# bloquant} other {# bloquants}}, {review} à examiner, {info} pour information",
   "targets.held": "  cible {targetId} : {codes}",
   "orders.none": "aucune décision pour l’instant ; enregistrez-en une avec `decree orders add FICHIER`",
   "orders.header": "ID|ÉTAT|RENDUE LE|JUSQU’AU|AFFAIRE|AUTORITÉ|CIBLES",
@@ -81,16 +96,29 @@ const fr: Record<CliTextKey, string> = {
   "order.windows":
     "  fenêtres :     bloquée seulement pendant ces {count} (`decree orders windows list {id}`) :",
   "order.window": "                 du {from} au {until} {state}{label}",
-  "order.count": "{count} {state}",
+  // The states are feminine adjectives (une cible proposée): their plural takes an s.
+  "order.count": "{count} {state}{count, plural, one {} other {s}}",
   "order.recorded": "décision {id} enregistrée : {authority}, {caseNumber}",
   "order.recordedValid": "  valide du {from} au {until}",
   "order.recordedTargets":
-    "  {count, plural, one {# cible proposée} other {# cibles proposées}} ; approuvez-les avec `decree targets approve`",
+    "  {count, plural, one {# cible proposée ; approuvez-la} other {# cibles proposées ; approuvez-les}} avec `decree targets approve`",
   "order.skippedLine": "  ligne {line} ignorée : {code} {input} : {message}",
+  "releases.withheld":
+    "{count, plural, one {# entrée retenue} other {# entrées retenues}} pour tous les opérateurs sauf les témoins",
+  "releases.withdrawn":
+    "publication {serial} retirée : {count, plural, one {# entrée suspendue ; la prochaine publication la retire} other {# entrées suspendues ; la prochaine publication les retire}}",
+  "probe.swept":
+    "{resolvers, plural, one {# résolveur sondé} other {# résolveurs sondés}} : {queries, plural, one {# question} other {# questions}} sur {names, plural, one {# nom} other {# noms}} (passage {runId})",
+  "probe.round":
+    "{at} agent {agent} ({operator}) : {measurements, plural, one {# mesure envoyée} other {# mesures envoyées}} de {resolvers, plural, one {# résolveur} other {# résolveurs}}, passages {runs}",
+  "verify.failed":
+    "!!! ÉCHEC DE LA VÉRIFICATION : {what} : {count, plural, one {# problème} other {# problèmes}}",
+  "history.header": "QUAND|QUI|QUOI",
+  "history.none": "la décision {id} n’a encore aucun événement",
 };
 
 /** The words of the vocabulary a person reads in the tables: states, kinds. Absent words print as they are. */
-const wordsFr: Record<string, string> = {
+const wordsFr: Readonly<Record<string, string>> = {
   proposed: "proposée",
   approved: "approuvée",
   active: "active",
@@ -110,6 +138,9 @@ const wordsFr: Record<string, string> = {
 
 export const cliTexts: Record<Locale, Record<CliTextKey, string>> = { en, fr };
 
+/** The vocabulary's words in the languages other than English, where a word is itself. */
+const words: Record<Exclude<Locale, "en">, Readonly<Record<string, string>>> = { fr: wordsFr };
+
 /** One text of a command in `locale`. */
 export function cliText(locale: Locale, key: CliTextKey, params: MessageParams = {}): string {
   return formatMessage(cliTexts[locale][key], locale, params);
@@ -117,5 +148,5 @@ export function cliText(locale: Locale, key: CliTextKey, params: MessageParams =
 
 /** A word of the vocabulary (a state, a kind) as a person reads it in `locale`; the word itself in English. */
 export function cliWord(locale: Locale, word: string): string {
-  return locale === "fr" ? (wordsFr[word] ?? word) : word;
+  return locale === "en" ? word : (words[locale][word] ?? word);
 }

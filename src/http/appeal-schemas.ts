@@ -52,6 +52,9 @@ export const appealStepSchema = z.object({
   from: z.string().nullable(),
   to: z.string().nullable(),
   reason: z.string().nullable(),
+  text: z
+    .string()
+    .describe("what the step says to a person, in the language Accept-Language chose (English without it)"),
 });
 
 export const filedAppealSchema = z.object({

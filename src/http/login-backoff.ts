@@ -1,5 +1,6 @@
 import { normalizeEmail } from "../accounts/users.ts";
 import { DecreeError } from "../errors/decree-error.ts";
+import { formatMessage } from "../locale/format-message.ts";
 
 export interface LoginBackoffOptions {
   /** Failed logins an address may make before it must wait (default 5). */
@@ -52,7 +53,11 @@ export class LoginBackoff {
       const seconds = Math.ceil(wait / 1000);
       throw new DecreeError(
         "RATE_LIMITED",
-        `Too many failed sign-ins from your address; retry in ${seconds} seconds.`,
+        formatMessage(
+          "Too many failed sign-ins from your address; retry in {seconds, plural, one {# second} other {# seconds}}.",
+          "en",
+          { seconds },
+        ),
         { retryAfter: seconds },
         { seconds },
       );

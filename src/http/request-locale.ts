@@ -21,3 +21,13 @@ export function sayLanguage(reply: FastifyReply, locale: Locale): FastifyReply {
   if (!varies) reply.header("vary", vary ? `${vary}, Accept-Language` : "Accept-Language");
   return reply.header("content-language", locale);
 }
+
+/**
+ * The language of the texts inside an answer, for a route that tells them itself: Accept-Language's, and said
+ * in Content-Language (with Vary) when the request asked for one.
+ */
+export function answerLocale(request: FastifyRequest, reply: FastifyReply): Locale {
+  const locale = requestLocale(request);
+  if (request.headers["accept-language"] !== undefined) sayLanguage(reply, locale);
+  return locale;
+}

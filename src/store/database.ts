@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Kysely } from "kysely";
+import type { Locale } from "../locale/locale.ts";
 import type {
   AppealState,
   CheckName,
@@ -367,6 +368,8 @@ export interface WebhooksTable {
   disabled_at: string | null;
   /** Releases up to this one are queued for delivery (or predate the webhook). */
   last_release_id: number;
+  /** The language of the deliveries' `summary` (migration 0035); English for the webhooks before it. */
+  language: ColumnType<Locale, Locale | undefined, Locale>;
 }
 
 export interface WebhookDeliveriesTable {

@@ -24,6 +24,7 @@ import { reviewDesk } from "./migrations/0028-review-desk.ts";
 import { targetSite } from "./migrations/0029-target-site.ts";
 import { stagedRollout } from "./migrations/0030-staged-rollout.ts";
 import { canaryRecordIndex } from "./migrations/0031-canary-record-index.ts";
+import { webhookLanguage } from "./migrations/0035-webhook-language.ts";
 
 /**
  * Migrations live in code so that the one set runs on both engines and ships with the program; one file each
@@ -54,6 +55,7 @@ const migrations: Record<string, (dialect: Dialect) => Migration> = {
   "0029-target-site": targetSite,
   "0030-staged-rollout": stagedRollout,
   "0031-canary-record-index": canaryRecordIndex,
+  "0035-webhook-language": webhookLanguage,
 };
 
 /** The migration a new store runs first: when it runs, the store was empty. */

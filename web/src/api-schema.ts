@@ -3332,6 +3332,8 @@ export interface paths {
                                 id: number;
                                 url: string;
                                 createdAt: string;
+                                /** @enum {string} */
+                                language: "en" | "fr";
                                 deliveries: {
                                     [key: string]: number;
                                 };
@@ -3367,6 +3369,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         url: string;
+                        /**
+                         * @description the language of each delivery's `summary` (default en); the other fields never change
+                         * @enum {string}
+                         */
+                        language?: "en" | "fr";
                     };
                 };
             };
@@ -3385,6 +3392,8 @@ export interface paths {
                             createdAt: string;
                             /** @description releases after this serial are delivered */
                             fromSerial: number | null;
+                            /** @enum {string} */
+                            language: "en" | "fr";
                         };
                     };
                 };
@@ -4336,7 +4345,7 @@ export interface paths {
                 query?: {
                     target?: string;
                     order?: string;
-                    lang?: "fr" | "en";
+                    lang?: "en" | "fr";
                 };
                 header?: never;
                 path?: never;
@@ -4431,6 +4440,8 @@ export interface paths {
                                 from: string | null;
                                 to: string | null;
                                 reason: string | null;
+                                /** @description what the step says to a person, in the language Accept-Language chose (English without it) */
+                                text: string;
                             }[];
                         };
                     };
@@ -5089,7 +5100,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    lang?: "fr" | "en";
+                    lang?: "en" | "fr";
                 };
                 header?: never;
                 path: {

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { checkSettings } from "../../checks/check-settings.ts";
+import { localizedScore } from "../../checks/mirror-explanation.ts";
 import { parseHostPort } from "../../config/host-port.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { findOrder } from "../../intake/find-order.ts";
@@ -14,6 +15,7 @@ import { type SiteSettings, siteSettings } from "../../verify/mirrors/site-setti
 import { submitMirror } from "../../verify/mirrors/submit-mirror.ts";
 import { type MirrorCandidateState, mirrorCandidateStates } from "../../vocabulary/vocabulary.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
+import { localeOf } from "../cli-locale.ts";
 import { output, table } from "../output.ts";
 import { positiveInteger } from "../parse-options.ts";
 
@@ -96,7 +98,10 @@ export function mirrorsCommand(): Command {
             (run.progress.limited ? ` (stopped by the ${run.progress.limited} limit)` : ""),
           ...run.candidates
             .filter((c) => c.verdict === "mirror")
-            .map((c) => `  ${c.state === "queued" ? "queued " : c.state}  ${c.name}  ${c.explanation}`),
+            .map(
+              (c) =>
+                `  ${c.state === "queued" ? "queued " : c.state}  ${c.name}  ${localizedScore(c, localeOf(command)).explanation}`,
+            ),
         ].join("\n"),
       );
     },
@@ -162,7 +167,7 @@ export function mirrorsCommand(): Command {
       globalOptions(command).json,
       view,
       () =>
-        `queued ${view.candidate} as mirror target ${view.target.id} for review: ${submitted.assessment.score.explanation}`,
+        `queued ${view.candidate} as mirror target ${view.target.id} for review: ${localizedScore(submitted.assessment.score, localeOf(command)).explanation}`,
     );
   });
 
@@ -181,7 +186,13 @@ export function mirrorsCommand(): Command {
       output(globalOptions(command).json, { candidates }, () =>
         table([
           ["ID", "NAME", "SCORE", "STATE", "WHY"],
-          ...candidates.map((c) => [String(c.id), c.name, c.score.toFixed(2), c.state, c.explanation]),
+          ...candidates.map((c) => [
+            String(c.id),
+            c.name,
+            c.score.toFixed(2),
+            c.state,
+            localizedScore(c, localeOf(command)).explanation,
+          ]),
         ]),
       );
     });

@@ -44,6 +44,48 @@ describe("decree orders confirm", () => {
   });
 });
 
+describe("decree orders history", () => {
+  let dir: string;
+  let orderId: number;
+  const cli = (...args: string[]) => runCli(["--data", dir, ...args]);
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "decree-history-"));
+    const store = await openStore({ dataDir: dir });
+    try {
+      const { order } = await recordOrder(store, sampleOrder({ targets: ["told.example-films.com"] }), {
+        actor: "user:1",
+        now: duringOrder,
+      });
+      orderId = order.id;
+    } finally {
+      await store.close();
+    }
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("tells an order's events and its targets' in sentences, in the language of --lang, the same JSON in each", async () => {
+    const english = await cli("orders", "history", String(orderId));
+    assert.equal(english.code, 0, english.stderr);
+    assert.match(english.stdout, /^AT +WHO +WHAT\n/);
+    assert.match(english.stdout, new RegExp(`Order ${orderId} recorded`));
+    assert.match(english.stdout, /Target told\.example-films\.com proposed for blocking/);
+    const french = await cli("--lang", "fr", "orders", "history", String(orderId));
+    assert.match(french.stdout, /^QUAND +QUI +QUOI\n/);
+    assert.match(french.stdout, /Cible told\.example-films\.com proposée au blocage/);
+    const json = JSON.parse((await cli("--json", "orders", "history", String(orderId))).stdout);
+    assert.deepEqual(
+      json.events.map((event: { action: string }) => event.action),
+      ["order.recorded", "target.proposed"],
+    );
+    const last = await cli("--json", "orders", "history", String(orderId), "--limit", "1");
+    assert.deepEqual(
+      JSON.parse(last.stdout).events.map((event: { action: string }) => event.action),
+      ["target.proposed"],
+    );
+  });
+});
+
 describe("decree orders windows", () => {
   let dir: string;
   const cli = (...args: string[]) => runCli(["--data", join(dir, "data"), ...args]);

@@ -14,10 +14,12 @@ import { readOrderFile } from "../../intake/parse-order-file.ts";
 import { recordOrder } from "../../intake/record-order.ts";
 import { windowRequests } from "../../intake/window-requests.ts";
 import { withdrawWindow } from "../../intake/withdraw-window.ts";
+import { eventText } from "../../locale/event-text.ts";
 import type { MessageParams } from "../../locale/format-message.ts";
 import type { Locale } from "../../locale/locale.ts";
 import { listOrders, type OrderSummary, showOrder } from "../../registry/list-orders.ts";
 import { listWindows, publicWindow } from "../../registry/list-windows.ts";
+import { orderHistory } from "../../registry/order-history.ts";
 import { configOf, globalOptions, withStore } from "../cli-context.ts";
 import { actAs, withIdentityOptions } from "../cli-identity.ts";
 import { localeOf } from "../cli-locale.ts";
@@ -125,6 +127,36 @@ export function ordersCommand(): Command {
     .action(async (id: string, _options: unknown, command: Command) => {
       const order = await withStore(command, (store) => showOrder(store.db, id, new Date()));
       output(globalOptions(command).json, order, () => describeOrder(order, localeOf(command)));
+    });
+
+  orders
+    .command("history")
+    .description("an order's events and its targets', each told in a sentence, oldest first")
+    .argument("<id>", "the order id")
+    .option("--limit <n>", "the latest n events (default 50)", positiveInteger)
+    .action(async (id: string, options: { limit?: number }, command: Command) => {
+      const locale = localeOf(command);
+      const events = await withStore(command, async (store) => {
+        const order = await findOrderAs(store.db, id, null);
+        return orderHistory(store.db, order.id, options.limit ?? 50);
+      });
+      const told = events.map((event) => ({
+        ...event,
+        data: JSON.parse(event.data) as unknown,
+        text: eventText(event, locale),
+      }));
+      output(globalOptions(command).json, { events: told }, () =>
+        told.length === 0
+          ? cliText(locale, "history.none", { id })
+          : table([
+              cliText(locale, "history.header").split("|"),
+              ...told.map((event) => [
+                event.at.slice(0, 19).replace("T", " "),
+                event.actor,
+                event.reason ? `${event.text} — ${event.reason}` : event.text,
+              ]),
+            ]),
+      );
     });
 
   orders.addCommand(windowsCommand());

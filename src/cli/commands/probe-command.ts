@@ -18,6 +18,8 @@ import { parseResolverEndpoint, type ResolverEndpoint } from "../../verify/probe
 import { runProbeAgentRound } from "../../verify/probes/run-probe-agent.ts";
 import { runProbeSweep } from "../../verify/probes/run-probe-sweep.ts";
 import { actorOf, configOf, globalOptions, withStore } from "../cli-context.ts";
+import { localeOf } from "../cli-locale.ts";
+import { cliText } from "../cli-texts.ts";
 import { output, table } from "../output.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -96,7 +98,12 @@ export function probeCommand(): Command {
       });
       output(globalOptions(command).json, result, () =>
         [
-          `probed ${result.sweep.resolvers} resolver(s): ${result.sweep.queries} questions about ${result.sweep.names} names (run ${result.sweep.runId})`,
+          cliText(localeOf(command), "probe.swept", {
+            resolvers: result.sweep.resolvers,
+            queries: result.sweep.queries,
+            names: result.sweep.names,
+            runId: result.sweep.runId,
+          }),
           ...(reference
             ? []
             : ["  no reference resolver: blocks are unverified (give --reference HOST:PORT)"]),
@@ -241,11 +248,15 @@ async function runAgent(options: AgentCliOptions, command: Command): Promise<voi
       keyFile: options.key,
       resolvers,
     });
-    output(
-      globalOptions(command).json,
-      round,
-      () =>
-        `${new Date().toISOString()} agent ${round.agent} (${round.operator}): ${round.measurements} measurements from ${round.resolvers} resolver(s) sent, runs ${round.runIds.join(",")}`,
+    output(globalOptions(command).json, round, () =>
+      cliText(localeOf(command), "probe.round", {
+        at: new Date().toISOString(),
+        agent: round.agent,
+        operator: round.operator,
+        measurements: round.measurements,
+        resolvers: round.resolvers,
+        runs: round.runIds.join(","),
+      }),
     );
     if (options.once) return;
     await sleep(intervalMs);

@@ -3,6 +3,8 @@ import { decideRollout } from "../../publish/rollout/decide-rollout.ts";
 import { openRollout } from "../../publish/rollout/open-rollout.ts";
 import { type StagingChoice, setStaging } from "../../publish/rollout/set-staging.ts";
 import { actorOf, globalOptions, withStore } from "../cli-context.ts";
+import { localeOf } from "../cli-locale.ts";
+import { cliText } from "../cli-texts.ts";
 import { output } from "../output.ts";
 
 /** `decree releases rollout|proceed|withdraw|staging`: the staged rollout, and a person's decisions on it. */
@@ -20,7 +22,7 @@ export function releasesCommand(): Command {
         if (!rollout) return "no release is staged";
         const lines = [
           `release ${rollout.serial} (SOA ${rollout.soaSerial}) is ${rollout.state}, staged since ${rollout.startedAt}`,
-          `${rollout.targetIds.length} entries withheld from every operator but the canaries`,
+          cliText(localeOf(command), "releases.withheld", { count: rollout.targetIds.length }),
         ];
         for (const o of rollout.halt?.overBlocked ?? []) {
           lines.push(`over-blocked at ${o.operator} (${o.resolver}): ${o.name} answered ${o.answer}`);
@@ -52,7 +54,10 @@ export function releasesCommand(): Command {
         output(globalOptions(command).json, { rollout, decision }, () =>
           decision === "proceed"
             ? `release ${rollout.serial} goes to every operator`
-            : `release ${rollout.serial} withdrawn: ${rollout.targetIds.length} entries suspended; the next release takes them out`,
+            : cliText(localeOf(command), "releases.withdrawn", {
+                serial: rollout.serial,
+                count: rollout.targetIds.length,
+              }),
         );
       });
   }

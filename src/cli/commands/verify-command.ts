@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { Command } from "commander";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { formatMessage } from "../../locale/format-message.ts";
+import type { Locale } from "../../locale/locale.ts";
 import { cosignatureValid } from "../../registry/log/cosignature.ts";
 import { parseSignedNote, parseVerifierKey } from "../../registry/log/signed-note.ts";
 import { checkCheckpoint } from "../../verify/log/check-checkpoint.ts";
@@ -9,6 +11,8 @@ import type { Problem, VerificationReport } from "../../verify/log/verification-
 import { parseJsonFeed, verifyFeed } from "../../verify/log/verify-feed.ts";
 import { watchLog } from "../../verify/log/watch-log.ts";
 import { globalOptions } from "../cli-context.ts";
+import { localeOf } from "../cli-locale.ts";
+import { cliText } from "../cli-texts.ts";
 
 /**
  * `decree verify`: anyone (an operator, a journalist, a court) checks the registry from outside, with nothing
@@ -115,11 +119,15 @@ function finish(command: Command, result: VerificationReport, what: string): voi
     process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${okLines(result, what)}\n`);
     return;
   }
-  if (!json) process.stdout.write(`${failureLines(result, what)}\n`);
+  if (!json) process.stdout.write(`${failureLines(result, what, localeOf(command))}\n`);
   const kinds = [...new Set(result.problems.map((p) => p.kind))].join(", ");
   throw new DecreeError(
     "VERIFY_FAILED",
-    `${what}: ${result.problems.length} problem(s) (${kinds}); the evidence is above.`,
+    formatMessage(
+      "{what}: {count, plural, one {# problem} other {# problems}} ({kinds}); the evidence is above.",
+      "en",
+      { what, count: result.problems.length, kinds },
+    ),
     json ? { report: result } : undefined,
   );
 }
@@ -130,11 +138,11 @@ function okLines(result: VerificationReport, what: string): string {
   );
 }
 
-function failureLines(result: VerificationReport, what: string): string {
+function failureLines(result: VerificationReport, what: string, locale: Locale): string {
   const bar = "!".repeat(72);
   return [
     bar,
-    `!!! VERIFICATION FAILED: ${what}: ${result.problems.length} problem(s)`,
+    cliText(locale, "verify.failed", { what, count: result.problems.length }),
     bar,
     ...result.problems.flatMap((problem: Problem) => [
       `[${problem.kind.toUpperCase()}] ${problem.message}`,

@@ -20,7 +20,6 @@ export interface AppealPageText {
   order: string;
   filed: string;
   history: string;
-  actions: Record<string, string>;
   errorTitle: string;
   errorIntro: string;
   errorDetail: string;
@@ -55,12 +54,6 @@ export const appealPageText: Record<PageLanguage, AppealPageText> = {
     order: "Décision",
     filed: "Déposée le",
     history: "Étapes",
-    actions: {
-      "appeal.filed": "contestation déposée",
-      "appeal.suspended": "blocage suspendu",
-      "appeal.upheld": "contestation rejetée",
-      "appeal.lifted": "blocage levé",
-    },
     errorTitle: "La contestation n'a pas pu être déposée",
     errorIntro: "Rien n'a été enregistré. Corrigez le formulaire et déposez-le à nouveau.",
     errorDetail: "Détail (en anglais)",
@@ -97,11 +90,5 @@ export const appealPageText: Record<PageLanguage, AppealPageText> = {
     order: "Order",
     filed: "Filed on",
     history: "Steps",
-    actions: {
-      "appeal.filed": "appeal filed",
-      "appeal.suspended": "block suspended",
-      "appeal.upheld": "appeal turned down",
-      "appeal.lifted": "block lifted",
-    },
   },
 };

@@ -1,3 +1,4 @@
+import { eventText } from "../../locale/event-text.ts";
 import type { FollowedAppeal } from "../../registry/follow-appeal.ts";
 import { escapeHtml } from "../html/escape-html.ts";
 import { formatDate, formatInstant } from "../html/format-date.ts";
@@ -18,7 +19,7 @@ export function appealStatusPage(language: PageLanguage, appeal: FollowedAppeal)
   const steps = appeal.steps.map(
     (step) =>
       `<li><strong>${escapeHtml(formatInstant(step.at, language))}</strong>: ` +
-      `${escapeHtml(text.actions[step.action] ?? step.action)}` +
+      `${escapeHtml(stepText(appeal, step, language))}` +
       `${step.reason ? ` — ${escapeHtml(step.reason)}` : ""}</li>`,
   );
   const body = [
@@ -29,4 +30,21 @@ export function appealStatusPage(language: PageLanguage, appeal: FollowedAppeal)
     `<ol>${steps.join("")}</ol>`,
   ].join("\n");
   return htmlDocument(language, text.statusTitle, body);
+}
+
+/** What one step of an appeal says, as its event says it (locale/event-text.ts). */
+export function stepText(
+  appeal: Pick<FollowedAppeal, "id" | "target">,
+  step: Pick<FollowedAppeal["steps"][number], "action">,
+  language: PageLanguage,
+): string {
+  return eventText(
+    {
+      action: step.action,
+      subjectType: "appeal",
+      subjectId: appeal.id,
+      target: { value: appeal.target.display },
+    },
+    language,
+  );
 }

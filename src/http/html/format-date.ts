@@ -1,5 +1,6 @@
-import type { PageLanguage } from "./pick-language.ts";
+import { type PageLanguage, pageLanguages } from "./pick-language.ts";
 
+/** The region whose way of writing dates each language's pages follow. */
 const locales: Record<PageLanguage, string> = { fr: "fr-FR", en: "en-GB" };
 
 /** Built once per language: an Intl formatter costs far more to make than to use, and the stop page is hot. */
@@ -7,10 +8,9 @@ const dates = formatters({ dateStyle: "long", timeZone: "UTC" });
 const instants = formatters({ dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 function formatters(options: Intl.DateTimeFormatOptions): Record<PageLanguage, Intl.DateTimeFormat> {
-  return {
-    fr: new Intl.DateTimeFormat(locales.fr, options),
-    en: new Intl.DateTimeFormat(locales.en, options),
-  };
+  return Object.fromEntries(
+    pageLanguages.map((language) => [language, new Intl.DateTimeFormat(locales[language], options)]),
+  ) as Record<PageLanguage, Intl.DateTimeFormat>;
 }
 
 /** A calendar date (2013-11-28) as a reader writes it: « 28 novembre 2013 », "28 November 2013". */

@@ -1,7 +1,9 @@
+import { type Locale, locales } from "../../locale/locale.ts";
 import { negotiateLocale } from "../../locale/negotiate-locale.ts";
 
-export const pageLanguages = ["fr", "en"] as const;
-export type PageLanguage = (typeof pageLanguages)[number];
+/** The languages of the server's own pages: every language decree speaks (locale.ts lists them, once). */
+export const pageLanguages = locales;
+export type PageLanguage = Locale;
 
 /**
  * The page language from Accept-Language (RFC 9110 §12.5.4, negotiate-locale.ts); French when the header names

@@ -97,6 +97,17 @@ describeEachEngine("appeals over HTTP", (store) => {
       view.steps.map((step: { action: string; reason: string }) => [step.action, step.reason]),
       [["appeal.filed", "This is my own site's content."]],
     );
+    assert.equal(view.steps[0].text, `Appeal ${appeal.id} filed against uphold-me.fifostream.tv`);
+    const french = await app.inject({
+      method: "GET",
+      url: `/appeals/${appeal.token}`,
+      headers: { "accept-language": "fr" },
+    });
+    assert.equal(
+      french.json().steps[0].text,
+      `Contestation ${appeal.id} déposée contre uphold-me.fifostream.tv`,
+    );
+    assert.equal(french.headers["content-language"], "fr");
     assert.ok(!followed.body.includes(contact), "the follow link never shows the contact");
     assert.equal(followed.headers["cache-control"], "no-store");
   });

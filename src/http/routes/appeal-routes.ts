@@ -13,7 +13,7 @@ import { may } from "../../review/permissions.ts";
 import type { Store } from "../../store/database.ts";
 import { appealErrorPage } from "../appeal-pages/appeal-error-page.ts";
 import { appealFormPage } from "../appeal-pages/appeal-form-page.ts";
-import { appealStatusPage } from "../appeal-pages/appeal-status-page.ts";
+import { appealStatusPage, stepText } from "../appeal-pages/appeal-status-page.ts";
 import {
   appealStepSchema,
   appealViewSchema,
@@ -26,6 +26,7 @@ import { type PageLanguage, pageLanguages, pickLanguage } from "../html/pick-lan
 import { integerSchema } from "../integer-schema.ts";
 import { handleError, refusalOf } from "../problem.ts";
 import { unstorableText } from "../refuse-unstorable-text.ts";
+import { answerLocale } from "../request-locale.ts";
 
 export interface AppealRouteDeps {
   store: Store;
@@ -136,7 +137,13 @@ export async function appealRoutes(fastify: FastifyInstance, deps: AppealRouteDe
     async (request, reply) => {
       const appeal = await followAppeal(store.db, request.params.token);
       reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer");
-      if (!prefersHtml(request)) return appeal;
+      if (!prefersHtml(request)) {
+        const locale = answerLocale(request, reply);
+        return {
+          ...appeal,
+          steps: appeal.steps.map((step) => ({ ...step, text: stepText(appeal, step, locale) })),
+        };
+      }
       const language = pickLanguage(request.headers["accept-language"]);
       // A string body is sent as it is, not through the JSON response schema.
       return (reply as FastifyReply)

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { serialRange } from "../../names/parse-decimal-integer.ts";
 import type { FeedCache } from "../../publish/feeds/feed-cache.ts";
-import { feedDescriptionsFr } from "../../publish/renderers/feed-descriptions-fr.ts";
+import { feedDescription } from "../../publish/renderers/feed-description.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { requestLocale, sayLanguage } from "../request-locale.ts";
@@ -47,10 +47,7 @@ export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRout
       formats: feedRenderers.map((renderer) => ({
         format: renderer.format,
         contentType: renderer.contentType,
-        description:
-          locale === "fr"
-            ? (feedDescriptionsFr[renderer.format] ?? renderer.description)
-            : renderer.description,
+        description: feedDescription(renderer, locale),
         diff: renderer.renderDiff !== undefined,
         url: `/feeds/${renderer.format}`,
         signature: `/feeds/${renderer.format}.sig`,

@@ -146,6 +146,29 @@ describeEachEngine("the public log over HTTP", (store) => {
     assert.equal(entries.at(-1)!.leaf.action, "release.published");
   });
 
+  it("tells each public entry's event in a sentence, in the language asked for, beside its unchanged leaf", async () => {
+    const { body } = await checkpoint();
+    const read = async (language?: string) =>
+      (
+        await app.inject({
+          method: "GET",
+          url: `/log/entries?start=0&end=${body.size}`,
+          headers: language ? { "accept-language": language } : {},
+        })
+      ).json() as { entries: Array<{ leaf: { action: string }; text?: string }> };
+    const english = await read();
+    const french = await read("fr-FR");
+    assert.match(english.entries.at(-1)!.text!, /^Release \d+ published: \d+ entr(y|ies) added/);
+    assert.match(french.entries.at(-1)!.text!, /^Publication \d+ : \d+ entrées? ajoutées?/);
+    assert.deepEqual(
+      french.entries.map((entry) => entry.leaf),
+      english.entries.map((entry) => entry.leaf),
+      "the leaves are the same bytes whatever the language",
+    );
+    const approved = french.entries.find((entry) => entry.leaf.action === "target.approved");
+    assert.match(approved?.text ?? "", /^Cible \S+ approuvée$/);
+  });
+
   it("gives inclusion proofs, by index or by leaf hash, that Sigstore's verifier and RFC 9162's check accept", async () => {
     const { body } = await checkpoint();
     const { entries } = (await get(`/log/entries?start=0&end=${body.size}`)).json() as {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { eventText } from "../../locale/event-text.ts";
 import { addCosignature, latestCheckpoint } from "../../registry/log/log-checkpoints.ts";
 import { logEntries, maxEntriesPerRead } from "../../registry/log/log-entries.ts";
 import { consistencyBetween, inclusionAt, leafIndexOfHash } from "../../registry/log/log-proofs.ts";
@@ -12,6 +13,7 @@ import { hashSize, parseTileIndexPath, tileWidth } from "../../registry/log/tile
 import { readTile } from "../../registry/log/tile-store.ts";
 import type { Store } from "../../store/database.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { answerLocale } from "../request-locale.ts";
 
 export interface LogRouteDeps {
   store: Store;
@@ -72,7 +74,9 @@ export async function logRoutes(fastify: FastifyInstance, { store, now, witnesse
         querystring: z.object({ start: index, end: index }).strict(),
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      // Each entry's sentence is for people, in the language they ask for; the leaves stay as they are hashed.
+      const locale = answerLocale(request, reply);
       const entries = await logEntries(
         db,
         request.query.start,
@@ -85,6 +89,7 @@ export async function logRoutes(fastify: FastifyInstance, { store, now, witnesse
           eventId: e.eventId,
           leaf: JSON.parse(e.leaf) as Record<string, unknown>,
           leafHash: b64(e.leafHash),
+          ...(e.facts ? { text: eventText(e.facts, locale) } : {}),
           // A committed leaf's event, once its subject is public: SHA-256(salt || leaf data) is the commitment.
           ...(e.reveal
             ? {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor } from "../../accounts/principal.ts";
 import type { CheckSettings } from "../../checks/check-data.ts";
+import { localizedScore } from "../../checks/mirror-explanation.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { findOrder } from "../../intake/find-order.ts";
 import { findOrderAs } from "../../intake/find-order-as.ts";
@@ -23,6 +24,7 @@ import {
   mirrorVerdicts,
 } from "../../vocabulary/vocabulary.ts";
 import { orderScopeOf } from "../order-scope.ts";
+import { answerLocale } from "../request-locale.ts";
 import { addedTargetSchema, idParams } from "../workflow-schemas.ts";
 
 export interface MirrorRouteDeps {
@@ -136,7 +138,8 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
         now,
         checkSettings: deps.checkSettings,
       });
-      const score = submitted.assessment.score;
+      const locale = answerLocale(request, reply);
+      const score = localizedScore(submitted.assessment.score, locale);
       return reply.code(201).send({
         candidateId: submitted.candidateId,
         target: submitted.target,
@@ -161,9 +164,11 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
         response: { 200: z.object({ candidates: z.array(candidateSchema) }) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const order = await findOrder(store.db, request.params.id);
-      return { candidates: await listMirrorCandidates(store.db, order.id, { state: request.query.state }) };
+      const candidates = await listMirrorCandidates(store.db, order.id, { state: request.query.state });
+      const locale = answerLocale(request, reply);
+      return { candidates: candidates.map((candidate) => localizedScore(candidate, locale)) };
     },
   );
 
@@ -182,7 +187,8 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
         },
       },
     },
-    async (request) => mirrorCandidate(store.db, request.params.id),
+    async (request, reply) =>
+      localizedScore(await mirrorCandidate(store.db, request.params.id), answerLocale(request, reply)),
   );
 
   app.get(
@@ -246,14 +252,16 @@ export async function mirrorRoutes(fastify: FastifyInstance, deps: MirrorRouteDe
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const site = settings();
       const order = await findOrder(store.db, request.params.id);
-      return discoverMirrors(store, order, site, {
+      const run = await discoverMirrors(store, order, site, {
         actor: actorFor(request.principal!),
         now,
         checkSettings: deps.checkSettings,
       });
+      const locale = answerLocale(request, reply);
+      return { ...run, candidates: run.candidates.map((candidate) => localizedScore(candidate, locale)) };
     },
   );
 

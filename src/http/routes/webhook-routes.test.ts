@@ -61,6 +61,34 @@ describeEachEngine("webhooks over HTTP", (store) => {
     assert.ok(!event.data.includes("team=dns"), "the event names the origin only");
   });
 
+  it("keeps a webhook's language for its summaries, English unless told, and refuses one decree does not speak", async () => {
+    const english = await register(free, "https://hooks.free.example/en");
+    assert.equal(english.json().language, "en");
+    const french = await app.inject({
+      method: "POST",
+      url: "/webhooks",
+      headers: bearer(free),
+      payload: { url: "https://hooks.free.example/fr", language: "fr" },
+    });
+    assert.equal(french.statusCode, 201, french.body);
+    assert.equal(french.json().language, "fr");
+    const listed = await app.inject({ url: "/webhooks", headers: bearer(free) });
+    assert.deepEqual(
+      listed.json().webhooks.map((w: { language: string }) => w.language),
+      ["en", "fr"],
+    );
+    const german = await app.inject({
+      method: "POST",
+      url: "/webhooks",
+      headers: bearer(free),
+      payload: { url: "https://hooks.free.example/de", language: "de" },
+    });
+    assert.equal(german.statusCode, 400, german.body);
+    for (const hook of [english, french]) {
+      await app.inject({ method: "DELETE", url: `/webhooks/${hook.json().id}`, headers: bearer(free) });
+    }
+  });
+
   it("deletes an organisation's own webhook, and answers another's id as a missing one", async () => {
     const mine = (await register(free, "https://hooks.free.example/a")).json();
     const theirs = (await register(orange, "https://hooks.orange.example/b")).json();

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor, type Principal } from "../../accounts/principal.ts";
+import { locales } from "../../locale/locale.ts";
 import { disableWebhook } from "../../publish/webhooks/disable-webhook.ts";
 import { listWebhooks } from "../../publish/webhooks/list-webhooks.ts";
 import { registerWebhook } from "../../publish/webhooks/register-webhook.ts";
@@ -43,7 +44,17 @@ export async function webhookRoutes(
           "Each request carries Decree-Timestamp (Unix seconds), Decree-Delivery (an id) and Decree-Signature: " +
           "sha256=<hex HMAC-SHA256 of `<timestamp>.<body>` keyed with the secret>. Reject timestamps more than " +
           "5 minutes off. Answer 2xx; anything else is retried with exponential backoff.",
-        body: z.object({ url: z.string().max(2048) }).strict(),
+        body: z
+          .object({
+            url: z.string().max(2048),
+            language: z
+              .enum(locales)
+              .optional()
+              .describe(
+                "the language of each delivery's `summary` (default en); the other fields never change",
+              ),
+          })
+          .strict(),
         response: {
           201: z.object({
             id: z.number().int(),
@@ -51,6 +62,7 @@ export async function webhookRoutes(
             secret: z.string().describe("the HMAC key: keep it now, it is never shown again"),
             createdAt: z.string(),
             fromSerial: z.number().int().nullable().describe("releases after this serial are delivered"),
+            language: z.enum(locales),
           }),
         },
       },
@@ -59,6 +71,7 @@ export async function webhookRoutes(
       reply.code(201).send(
         await registerWebhook(store, request.body.url, context(request.principal!), {
           allowPrivateDestinations,
+          language: request.body.language,
         }),
       ),
   );
@@ -77,6 +90,7 @@ export async function webhookRoutes(
                 id: z.number().int(),
                 url: z.string(),
                 createdAt: z.string(),
+                language: z.enum(locales),
                 deliveries: z.record(z.string(), z.number().int()),
                 lastDelivery: z
                   .object({

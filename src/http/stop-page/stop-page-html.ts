@@ -2,7 +2,7 @@ import type { BlockingEntry } from "../../registry/find-blocking-entries.ts";
 import { escapeHtml } from "../html/escape-html.ts";
 import { formatDate, formatInstant } from "../html/format-date.ts";
 import { htmlDocument } from "../html/html-document.ts";
-import type { PageLanguage } from "../html/pick-language.ts";
+import { type PageLanguage, pageLanguages } from "../html/pick-language.ts";
 import { type StopPageText, stopPageText } from "./stop-page-text.ts";
 
 /**
@@ -24,7 +24,7 @@ export function blockedPage(
     `<p><strong>${escapeHtml(display)}</strong></p>`,
     `<p>${escapeHtml(text.blockedIntro(byCourt))}</p>`,
     sections,
-    languageSwitch(text, language),
+    languageSwitch(language),
   ].join("\n");
   return htmlDocument(language, `451 ${text.blockedTitle}`, body);
 }
@@ -65,7 +65,7 @@ export function notBlockedPage(language: PageLanguage, display: string): string 
     `<h1>${escapeHtml(text.notBlockedTitle)}</h1>`,
     `<p>${escapeHtml(text.notBlockedText(display))}</p>`,
     `<p class="note">${escapeHtml(text.staleAnswer)}</p>`,
-    languageSwitch(text, language),
+    languageSwitch(language),
   ].join("\n");
   return htmlDocument(language, text.notBlockedTitle, body);
 }
@@ -76,13 +76,21 @@ export function notAHostPage(language: PageLanguage): string {
   const body = [
     `<h1>${escapeHtml(text.notAHostTitle)}</h1>`,
     `<p>${escapeHtml(text.notAHostText)}</p>`,
-    languageSwitch(text, language),
+    languageSwitch(language),
   ].join("\n");
   return htmlDocument(language, text.notAHostTitle, body);
 }
 
-/** The same page in the other language: a relative link that keeps the host and path, changing the query. */
-function languageSwitch(text: StopPageText, language: PageLanguage): string {
-  const other = language === "fr" ? "en" : "fr";
-  return `<p><a href="?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(text.otherLanguage)}</a></p>`;
+/**
+ * The same page in each other language: relative links that keep the host and path, changing the query, each
+ * named in its own language.
+ */
+function languageSwitch(language: PageLanguage): string {
+  const links = pageLanguages
+    .filter((other) => other !== language)
+    .map(
+      (other) =>
+        `<a href="?lang=${other}" hreflang="${other}" lang="${other}">${escapeHtml(stopPageText[other].languageName)}</a>`,
+    );
+  return `<p>${links.join(" · ")}</p>`;
 }

@@ -22,7 +22,8 @@ export interface StopPageText {
   staleAnswer: string;
   notAHostTitle: string;
   notAHostText: string;
-  otherLanguage: string;
+  /** The language’s own name, for the links from the page in every other language. */
+  languageName: string;
 }
 
 export const stopPageText: Record<PageLanguage, StopPageText> = {
@@ -55,7 +56,7 @@ export const stopPageText: Record<PageLanguage, StopPageText> = {
       "d'elle-même dans quelques minutes.",
     notAHostTitle: "Nom invalide",
     notAHostText: "La requête ne nomme pas un site que cette page pourrait reconnaître.",
-    otherLanguage: "English",
+    languageName: "Français",
   },
   en: {
     blockedTitle: "Unavailable for legal reasons",
@@ -85,6 +86,6 @@ export const stopPageText: Record<PageLanguage, StopPageText> = {
       "itself within minutes.",
     notAHostTitle: "Invalid name",
     notAHostText: "The request does not name a site this page could recognise.",
-    otherLanguage: "Français",
+    languageName: "English",
   },
 };

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { formatMessage } from "../../locale/format-message.ts";
 import { overrideConfirmedAction } from "../../review/approval-policy.ts";
 import type { Database } from "../../store/database.ts";
 import type { FeedEntry } from "../feeds/feed-entries.ts";
@@ -67,8 +68,12 @@ export async function unapprovedRoutes(
 export function routesNotApproved(refused: readonly string[]): DecreeError {
   return new DecreeError(
     "BGP_ROUTE_NOT_APPROVED",
-    `decree left out ${refused.length} route(s) that are not approved entries (${refused.slice(0, 5).join(", ")}` +
-      `${refused.length > 5 ? ", …" : ""}): each must be an active ip or cidr target whose blocking findings ` +
+    formatMessage(
+      "decree left out {count, plural, one {# route that is not an approved entry} other {# routes that are not approved entries}}",
+      "en",
+      { count: refused.length },
+    ) +
+      ` (${refused.slice(0, 5).join(", ")}${refused.length > 5 ? ", …" : ""}): each must be an active ip or cidr target whose blocking findings ` +
       "have a confirmed override. The other routes are announced and withdrawn as usual; check these entries " +
       "with `decree targets list`.",
     { prefixes: refused.slice(0, 100) },

@@ -52,6 +52,11 @@ describeEachEngine("delivering releases to webhooks", (store) => {
     assert.equal(body.release.serial, serial);
     assert.equal(body.release.added > 0, true);
     assert.equal(body.links.diff, `/feeds/json?since=${body.release.previousSerial}`);
+    assert.equal(hook.language, "en");
+    assert.match(
+      body.summary,
+      new RegExp(`^Release ${serial} published: \\d+ entr(y|ies) added, \\d+ removed$`),
+    );
     const signed = {
       secret: hook.secret,
       body: request.body,
@@ -81,6 +86,25 @@ describeEachEngine("delivering releases to webhooks", (store) => {
       failed: 0,
     });
     assert.equal(receiver.received.length, 1);
+    await disableWebhook(store(), hook.id, context());
+  });
+
+  it("tells a person what a delivery is in the webhook's language, beside the same machine fields", async () => {
+    await receiver.close();
+    receiver = await startWebhookReceiver();
+    const hook = await registerWebhook(store(), receiver.url, context(), {
+      ...loopbackAllowed,
+      language: "fr",
+    });
+    await approveTargets(store(), ["francais.example-films.com"]);
+    const serial = await publish(store());
+    await deliverWebhooks(store(), { ...fast, now: at(0) });
+    const body = JSON.parse(receiver.received.at(-1)!.body);
+    assert.equal(body.type, "release");
+    assert.equal(body.release.serial, serial);
+    assert.match(body.summary, new RegExp(`^Publication ${serial} : 1 entrée ajoutée, \\d+ retirées?$`));
+    const [listed] = await listWebhooks(store().db, organisationId);
+    assert.equal(listed?.language, "fr");
     await disableWebhook(store(), hook.id, context());
   });
 

@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { eventText } from "../../locale/event-text.ts";
 import type { Database, Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { privateDestination } from "./webhook-destination.ts";
@@ -150,6 +151,7 @@ async function dueDeliveries(db: Kysely<Database>, now: Date, batch: number) {
       "d.details",
       "w.url",
       "w.secret",
+      "w.language",
       "r.id as release_id",
       "r.serial",
       "r.created_at",
@@ -174,13 +176,26 @@ async function dueDeliveries(db: Kysely<Database>, now: Date, batch: number) {
     .execute();
 }
 
-/** The body a receiver gets: the release, and where to fetch what changed. */
+/**
+ * The body a receiver gets: the release, and where to fetch what changed; and `summary`, the same told to a
+ * person in the webhook's language (the sentence of the release's event), for a chat or a ticket to show as it is.
+ */
 export function webhookBody(delivery: DueDelivery): string {
   const serial = Number(delivery.serial);
   const previous = delivery.previous_serial === null ? null : Number(delivery.previous_serial);
+  const summary = eventText(
+    {
+      action: delivery.kind === "release.halted" ? "release.halted" : "release.published",
+      subjectType: "release",
+      subjectId: Number(delivery.release_id),
+      data: { serial, added: Number(delivery.added), removed: Number(delivery.removed) },
+    },
+    delivery.language,
+  );
   return JSON.stringify({
     type: delivery.kind,
     deliveryId: Number(delivery.id),
+    summary,
     release: {
       id: Number(delivery.release_id),
       serial,

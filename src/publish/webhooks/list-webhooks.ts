@@ -5,7 +5,7 @@ import type { Database } from "../../store/database.ts";
 export async function listWebhooks(db: Kysely<Database>, organisationId: number) {
   const hooks = await db
     .selectFrom("webhooks")
-    .select(["id", "url", "created_at", "last_release_id"])
+    .select(["id", "url", "created_at", "last_release_id", "language"])
     .where("organisation_id", "=", organisationId)
     .where("disabled_at", "is", null)
     .orderBy("id")
@@ -29,6 +29,7 @@ export async function listWebhooks(db: Kysely<Database>, organisationId: number)
       id: Number(hook.id),
       url: hook.url,
       createdAt: hook.created_at,
+      language: hook.language,
       deliveries: Object.fromEntries(deliveries.map((row) => [row.status, Number(row.n)])),
       lastDelivery: last
         ? {

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { defaultLocale, type Locale } from "../../locale/locale.ts";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
@@ -19,6 +20,8 @@ export interface RegisteredWebhook {
   createdAt: string;
   /** Releases after this serial are delivered. */
   fromSerial: number | null;
+  /** The language of each delivery's `summary`. */
+  language: Locale;
 }
 
 /**
@@ -37,8 +40,9 @@ export async function registerWebhook(
   store: Store,
   url: string,
   context: WebhookContext,
-  options: { allowPrivateDestinations?: boolean } = {},
+  options: { allowPrivateDestinations?: boolean; language?: Locale | undefined } = {},
 ): Promise<RegisteredWebhook> {
+  const language = options.language ?? defaultLocale;
   const checked = checkedUrl(url);
   if (!options.allowPrivateDestinations) refuseLiteralPrivateDestination(checked);
   const secret = randomBytes(32).toString("base64url");
@@ -72,6 +76,7 @@ export async function registerWebhook(
         created_by: context.actor,
         disabled_at: null,
         last_release_id: Number(latest?.id ?? 0),
+        language,
       })
       .returning("id")
       .executeTakeFirstOrThrow();
@@ -91,6 +96,7 @@ export async function registerWebhook(
       secret,
       createdAt: at,
       fromSerial: latest ? Number(latest.serial) : null,
+      language,
     };
   });
 }

@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
+import type { EventFacts } from "../../locale/event-text.ts";
 import type { Database } from "../../store/database.ts";
 import { readableNow } from "./event-disclosure.ts";
-import { eventLeaf, type Pseudonymiser } from "./event-leaf.ts";
+import { eventLeaf, type LoggedEvent, type Pseudonymiser } from "./event-leaf.ts";
 import { commitmentLeaf } from "./leaf-commitment.ts";
 import { hashLeaf } from "./merkle-hash.ts";
 import { readLoggedEventsOfLeaves } from "./read-logged-events.ts";
@@ -19,6 +20,8 @@ export interface LogEntry {
    * hash to the commitment (leaf-commitment.ts). Absent while the subject is not public.
    */
   reveal?: { salt: Buffer; leaf: string } | undefined;
+  /** What a sentence about the event may tell (locale/event-text.ts): only when its leaf shows the event. */
+  facts?: EventFacts | undefined;
 }
 
 export const maxEntriesPerRead = 1000;
@@ -48,12 +51,30 @@ export async function logEntries(
   return rows.map(({ index, event, commitment }) => {
     if (!commitment) {
       const leaf = eventLeaf(event, pseudonymise);
-      return { index, eventId: event.id, leaf, leafHash: hashLeaf(Buffer.from(leaf)) };
+      return { index, eventId: event.id, leaf, leafHash: hashLeaf(Buffer.from(leaf)), facts: factsOf(event) };
     }
     const leaf = commitmentLeaf(event.id, commitment.commitment);
     const reveal = readableNow(event.subjectType, event.action, event.subject ?? {})
       ? { salt: commitment.salt, leaf: eventLeaf(event, pseudonymise) }
       : undefined;
-    return { index, eventId: event.id, leaf, leafHash: hashLeaf(Buffer.from(leaf)), reveal };
+    return {
+      index,
+      eventId: event.id,
+      leaf,
+      leafHash: hashLeaf(Buffer.from(leaf)),
+      reveal,
+      facts: reveal ? factsOf(event) : undefined,
+    };
   });
+}
+
+/** The facts of a sentence, none beyond the leaf's own: the action, the subject, the target, counts. */
+function factsOf(event: LoggedEvent): EventFacts {
+  return {
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: event.subjectId,
+    data: event.data,
+    target: event.target,
+  };
 }

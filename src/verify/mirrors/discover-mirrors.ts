@@ -11,7 +11,7 @@ import { collectSiteEvidence } from "./collect-site-evidence.ts";
 import { type MirrorCandidate, mirrorCandidates } from "./mirror-candidates.ts";
 import { assertOrderTakesMirrors, type MirrorToQueue, queueMirror, recordCandidate } from "./queue-mirror.ts";
 import { resolveSiteDns, resolves } from "./resolve-site-dns.ts";
-import { defaultMirrorThreshold } from "./score-mirror.ts";
+import { defaultMirrorThreshold, type MirrorSignal } from "./score-mirror.ts";
 import type { SiteSettings } from "./site-settings.ts";
 import { type StoredCapture, storeCapture } from "./store-capture.ts";
 
@@ -57,6 +57,8 @@ export interface DiscoveredMirror {
   score: number;
   verdict: "mirror" | "not-mirror";
   explanation: string;
+  /** What the explanation is made of, so that it can be told in another language (checks/mirror-explanation.ts). */
+  signals: MirrorSignal[];
   /** queued: a mirror target awaits review; below-threshold: looked at and left; refused: the queue refused it. */
   state: "queued" | "below-threshold" | "refused";
   targetId: number | null;
@@ -243,6 +245,7 @@ async function keep(
     score: assessed.score.score,
     verdict: assessed.score.verdict,
     explanation: assessed.score.explanation,
+    signals: assessed.score.signals,
   };
   const now = options.now();
   if (assessed.score.verdict !== "mirror") {

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { CheckSettings } from "../../checks/check-data.ts";
 import { findingMessage } from "../../checks/finding-message.ts";
+import { wordedScore } from "../../checks/mirror-explanation.ts";
 import { type RecordedFindings, recordFindings } from "../../checks/record-findings.ts";
 import { storedEvidence } from "../../checks/stored-evidence.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
@@ -93,6 +94,7 @@ export async function queueMirror(
     name: mirror.name,
     original: mirror.score.original,
     explanation: mirror.score.explanation,
+    mirror: JSON.stringify(wordedScore(mirror.score)),
   };
   const at = options.now.toISOString();
   await trx

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { findingMessage } from "../../checks/finding-message.ts";
+import { localizedScore, wordedScore } from "../../checks/mirror-explanation.ts";
 import type { SiteEvidence } from "./collect-site-evidence.ts";
 import { fingerprintPage } from "./fingerprint-page.ts";
 import { scoreMirror } from "./score-mirror.ts";
@@ -64,6 +66,48 @@ describe("the mirror score", () => {
     assert.equal(score.verdict, "not-mirror");
     assert.ok(score.signals.find((s) => s.signal === "similar-name")?.matched);
     assert.match(score.explanation, /^not a mirror \(score 0\.\d\d\): similar name .*; page text differs/);
+  });
+
+  it("explains itself in French with the same values, numbers written the French way", () => {
+    const parked = site("allostreaming.org", "<h1>This domain may be for sale</h1>");
+    const score = localizedScore(scoreMirror(original, parked), "fr");
+    assert.match(
+      score.explanation,
+      /^pas un miroir \(score 0,\d\d\) : nom semblable \(allostreaming\.org ~ allostreaming\.com\) ; texte de page différent \(\d+ % des phrases en commun\)$/,
+    );
+    assert.equal(
+      score.signals.find((s) => s.signal === "same-favicon")?.detail,
+      "favicon différente ou absente",
+    );
+    assert.ok(
+      !/[a-z] (of|no|same|and) [a-z]/.test(score.explanation),
+      "no English inside the French sentence",
+    );
+  });
+
+  it("keeps in a mirror finding what makes its explanation again in each language", () => {
+    const parked = site("allostreaming.org", "<h1>This domain may be for sale</h1>");
+    const score = scoreMirror(original, parked);
+    const params = {
+      name: "allostreaming.org",
+      original: "allostreaming.com",
+      explanation: score.explanation,
+      mirror: JSON.stringify(wordedScore(score)),
+    };
+    assert.equal(
+      findingMessage("MIRROR_WEAK_EVIDENCE", params, "en"),
+      `allostreaming.org compared with allostreaming.com: ${score.explanation}.`,
+    );
+    assert.match(
+      findingMessage("MIRROR_WEAK_EVIDENCE", params, "fr"),
+      /^allostreaming\.org comparé à allostreaming\.com : pas un miroir \(score 0,/,
+    );
+    const { mirror: _, ...older } = params;
+    assert.match(
+      findingMessage("MIRROR_WEAK_EVIDENCE", older, "fr"),
+      /: not a mirror/,
+      "a finding stored before keeps its words",
+    );
   });
 
   it("counts a certificate that also names the blocked site, wildcards included", () => {

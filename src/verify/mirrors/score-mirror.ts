@@ -1,5 +1,8 @@
 import { distance } from "fastest-levenshtein";
 import { getDomainWithoutSuffix } from "tldts";
+import { mirrorExplanation, mirrorText } from "../../checks/mirror-explanation.ts";
+import type { MirrorTextKey } from "../../checks/mirror-texts-en.ts";
+import type { MessageParams } from "../../locale/format-message.ts";
 import type { MirrorVerdict } from "../../vocabulary/vocabulary.ts";
 import type { SiteEvidence } from "./collect-site-evidence.ts";
 import { isCommonHost } from "./common-hosts.ts";
@@ -27,8 +30,10 @@ export interface MirrorSignal {
   weight: number;
   /** A similarity from 0 to 1, or what matched. */
   value: number | string[];
-  /** A sentence for the reviewer. */
+  /** A sentence for the reviewer, in English; `detailKey` and `detailParams` make it in any language. */
   detail: string;
+  detailKey: MirrorTextKey;
+  detailParams: MessageParams;
 }
 
 export interface MirrorScore {
@@ -79,12 +84,12 @@ export function scoreMirror(
     textSignal(original, candidate),
     templateSignal(original, candidate),
     faviconSignal(original, candidate),
-    shared("same-tracking-ids", ids(original), ids(candidate), "same analytics or ad account id"),
-    shared("same-player-hosts", players(original), players(candidate), "same video player host"),
-    shared("same-script-hosts", scripts(original), scripts(candidate), "same script host"),
+    shared("same-tracking-ids", ids(original), ids(candidate), "tracking"),
+    shared("same-player-hosts", players(original), players(candidate), "players"),
+    shared("same-script-hosts", scripts(original), scripts(candidate), "scripts"),
     certificateSignal(original, candidate),
-    shared("same-addresses", addresses(original), addresses(candidate), "same address"),
-    shared("same-name-servers", nameServers(original), nameServers(candidate), "same name server"),
+    shared("same-addresses", addresses(original), addresses(candidate), "addresses"),
+    shared("same-name-servers", nameServers(original), nameServers(candidate), "nameServers"),
     nameSignal(original.name, candidate.name),
   ];
   const score = round(
@@ -101,16 +106,9 @@ export function scoreMirror(
     verdict,
     threshold,
     signals,
-    explanation: explain(verdict, score, signals),
+    // Every signal has its text's key, so the English explanation is always made.
+    explanation: mirrorExplanation({ verdict, score, signals }, "en")!,
   };
-}
-
-function explain(verdict: MirrorScore["verdict"], score: number, signals: MirrorSignal[]): string {
-  const matched = signals.filter((s) => s.matched).sort((a, b) => b.points - a.points);
-  const reasons = matched.length > 0 ? matched.map((s) => s.detail).join(", ") : "no signal matched";
-  const text = signals.find((s) => s.signal === "same-text")!;
-  const unlike = verdict === "not-mirror" && !text.matched ? `; ${text.detail}` : "";
-  return `${verdict === "mirror" ? "mirror" : "not a mirror"} (score ${score.toFixed(2)}): ${reasons}${unlike}`;
 }
 
 function redirectSignal(original: SiteEvidence, candidate: SiteEvidence, told: boolean): MirrorSignal {
@@ -121,7 +119,11 @@ function redirectSignal(original: SiteEvidence, candidate: SiteEvidence, told: b
     "redirect-from-original",
     matched,
     matched ? 1 : 0,
-    matched ? `redirect from ${original.name}` : `${original.name} does not redirect to ${candidate.name}`,
+    matched ? "redirect.match" : "redirect.miss",
+    {
+      original: original.name,
+      candidate: candidate.name,
+    },
   );
 }
 
@@ -129,26 +131,21 @@ function textSignal(original: SiteEvidence, candidate: SiteEvidence): MirrorSign
   const similarity = similarityOf(original.page?.textSignature ?? [], candidate.page?.textSignature ?? []);
   const strength = clamp((similarity - 0.15) / 0.45);
   const percent = Math.round(similarity * 100);
+  const matched = similarity >= 0.3;
   return {
-    ...signal("same-text", similarity >= 0.3, strength, ""),
+    ...signal("same-text", matched, strength, matched ? "text.match" : "text.miss", { percent }),
     value: round(similarity),
-    detail:
-      similarity >= 0.3
-        ? `same page text (${percent}% of phrases)`
-        : `page text differs (${percent}% of phrases shared)`,
   };
 }
 
 function templateSignal(original: SiteEvidence, candidate: SiteEvidence): MirrorSignal {
   const similarity = similarityOf(original.page?.shapeSignature ?? [], candidate.page?.shapeSignature ?? []);
   const percent = Math.round(similarity * 100);
+  const matched = similarity >= 0.6;
+  const key = matched ? "template.match" : "template.miss";
   return {
-    ...signal("same-template", similarity >= 0.6, clamp((similarity - 0.4) / 0.5), ""),
+    ...signal("same-template", matched, clamp((similarity - 0.4) / 0.5), key, { percent }),
     value: round(similarity),
-    detail:
-      similarity >= 0.6
-        ? `same page template (${percent}% of its structure)`
-        : `different page structure (${percent}%)`,
   };
 }
 
@@ -156,7 +153,7 @@ function faviconSignal(original: SiteEvidence, candidate: SiteEvidence): MirrorS
   const a = original.favicon?.sha256;
   const matched = a !== undefined && a === candidate.favicon?.sha256;
   return {
-    ...signal("same-favicon", matched, matched ? 1 : 0, matched ? "same favicon" : "different or no favicon"),
+    ...signal("same-favicon", matched, matched ? 1 : 0, matched ? "favicon.match" : "favicon.miss"),
     value: matched ? [a] : [],
   };
 }
@@ -166,12 +163,11 @@ function certificateSignal(original: SiteEvidence, candidate: SiteEvidence): Mir
   const covers = tls?.altNames.filter((name) => coversName(name, original.name)) ?? [];
   const sameKey = tls !== null && original.tls !== null && tls.sha256 === original.tls.sha256;
   const matched = covers.length > 0 || sameKey;
-  const detail = sameKey
-    ? "same TLS certificate"
-    : covers.length > 0
-      ? `TLS certificate also names ${original.name}`
-      : "TLS certificate unrelated or absent";
-  return { ...signal("same-certificate", matched, matched ? 1 : 0, detail), value: covers };
+  const key = sameKey ? "certificate.same" : covers.length > 0 ? "certificate.names" : "certificate.miss";
+  return {
+    ...signal("same-certificate", matched, matched ? 1 : 0, key, { original: original.name }),
+    value: covers,
+  };
 }
 
 function nameSignal(original: string, candidate: string): MirrorSignal {
@@ -182,24 +178,48 @@ function nameSignal(original: string, candidate: string): MirrorSignal {
   const similarity = contained ? Math.max(edit, 0.9) : edit;
   const matched = similarity >= 0.7;
   return {
-    ...signal("similar-name", matched, matched ? similarity : 0, `similar name (${candidate} ~ ${original})`),
+    ...signal("similar-name", matched, matched ? similarity : 0, "name.similar", { candidate, original }),
     value: round(similarity),
   };
 }
 
-function shared(name: SignalName, a: string[], b: string[], what: string): MirrorSignal {
+/** A signal of what two sites have in common; `what` names its texts (`tracking.match`, `tracking.miss`). */
+function shared(
+  name: SignalName,
+  a: string[],
+  b: string[],
+  what: "tracking" | "players" | "scripts" | "addresses" | "nameServers",
+): MirrorSignal {
   const other = new Set(b);
   const common = [...new Set(a)].filter((item) => other.has(item)).sort();
   const matched = common.length > 0;
-  const detail = matched
-    ? `${what}${common.length > 1 ? "s" : ""} (${common.slice(0, 3).join(", ")})`
-    : `no ${what}`;
-  return { ...signal(name, matched, matched ? 1 : 0, detail), value: common };
+  return {
+    ...signal(name, matched, matched ? 1 : 0, matched ? `${what}.match` : `${what}.miss`, {
+      count: common.length,
+      items: common.slice(0, 3).join(", "),
+    }),
+    value: common,
+  };
 }
 
-function signal(name: SignalName, matched: boolean, strength: number, detail: string): MirrorSignal {
+function signal(
+  name: SignalName,
+  matched: boolean,
+  strength: number,
+  detailKey: MirrorTextKey,
+  detailParams: MessageParams = {},
+): MirrorSignal {
   const weight = weights[name];
-  return { signal: name, matched, points: round(weight * strength), weight, value: strength, detail };
+  return {
+    signal: name,
+    matched,
+    points: round(weight * strength),
+    weight,
+    value: strength,
+    detail: mirrorText(detailKey, "en", detailParams),
+    detailKey,
+    detailParams,
+  };
 }
 
 function ids(site: SiteEvidence): string[] {

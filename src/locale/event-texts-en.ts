@@ -1,0 +1,75 @@
+import type { EventAction, ReportKind } from "../vocabulary/vocabulary.ts";
+
+/**
+ * What each event says to a person, in English: an ICU MessageFormat sentence filled from the event's fields
+ * (event-text.ts names them: {id} the subject's number, {target} a target's name, {serial} a release's,
+ * {name}, {kind}, {added}, {removed}, {count}). The reason, when there is one, is shown beside it, never in it.
+ */
+export const eventTextsEn: Record<EventAction, string> = {
+  "appeal.decided": "Appeal {id} decided",
+  "appeal.filed": "Appeal {id} filed against {target}",
+  "appeal.lifted": "Appeal {id} granted: the block is lifted",
+  "appeal.suspended": "Appeal {id}: the block is suspended while it is examined",
+  "appeal.upheld": "Appeal {id} turned down: the block stays",
+  "cli.command": "Command `decree {name}` run",
+  "operator.added": "Operator {name} registered",
+  "operator.rekeyed": "Operator {name} given a new TSIG key",
+  "operator.removed": "Operator {name} removed",
+  "operator.updated": "Operator {name} updated",
+  "order.confirmed": "Order {id} confirmed by an authority",
+  "order.deadline-missed": "Order {id}: an operator missed the deadline to apply release {serial}",
+  "order.document-attached": "Order {id}: its document attached",
+  "order.recorded": "Order {id} recorded",
+  "order.window-added": "Order {id}: a blocking window added",
+  "order.window-closed": "Order {id}: a blocking window closed",
+  "order.window-opened": "Order {id}: a blocking window opened",
+  "order.window-withdrawn": "Order {id}: a blocking window withdrawn",
+  "organisation.created": "Organisation {name} created",
+  "os-user.mapped": "Shell user {name} mapped to account {id}",
+  "os-user.unmapped": "Shell user {name} no longer mapped to account {id}",
+  "probe-agent.added": "Probe agent {name} added",
+  "release.ack-contradicted": "Release {serial}: an acknowledgement contradicted by the probes",
+  "release.acknowledged": "Release {serial} acknowledged by an operator",
+  "release.halted": "Release {serial} halted at a canary resolver",
+  "release.promoted": "Release {serial} promoted to every operator",
+  "release.published":
+    "Release {serial} published: {added, plural, one {# entry added} other {# entries added}}, {removed, plural, one {# removed} other {# removed}}",
+  "release.staged":
+    "Release {serial} staged on the canary resolvers with {count, plural, one {# new entry} other {# new entries}}",
+  "release.staging-set": "Canary resolvers chosen for staged releases",
+  "release.withdrawn": "Staged release {serial} withdrawn",
+  "resolver.added": "Resolver {name} added",
+  "session.closed": "Account {id} signed out",
+  "session.opened": "Account {id} signed in",
+  "target.activated": "Target {target} now blocked",
+  "target.approval-cancelled": "Approval of {target} cancelled",
+  "target.approval-pending": "Target {target} approved once: a second reviewer must confirm",
+  "target.approval-scheduled": "Approval of {target} scheduled, cancellable until it applies",
+  "target.approval-superseded": "Scheduled approval of {target} superseded",
+  "target.approved": "Target {target} approved",
+  "target.exclusive-use-recorded": "Exclusive use of an address by {target} recorded, with its evidence",
+  "target.expired": "Target {target} expired with its order",
+  "target.lifted": "Target {target} lifted: no longer blocked",
+  "target.override-confirmed": "Override of a finding on {target} confirmed by a second person",
+  "target.override-requested": "Override of a finding on {target} requested",
+  "target.proposed": "Target {target} proposed for blocking",
+  "target.reinstated": "Target {target} reinstated",
+  "target.rejected": "Target {target} rejected",
+  "target.renewed": "Target {target} renewed",
+  "target.reported": "Target {target} reported by an operator ({kind})",
+  "target.suspended": "Target {target} suspended",
+  "token.issued": "API token {id} issued",
+  "token.revoked": "API token {id} revoked",
+  "user.created": "Account {id} created",
+  "user.disabled": "Account {id} disabled",
+  "user.signed-in": "Account {id} signed in",
+  "webhook.disabled": "Webhook {id} disabled",
+  "webhook.registered": "Webhook {id} registered",
+};
+
+/** What an operator reported of a target (`target.reported`), as {kind} reads in a sentence. */
+export const reportKindWordsEn: Record<ReportKind, string> = {
+  "already-blocked": "already blocked",
+  "cannot-apply": "cannot apply it",
+  "believed-wrong": "believes it wrong",
+};
