@@ -153,7 +153,18 @@ export async function startService(
     const log = app.log;
     // Before the first release and the first job run, so that they are logged too.
     setEventLog(log);
-    jobs = startJobs(store, config, now, options, poke, log);
+    // A job's change may be a rollout promoted: everyone's release moved with no release built to say so.
+    jobs = startJobs(
+      store,
+      config,
+      now,
+      options,
+      () => {
+        poke();
+        releases.emit("release");
+      },
+      log,
+    );
     // The leader's first run moves the clock before the first release, as at every start.
     await jobs.start();
     const notifyOutcome = (outcome: NotifyOutcome) => {
