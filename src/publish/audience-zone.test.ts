@@ -63,6 +63,12 @@ describeEachEngine("the zone as each audience sees it", (store) => {
       text(await view.canaries()),
       released.filter((line) => line.includes(" TXT ")),
     );
+    // What a push to a primary that is no canary's sends: nothing past the first release, and from the staged
+    // serial (which it never had) no steps, so that it is synchronised whole.
+    assert.deepEqual((await zone("everyone").stepsSince(first.serial, 1000))?.steps, []);
+    assert.equal(await zone("everyone").stepsSince(staged.serial, 1000), null);
+    const toCanary = await zone("canaries").stepsSince(first.serial, 1000);
+    assert.ok(toCanary?.steps.some((step) => step.added.some((r) => r.owner === "kstaged-films.com")));
   });
 
   it("serves a canary's feed the staged entries and everyone's without them, diffs included", async () => {
