@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
+import { ZoneSource } from "../zone-source.ts";
 import { canaryOrganisations } from "./canary-organisations.ts";
 import { privateDestination } from "./webhook-destination.ts";
 import { deliveryHeader, signatureHeader, timestampHeader, webhookSignature } from "./webhook-signature.ts";
@@ -221,19 +222,31 @@ async function destinationProblem(url: string): Promise<string | null> {
 
 /**
  * What a receiver that is no canary's got before this release: the one before it that went to all, not a
- * staged one it never had, so that its diff link starts from a serial its feeds know.
+ * staged one it never had, so that its diff link starts from a serial its feeds know; and what changed since
+ * that one, the staged releases in between folded in (a promoted rollout's every entry, not its last step's).
  */
 async function previousForEveryone(db: Kysely<Database>, delivery: DueDelivery): Promise<DueDelivery> {
+  const releaseId = Number(delivery.release_id);
   const previous = await db
     .selectFrom("releases")
-    .select("serial")
-    .where("id", "<", Number(delivery.release_id))
+    .select(["id", "serial"])
+    .where("id", "<", releaseId)
     .where("staged", "=", 0)
     .orderBy("id", "desc")
     .limit(1)
     .executeTakeFirst();
-  return { ...delivery, previous_serial: previous?.serial ?? null };
+  const answer = { ...delivery, previous_serial: previous?.serial ?? null };
+  if (!previous || Number(previous.id) === releaseId - 1) return answer;
+  const folded = await new ZoneSource(db).releasedStepsSince(Number(previous.serial), foldedMaxRecords, {
+    releaseId,
+    serial: Number(delivery.serial),
+  });
+  const step = folded?.steps.at(-1);
+  return step ? { ...answer, added: step.added.length, removed: step.removed.length } : answer;
 }
+
+/** Above this many records, a promoted rollout's counts are its own release's rather than read from journals. */
+const foldedMaxRecords = 1_000_000;
 
 /** Sends one attempt; returns null when delivered, else what went wrong. */
 async function send(delivery: DueDelivery, now: Date, timeoutMs: number, fetcher: typeof fetch) {
