@@ -20,6 +20,7 @@ import { tokenFor } from "./support/accounts.ts";
 import { type DnsAnswer, describeAnswer, queryDns } from "./support/dns-client.ts";
 import { freePort } from "./support/free-port.ts";
 import { pollUntil } from "./support/poll.ts";
+import { runCli } from "./support/run-cli.ts";
 import { sampleOrder } from "./support/sample-order.ts";
 import { type ResolverUnderTest, startUnbound } from "./support/unbound.ts";
 import { startUpstream, type Upstream, upstreamAddress } from "./support/upstream.ts";
@@ -51,6 +52,9 @@ describe("a staged release with two Unbound resolvers, one of them a canary", { 
   const tokens: Record<"canary" | "other", string> = { canary: "", other: "" };
   const hooks: Partial<Record<"canary" | "other", Awaited<ReturnType<typeof startWebhookReceiver>>>> = {};
   let httpBase = "";
+  /** The release that halted on popular-search.com, for the shell to show at the end. */
+  let haltedSerial = 0;
+  let closed = false;
 
   before(async () => {
     upstream = await startUpstream(domains);
@@ -125,7 +129,7 @@ describe("a staged release with two Unbound resolvers, one of them a canary", { 
 
   after(async () => {
     await Promise.all([canary?.stop(), other?.stop(), hooks.canary?.close(), hooks.other?.close()]);
-    await service?.close();
+    if (!closed) await service?.close();
     await upstream?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -248,6 +252,7 @@ describe("a staged release with two Unbound resolvers, one of them a canary", { 
   it("halts a release whose entry blocks a control name at the canary: the other resolver never sees it, until a person proceeds", async () => {
     await approve([{ value: "popular-search.com", kind: "domain" }]);
     const halted = await rolloutIn("halted");
+    haltedSerial = halted.serial;
     assert.deepEqual(
       halted.halt?.overBlocked.map((o) => [o.operator, o.name, o.answer]),
       [["small-isp", "popular-search.com", "NXDOMAIN"]],
@@ -425,5 +430,29 @@ describe("a staged release with two Unbound resolvers, one of them a canary", { 
     await answers(other, "news-portal.net", resolves("news-portal.net"), "the upstream's address");
     assert.equal(otherGot(rebased.soaSerial), false);
     assert.equal(otherGot(halted.soaSerial), false);
+  });
+
+  it("shows in the shell what a rollout's halt rested on, once the service has let go of the store", async () => {
+    await service.close();
+    closed = true;
+    const shown = await runCli(["--data", dataDir, "--json", "releases", "rollout", String(haltedSerial)]);
+    assert.equal(shown.code, 0, shown.stderr);
+    const document = JSON.parse(shown.stdout) as {
+      rollout: { state: string; serial: number };
+      controls: { runs: number; measurements: Array<{ name: string; verdict: string; operator: string }> };
+    };
+    assert.equal(document.rollout.serial, haltedSerial);
+    assert.equal(document.rollout.state, "promoted");
+    assert.ok(
+      document.controls.measurements.some(
+        (m) => m.name === "popular-search.com" && m.verdict === "over-blocked" && m.operator === "small-isp",
+      ),
+      shown.stdout,
+    );
+    const text = await runCli(["--data", dataDir, "releases", "rollout", String(haltedSerial)]);
+    assert.match(text.stdout, /small-isp .* popular-search\.com: over-blocked \(NXDOMAIN/);
+    const unknown = await runCli(["--data", dataDir, "releases", "rollout", "999999"]);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /NOT_FOUND|No rollout staged release 999999/);
   });
 });
