@@ -194,9 +194,13 @@ export async function startService(
       log.warn(restart, "the DNS primary's thread had stopped and serves again"),
     );
     publication.scheduler.on("release", () => releases.emit("release"));
+    // A rollout promoted moves everyone's release with no release built: the feeds read it again.
+    publication.scheduler.on("promoted", () => releases.emit("release"));
     const runner = jobs;
-    // A new release goes out to webhooks at once when this instance leads, not at the next tick.
+    // A new release goes out to webhooks at once when this instance leads, not at the next tick; a promoted one
+    // to the webhooks that were waiting for it.
     publication.scheduler.on("release", () => runner.kick());
+    publication.scheduler.on("promoted", () => runner.kick());
     // Deliveries a crash left pending (and releases not yet queued for webhooks) go out now, not at the next tick.
     runner.kick();
     await app.listen({ host: config.http.host, port: config.http.port });
@@ -362,6 +366,8 @@ async function startPublication(
     primary.released(release.soaSerial);
     bgp?.sync();
   });
+  // BIRD announces everyone's routes: a rollout promoted changes them with no release built.
+  scheduler.on("promoted", () => bgp?.sync());
   const dns = await primary.start();
   let first: ReleaseSummary | null = null;
   let current: Awaited<ReturnType<ZoneSource["version"]>>;

@@ -268,7 +268,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       : {}),
   });
   options.releases?.on("release", () => feeds.released());
-  await app.register(feedRoutes, { feeds, zone });
+  await app.register(feedRoutes, { store: options.store, feeds, zone });
   await app.register(testListRoutes, { store: options.store, feeds, publicUrl: options.publicUrl });
   fastPath = feedFastPath(feeds, (status, startedNs) =>
     countAnswer("GET", "/feeds/:format", status, Number(process.hrtime.bigint() - startedNs) / 1e9),

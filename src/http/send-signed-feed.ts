@@ -25,6 +25,8 @@ export function feedHeaders(feed: CachedFeed) {
     "decree-feed": feed.from === null ? "full" : `diff; from=${feed.from}`,
     etag: `"${feed.sha256.slice(0, 32)}"`,
     "cache-control": "no-cache",
+    // A canary operator's token is answered a staged release that nobody else gets (feed-audience.ts).
+    vary: "Authorization",
     "decree-signature": `ed25519 ${feed.keyId} ${feed.signature}`,
   };
 }

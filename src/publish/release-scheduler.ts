@@ -6,6 +6,7 @@ import { buildRelease, type ReleaseSummary } from "./build-release.ts";
 import { serialLessThan } from "./dns/soa-serial.ts";
 import { defaultLogOrigin, finishReleaseCheckpoints, publishCheckpoint } from "./publish-checkpoint.ts";
 import type { RpzPolicy } from "./rpz-policy.ts";
+import { ZoneSource, type ZoneVersion } from "./zone-source.ts";
 
 export interface ReleaseSchedulerOptions {
   db: Kysely<Database>;
@@ -43,12 +44,17 @@ export interface ReleaseSchedulerOptions {
 /**
  * Builds a release whenever the registry changes: on a `poke()` from this process, or when the event log grows
  * because another process wrote to the store. Emits `release` with the summary as soon as the release is
- * committed, for NOTIFY and feeds, and `checkpoint` once its log checkpoint is signed.
+ * committed, for NOTIFY and feeds, and `checkpoint` once its log checkpoint is signed. Emits `promoted` when
+ * the release everyone gets moved with no release built (a staged rollout promoted, by a job, a person or
+ * another process), for what serves everyone that release and is not told by the DNS primary (feeds, BGP).
  */
 export class ReleaseScheduler extends EventEmitter<{
   release: [ReleaseSummary];
   checkpoint: [ReleaseSummary];
+  promoted: [ZoneVersion];
 }> {
+  /** The release everyone got at the last build, to tell a promotion from a release. */
+  private lastReleased: number | undefined;
   private readonly windowMs: number;
   private readonly pollMs: number;
   private lastSeenEvent = -1;
@@ -228,6 +234,12 @@ export class ReleaseScheduler extends EventEmitter<{
     });
     // The release's own event is not news: seen here, it does not wake the poller for a second build.
     this.lastSeenEvent = Math.max(Number(lastEvent?.id ?? 0), release?.eventId ?? 0);
+    const released = await new ZoneSource(db).releasedVersion();
+    const built = release !== null && !release.staged && release.id === released.releaseId;
+    if (this.lastReleased !== undefined && released.releaseId !== this.lastReleased && !built) {
+      this.emit("promoted", released);
+    }
+    this.lastReleased = released.releaseId;
     return release;
   }
 

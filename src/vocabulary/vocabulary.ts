@@ -229,8 +229,11 @@ export type Verdict = (typeof verdicts)[number];
 export const transports = ["udp", "tcp", "tls", "https"] as const;
 export type Transport = (typeof transports)[number];
 
-/** How a probe run came about: a scheduled sweep, a follow-up after a release, a signed batch from an agent. */
-export const probeRunKinds = ["sweep", "release", "agent"] as const;
+/**
+ * How a probe run came about: a scheduled sweep, a follow-up after a release, a signed batch from an agent, or
+ * the control names a staged rollout asked at the canaries (verify/rollout/check-rollout.ts).
+ */
+export const probeRunKinds = ["sweep", "release", "agent", "rollout"] as const;
 export type ProbeRunKind = (typeof probeRunKinds)[number];
 
 /** Whether a site compared with a blocked original copies it. */

@@ -741,7 +741,49 @@ export interface paths {
                                 } | null;
                                 targetIds: number[];
                             } | null;
+                            controls: components["schemas"]["RolloutControls"] | null;
                         };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/releases/{serial}/rollout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A staged release's rollout, open or ended, with the control-name answers it rested on
+         * @description Needs registry:read-private: authority, auditor, admin.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serial: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RolloutOfRelease"];
                     };
                 };
             };
@@ -6123,6 +6165,63 @@ export interface components {
                 confirmedAt: string | null;
             };
         };
+        RolloutControlsInput: {
+            /** @description looks that asked the control names at the canaries */
+            runs: number;
+            lastRunId: number | null;
+            lastRunAt: string | null;
+            /** @description the last look's answers: what a halt or a promotion rests on */
+            measurements: {
+                id: number;
+                runId: number;
+                operator: string;
+                resolver: string;
+                name: string;
+                qtype: string;
+                /** @enum {string} */
+                expectation: "blocked" | "lifted" | "control";
+                /** @enum {string} */
+                verdict: "enforced" | "not-enforced" | "over-blocked" | "error";
+                detail: string | null;
+                rcode: string | null;
+                answers: string[];
+                /** @description the answer's DNS wire format, base64 */
+                raw: string | null;
+                reference: {
+                    rcode?: string;
+                    answers?: string[];
+                    failure?: string;
+                } | null;
+                attempts: number;
+                rttMs: number | null;
+                at: string;
+                /** @description "registry", or "agent:<name>" */
+                source: string;
+            }[];
+        };
+        RolloutInput: {
+            id: number;
+            releaseId: number;
+            serial: number;
+            soaSerial: number;
+            baseReleaseId: number;
+            /** @enum {string} */
+            state: "staged" | "halted" | "promoted" | "withdrawn" | "superseded";
+            startedAt: string;
+            haltedAt: string | null;
+            halt: {
+                overBlocked: {
+                    operator: string;
+                    resolver: string;
+                    name: string;
+                    answer: string;
+                }[];
+            } | null;
+            targetIds: number[];
+            decidedAt: string | null;
+            decidedBy: string | null;
+            reason: string | null;
+        };
         ScorecardDayInput: {
             /** @description YYYY-MM-DD, UTC */
             day: string;
@@ -6209,6 +6308,10 @@ export interface components {
                 /** @description day by day, oldest first, at most a year */
                 history: components["schemas"]["ScorecardDayInput"][];
             }[];
+        };
+        RolloutOfReleaseInput: {
+            rollout: components["schemas"]["RolloutInput"];
+            controls: components["schemas"]["RolloutControlsInput"];
         };
         HealthInput: {
             /** @constant */
@@ -6585,6 +6688,63 @@ export interface components {
                 confirmedAt: string | null;
             };
         };
+        RolloutControls: {
+            /** @description looks that asked the control names at the canaries */
+            runs: number;
+            lastRunId: number | null;
+            lastRunAt: string | null;
+            /** @description the last look's answers: what a halt or a promotion rests on */
+            measurements: {
+                id: number;
+                runId: number;
+                operator: string;
+                resolver: string;
+                name: string;
+                qtype: string;
+                /** @enum {string} */
+                expectation: "blocked" | "lifted" | "control";
+                /** @enum {string} */
+                verdict: "enforced" | "not-enforced" | "over-blocked" | "error";
+                detail: string | null;
+                rcode: string | null;
+                answers: string[];
+                /** @description the answer's DNS wire format, base64 */
+                raw: string | null;
+                reference: {
+                    rcode?: string;
+                    answers?: string[];
+                    failure?: string;
+                } | null;
+                attempts: number;
+                rttMs: number | null;
+                at: string;
+                /** @description "registry", or "agent:<name>" */
+                source: string;
+            }[];
+        };
+        Rollout: {
+            id: number;
+            releaseId: number;
+            serial: number;
+            soaSerial: number;
+            baseReleaseId: number;
+            /** @enum {string} */
+            state: "staged" | "halted" | "promoted" | "withdrawn" | "superseded";
+            startedAt: string;
+            haltedAt: string | null;
+            halt: {
+                overBlocked: {
+                    operator: string;
+                    resolver: string;
+                    name: string;
+                    answer: string;
+                }[];
+            } | null;
+            targetIds: number[];
+            decidedAt: string | null;
+            decidedBy: string | null;
+            reason: string | null;
+        };
         ScorecardDay: {
             /** @description YYYY-MM-DD, UTC */
             day: string;
@@ -6671,6 +6831,10 @@ export interface components {
                 /** @description day by day, oldest first, at most a year */
                 history: components["schemas"]["ScorecardDay"][];
             }[];
+        };
+        RolloutOfRelease: {
+            rollout: components["schemas"]["Rollout"];
+            controls: components["schemas"]["RolloutControls"];
         };
         Health: {
             /** @constant */

@@ -387,4 +387,8 @@ export const en = {
   "review.action": "Second step",
   "review.waitsFor": "a user with the role {roles}, other than {who}",
   "review.secondApproval": "Give the second approval",
+  "rollout.controls": "Control names asked at the canaries, the last of {runs} looks ({at}):",
+  "rollout.controlResolves": "{name} at {operator} ({resolver}): {answer}, resolves",
+  "rollout.controlOverBlocked": "{name} at {operator} ({resolver}): {answer}, over-blocked",
+  "rollout.controlUnanswered": "{name} at {operator} ({resolver}): no answer, asked again at the next look",
 } as const;

@@ -402,4 +402,10 @@ export const fr: Record<keyof typeof en, string> = {
   "review.action": "Seconde étape",
   "review.waitsFor": "un utilisateur du rôle {roles}, autre que {who}",
   "review.secondApproval": "Donner la seconde approbation",
+  "rollout.controls":
+    "Noms témoins interrogés chez les opérateurs témoins, dernier de {runs} passages ({at}) :",
+  "rollout.controlResolves": "{name} chez {operator} ({resolver}) : {answer}, se résout",
+  "rollout.controlOverBlocked": "{name} chez {operator} ({resolver}) : {answer}, surbloqué",
+  "rollout.controlUnanswered":
+    "{name} chez {operator} ({resolver}) : pas de réponse, interrogé à nouveau au prochain passage",
 };

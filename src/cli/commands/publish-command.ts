@@ -3,7 +3,9 @@ import { Command } from "commander";
 import { parseHostPort } from "../../config/host-port.ts";
 import { loadConfig } from "../../config/load-config.ts";
 import { DecreeError } from "../../errors/decree-error.ts";
+import { AudienceZone } from "../../publish/audience-zone.ts";
 import type { TsigKey } from "../../publish/dns/tsig.ts";
+import { findOperator } from "../../publish/operators.ts";
 import { serverLabel } from "../../publish/push/push-connection.ts";
 import { defaultPushStatePath } from "../../publish/push/push-state.ts";
 import { parseBindKeyClause, pushTsigKey } from "../../publish/push/push-tsig-key.ts";
@@ -21,6 +23,7 @@ interface PublishOptions {
   zone?: string;
   state?: string;
   once?: boolean;
+  operator?: string;
 }
 
 /** With --once, a push that fails is tried this many times in all before the command gives up. */
@@ -38,6 +41,10 @@ export function publishCommand(): Command {
     .option("--zone <name>", "the zone's name on the server (default: decree's RPZ zone)")
     .option("--state <file>", "where the last pushed serial is kept (default <data>/push-<host>-<port>.json)")
     .option("--once", "synchronise the server with the current release and exit")
+    .option(
+      "--operator <name>",
+      "whose primary it is: a canary operator's gets staged releases, any other only releases that went to all",
+    )
     .action(async (options: PublishOptions, command: Command) => {
       const flags = globalOptions(command);
       const config = loadConfig({ ...flags, rpzZone: options.zone });
@@ -59,11 +66,14 @@ export function publishCommand(): Command {
         );
       };
       await withStore(command, async (store) => {
+        // Staged releases go to canaries only (publish/rollout/): without --operator, to nobody.
+        const canary =
+          options.operator !== undefined && (await findOperator(store.db, options.operator)).canary;
         const pusher = new PushUpdates({
           server,
           zone: config.rpzZone,
           key,
-          source: new ZoneSource(store.db),
+          source: new AudienceZone(store.db, new ZoneSource(store.db), canary ? "canaries" : "everyone"),
           ttl: defaultRpzPolicy.ttl,
           statePath,
         });

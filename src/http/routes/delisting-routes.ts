@@ -6,6 +6,7 @@ import { DelistingFeeds } from "../../publish/delisting/delisting-feeds.ts";
 import { orderNotice } from "../../publish/delisting/order-notice.ts";
 import { delistingRenderers } from "../../publish/renderers/delisting-renderers.ts";
 import type { Store } from "../../store/database.ts";
+import { feedAudience } from "../feed-audience.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { sendFeed, sendSignature } from "../send-signed-feed.ts";
 
@@ -53,8 +54,9 @@ export async function delistingRoutes(fastify: FastifyInstance, deps: DelistingR
         summary: "The de-listing formats, the current serial and the signing key",
       },
     },
-    async () => {
-      const [release, key] = await Promise.all([lists.current(), lists.signingKey()]);
+    async (request) => {
+      const audience = await feedAudience(deps.store, request);
+      const [release, key] = await Promise.all([lists.current(audience), lists.signingKey()]);
       return {
         serial: release.serial,
         algorithm: "ed25519",
@@ -88,8 +90,11 @@ export async function delistingRoutes(fastify: FastifyInstance, deps: DelistingR
     async (request, reply) => {
       const { since } = request.query;
       const { format } = request.params;
-      if (format.endsWith(".sig")) return sendSignature(reply, await lists.feed(format.slice(0, -4), since));
-      return sendFeed(request, reply, await lists.open(format, since));
+      const audience = await feedAudience(deps.store, request);
+      if (format.endsWith(".sig")) {
+        return sendSignature(reply, await lists.feed(format.slice(0, -4), since, audience));
+      }
+      return sendFeed(request, reply, await lists.open(format, since, audience));
     },
   );
 

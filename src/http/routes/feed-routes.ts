@@ -5,11 +5,15 @@ import { serialRange } from "../../names/parse-decimal-integer.ts";
 import type { FeedCache } from "../../publish/feeds/feed-cache.ts";
 import { feedDescription } from "../../publish/renderers/feed-description.ts";
 import { feedRenderers } from "../../publish/renderers/index.ts";
+import type { Store } from "../../store/database.ts";
+import { feedAudience } from "../feed-audience.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { requestLocale, sayLanguage } from "../request-locale.ts";
 import { releaseHeaders, sendFeed, sendSignature } from "../send-signed-feed.ts";
 
 export interface FeedRouteDeps {
+  /** To tell a canary operator's token (feed-audience.ts). */
+  store: Store;
   /** The rendered feeds, kept in `<dataDir>/feeds/` (build-app.ts makes it, and answers hot polls from it). */
   feeds: FeedCache;
   /** The RPZ zone's apex, without trailing dot. */
@@ -31,10 +35,13 @@ const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
  * or a diff (`Decree-Feed: full` or `diff; from=N`: formats that cannot say "remove" answer `?since=` with
  * the whole feed, as IXFR falls back to AXFR, RFC 1995 §4), and carries the registry's Ed25519 signature
  * over its exact bytes (`Decree-Signature: ed25519 <keyId> <base64>`), which `/keys` lets anyone check.
+ * While a release is staged, a canary operator's token gets it; everyone else the last release that went to
+ * all (feed-audience.ts).
  */
-export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRouteDeps) {
+export async function feedRoutes(app: FastifyInstance, { store, feeds, zone }: FeedRouteDeps) {
   app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async (request, reply) => {
-    const [version, key] = await Promise.all([feeds.version(), feeds.signingKey()]);
+    const audience = await feedAudience(store, request);
+    const [version, key] = await Promise.all([feeds.version(audience), feeds.signingKey()]);
     // The formats' descriptions are for people: in the language they ask for (RFC 9110 §12.5.4).
     const locale = requestLocale(request);
     sayLanguage(reply, locale);
@@ -78,18 +85,25 @@ export async function feedRoutes(app: FastifyInstance, { feeds, zone }: FeedRout
     async (request, reply) => {
       const { since } = request.query;
       const { format } = request.params;
-      if (format.endsWith(".sig")) return sendSignature(reply, await feeds.feed(format.slice(0, -4), since));
-      return sendFeed(request, reply, await feeds.open(format, since));
+      const audience = await feedAudience(store, request);
+      if (format.endsWith(".sig")) {
+        return sendSignature(reply, await feeds.feed(format.slice(0, -4), since, audience));
+      }
+      return sendFeed(request, reply, await feeds.open(format, since, audience));
     },
   );
 
   for (const genre of piracyShieldGenres) {
     app.get(`/api/v1/${genre}/get/all/txt`, publicFeed, async (request, reply) =>
-      sendFeed(request, reply, await feeds.open(`piracy-shield-${genre}`)),
+      sendFeed(
+        request,
+        reply,
+        await feeds.open(`piracy-shield-${genre}`, undefined, await feedAudience(store, request)),
+      ),
     );
     // The platform answers the hex digest alone, as text (its get_all_checksum_txt handlers).
-    app.get(`/api/v1/${genre}/get/all/txt/checksum`, publicFeed, async (_request, reply) => {
-      const feed = await feeds.feed(`piracy-shield-${genre}`);
+    app.get(`/api/v1/${genre}/get/all/txt/checksum`, publicFeed, async (request, reply) => {
+      const feed = await feeds.feed(`piracy-shield-${genre}`, undefined, await feedAudience(store, request));
       return releaseHeaders(reply, feed).type("text/plain; charset=UTF-8").send(feed.sha256);
     });
   }

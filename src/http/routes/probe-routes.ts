@@ -5,7 +5,7 @@ import { z } from "zod";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Store } from "../../store/database.ts";
 import { acceptAgentBatch, agentWork } from "../../verify/probes/agent-batch.ts";
-import { expectations, verdicts } from "../../verify/probes/classify-answer.ts";
+import { expectations } from "../../verify/probes/classify-answer.ts";
 import { DnsProber } from "../../verify/probes/dns-prober.ts";
 import { listMeasurements, measurementsCsv } from "../../verify/probes/list-measurements.ts";
 import { agentForToken } from "../../verify/probes/probe-agents.ts";
@@ -13,6 +13,7 @@ import { probeCompliance } from "../../verify/probes/probe-compliance.ts";
 import type { ProbeSettings } from "../../verify/probes/probe-settings.ts";
 import { transports } from "../../verify/probes/resolver-endpoint.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { measurementSchema } from "../measurement-schema.ts";
 
 export interface ProbeRouteDeps {
   store: Store;
@@ -72,31 +73,6 @@ const operatorCompliance = z
     lastMeasuredAt: z.string().nullable(),
   })
   .meta({ id: "OperatorCompliance" });
-const measurementSchema = z.object({
-  id: z.number().int(),
-  runId: z.number().int(),
-  operator: z.string(),
-  resolver: z.string(),
-  name: z.string(),
-  qtype: z.string(),
-  expectation: z.enum(expectations),
-  verdict: z.enum(verdicts),
-  detail: z.string().nullable(),
-  rcode: z.string().nullable(),
-  answers: z.array(z.string()),
-  raw: z.string().nullable().describe("the answer's DNS wire format, base64"),
-  reference: z
-    .object({
-      rcode: z.string().optional(),
-      answers: z.array(z.string()).optional(),
-      failure: z.string().optional(),
-    })
-    .nullable(),
-  attempts: z.number().int(),
-  rttMs: z.number().nullable(),
-  at: z.string(),
-  source: z.string().describe('"registry", or "agent:<name>"'),
-});
 const measurementQuery = z
   .object({
     operator: z.string().max(63).optional(),

@@ -2,11 +2,14 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { actorFor } from "../../accounts/principal.ts";
+import { DecreeError } from "../../errors/decree-error.ts";
 import { serialRange } from "../../names/parse-decimal-integer.ts";
 import { decideRollout } from "../../publish/rollout/decide-rollout.ts";
-import { openRollout } from "../../publish/rollout/open-rollout.ts";
+import { findRollout, openRollout } from "../../publish/rollout/open-rollout.ts";
 import type { Store } from "../../store/database.ts";
+import { rolloutControls } from "../../verify/rollout/rollout-controls.ts";
 import { integerSchema } from "../integer-schema.ts";
+import { measurementSchema } from "../measurement-schema.ts";
 
 export interface RolloutRouteDeps {
   store: Store;
@@ -35,6 +38,26 @@ const rolloutSchema = z.object({
   targetIds: z.array(z.number().int()),
 });
 
+const controlsSchema = z
+  .object({
+    runs: z.number().int().describe("looks that asked the control names at the canaries"),
+    lastRunId: z.number().int().nullable(),
+    lastRunAt: z.string().nullable(),
+    measurements: z
+      .array(measurementSchema)
+      .describe("the last look's answers: what a halt or a promotion rests on"),
+  })
+  .meta({ id: "RolloutControls" });
+
+const anyRolloutSchema = rolloutSchema
+  .extend({
+    state: z.enum(["staged", "halted", "promoted", "withdrawn", "superseded"]),
+    decidedAt: z.string().nullable(),
+    decidedBy: z.string().nullable(),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: "Rollout" });
+
 /** The staged rollout as the authority's desk shows it, and `decree releases proceed|withdraw` over HTTP. */
 export async function rolloutRoutes(
   fastify: FastifyInstance,
@@ -49,10 +72,40 @@ export async function rolloutRoutes(
       schema: {
         tags,
         summary: "The staged release, if any: served to canary operators only, and why it halted",
-        response: { 200: z.object({ rollout: rolloutSchema.nullable() }) },
+        response: {
+          200: z.object({ rollout: rolloutSchema.nullable(), controls: controlsSchema.nullable() }),
+        },
       },
     },
-    async () => ({ rollout: (await openRollout(store.db)) ?? null }),
+    async () => {
+      const rollout = await openRollout(store.db);
+      return {
+        rollout: rollout ?? null,
+        controls: rollout ? await rolloutControls(store.db, rollout) : null,
+      };
+    },
+  );
+
+  app.get(
+    "/releases/:serial/rollout",
+    {
+      config: { access: "registry:read-private" },
+      schema: {
+        tags,
+        summary: "A staged release's rollout, open or ended, with the control-name answers it rested on",
+        params: z.object({ serial: integerSchema(serialRange) }).strict(),
+        response: {
+          200: z
+            .object({ rollout: anyRolloutSchema, controls: controlsSchema })
+            .meta({ id: "RolloutOfRelease" }),
+        },
+      },
+    },
+    async (request) => {
+      const rollout = await findRollout(store.db, request.params.serial);
+      if (!rollout) throw rolloutNotFound(request.params.serial);
+      return { rollout, controls: await rolloutControls(store.db, rollout) };
+    },
   );
 
   for (const decision of ["proceed", "withdraw"] as const) {
@@ -84,4 +137,11 @@ export async function rolloutRoutes(
       },
     );
   }
+}
+
+function rolloutNotFound(serial: number): DecreeError {
+  return new DecreeError(
+    "NOT_FOUND",
+    `No rollout staged release ${serial}: give the serial of a staged release (decree releases rollout shows the open one).`,
+  );
 }

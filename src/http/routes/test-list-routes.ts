@@ -11,6 +11,7 @@ import {
   citizenLabCategoryCodes,
   defaultCitizenLabCategory,
 } from "../../vocabulary/citizen-lab-categories.ts";
+import { feedAudience } from "../feed-audience.ts";
 import { integerSchema } from "../integer-schema.ts";
 import { sendFeed, sendSignature } from "../send-signed-feed.ts";
 
@@ -60,7 +61,8 @@ export async function testListRoutes(
       contentType: csvType,
       extension: "csv",
     },
-    chunks: () => citizenLabCsvChunks(testListEntryPages(store.db, orderId), category, orderUrl),
+    chunks: (withheld: ReadonlySet<number>) =>
+      citizenLabCsvChunks(testListEntryPages(store.db, orderId, undefined, withheld), category, orderUrl),
     orderId,
   });
   const descriptor = (orderId: number | undefined) => ({
@@ -69,8 +71,8 @@ export async function testListRoutes(
       contentType: jsonType,
       extension: "json",
     },
-    chunks: () =>
-      ooniRunDescriptorChunks(testListEntryPages(store.db, orderId), {
+    chunks: (withheld: ReadonlySet<number>) =>
+      ooniRunDescriptorChunks(testListEntryPages(store.db, orderId, undefined, withheld), {
         orderId,
         author: publicUrl ?? "decree",
         link: orderId === undefined ? `${base}/public/orders` : orderUrl(orderId),
@@ -80,7 +82,7 @@ export async function testListRoutes(
 
   interface List {
     target: RenderedFeed;
-    chunks: () => AsyncIterable<string>;
+    chunks: (withheld: ReadonlySet<number>) => AsyncIterable<string>;
     orderId: number | undefined;
   }
 
@@ -93,8 +95,9 @@ export async function testListRoutes(
     const answer = async (request: FastifyRequest, reply: FastifyReply, list: List) => {
       // An unknown order is a 404 problem before anything is rendered.
       if (list.orderId !== undefined) await assertOrderExists(store.db, list.orderId);
-      if (signed) return sendSignature(reply, await feeds.rendered(list.target, list.chunks));
-      return sendFeed(request, reply, await feeds.openRendered(list.target, list.chunks));
+      const audience = await feedAudience(store, request);
+      if (signed) return sendSignature(reply, await feeds.rendered(list.target, list.chunks, audience));
+      return sendFeed(request, reply, await feeds.openRendered(list.target, list.chunks, audience));
     };
     const what = signed ? "The signature of " : "";
 

@@ -12,7 +12,10 @@ import { recordOrder } from "../../intake/record-order.ts";
 import { decideTargets } from "../../registry/decide-targets.ts";
 import { confirmOverride, requestOverride } from "../../registry/override-finding.ts";
 import { buildRelease } from "../build-release.ts";
+import { addOperator } from "../operators.ts";
+import { decideRollout } from "../rollout/decide-rollout.ts";
 import { defaultRpzPolicy } from "../rpz-policy.ts";
+import { updateOperator } from "../update-operator.ts";
 import { BirdSpeaker } from "./bird-speaker.ts";
 
 const run = promisify(execFile);
@@ -118,6 +121,39 @@ for (const engine of storeEngines) {
         (error) => isDecreeError(error) && error.code === "BGP_ROUTE_NOT_APPROVED",
       );
       assert.doesNotMatch(readFileSync(routesFile, "utf8"), /104\.16\.1\.1/);
+    });
+
+    it("announces a staged address only once its release goes to all", async () => {
+      await opened.store.db.deleteFrom("zone_records").where("owner", "=", "32.1.1.16.104.rpz-ip").execute();
+      await addOperator(opened.store.db, { name: "Small" }, { actor: "test", now });
+      await updateOperator(opened.store.db, "Small", { canary: true }, { actor: "test", now });
+      const { targets } = await recordOrder(
+        opened.store,
+        sampleOrder({ measures: ["ip-block"], targets: ["5.45.67.90"] }),
+        { actor: "test", now },
+      );
+      await decideTargets(opened.store, {
+        decision: "approve",
+        refs: [String(targets!.added[0]!.id)],
+        reason: "ordered",
+        actor: "authority:1",
+        now,
+      });
+      const staged = await buildRelease(opened.store.db, opened.store.dialect, defaultRpzPolicy, now, {
+        staged: true,
+      });
+      assert.equal(staged?.staged, true);
+      await speaker.sync();
+      assert.doesNotMatch(readFileSync(routesFile, "utf8"), /5\.45\.67\.90/, "the canaries' release only");
+      await decideRollout(opened.store, {
+        decision: "proceed",
+        serial: staged!.serial,
+        reason: "checked",
+        actor: "authority:1",
+        now,
+      });
+      await speaker.sync();
+      assert.match(readFileSync(routesFile, "utf8"), /route 5\.45\.67\.90\/32 blackhole/);
     });
   });
 }

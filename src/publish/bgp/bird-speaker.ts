@@ -5,9 +5,10 @@ import { dirname, join } from "node:path";
 import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import type { Database } from "../../store/database.ts";
+import { AudienceZone } from "../audience-zone.ts";
 import { addressEntry, type FeedEntry, groupByOwner } from "../feeds/feed-entries.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
-import { ZoneSource } from "../zone-source.ts";
+import { ZoneSource, type ZoneVersion } from "../zone-source.ts";
 import { routesNotApproved, unapprovedRoutes } from "./approved-routes.ts";
 import { birdRoutesText } from "./bird-routes-text.ts";
 import { blackholeRoute, defaultNextHops, type NextHops } from "./blackhole-route.ts";
@@ -43,14 +44,14 @@ export interface BirdSync {
  * never holds) is left out and the sync fails with BGP_ROUTE_NOT_APPROVED after announcing the rest.
  */
 export class BirdSpeaker {
-  private readonly source: ZoneSource;
+  private readonly zone: AudienceZone;
   private running: Promise<BirdSync> | undefined;
   private queued: Promise<BirdSync> | undefined;
   private lastText: string | undefined;
   private lastReleaseId = -1;
 
   constructor(private readonly options: BirdSpeakerOptions) {
-    this.source = new ZoneSource(options.db);
+    this.zone = new AudienceZone(options.db, new ZoneSource(options.db), "everyone");
   }
 
   /** Brings the daemon to the current release; resolves once BIRD has read the file (or nothing changed). */
@@ -117,12 +118,14 @@ export class BirdSpeaker {
    * again if a release landed meanwhile, so a file never mixes two.
    */
   private async addressEntries(): Promise<{
-    version: Awaited<ReturnType<ZoneSource["version"]>>;
+    version: ZoneVersion;
     entries: FeedEntry[];
   }> {
     for (;;) {
-      const version = await this.source.version();
-      const records = (await this.options.db
+      // BIRD announces to every operator's router alike: the routes of the last release that went to all.
+      const view = await this.zone.view();
+      const version = view.version;
+      const read = (await this.options.db
         .selectFrom("zone_records")
         .select(["owner", "rtype", "rdata"])
         .where("owner", "like", "%.rpz-ip")
@@ -130,7 +133,11 @@ export class BirdSpeaker {
         .orderBy("rtype")
         .orderBy("rdata")
         .execute()) as ZoneRecord[];
-      if ((await this.source.version()).releaseId !== version.releaseId) continue;
+      const changed = [...view.changed].filter((owner) => owner.endsWith(".rpz-ip"));
+      const records = read
+        .filter((record) => !view.changed.has(record.owner))
+        .concat(changed.length > 0 ? await view.lookup(changed) : []);
+      if (!(await this.zone.holds(view))) continue;
       const entries = [...groupByOwner(records)].map(([owner, group]) => addressEntry(owner, group));
       return { version, entries };
     }

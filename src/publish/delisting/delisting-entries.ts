@@ -110,7 +110,16 @@ export async function delistingChangedAmong(db: Kysely<Database>, targetIds: num
 export async function* delistingEntriesAt(
   db: Kysely<Database>,
   cutoff: number,
+  withheld: ReadonlySet<number> = new Set(),
 ): AsyncGenerator<DelistingEntry[]> {
+  for await (const page of entriesAt(db, cutoff)) {
+    // A staged rollout's entries are not in the release everyone gets (rollout/withheld-targets.ts).
+    const kept = withheld.size === 0 ? page : page.filter((entry) => !withheld.has(entry.target));
+    if (kept.length > 0) yield kept;
+  }
+}
+
+async function* entriesAt(db: Kysely<Database>, cutoff: number): AsyncGenerator<DelistingEntry[]> {
   const moved = await movedTargets(db, cutoff, undefined);
   const movedActive = await rowsActiveAt(db, [...moved], cutoff);
   let after = 0;

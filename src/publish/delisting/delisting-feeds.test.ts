@@ -4,11 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { describeEachEngine } from "../../../test/support/each-engine.ts";
-import { approveTargets, publish, suspendTargets } from "../../../test/support/published-zone.ts";
+import { actor, approveTargets, publish, suspendTargets } from "../../../test/support/published-zone.ts";
 import { duringOrder } from "../../../test/support/sample-order.ts";
 import { buildRelease } from "../build-release.ts";
+import { addOperator } from "../operators.ts";
+import { decideRollout } from "../rollout/decide-rollout.ts";
 import { defaultRpzPolicy } from "../rpz-policy.ts";
 import { verifySignature } from "../signing-key.ts";
+import { updateOperator } from "../update-operator.ts";
 import { ZoneSource } from "../zone-source.ts";
 import { DelistingFeeds } from "./delisting-feeds.ts";
 
@@ -129,5 +132,63 @@ describeEachEngine("the search engines' de-listing lists", (store) => {
       feeds.feed("rpz"),
       (error: { code?: string }) => error.code === "FEED_UNKNOWN_FORMAT",
     );
+  });
+});
+
+describeEachEngine("the de-listing lists of a staged release", (store) => {
+  let dir: string;
+  let feeds: DelistingFeeds;
+  const build = (staged: boolean) =>
+    buildRelease(store().db, store().dialect, defaultRpzPolicy, duringOrder, { staged });
+  const listed = async (audience: "everyone" | "canaries", since?: number) => {
+    const opened = await feeds.open("json", since, audience);
+    const bytes = opened.bytes ?? (await opened.handle.readFile());
+    await opened.handle?.close();
+    const document = JSON.parse(bytes.toString("utf8")) as { serial: number; entries?: Listed[] };
+    return { feed: opened.feed, values: (document.entries ?? []).map((entry) => entry.value) };
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "decree-delisting-staged-"));
+    feeds = new DelistingFeeds({ db: store().db, dataDir: dir });
+    await addOperator(store().db, { name: "Small" }, { actor, now: duringOrder });
+    await updateOperator(store().db, "Small", { canary: true }, { actor, now: duringOrder });
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("lists a staged entry for a canary only, also past a release to all built on top of it, until promoted", async () => {
+    const [lifted] = await approveTargets(store(), ["first.fifostream.tv"]);
+    const first = (await build(false))!;
+    await approveTargets(store(), [{ value: "staged-films.com", kind: "domain" }]);
+    const staged = (await build(true))!;
+    assert.equal(staged.staged, true);
+    const everyone = await listed("everyone");
+    assert.equal(everyone.feed.serial, first.serial);
+    assert.deepEqual(everyone.values, ["first.fifostream.tv"]);
+    assert.ok((await listed("canaries")).values.includes("staged-films.com"));
+    // From a serial everyone never had: the whole list, not a diff.
+    assert.equal((await listed("everyone", staged.serial)).feed.from, null);
+
+    await suspendTargets(store(), [lifted!]);
+    const rebased = (await build(true))!;
+    assert.equal(rebased.staged, true);
+    const afterLift = await listed("everyone");
+    assert.ok(afterLift.feed.serial > staged.serial && afterLift.feed.serial < rebased.serial);
+    assert.deepEqual(
+      afterLift.values,
+      [],
+      "the lift's release withholds the staged entry though built after it",
+    );
+
+    await decideRollout(store(), {
+      decision: "proceed",
+      serial: rebased.serial,
+      reason: "checked",
+      actor,
+      now: duringOrder,
+    });
+    const promoted = await listed("everyone");
+    assert.equal(promoted.feed.serial, rebased.serial);
+    assert.deepEqual(promoted.values, ["staged-films.com"]);
   });
 });

@@ -2,9 +2,11 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
 import type { Database } from "../../store/database.ts";
+import type { Audience } from "../audience-zone.ts";
 import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "../feeds/signed-feed-files.ts";
 import type { DelistingRenderer } from "../renderers/delisting-renderer.ts";
 import { delistingRendererFor } from "../renderers/delisting-renderers.ts";
+import { withheldTargets } from "../rollout/withheld-targets.ts";
 import type { SigningKey } from "../signing-key.ts";
 import { delistingDiff, delistingEntriesAt } from "./delisting-entries.ts";
 
@@ -40,25 +42,25 @@ export class DelistingFeeds {
     return this.files.signingKey();
   }
 
-  /** The latest release (serial 0 and an empty list before the first). */
-  async current(): Promise<ReleasePoint> {
-    const row = await this.options.db
-      .selectFrom("releases")
-      .select(["id", "serial", "last_event_id"])
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+  /**
+   * The latest release `audience` gets (serial 0 and an empty list before the first): the newest for a canary,
+   * the last one released to all for everyone else (audience-zone.ts).
+   */
+  async current(audience: Audience = "everyone"): Promise<ReleasePoint> {
+    let query = this.options.db.selectFrom("releases").select(["id", "serial", "last_event_id"]);
+    if (audience === "everyone") query = query.where("staged", "=", 0);
+    const row = await query.orderBy("id", "desc").limit(1).executeTakeFirst();
     return row
       ? { releaseId: Number(row.id), serial: Number(row.serial), cutoff: Number(row.last_event_id) }
       : { releaseId: 0, serial: 0, cutoff: 0 };
   }
 
   /** The current release's list in `format`, or its diff since serial `since` when that release is known. */
-  async feed(format: string, since?: number): Promise<CachedFeed> {
+  async feed(format: string, since?: number, audience: Audience = "everyone"): Promise<CachedFeed> {
     const renderer = delistingRendererFor(format);
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const found = await this.cachedOrRendered(renderer, await this.current(), since);
+      const found = await this.cachedOrRendered(renderer, await this.current(audience), audience, since);
       if (found) return found;
     }
     throw new DecreeError(
@@ -67,13 +69,25 @@ export class DelistingFeeds {
     );
   }
 
-  open(format: string, since?: number): Promise<OpenFeed> {
-    return this.files.open(() => this.feed(format, since));
+  open(format: string, since?: number, audience: Audience = "everyone"): Promise<OpenFeed> {
+    return this.files.open(() => this.feed(format, since, audience));
   }
 
-  private async cachedOrRendered(renderer: DelistingRenderer, release: ReleasePoint, since?: number) {
+  private async cachedOrRendered(
+    renderer: DelistingRenderer,
+    release: ReleasePoint,
+    audience: Audience,
+    since?: number,
+  ) {
     const format = `delisting-${renderer.format}`;
-    const start = since === undefined ? undefined : await this.releaseWithSerial(since, release.releaseId);
+    const withheld = await withheldTargets(this.options.db, release.releaseId);
+    const known =
+      since === undefined ? undefined : await this.releaseWithSerial(since, release.releaseId, audience);
+    // The log's diff knows nothing of rollouts: where either end withholds entries, the whole list is sent.
+    const start =
+      known && withheld.size === 0 && (await withheldTargets(this.options.db, known.releaseId)).size === 0
+        ? known
+        : undefined;
     const base = feedBaseName(format, start ? start.serial : null);
     const hit = await this.files.readMeta(release.serial, base);
     if (hit) return hit;
@@ -98,23 +112,29 @@ export class DelistingFeeds {
     };
     return this.files.produce(
       target,
-      () => renderer.render(delistingEntriesAt(this.options.db, release.cutoff), context),
+      () => renderer.render(delistingEntriesAt(this.options.db, release.cutoff, withheld), context),
       // The pages read current states and correct the targets that moved since the cutoff; a target that
       // moves while the pages are read could be missed, so the rendering is thrown away if any event landed.
       async () => (await this.lastEventId()) === before,
     );
   }
 
-  /** The newest release with this serial up to `upTo` (serials wrap, RFC 1982), or undefined. */
-  private async releaseWithSerial(serial: number, upTo: number): Promise<ReleasePoint | undefined> {
-    const row = await this.options.db
+  /**
+   * The newest release with this serial up to `upTo` (serials wrap, RFC 1982) that `audience` was given (a
+   * staged one only to canaries), or undefined.
+   */
+  private async releaseWithSerial(
+    serial: number,
+    upTo: number,
+    audience: Audience,
+  ): Promise<ReleasePoint | undefined> {
+    let query = this.options.db
       .selectFrom("releases")
       .select(["id", "serial", "last_event_id"])
       .where("serial", "=", serial)
-      .where("id", "<=", upTo)
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+      .where("id", "<=", upTo);
+    if (audience === "everyone") query = query.where("staged", "=", 0);
+    const row = await query.orderBy("id", "desc").limit(1).executeTakeFirst();
     return row
       ? { releaseId: Number(row.id), serial: Number(row.serial), cutoff: Number(row.last_event_id) }
       : undefined;

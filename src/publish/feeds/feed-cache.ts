@@ -3,17 +3,17 @@ import type { Kysely } from "kysely";
 import { DecreeError } from "../../errors/decree-error.ts";
 import { checkpointOfRelease } from "../../registry/log/log-checkpoints.ts";
 import type { Database } from "../../store/database.ts";
+import { type Audience, AudienceZone, type ZoneView } from "../audience-zone.ts";
 import type { NextHops } from "../bgp/blackhole-route.ts";
-import { canaryRtype } from "../canary-record.ts";
 import type { FeedRenderer } from "../renderers/feed-renderer.ts";
 import { rendererFor } from "../renderers/index.ts";
+import { withheldTargets } from "../rollout/withheld-targets.ts";
 import type { SigningKey } from "../signing-key.ts";
 import { ZoneSource, type ZoneVersion } from "../zone-source.ts";
 import { type FeedDiff, feedDiff } from "./feed-diff.ts";
-import { feedEntries, type OwnerLookup } from "./feed-entries.ts";
+import { feedEntries } from "./feed-entries.ts";
 import { orderEdeLookup } from "./order-ede-lookup.ts";
 import { type CachedFeed, feedBaseName, type OpenFeed, SignedFeedFiles } from "./signed-feed-files.ts";
-import { zoneOwnerLookup } from "./zone-owner-lookup.ts";
 
 export type { CachedFeed, OpenFeed };
 
@@ -57,11 +57,21 @@ interface Reading {
   at: number;
   version: Promise<ZoneVersion>;
   value?: ZoneVersion;
+  /** A release was staged above it: a promotion moves everyone's release with no new release to announce it. */
+  staged?: boolean;
 }
+
+/**
+ * How long everyone's release is taken as current while a release is staged above it: a rollout is promoted
+ * by a job or a person, maybe in another instance, and no release is built to tell the cache; as the release
+ * scheduler's own poll of the store.
+ */
+const stagedVersionMaxAgeMs = 50;
 
 interface Plan {
   renderer: FeedRenderer;
-  version: ZoneVersion;
+  zone: AudienceZone;
+  view: ZoneView;
   diff: FeedDiff | null;
 }
 
@@ -69,33 +79,45 @@ interface Plan {
  * Renders each (serial, format[, since]) of the zone once, into `<dataDir>/feeds/<serial>/`, signs it, and
  * serves it from disk afterwards (the files: signed-feed-files.ts). A rendering during which a release landed
  * is thrown away and done again for the new release.
+ *
+ * Each audience (audience-zone.ts) gets its own release: everyone the last one released to all, a canary
+ * operator the newest, staged or not. A serial's files are that release's zone whoever asked, so they are
+ * shared: a canary's staged feed is a later serial than anything everyone else is ever answered while the
+ * rollout lasts, and a diff for everyone starts only from a serial everyone was given.
  */
 export class FeedCache {
   private readonly source: ZoneSource;
-  private readonly lookup: OwnerLookup;
+  private readonly zones: Record<Audience, AudienceZone>;
   private readonly files: SignedFeedFiles;
-  /** The current release as last read (`versionMaxAgeMs`), and a read of it under way to replace that one. */
+  /** Everyone's release as last read (`versionMaxAgeMs`), and a read of it under way to replace that one. */
   private current: Reading | undefined;
   private refreshing: Reading | undefined;
 
   constructor(private readonly options: FeedCacheOptions) {
     this.source = options.source ?? new ZoneSource(options.db);
-    this.lookup = zoneOwnerLookup(options.db);
+    this.zones = {
+      everyone: new AudienceZone(options.db, this.source, "everyone"),
+      canaries: new AudienceZone(options.db, this.source, "canaries"),
+    };
     this.files = new SignedFeedFiles(options);
   }
 
-  /** The current release: read from the store, or the one read less than `versionMaxAgeMs` ago. */
-  version(): Promise<ZoneVersion> {
+  /**
+   * The release `audience` gets now: read from the store, or (everyone's) the one read less than
+   * `versionMaxAgeMs` ago.
+   */
+  version(audience: Audience = "everyone"): Promise<ZoneVersion> {
+    if (audience === "canaries") return this.zones.canaries.version();
     const maxAge = this.options.versionMaxAgeMs ?? 0;
-    if (maxAge <= 0) return this.source.version();
+    if (maxAge <= 0) return this.zones.everyone.version();
     const now = performance.now();
-    if (this.current && now - this.current.at < maxAge) return this.current.version;
+    if (this.current && now - this.current.at < this.maxAgeOf(this.current)) return this.current.version;
     this.current = this.read(now);
     return this.current.version;
   }
 
   /**
-   * The current release's feed in `format` (or its diff since `since`) when its bytes are in memory and the
+   * Everyone's current feed in `format` (or its diff since `since`) when its bytes are in memory and the
    * current release was read less than `versionMaxAgeMs` ago: answered without a read, a render or a wait.
    * Undefined otherwise (the caller takes the usual path, `open`); a stale read is refreshed meanwhile.
    */
@@ -104,12 +126,13 @@ export class FeedCache {
     if (maxAge <= 0) return undefined;
     const now = performance.now();
     const current = this.current;
-    if (!current?.value || now - current.at >= maxAge) {
+    const age = current ? this.maxAgeOf(current) : maxAge;
+    if (!current?.value || now - current.at >= age) {
       this.version().catch(() => {});
       return undefined;
     }
     // Read again before this reading is too old, so that a steady stream of polls never finds it stale.
-    if (now - current.at >= maxAge / 2 && !this.refreshing) this.refreshing = this.read(now);
+    if (now - current.at >= age / 2 && !this.refreshing) this.refreshing = this.read(now);
     return this.files.inMemory(current.value.serial, feedBaseName(format, since ?? null));
   }
 
@@ -120,9 +143,20 @@ export class FeedCache {
     this.refreshing = undefined;
   }
 
+  private maxAgeOf(reading: Reading): number {
+    const maxAge = this.options.versionMaxAgeMs ?? 0;
+    return reading.staged ? Math.min(maxAge, stagedVersionMaxAgeMs) : maxAge;
+  }
+
   private read(now: number): Reading {
-    const version = this.source.version();
-    const reading: Reading = { at: now, version };
+    const reading: Reading = { at: now, version: Promise.resolve({ releaseId: 0, serial: 0 }) };
+    const version = Promise.all([this.zones.everyone.version(), this.source.version()]).then(
+      ([released, newest]) => {
+        reading.staged = released.releaseId !== newest.releaseId;
+        return released;
+      },
+    );
+    reading.version = version;
     version.then(
       (value) => {
         reading.value = value;
@@ -143,13 +177,16 @@ export class FeedCache {
     return this.files.signingKey();
   }
 
-  /** The current release's feed in `format`, or its diff since `since` when the format has diffs. */
-  async feed(format: string, since?: number): Promise<CachedFeed> {
+  /**
+   * The feed in `format` of the release `audience` gets, or its diff since `since` when the format has diffs
+   * and `audience` was given that serial.
+   */
+  async feed(format: string, since?: number, audience: Audience = "everyone"): Promise<CachedFeed> {
     const renderer = rendererFor(format);
     const attempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const version = await this.version();
-      const found = await this.cachedOrRendered(renderer, version, since);
+      const version = await this.version(audience);
+      const found = await this.cachedOrRendered(renderer, this.zones[audience], version, since);
       if (found) return found;
       // A release landed since the version was read: read it again, not from memory.
       this.released();
@@ -161,8 +198,8 @@ export class FeedCache {
   }
 
   /** `feed()`, opened; if the file was pruned between the two (a newer release), asks again. */
-  open(format: string, since?: number): Promise<OpenFeed> {
-    return this.files.open(() => this.feed(format, since));
+  open(format: string, since?: number, audience: Audience = "everyone"): Promise<OpenFeed> {
+    return this.files.open(() => this.feed(format, since, audience));
   }
 
   pathOf(feed: CachedFeed): string {
@@ -170,20 +207,32 @@ export class FeedCache {
   }
 
   /**
-   * A feed of the current release that the caller renders from the store (the open test lists), once per
-   * release and format, into the same files, with the same signature, as the zone's feeds: `chunks` is read
-   * page by page into the file, and a rendering during which a release landed is done again.
+   * A feed of the release `audience` gets that the caller renders from the store (the open test lists), once
+   * per release and format, into the same files, with the same signature, as the zone's feeds: `chunks` is
+   * read page by page into the file, and a rendering during which a release landed is done again. `chunks` is
+   * told the entries that release withholds (a staged rollout's, for everyone), to leave them out.
    */
-  async rendered(target: RenderedFeed, chunks: () => AsyncIterable<string>): Promise<CachedFeed> {
+  async rendered(
+    target: RenderedFeed,
+    chunks: (withheld: ReadonlySet<number>) => AsyncIterable<string>,
+    audience: Audience = "everyone",
+  ): Promise<CachedFeed> {
     const attempts = this.options.maxAttempts ?? 5;
+    const zone = this.zones[audience];
     for (let attempt = 1; attempt <= attempts; attempt += 1) {
-      const version = await this.version();
+      const version = await this.version(audience);
       const hit = await this.files.readMeta(version.serial, feedBaseName(target.format, null));
       if (hit) return hit;
+      const view = await zone.view();
+      if (view.version.releaseId !== version.releaseId) {
+        this.released();
+        continue;
+      }
+      const withheld = await withheldTargets(this.options.db, view.version.releaseId);
       const made = await this.files.produce(
         { ...target, serial: version.serial, releaseId: version.releaseId, from: null },
-        chunks,
-        async () => (await this.source.version()).releaseId === version.releaseId,
+        () => chunks(withheld),
+        () => zone.holds(view),
       );
       if (made) return made;
       this.released();
@@ -195,32 +244,48 @@ export class FeedCache {
   }
 
   /** `rendered()`, opened to be sent. */
-  openRendered(target: RenderedFeed, chunks: () => AsyncIterable<string>): Promise<OpenFeed> {
-    return this.files.open(() => this.rendered(target, chunks));
+  openRendered(
+    target: RenderedFeed,
+    chunks: (withheld: ReadonlySet<number>) => AsyncIterable<string>,
+    audience: Audience = "everyone",
+  ): Promise<OpenFeed> {
+    return this.files.open(() => this.rendered(target, chunks, audience));
   }
 
-  private async cachedOrRendered(renderer: FeedRenderer, version: ZoneVersion, since?: number) {
+  private async cachedOrRendered(
+    renderer: FeedRenderer,
+    zone: AudienceZone,
+    version: ZoneVersion,
+    since?: number,
+  ) {
     if (since !== undefined && renderer.renderDiff) {
       const hit = await this.files.readMeta(version.serial, feedBaseName(renderer.format, since));
       if (hit) return hit;
-      const journal = await feedDiff(this.source, this.lookup, since, this.options.maxDiffRecords ?? 200_000);
-      if (journal && journal.version.releaseId !== version.releaseId) return undefined;
-      if (journal) return this.render({ renderer, version, diff: journal.diff });
+      const view = await zone.view();
+      if (view.version.releaseId !== version.releaseId) return undefined;
+      const journal = await feedDiff(
+        zone,
+        view.lookup,
+        since,
+        this.options.maxDiffRecords ?? 200_000,
+        view.version,
+      );
+      if (journal) return this.render({ renderer, zone, view, diff: journal.diff });
     }
     const hit = await this.files.readMeta(version.serial, feedBaseName(renderer.format, null));
-    return hit ?? this.render({ renderer, version, diff: null });
+    if (hit) return hit;
+    const view = await zone.view();
+    if (view.version.releaseId !== version.releaseId) return undefined;
+    return this.render({ renderer, zone, view, diff: null });
   }
 
   /** Renders the plan; undefined (and nothing kept) when a release landed meanwhile. */
   private async render(plan: Plan): Promise<CachedFeed | undefined> {
-    const { renderer, version, diff } = plan;
+    const { renderer, zone, view, diff } = plan;
+    const version = view.version;
     const checkpoint = await this.checkpointOf(version.releaseId);
-    // Read after `version`: a release landing in between fails the check below and the feed renders again.
-    const canaries = await this.options.db
-      .selectFrom("zone_records")
-      .select(["owner", "rdata"])
-      .where("rtype", "=", canaryRtype)
-      .execute();
+    // Read after the view: a release landing in between fails the check below and the feed renders again.
+    const canaries = await view.canaries();
     const context = {
       canaries,
       zone: this.options.zone,
@@ -241,11 +306,11 @@ export class FeedCache {
       () =>
         diff && renderer.renderDiff
           ? renderer.renderDiff(diff, context)
-          : renderer.render(feedEntries(this.source.pages(this.options.pageSize), this.lookup), context),
+          : renderer.render(feedEntries(view.pages(this.options.pageSize), view.lookup), context),
       // The pages are separate reads: if a release committed between two of them the file mixes releases. A
       // checkpoint signed while a feed rendered without one means rendering again, to name it.
       async () =>
-        (await this.source.version()).releaseId === version.releaseId &&
+        (await zone.holds(view)) &&
         (checkpoint !== undefined ||
           (await checkpointOfRelease(this.options.db, version.releaseId)) === undefined),
     );

@@ -1,6 +1,10 @@
 import { isCanaryRecord } from "../canary-record.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { ZoneSource, ZoneStep, ZoneVersion } from "../zone-source.ts";
+
+/** Where the journal comes from: the store's (ZoneSource) or one audience's (AudienceZone). */
+type Journal = Pick<ZoneSource, "stepsSince">;
+
 import {
   addressEntry,
   type FeedEntry,
@@ -26,14 +30,16 @@ export interface FeedDiff {
  * The journal speaks in records, and records do not map one-to-one to entries: removing only `*.x` turns
  * `domain x` into `fqdn x`. So every name a step touched is rebuilt twice, from the current zone and from the
  * zone at `since` (the current one with the steps undone, last first), and the two sets of entries compared.
+ * `lookup` reads the zone at `upTo` (the current release by default).
  */
 export async function feedDiff(
-  source: ZoneSource,
+  source: Journal,
   lookup: OwnerLookup,
   since: number,
   maxRecords: number,
+  upTo?: ZoneVersion,
 ): Promise<{ version: ZoneVersion; diff: FeedDiff } | null> {
-  const journal = await source.stepsSince(since, maxRecords);
+  const journal = await source.stepsSince(since, maxRecords, upTo);
   if (!journal) return null;
   const owners = touchedOwners(journal.steps);
   const now = recordSets(await lookup([...owners]));

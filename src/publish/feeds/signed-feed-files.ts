@@ -241,14 +241,26 @@ export class SignedFeedFiles {
     await rename(temp, path);
   }
 
-  /** Keeps the newest serials' folders (and `current`'s), and removes temporary files a crash left behind. */
+  /**
+   * Keeps the newest serials' folders (and `current`'s, and that of the last release that went to all, which
+   * everyone but the canaries reads while releases are staged above it), and removes temporary files a crash
+   * left behind.
+   */
   private async prune(current: number): Promise<void> {
     const keep = this.options.keepSerials ?? 3;
     const entries = await readdir(this.feedsDir, { withFileTypes: true });
+    const released = await this.options.db
+      .selectFrom("releases")
+      .select("serial")
+      .where("staged", "=", 0)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    const everyone = released === undefined ? undefined : Number(released.serial);
     const serials = entries
       .filter((entry) => entry.isDirectory() && /^\d+$/.test(entry.name))
       .map((entry) => Number(entry.name))
-      .filter((serial) => serial !== current)
+      .filter((serial) => serial !== current && serial !== everyone)
       .sort((a, b) => b - a);
     for (const serial of serials.slice(Math.max(keep - 1, 0))) {
       await rm(join(this.feedsDir, String(serial)), { recursive: true, force: true });

@@ -17,7 +17,11 @@ export interface PushUpdatesOptions {
   /** The zone's name on the external server, without trailing dot. */
   zone: string;
   key: TsigKey;
-  source: ZoneSource;
+  /**
+   * The zone to push: an operator's AudienceZone (audience-zone.ts), so that a server that is no canary's
+   * never gets a staged release; a ZoneSource pushes every release as it is built.
+   */
+  source: Pick<ZoneSource, "version" | "stepsSince" | "snapshot">;
   /** TTL of decree's records (the RPZ policy's). */
   ttl: number;
   /** Where the last pushed serial is kept between runs. */

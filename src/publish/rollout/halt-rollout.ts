@@ -2,12 +2,14 @@ import type { Kysely } from "kysely";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
+import { canaryOrganisations } from "../webhooks/canary-organisations.ts";
 import type { OpenRollout, RolloutHalt } from "./open-rollout.ts";
 
 /**
  * A canary over-blocks a control name: the rollout stops where it is (canaries keep the staged release, no one
  * else gets it, every entry approved meanwhile joins it) until a person proceeds or withdraws. Recorded as an
- * event, and announced to every webhook as a `release.halted` delivery, retried like a release's.
+ * event, and announced to the canary operators' webhooks as a `release.halted` delivery, retried like a
+ * release's (webhooks/canary-organisations.ts).
  */
 export async function haltRollout(
   db: Kysely<Database>,
@@ -37,7 +39,14 @@ export async function haltRollout(
         data: { serial: rollout.serial, soaSerial: rollout.soaSerial, rollout: rollout.id, ...halt },
       },
     ]);
-    const hooks = await trx.selectFrom("webhooks").select("id").where("disabled_at", "is", null).execute();
+    // Only canaries were given the staged release; everyone else hears of it if and when it goes to all.
+    const canaries = [...(await canaryOrganisations(trx))];
+    const hooks = await trx
+      .selectFrom("webhooks")
+      .select("id")
+      .where("disabled_at", "is", null)
+      .where("organisation_id", "in", canaries.length > 0 ? canaries : [-1])
+      .execute();
     for (const hook of hooks) {
       await trx
         .insertInto("webhook_deliveries")

@@ -56,6 +56,7 @@ export async function* testListEntryPages(
   db: Kysely<Database>,
   orderId?: number,
   pageSize = defaultPageSize,
+  withheld: ReadonlySet<number> = new Set(),
 ): AsyncGenerator<TestListEntry[]> {
   if (orderId !== undefined) await assertOrderExists(db, orderId);
   let last: { value: string; orderId: number; id: number } | undefined;
@@ -87,15 +88,17 @@ export async function* testListEntryPages(
           ),
         );
     }
-    const rows = await query
+    const read = await query
       .orderBy("targets.value")
       .orderBy("targets.order_id")
       .orderBy("targets.id")
       .limit(pageSize)
       .execute();
-    if (rows.length === 0) return;
-    const tail = rows.at(-1)!;
+    if (read.length === 0) return;
+    const tail = read.at(-1)!;
     last = { value: tail.value, orderId: Number(tail.order_id), id: Number(tail.id) };
+    // Entries a staged rollout still withholds from everyone are in no list everyone reads (rollout/).
+    const rows = withheld.size === 0 ? read : read.filter((row) => !withheld.has(Number(row.id)));
     const shadowed = await namesListed(
       db,
       orderId,
@@ -123,7 +126,7 @@ export async function* testListEntryPages(
       });
     }
     if (page.length > 0) yield page;
-    if (rows.length < pageSize) return;
+    if (read.length < pageSize) return;
   }
 }
 

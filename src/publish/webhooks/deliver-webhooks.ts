@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import { eventText } from "../../locale/event-text.ts";
 import type { Database, Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
+import { ZoneSource } from "../zone-source.ts";
+import { canaryOrganisations } from "./canary-organisations.ts";
 import { privateDestination } from "./webhook-destination.ts";
 import { deliveryHeader, signatureHeader, timestampHeader, webhookSignature } from "./webhook-signature.ts";
 
@@ -47,7 +49,12 @@ export const webhookDefaults = {
 export async function deliverWebhooks(store: Store, options: DeliverWebhooksOptions): Promise<DeliveryRun> {
   const settings = { ...webhookDefaults, ...definedOnly(options) };
   const queued = await queueNewReleases(store, options.now);
-  const due = await dueDeliveries(store.db, options.now, settings.batch);
+  const canaries = await canaryOrganisations(store.db);
+  const due = await Promise.all(
+    (await dueDeliveries(store.db, options.now, settings.batch)).map((delivery) =>
+      canaries.has(Number(delivery.organisation_id)) ? delivery : previousForEveryone(store.db, delivery),
+    ),
+  );
   const outcomes = await Promise.all(
     due.map(async (delivery) => ({
       delivery,
@@ -90,23 +97,24 @@ function definedOnly<T extends object>(options: T): Partial<T> {
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** Each active webhook gets a delivery per release after the last one it was given. */
+/**
+ * Each active webhook gets a delivery per release after the last one it was given: a canary operator's as each
+ * release is built, staged or not; any other's as each goes to all (staged releases are skipped until promoted,
+ * so `last_release_id` stops below the first one still staged, and one that never goes to all never comes).
+ */
 async function queueNewReleases(store: Store, now: Date): Promise<number> {
   const hooks = await store.db
     .selectFrom("webhooks")
-    .select(["id", "last_release_id"])
+    .select(["id", "organisation_id", "last_release_id"])
     .where("disabled_at", "is", null)
     .execute();
+  const canaries = await canaryOrganisations(store.db);
   let queued = 0;
   for (const hook of hooks) {
     queued += await inTransaction(store.db, async (trx) => {
-      const releases = await trx
-        .selectFrom("releases")
-        .select(["id", "serial"])
-        .where("id", ">", hook.last_release_id)
-        .orderBy("id")
-        .limit(1000)
-        .execute();
+      let query = trx.selectFrom("releases").select(["id", "serial"]).where("id", ">", hook.last_release_id);
+      if (!canaries.has(Number(hook.organisation_id))) query = query.where("staged", "=", 0);
+      const releases = await query.orderBy("id").limit(1000).execute();
       const last = releases.at(-1);
       if (!last) return 0;
       for (const release of releases) {
@@ -149,6 +157,7 @@ async function dueDeliveries(db: Kysely<Database>, now: Date, batch: number) {
       "d.attempt",
       "d.kind",
       "d.details",
+      "w.organisation_id",
       "w.url",
       "w.secret",
       "w.language",
@@ -225,6 +234,34 @@ async function destinationProblem(url: string): Promise<string | null> {
     return `cannot resolve ${new URL(url).hostname}: ${(error as NodeJS.ErrnoException).code ?? "error"}`;
   }
 }
+
+/**
+ * What a receiver that is no canary's got before this release: the one before it that went to all, not a
+ * staged one it never had, so that its diff link starts from a serial its feeds know; and what changed since
+ * that one, the staged releases in between folded in (a promoted rollout's every entry, not its last step's).
+ */
+async function previousForEveryone(db: Kysely<Database>, delivery: DueDelivery): Promise<DueDelivery> {
+  const releaseId = Number(delivery.release_id);
+  const previous = await db
+    .selectFrom("releases")
+    .select(["id", "serial"])
+    .where("id", "<", releaseId)
+    .where("staged", "=", 0)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const answer = { ...delivery, previous_serial: previous?.serial ?? null };
+  if (!previous || Number(previous.id) === releaseId - 1) return answer;
+  const folded = await new ZoneSource(db).releasedStepsSince(Number(previous.serial), foldedMaxRecords, {
+    releaseId,
+    serial: Number(delivery.serial),
+  });
+  const step = folded?.steps.at(-1);
+  return step ? { ...answer, added: step.added.length, removed: step.removed.length } : answer;
+}
+
+/** Above this many records, a promoted rollout's counts are its own release's rather than read from journals. */
+const foldedMaxRecords = 1_000_000;
 
 /** Sends one attempt; returns null when delivered, else what went wrong. */
 async function send(delivery: DueDelivery, now: Date, timeoutMs: number, fetcher: typeof fetch) {

@@ -4,6 +4,7 @@ import { defaultLocale, type Locale } from "../../locale/locale.ts";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
+import { canaryOrganisations } from "./canary-organisations.ts";
 import { refuseLiteralPrivateDestination } from "./webhook-destination.ts";
 
 export interface WebhookContext {
@@ -59,12 +60,12 @@ export async function registerWebhook(
         `Your organisation has ${active.n} webhooks, the most allowed; delete one (DELETE /webhooks/ID) first.`,
       );
     }
-    const latest = await trx
-      .selectFrom("releases")
-      .select(["id", "serial"])
-      .orderBy("id", "desc")
-      .limit(1)
-      .executeTakeFirst();
+    // A receiver that is no canary's starts from the last release that went to all: a staged one above it
+    // reaches it when (if) it is promoted.
+    const canary = (await canaryOrganisations(trx)).has(context.organisationId);
+    let newest = trx.selectFrom("releases").select(["id", "serial"]);
+    if (!canary) newest = newest.where("staged", "=", 0);
+    const latest = await newest.orderBy("id", "desc").limit(1).executeTakeFirst();
     const at = context.now.toISOString();
     const { id } = await trx
       .insertInto("webhooks")

@@ -35,6 +35,8 @@ export interface MeasurementQuery {
   /** Measurements with an id above this one (the previous page's last). */
   after?: number | undefined;
   limit?: number | undefined;
+  /** The measurements of one probe run. */
+  runId?: number | undefined;
 }
 
 /** Measurements, oldest first, in pages by id. */
@@ -59,6 +61,7 @@ export async function listMeasurements(
   }
   if (query.since !== undefined) select = select.where("measurements.at", ">=", query.since);
   if (query.after !== undefined) select = select.where("measurements.id", ">", query.after);
+  if (query.runId !== undefined) select = select.where("measurements.run_id", "=", query.runId);
   const rows = await select
     .orderBy("measurements.id")
     .limit(query.limit ?? 1000)

@@ -3,11 +3,12 @@ import { recordProbeVerdicts } from "../../observability/record-probe-verdicts.t
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
 import { insertMany } from "../../store/insert-many.ts";
+import type { ProbeRunKind } from "../../vocabulary/vocabulary.ts";
 import type { JudgedQuestion } from "./judge-measurements.ts";
 import type { RegisteredResolver } from "./resolvers.ts";
 
 export interface ProbeRunRecord {
-  kind: "sweep" | "release" | "agent";
+  kind: ProbeRunKind;
   /** registry, or agent:<name>. */
   source: string;
   releaseId?: number | null;

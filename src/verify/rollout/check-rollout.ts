@@ -5,9 +5,11 @@ import { promoteRollout } from "../../publish/rollout/promote-rollout.ts";
 import type { Store } from "../../store/database.ts";
 import { classifyAnswer } from "../probes/classify-answer.ts";
 import type { DnsProber } from "../probes/dns-prober.ts";
+import type { JudgedQuestion } from "../probes/judge-measurements.ts";
+import { recordProbeRun } from "../probes/record-probe-run.ts";
 import type { ResolverEndpoint } from "../probes/resolver-endpoint.ts";
 import { formatResolverEndpoint } from "../probes/resolver-endpoint.ts";
-import { listResolvers } from "../probes/resolvers.ts";
+import { listResolvers, type RegisteredResolver } from "../probes/resolvers.ts";
 import { canaryApplied } from "./canary-applied.ts";
 
 export interface RolloutCheckSettings {
@@ -46,7 +48,7 @@ export async function checkRollout(
     .orderBy("name")
     .execute();
   if (canaries.length === 0) return "waiting";
-  const measured: Array<{ operator: string; resolvers: ResolverEndpoint[] }> = [];
+  const measured: Array<{ operator: string; resolvers: RegisteredResolver[] }> = [];
   for (const canary of canaries) {
     const resolvers = await listResolvers(store.db, canary.name);
     if (resolvers.length === 0) return "waiting";
@@ -62,7 +64,12 @@ export async function checkRollout(
   const decided = await blockedOutside(store, candidates, rollout.targetIds);
   const controls = candidates.filter((name) => !decided.has(name));
   const overBlocked: RolloutHalt["overBlocked"] = [];
-  for (const { operator, resolvers } of measured) {
+  // Every answer is kept as a measurement (probe run of kind `rollout`), so that what a halt or a promotion
+  // rested on can be read back, and counts in compliance like any other control name asked.
+  const judged: JudgedQuestion<RegisteredResolver>[] = [];
+  const startedAt = new Date().toISOString();
+  let answered = true;
+  asking: for (const { operator, resolvers } of measured) {
     for (const resolver of resolvers) {
       for (const name of controls) {
         const [outcome, reference] = await Promise.all([
@@ -70,20 +77,34 @@ export async function checkRollout(
           settings.reference ? prober.ask(settings.reference, name, "A") : Promise.resolve(undefined),
         ]);
         const answer = outcome.answer;
-        // No answer proves nothing either way: asked again at the next look.
-        if (!answer || (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN")) return "waiting";
-        const verdict = classifyAnswer({
+        const item = { name, qtype: "A" as const, expectation: "control" as const, targetId: null };
+        const classification = classifyAnswer({
           expectation: "control",
           outcome,
           reference,
           stopPage: settings.stopPage,
         });
+        const asked = { resolver, item, outcome, phase: "main" as const, at: new Date().toISOString() };
+        // No answer proves nothing either way: asked again at the next look.
+        if (!answer || (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN")) {
+          judged.push({ ...asked, classification, reference });
+          answered = false;
+          break asking;
+        }
         const blocked =
           answer.rcode === "NXDOMAIN" ||
           answer.addresses.length === 0 ||
           answer.addresses.some((address) => settings.stopPage.includes(address));
         // Without a reference a control name blocked is over-blocking: it is one by choice, a name that resolves.
-        if (verdict.verdict === "over-blocked" || (blocked && !settings.reference)) {
+        const over = classification.verdict === "over-blocked" || (blocked && !settings.reference);
+        judged.push({
+          ...asked,
+          classification: over
+            ? { verdict: "over-blocked", detail: classification.detail ?? "control-blocked-at-canary" }
+            : classification,
+          reference,
+        });
+        if (over) {
           overBlocked.push({
             operator,
             resolver: formatResolverEndpoint(resolver),
@@ -94,6 +115,21 @@ export async function checkRollout(
       }
     }
   }
+  if (judged.length > 0) {
+    await recordProbeRun(
+      store.db,
+      {
+        kind: "rollout",
+        source: "registry",
+        releaseId: rollout.releaseId,
+        reference: settings.reference ? formatResolverEndpoint(settings.reference) : null,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      },
+      judged,
+    );
+  }
+  if (!answered) return "waiting";
   if (overBlocked.length > 0) {
     await haltRollout(store.db, rollout, { overBlocked }, now);
     return "halted";

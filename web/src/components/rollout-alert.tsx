@@ -14,6 +14,28 @@ interface Rollout {
   targetIds: number[];
 }
 
+/** The stored answers of the rollout's last look at the canaries (verify/rollout/rollout-controls.ts). */
+interface Controls {
+  runs: number;
+  lastRunAt: string | null;
+  measurements: {
+    id: number;
+    operator: string;
+    resolver: string;
+    name: string;
+    verdict: string;
+    rcode: string | null;
+    answers: string[];
+  }[];
+}
+
+const controlMessage = (verdict: string, rcode: string | null) =>
+  rcode === null || verdict === "error"
+    ? "rollout.controlUnanswered"
+    : verdict === "over-blocked"
+      ? "rollout.controlOverBlocked"
+      : "rollout.controlResolves";
+
 /**
  * The staged release, for the authority: served to canary operators only; when a canary over-blocked a control
  * name it halted, and nothing more goes to the other operators until someone here proceeds or withdraws.
@@ -21,7 +43,7 @@ interface Rollout {
 export function RolloutAlert() {
   const t = useT();
   const [loaded, reload] = useLoad(
-    (signal) => api<{ rollout: Rollout | null }>("/releases/rollout", { signal }),
+    (signal) => api<{ rollout: Rollout | null; controls: Controls | null }>("/releases/rollout", { signal }),
     [],
   );
   const [reason, setReason] = useState("");
@@ -32,7 +54,7 @@ export function RolloutAlert() {
   });
   return (
     <Show loaded={loaded}>
-      {({ rollout }) =>
+      {({ rollout, controls }) =>
         rollout === null ? (
           <p data-testid="rollout-none">{t("rollout.none")}</p>
         ) : (
@@ -55,6 +77,23 @@ export function RolloutAlert() {
                   </li>
                 ))}
               </ul>
+            )}
+            {controls && controls.lastRunAt !== null && (
+              <>
+                <p>{t("rollout.controls", { runs: controls.runs, at: controls.lastRunAt })}</p>
+                <ul data-testid="rollout-controls">
+                  {controls.measurements.map((m) => (
+                    <li key={m.id}>
+                      {t(controlMessage(m.verdict, m.rcode), {
+                        name: m.name,
+                        operator: m.operator,
+                        resolver: m.resolver,
+                        answer: `${m.rcode ?? ""} ${m.answers.join(" ")}`.trim(),
+                      })}
+                    </li>
+                  ))}
+                </ul>
+              </>
             )}
             <ActionForm className="stack" onSubmit={() => decide.run(rollout.serial, "proceed")}>
               <Field label={t("rollout.reason")} value={reason} onValue={setReason} required />
