@@ -5,6 +5,7 @@ import { HeaderFlag, MessageWriter, type Question, writeMessages } from "./messa
 import type { RData, RecordToWrite } from "./record-to-write.ts";
 import { RRClass } from "./rr-type.ts";
 import { type ZoneView, zoneKeySeparator } from "./served-zone.ts";
+import { TransferOrder } from "./transfer-order.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
 import { nsRecord, soaRecord } from "./zone-soa.ts";
 
@@ -62,8 +63,9 @@ export function* axfrMessages(
   const a = { type: "A" as const, address: "" };
   const aaaa = { type: "AAAA" as const, address: "" };
   const ttl = policy.ttl;
-  for (const chunk of view.keyChunks) {
-    for (const key of chunk) {
+  const order = new TransferOrder(view.keyChunks);
+  for (let key = order.next(); key !== undefined; key = order.next()) {
+    {
       const ownerEnd = key.indexOf(zoneKeySeparator);
       const typeEnd = key.indexOf(zoneKeySeparator, ownerEnd + 1);
       const rdata = key.slice(typeEnd + 1);
