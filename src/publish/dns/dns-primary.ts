@@ -23,7 +23,6 @@ import {
   ixfrMessages,
   soaOnlyMessage,
   tsigReserve,
-  warmAxfrEncoder,
   zoneQuestion,
 } from "./transfer-messages.ts";
 import { type SignableMessage, transferSigner } from "./transfer-signer.ts";
@@ -186,7 +185,6 @@ export class DnsPrimary extends EventEmitter<{
     // The whole zone before the first answer: never a half-loaded zone on the wire.
     this.served = await ServedZone.load(this.options.zone);
     this.released = await this.releasedOf(this.served);
-    warmAxfrEncoder(this.options.policy, this.served.view());
     this.tcp = createServer((socket) => void this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once("error", reject);

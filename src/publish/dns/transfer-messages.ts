@@ -1,13 +1,11 @@
-import { randomBytes } from "node:crypto";
 import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { ZoneStep } from "../zone-source.ts";
 import { HeaderFlag, MessageWriter, type Question, writeMessages } from "./message-writer.ts";
 import type { RData, RecordToWrite } from "./record-to-write.ts";
-import { RRClass, RRType } from "./rr-type.ts";
+import { RRClass } from "./rr-type.ts";
 import { type ZoneView, zoneKeySeparator } from "./served-zone.ts";
 import { TransferOrder } from "./transfer-order.ts";
-import { transferSigner } from "./transfer-signer.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
 import { nsRecord, soaRecord } from "./zone-soa.ts";
 
@@ -106,20 +104,6 @@ export function* axfrMessages(
     writer.addAnswer(soa);
   }
   yield seal();
-}
-
-/**
- * Encodes and signs the first few messages of a transfer of `view`, and drops them: run once when the primary
- * starts, so that the first secondary to transfer does not wait while the encoder's code is compiled, which
- * at the first message is most of the time to the first octet. Nothing encoded is kept.
- */
-export function warmAxfrEncoder(policy: RpzPolicy, view: ZoneView, messages = 8): void {
-  const key = { name: "warm-up.invalid", algorithm: "hmac-sha256" as const, secret: randomBytes(32) };
-  const sign = transferSigner(key, randomBytes(32));
-  let count = 0;
-  for (const _ of axfrMessages(policy, view, zoneQuestion(policy, RRType.AXFR), { sign })) {
-    if (++count >= messages) break;
-  }
 }
 
 /** A stored key's record, for the types the loop above does not take apart itself. */
