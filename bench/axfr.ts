@@ -11,17 +11,28 @@
  * memory, and as many that stop reading after the first octets what a transfer holds while a slow secondary
  * takes it. Each server's peak RSS is reset (clear_refs) before a transfer and read after it, so it is the
  * transfer's, not the load's. Rounds go server by server in turn so that noise from other work on the machine
- * falls on every server. Transfers are authorised by address, not TSIG-signed. Prints one JSON line.
+ * falls on every server, with a random gap before each transfer.
+ *
+ * Transfers are TSIG-signed (RFC 8945, hmac-sha256), the same key for decree (an operator's key) and every peer:
+ * the client signs the query and verifies every signed message of the answer, the MAC chain across them and
+ * that no more than 99 in a row go unsigned (§5.3.1); the top-level figures are those. With `--modes
+ * signed,unsigned` (the default) the same transfers are also measured unsigned, authorised by address, under
+ * `unsigned`, each decree figure from a release of its own so that both have a first transfer.
+ * Prints one JSON line.
  * Usage: node --import tsx bench/axfr.ts [--entries 1000000] [--rounds 3] [--concurrent 4]
- *   [--peers bind,nsd,knot] [--cpu-prof-dir DIR] [--keep (leave the servers' files and logs)]
+ *   [--peers bind,nsd,knot] [--modes signed,unsigned] [--cpu-prof-dir DIR]
+ *   [--keep (leave the servers' files and logs)]
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config/load-config.ts";
 import { rpzPolicyOf } from "../src/main.ts";
+import type { TsigKey } from "../src/publish/dns/tsig.ts";
+import { addOperator } from "../src/publish/operators.ts";
+import { openStore } from "../src/store/open-store.ts";
 import {
   startBindPrimary,
   startKnotPrimary,
@@ -41,6 +52,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     concurrent: { type: "string", default: "4" },
     peers: { type: "string", default: "bind,nsd,knot" },
+    modes: { type: "string", default: "signed,unsigned" },
     "cpu-prof-dir": { type: "string" },
     keep: { type: "boolean", default: false },
   },
@@ -49,6 +61,12 @@ const entries = Number(values.entries);
 const rounds = Math.max(1, Number(values.rounds));
 const concurrent = Math.max(1, Number(values.concurrent));
 const peerNames = values.peers.split(",").filter(Boolean);
+type Mode = "signed" | "unsigned";
+const modes = values.modes
+  .split(",")
+  .filter((mode): mode is Mode => mode === "signed" || mode === "unsigned");
+if (modes.length === 0) throw new Error("--modes takes signed, unsigned or both");
+const headline: Mode = modes[0]!;
 // Bounds for one server to load the zone and for one transfer; generous on a shared two-core machine.
 const loadTimeoutMs = 60_000 + entries * 0.3;
 const transferTimeoutMs = 30_000 + entries * 0.12;
@@ -94,15 +112,20 @@ function describe(transfers: Measured[]) {
     records: first.records,
     bytes: first.bytes,
     messages: first.messages,
+    signedMessages: first.signedMessages,
     firstByteMs: Number(median(transfers.map((t) => t.firstByteMs)).toFixed(1)),
     peakRssMb: Math.max(...transfers.map((t) => t.peakRssMb)),
     runs: transfers.length,
   };
 }
 
-async function measure(pid: number, port: number, expected: number): Promise<Measured> {
+/** A random gap of 50 to 250 ms, so that samples do not fall in step with other work on the machine. */
+const gap = () => sleep(50 + Math.random() * 200);
+
+async function measure(pid: number, port: number, expected: number, key?: TsigKey): Promise<Measured> {
+  await gap();
   resetPeakRss(pid);
-  const result = await axfr(port, zone, expected, transferTimeoutMs);
+  const result = await axfr(port, zone, expected, transferTimeoutMs, key);
   return { ...result, peakRssMb: rssMb(pid).peakRssMb };
 }
 
@@ -113,7 +136,21 @@ async function main() {
     const setupStarted = performance.now();
     const since = (started: number) => Number(((performance.now() - started) / 1000).toFixed(2));
     const dataDir = join(dir, "decree");
-    const registry = await buildRegistry({ dataDir, entries, pending: 1, policy });
+    const registry = await buildRegistry({ dataDir, entries, pending: modes.length, policy });
+    // One operator's key, registered in decree as `decree operators add` does, given to every peer as well.
+    const store = await openStore({ dataDir });
+    const added = await addOperator(
+      store.db,
+      { name: "bench secondary" },
+      { actor: "bench", now: new Date() },
+    ).finally(() => store.close());
+    const secret = added.secret!;
+    const key: TsigKey = {
+      name: added.operator.tsig!.keyName,
+      algorithm: "hmac-sha256",
+      secret: Buffer.from(secret, "base64"),
+    };
+    const keyFor = (mode: Mode) => (mode === "signed" ? key : undefined);
     let started = performance.now();
     const zoneFile = join(dir, "rpz.zone");
     const zoneRecords = await writeZoneFile(dataDir, policy, registry.serial, zoneFile);
@@ -145,7 +182,13 @@ async function main() {
       }
       const port = await freePort();
       started = performance.now();
-      const server = peer.start(name, { dir: join(dir, name), port, zone, zoneFile });
+      const server = peer.start(name, {
+        dir: join(dir, name),
+        port,
+        zone,
+        zoneFile,
+        transferKey: { name: key.name, secret },
+      });
       await waitForSoa(server, port, zone, loadTimeoutMs);
       peers.push({
         name,
@@ -168,34 +211,45 @@ async function main() {
     const memoryIdle = await decree.memory();
     const setupSeconds = since(setupStarted);
 
-    // A new release, built while decree serves: its first transfer is what a secondary's NOTIFY brings.
-    const released = decree.next(
-      (message): message is Extract<typeof message, { type: "release" }> => message.type === "release",
-      loadTimeoutMs,
-    );
-    decree.send({ type: "approve", seq: 1, targetId: registry.pending[0]!.id });
-    const release = await released;
-    if (!release) throw new Error("the approval made no release");
-    // The peers serve the zone of the release before: decree's has the approved name's records too.
-    const decreeExpected = expected + release.added - release.removed;
-    await sleep(200);
-    const decreeFirst = await measure(decree.pid, decree.port, decreeExpected);
+    // Per mode, a new release, built while decree serves: its first transfer is what a secondary's NOTIFY
+    // brings. The peers serve the zone of the first release: decree's has the approved names' records too.
+    const decreeFirst = new Map<Mode, Measured>();
+    let decreeExpected = expected;
+    for (const [index, mode] of modes.entries()) {
+      const released = decree.next(
+        (message): message is Extract<typeof message, { type: "release" }> => message.type === "release",
+        loadTimeoutMs,
+      );
+      decree.send({ type: "approve", seq: index + 1, targetId: registry.pending[index]!.id });
+      const release = await released;
+      if (!release) throw new Error("the approval made no release");
+      decreeExpected += release.added - release.removed;
+      await sleep(200);
+      decreeFirst.set(mode, await measure(decree.pid, decree.port, decreeExpected, keyFor(mode)));
+    }
     const memoryAfterFirst = await decree.memory();
-    const decreeLater: Measured[] = [];
-    const peerTransfers = new Map<string, Measured[]>(peers.map((peer) => [peer.name, []]));
+    const decreeLater = new Map<Mode, Measured[]>(modes.map((mode) => [mode, []]));
+    const peerTransfers = new Map<string, Measured[]>(
+      modes.flatMap((mode) => peers.map((peer) => [`${mode} ${peer.name}`, []])),
+    );
     for (let round = 0; round < rounds; round++) {
-      for (const peer of peers) {
-        peerTransfers.get(peer.name)!.push(await measure(peer.server.child.pid!, peer.port, expected));
+      for (const mode of modes) {
+        for (const peer of peers) {
+          peerTransfers
+            .get(`${mode} ${peer.name}`)!
+            .push(await measure(peer.server.child.pid!, peer.port, expected, keyFor(mode)));
+        }
+        decreeLater.get(mode)!.push(await measure(decree.pid, decree.port, decreeExpected, keyFor(mode)));
       }
-      decreeLater.push(await measure(decree.pid, decree.port, decreeExpected));
     }
 
+    const headlineKey = keyFor(headline);
     resetPeakRss(decree.pid);
     const rssBefore = rssMb(decree.pid).rssMb;
     started = performance.now();
     const together = await Promise.all(
       Array.from({ length: concurrent }, () =>
-        axfr(decree!.port, zone, decreeExpected, transferTimeoutMs * concurrent),
+        axfr(decree!.port, zone, decreeExpected, transferTimeoutMs * concurrent, headlineKey),
       ),
     );
     const concurrentSeconds = (performance.now() - started) / 1000;
@@ -206,38 +260,60 @@ async function main() {
     const rssBeforeStalled = rssMb(decree.pid).rssMb;
     const memoryBeforeStalled = await decree.memory();
     const stalled = await Promise.all(
-      Array.from({ length: concurrent }, () => stalledAxfr(decree!.port, zone, transferTimeoutMs)),
+      Array.from({ length: concurrent }, () =>
+        stalledAxfr(decree!.port, zone, transferTimeoutMs, headlineKey),
+      ),
     );
     await sleep(1000);
     const whileStalled = rssMb(decree.pid);
     const memoryWhileStalled = await decree.memory();
     for (const transfer of stalled) transfer.close();
 
-    const peerResults = Object.fromEntries(
-      peers.map((peer) => [
-        peer.name,
-        {
-          ...describe(peerTransfers.get(peer.name)!),
-          loadSeconds: peer.loadSeconds,
-          loadPeakRssMb: peer.loadRssMb,
-        },
-      ]),
-    );
-    const fastest = Object.entries(peerResults).sort(
-      (a, b) => b[1].recordsPerSecond - a[1].recordsPerSecond,
-    )[0];
-    const first = describe([decreeFirst]);
-    const later = describe(decreeLater);
-    const ratio = (rps: number) => (fastest ? Number((rps / fastest[1].recordsPerSecond).toFixed(2)) : null);
-    const ratios = {
-      decreeFirstVsFastest: ratio(first.recordsPerSecond),
-      decreeLaterVsFastest: ratio(later.recordsPerSecond),
+    /** One mode's figures: decree's first and later transfers, each peer's, and the ratios to the fastest. */
+    const summary = (mode: Mode) => {
+      const peerResults = Object.fromEntries(
+        peers.map((peer) => [
+          peer.name,
+          {
+            ...describe(peerTransfers.get(`${mode} ${peer.name}`)!),
+            loadSeconds: peer.loadSeconds,
+            loadPeakRssMb: peer.loadRssMb,
+          },
+        ]),
+      );
+      const fastest = Object.entries(peerResults).sort(
+        (a, b) => b[1].recordsPerSecond - a[1].recordsPerSecond,
+      )[0];
+      const first = describe([decreeFirst.get(mode)!]);
+      const later = describe(decreeLater.get(mode)!);
+      const ratio = (rps: number) =>
+        fastest ? Number((rps / fastest[1].recordsPerSecond).toFixed(2)) : null;
+      const ratios = {
+        decreeFirstVsFastest: ratio(first.recordsPerSecond),
+        decreeLaterVsFastest: ratio(later.recordsPerSecond),
+      };
+      return { peerResults, fastest: fastest?.[0] ?? null, first, later, ratios };
     };
+    const main = summary(headline);
+    const { first, later, ratios } = main;
+    const other = modes.find((mode) => mode !== headline);
+    const otherSummary = other ? summary(other) : undefined;
     const result = {
       bench: "axfr",
       entries: registry.entries,
       records: expected,
       rounds,
+      // What the top-level figures are: TSIG-signed transfers (every signed message verified by the client)
+      // or transfers authorised by address.
+      tsig:
+        headline === "signed"
+          ? {
+              signed: true,
+              algorithm: "hmac-sha256",
+              key: "one operator key, the same for decree and every peer",
+              verified: "every signed message's MAC, chained (RFC 8945 §5.3.1); ≤ 99 unsigned in a row",
+            }
+          : { signed: false },
       decree: {
         // Every transfer encodes the release as it streams it, from the zone in memory: none is a cached resend.
         cachedEncoding: false,
@@ -245,9 +321,10 @@ async function main() {
         later,
         concurrent: {
           transfers: concurrent,
+          signed: headline === "signed",
           wallSeconds: Number(concurrentSeconds.toFixed(3)),
           slowestSeconds: Number(Math.max(...together.map((t) => t.seconds)).toFixed(3)),
-          recordsPerSecond: Math.round((together.length * expected) / concurrentSeconds),
+          recordsPerSecond: Math.round((together.length * decreeExpected) / concurrentSeconds),
           rssBeforeMb: rssBefore,
           peakRssMb: concurrentPeak,
         },
@@ -267,11 +344,25 @@ async function main() {
         startSeconds: decreeStartSeconds,
         childErrors: decree.errors.slice(0, 3),
       },
-      ...peerResults,
+      ...main.peerResults,
       skipped,
-      fastestPeer: fastest?.[0] ?? null,
+      fastestPeer: main.fastest,
       // Speed relative to the fastest peer: 1.0 is as fast, above is faster.
       ratios,
+      ...(otherSummary && other
+        ? {
+            [other]: {
+              decree: {
+                cachedEncoding: false,
+                first: otherSummary.first,
+                later: otherSummary.later,
+              },
+              ...otherSummary.peerResults,
+              fastestPeer: otherSummary.fastest,
+              ratios: otherSummary.ratios,
+            },
+          }
+        : {}),
       setupSeconds: {
         total: setupSeconds,
         decreeImport: registry.seconds.import,
@@ -281,13 +372,16 @@ async function main() {
       },
       target: {
         decreeVsFastestAtLeast: 1,
+        firstByteMsAtMost: 20,
         metFirst: ratios.decreeFirstVsFastest !== null && ratios.decreeFirstVsFastest >= 1,
+        metFirstByte: first.firstByteMs <= 20,
         metLater: ratios.decreeLaterVsFastest !== null && ratios.decreeLaterVsFastest >= 1,
       },
       versions: {
         node: process.version,
         ...Object.fromEntries(peers.map((peer) => [peer.name, peerServers[peer.name]!.version()])),
       },
+      load: readFileSync("/proc/loadavg", "utf8").trim(),
       note: "loopback, 2 cores shared with other work: figures are noisy",
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);

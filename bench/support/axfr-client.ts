@@ -2,8 +2,17 @@
  * A TCP AXFR reader that costs the server as little as possible: it reads each message's two-octet length and
  * header, adds up ANCOUNT, and skips the rest unparsed, so every server is timed with the same cheap client.
  * Only the last message is walked, to check that the transfer ends with the SOA (RFC 5936 §2.2).
+ *
+ * With a key, the query is TSIG-signed (RFC 8945, hmac-sha256) and every message of the answer is checked as a
+ * secondary would: the first must be signed, over the request MAC and all the TSIG variables (§5.3); each later
+ * signed one over the previous MAC, the unsigned messages since, and the timers only (§5.3.1); no more than 99
+ * unsigned in a row; the last signed. The MACs are computed as the octets stream in (one HMAC per signed
+ * message, no copy of the message), so verifying costs the client a hash of what it reads.
  */
+import { createHmac, type Hmac, timingSafeEqual } from "node:crypto";
 import { createConnection } from "node:net";
+import { signMessage, type TsigKey } from "../../src/publish/dns/tsig.ts";
+import { nameToWire } from "../../src/publish/dns/tsig-name.ts";
 import { queryMessage } from "../../test/support/dns-wire.ts";
 
 export interface AxfrResult {
@@ -14,19 +23,27 @@ export interface AxfrResult {
   records: number;
   /** DNS message octets, without the two-octet TCP length prefixes. */
   bytes: number;
+  /** Messages that carried a TSIG record, each verified (0 when the transfer was not signed). */
+  signedMessages: number;
 }
 
 const frameHead = 14; // two-octet length, then the 12-octet DNS header
+const tsigType = 250;
+const classAny = 255;
+const macOctets = 32;
+const algorithmWire = nameToWire("hmac-sha256.");
 
 /**
  * Transfers `zone` from 127.0.0.1:`port`; done when `expectedRecords` have arrived (the zone's records and
- * the closing SOA) and the last one is an SOA. Rejects on an error RCODE, a short transfer or the timeout.
+ * the closing SOA) and the last one is an SOA. Rejects on an error RCODE, a short transfer, a TSIG record that
+ * does not verify (with `key`) or the timeout.
  */
 export function axfr(
   port: number,
   zone: string,
   expectedRecords: number,
   timeoutMs: number,
+  key?: TsigKey,
 ): Promise<AxfrResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -39,6 +56,10 @@ export function axfr(
     let bodyLeft = 0;
     let last: Buffer[] | undefined;
     let finished = false;
+    const id = 0x4242;
+    const query = queryMessage(zone, "AXFR", { id });
+    const signed = key ? signMessage(query, key) : undefined;
+    const verifier = key && signed ? new TsigChain(key, signed.mac, id) : undefined;
     const socket = createConnection({ host: "127.0.0.1", port });
     const finish = (error?: Error) => {
       if (finished) return;
@@ -53,6 +74,7 @@ export function axfr(
           messages,
           records,
           bytes,
+          signedMessages: verifier?.signedMessages ?? 0,
         });
     };
     const timer = setTimeout(
@@ -63,22 +85,29 @@ export function axfr(
       timeoutMs,
     );
     const messageDone = () => {
+      const problem = verifier?.end();
+      if (problem) {
+        finish(new Error(`AXFR from port ${port}: message ${messages}: ${problem}`));
+        return;
+      }
       if (records < expectedRecords) return;
       const lastType = lastRecordType(Buffer.concat(last ?? []));
-      if (records === expectedRecords && lastType === 6) finish();
+      const unsignedEnd = verifier?.endsUnsigned() ? "the last message is not signed" : undefined;
+      if (records === expectedRecords && lastType === 6 && !unsignedEnd) finish();
       else
         finish(
           new Error(
-            `AXFR from port ${port}: ${records} records (expected ${expectedRecords}), last type ${lastType}`,
+            `AXFR from port ${port}: ${records} records (expected ${expectedRecords}), last type ${lastType}` +
+              (unsignedEnd ? `, ${unsignedEnd}` : ""),
           ),
         );
     };
     socket.setNoDelay(true);
     socket.on("connect", () => {
-      const query = queryMessage(zone, "AXFR", { id: 0x4242 });
+      const message = signed?.message ?? query;
       const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([length, query]));
+      length.writeUInt16BE(message.length);
+      socket.write(Buffer.concat([length, message]));
     });
     socket.on("data", (chunk: Buffer) => {
       if (firstByte === 0) firstByte = performance.now();
@@ -86,7 +115,9 @@ export function axfr(
       while (at < chunk.length && !finished) {
         if (bodyLeft > 0) {
           const take = Math.min(bodyLeft, chunk.length - at);
-          last?.push(chunk.subarray(at, at + take));
+          const part = chunk.subarray(at, at + take);
+          last?.push(part);
+          verifier?.body(part);
           at += take;
           bodyLeft -= take;
           if (bodyLeft === 0) messageDone();
@@ -108,6 +139,11 @@ export function axfr(
         bytes += length;
         records += head.readUInt16BE(8);
         bodyLeft = length - 12;
+        const problem = verifier?.begin(head.subarray(2), length);
+        if (problem) {
+          finish(new Error(`AXFR from port ${port}: message ${messages}: ${problem}`));
+          return;
+        }
         // Only the message that completes the count is kept, to check its last record.
         last = records >= expectedRecords ? [Buffer.from(head.subarray(2))] : undefined;
         if (bodyLeft === 0) messageDone();
@@ -116,6 +152,119 @@ export function axfr(
     socket.on("error", (error) => finish(error));
     socket.on("close", () => finish(new Error(`AXFR from port ${port}: closed after ${records} records`)));
   });
+}
+
+/**
+ * The MAC chain of a multi-message answer (RFC 8945 §5.3.1), fed a message at a time: `begin` with its header,
+ * `body` with its octets as they come, `end` when it is complete. A message with an additional record is taken
+ * as signed (an AXFR answer has no other additional record): its TSIG record is the octets the key name, the
+ * algorithm and a 32-octet MAC with no Other Data take at its end, read apart and left out of the MAC.
+ */
+class TsigChain {
+  signedMessages = 0;
+  private readonly keyWire: Buffer;
+  private readonly recordOctets: number;
+  private readonly record: Buffer;
+  private hmac: Hmac;
+  private first = true;
+  private unsignedSince = 0;
+  private signed = false;
+  /** Body octets of the current message still to come before its TSIG record starts. */
+  private beforeRecord = 0;
+  private recordFill = 0;
+  private lastSigned = false;
+
+  constructor(
+    private readonly key: TsigKey,
+    requestMac: Buffer,
+    private readonly id: number,
+  ) {
+    this.keyWire = nameToWire(key.name);
+    // Owner, TYPE CLASS TTL RDLENGTH, then Algorithm, Time (6), Fudge (2), MAC size (2), MAC, Original ID,
+    // Error, Other Len (2 each) (RFC 8945 §4.2).
+    this.recordOctets = this.keyWire.length + 10 + algorithmWire.length + 10 + macOctets + 6;
+    this.record = Buffer.alloc(this.recordOctets);
+    this.hmac = this.chained(requestMac);
+  }
+
+  /** `header` is the message's 12 octets, `length` its size; returns what is wrong, if anything. */
+  begin(header: Buffer, length: number): string | undefined {
+    const additional = header.readUInt16BE(10);
+    this.signed = additional > 0;
+    if (!this.signed) {
+      if (this.first) return "the first message of a signed transfer is not signed (RFC 8945 §5.3)";
+      if (++this.unsignedSince > 99) return "over 99 unsigned messages in a row (RFC 8945 §5.3.1)";
+      this.hmac.update(header);
+      this.beforeRecord = length - 12;
+      return undefined;
+    }
+    if (length - 12 < this.recordOctets) return "too short for its TSIG record";
+    if (header.readUInt16BE(0) !== this.id) return "the message ID is not the query's";
+    // §4.3.3: the MAC covers the header as it was before the TSIG record was added.
+    const before = Buffer.from(header);
+    before.writeUInt16BE(additional - 1, 10);
+    this.hmac.update(before);
+    this.beforeRecord = length - 12 - this.recordOctets;
+    this.recordFill = 0;
+    return undefined;
+  }
+
+  body(part: Buffer): void {
+    const covered = Math.min(this.beforeRecord, part.length);
+    if (covered > 0) this.hmac.update(part.subarray(0, covered));
+    this.beforeRecord -= covered;
+    if (covered < part.length) {
+      part.copy(this.record, this.recordFill, covered);
+      this.recordFill += part.length - covered;
+    }
+  }
+
+  end(): string | undefined {
+    this.lastSigned = this.signed;
+    if (!this.signed) return undefined;
+    const record = this.record;
+    let at = this.keyWire.length;
+    if (!record.subarray(0, at).equals(this.keyWire))
+      return "the TSIG record is not last, or names another key";
+    if (record.readUInt16BE(at) !== tsigType || record.readUInt16BE(at + 2) !== classAny) {
+      return "the last record is not a TSIG record of class ANY";
+    }
+    if (record.readUInt32BE(at + 4) !== 0) return "the TSIG record's TTL is not 0";
+    at += 10;
+    if (!record.subarray(at, at + algorithmWire.length).equals(algorithmWire)) return "not hmac-sha256";
+    at += algorithmWire.length;
+    const timers = record.subarray(at, at + 8);
+    if (record.readUInt16BE(at + 8) !== macOctets) return "the MAC is not 32 octets";
+    const mac = record.subarray(at + 10, at + 10 + macOctets);
+    const tail = record.subarray(at + 10 + macOctets);
+    if (tail.readUInt16BE(0) !== this.id) return "the TSIG Original ID is not the query's";
+    if (tail.readUInt16BE(2) !== 0) return `TSIG error ${tail.readUInt16BE(2)}`;
+    if (this.first) {
+      // §4.3.3: key name, class ANY, TTL 0, algorithm, timers, error, other length (no other data).
+      const ttlAndClass = Buffer.from([0, classAny, 0, 0, 0, 0]);
+      this.hmac.update(this.keyWire).update(ttlAndClass).update(algorithmWire).update(timers);
+      this.hmac.update(tail.subarray(2, 6));
+    } else this.hmac.update(timers);
+    const computed = this.hmac.digest();
+    if (!timingSafeEqual(computed, mac)) return "the TSIG MAC does not verify (BADSIG)";
+    const seconds = timers.readUIntBE(0, 6);
+    if (Math.abs(Date.now() / 1000 - seconds) > timers.readUInt16BE(6)) return "BADTIME";
+    this.signedMessages++;
+    this.first = false;
+    this.unsignedSince = 0;
+    this.hmac = this.chained(Buffer.from(mac));
+    return undefined;
+  }
+
+  endsUnsigned(): boolean {
+    return !this.lastSigned;
+  }
+
+  private chained(priorMac: Buffer): Hmac {
+    const length = Buffer.alloc(2);
+    length.writeUInt16BE(priorMac.length);
+    return createHmac("sha256", this.key.secret).update(length).update(priorMac);
+  }
 }
 
 /** Walks one message's question and answer sections (names skipped, not decoded): the last answer's type. */
@@ -144,7 +293,12 @@ function lastRecordType(message: Buffer): number | undefined {
  * Starts an AXFR and stops reading after the first octets, as a secondary on a slow link would: what the
  * server holds per transfer then stays held. Resolves once the answer has started; `close()` ends it.
  */
-export function stalledAxfr(port: number, zone: string, timeoutMs: number): Promise<{ close(): void }> {
+export function stalledAxfr(
+  port: number,
+  zone: string,
+  timeoutMs: number,
+  key?: TsigKey,
+): Promise<{ close(): void }> {
   return new Promise((resolve, reject) => {
     const socket = createConnection({ host: "127.0.0.1", port });
     const timer = setTimeout(() => {
@@ -153,9 +307,10 @@ export function stalledAxfr(port: number, zone: string, timeoutMs: number): Prom
     }, timeoutMs);
     socket.on("connect", () => {
       const query = queryMessage(zone, "AXFR", { id: 0x4243 });
+      const message = key ? signMessage(query, key).message : query;
       const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([length, query]));
+      length.writeUInt16BE(message.length);
+      socket.write(Buffer.concat([length, message]));
     });
     socket.once("data", () => {
       socket.pause();

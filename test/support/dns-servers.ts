@@ -120,6 +120,8 @@ export interface BindPrimaryOptions {
   updateKey?: { name: string; secret: string };
   /** Secondaries to NOTIFY at once on every change. */
   alsoNotify?: number[];
+  /** A TSIG key (hmac-sha256, secret in base64) that may also transfer the zone, besides loopback. */
+  transferKey?: { name: string; secret: string };
 }
 
 /** BIND 9 as the zone's primary: the zone from a master file, transfers to loopback, updates by key. */
@@ -128,6 +130,7 @@ export function startBindPrimary(name: string, options: BindPrimaryOptions): Ser
   const file = `${options.zone}.db`;
   copyFileSync(options.zoneFile, join(options.dir, file));
   const key = options.updateKey;
+  const transferKey = options.transferKey;
   const targets = options.alsoNotify?.map((port) => `127.0.0.1 port ${port};`).join(" ");
   // Tuned for latency. notify-delay 0: by default a zone's next NOTIFY waits up to 5 s after the last one.
   // notify-rate 1000: NOTIFYs go through a rate limiter that ticks every 10/rate s, so at the default 20/s a
@@ -149,10 +152,11 @@ export function startBindPrimary(name: string, options: BindPrimaryOptions): Ser
 };
 controls { };
 ${key ? `key "${key.name}" { algorithm hmac-sha256; secret "${key.secret}"; };` : ""}
+${transferKey && transferKey.name !== key?.name ? `key "${transferKey.name}" { algorithm hmac-sha256; secret "${transferKey.secret}"; };` : ""}
 zone "${options.zone}" {
   type primary;
   file "${file}";
-  allow-transfer { 127.0.0.1; };
+  allow-transfer { 127.0.0.1; ${transferKey ? `key "${transferKey.name}";` : ""} };
   ${key ? `allow-update { key "${key.name}"; };` : ""}
   ${notify}
 };
@@ -166,6 +170,8 @@ export interface PrimaryOptions {
   port: number;
   zone: string;
   zoneFile: string;
+  /** A TSIG key (hmac-sha256, secret in base64) that may also transfer the zone, besides loopback. */
+  transferKey?: { name: string; secret: string };
 }
 
 /** NSD 4 with one server process, no database file, transfers to loopback. */
@@ -174,6 +180,7 @@ export function startNsdPrimary(name: string, options: PrimaryOptions): Server {
   const file = `${options.zone}.zone`;
   copyFileSync(options.zoneFile, join(options.dir, file));
   const conf = join(options.dir, "nsd.conf");
+  const key = options.transferKey;
   writeFileSync(
     conf,
     `server:
@@ -194,10 +201,12 @@ export function startNsdPrimary(name: string, options: PrimaryOptions): Server {
     verbosity: 1
 remote-control:
     control-enable: no
+${key ? `key:\n    name: "${key.name}"\n    algorithm: hmac-sha256\n    secret: "${key.secret}"` : ""}
 zone:
     name: "${options.zone}"
     zonefile: "${file}"
     provide-xfr: 127.0.0.1 NOKEY
+${key ? `    provide-xfr: 127.0.0.1 ${key.name}` : ""}
 `,
   );
   return startServer(name, "/usr/sbin/nsd", ["-d", "-c", conf], join(options.dir, "nsd.log"));
@@ -209,6 +218,7 @@ export function startKnotPrimary(name: string, options: PrimaryOptions): Server 
   const file = `${options.zone}.zone`;
   copyFileSync(options.zoneFile, join(options.dir, file));
   const conf = join(options.dir, "knot.conf");
+  const key = options.transferKey;
   writeFileSync(
     conf,
     `server:
@@ -219,10 +229,12 @@ log:
     any: info
 database:
     storage: "${options.dir}"
+${key ? `key:\n  - id: ${key.name}\n    algorithm: hmac-sha256\n    secret: ${key.secret}` : ""}
 acl:
   - id: loopback
     address: 127.0.0.1
     action: transfer
+${key ? `  - id: loopback-key\n    address: 127.0.0.1\n    key: ${key.name}\n    action: transfer` : ""}
 template:
   - id: default
     storage: "${options.dir}"
@@ -232,7 +244,7 @@ template:
 zone:
   - domain: "${options.zone}"
     file: "${file}"
-    acl: loopback
+    acl: ${key ? "[loopback, loopback-key]" : "loopback"}
 `,
   );
   return startServer(name, "/usr/sbin/knotd", ["-c", conf], join(options.dir, "knot.log"));

@@ -25,6 +25,7 @@ import {
   tsigReserve,
   zoneQuestion,
 } from "./transfer-messages.ts";
+import { type SignableMessage, transferSigner } from "./transfer-signer.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
@@ -513,28 +514,33 @@ export class DnsPrimary extends EventEmitter<{
     const stream = (
       entry: Omit<TransferLog, "remote" | "by" | "bytes" | "messages" | "records" | "ms">,
       messages: Iterable<Buffer>,
+      prepared = false,
     ) =>
-      this.stream(messages, id, request.sign, (count, bytes, records, complete) => {
-        const who = { remote: request.from.address, by: grant.by, operator: request.audience.operator };
-        if (!complete) {
-          this.emit("aborted", {
-            ...who,
-            kind: entry.kind,
-            serial: entry.serial,
-            sent: count,
-            reason: "stopped before its last message",
-          });
-          return;
-        }
-        const ms = performance.now() - started;
-        this.emit("transfer", { ...entry, messages: count, bytes, records, ms, ...who });
-      });
+      this.stream(
+        messages,
+        prepared ? undefined : { id, sign: request.sign },
+        (count, bytes, records, complete) => {
+          const who = { remote: request.from.address, by: grant.by, operator: request.audience.operator };
+          if (!complete) {
+            this.emit("aborted", {
+              ...who,
+              kind: entry.kind,
+              serial: entry.serial,
+              sent: count,
+              reason: "stopped before its last message",
+            });
+            return;
+          }
+          const ms = performance.now() - started;
+          this.emit("transfer", { ...entry, messages: count, bytes, records, ms, ...who });
+        },
+      );
     if (request.type === RRType.AXFR) {
       // RFC 5936 §4.2: AXFR is a TCP affair.
       if (request.from.transport === "udp") return [request.sign(errorReply(message, rcode.formErr), 0)];
       const view = served.view();
-      const messages = axfrMessages(policy, view.serial, view.records(), question);
-      return stream({ kind: "AXFR", serial: view.serial }, messages);
+      const messages = axfrMessages(policy, view, question, { id, sign: transferSign(request.tsig) });
+      return stream({ kind: "AXFR", serial: view.serial }, messages, true);
     }
     const clientSerial = ixfrClientSerial(query);
     if (clientSerial === undefined) return [request.sign(errorReply(message, rcode.formErr), 0)];
@@ -558,17 +564,17 @@ export class DnsPrimary extends EventEmitter<{
       // RFC 1995 §4: a serial no longer in the journal gets the whole zone, AXFR-style, with the IXFR question.
       // The view is of the release `version` named: a release applied since waits for the next request.
       const view = served.view();
-      const messages = axfrMessages(policy, view.serial, view.records(), question);
-      return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial: view.serial }, messages);
+      const messages = axfrMessages(policy, view, question, { id, sign: transferSign(request.tsig) });
+      return stream({ kind: "IXFR-AXFR", fromSerial: clientSerial, serial: view.serial }, messages, true);
     }
     const messages = ixfrMessages(policy, steps.version.serial, steps.steps, question);
     return stream({ kind: "IXFR", fromSerial: clientSerial, serial: steps.version.serial }, messages);
   }
 
+  /** `reply`: the ID and signature to give each message, unless the messages come with them already. */
   private *stream(
     messages: Iterable<Buffer>,
-    id: number,
-    sign: (message: Buffer, index: number) => Buffer,
+    reply: { id: number; sign: (message: Buffer, index: number) => Buffer } | undefined,
     done: (count: number, bytes: number, records: number, complete: boolean) => void,
   ): Generator<Buffer> {
     let bytes = 0;
@@ -578,12 +584,15 @@ export class DnsPrimary extends EventEmitter<{
     try {
       // Every message here is the transfer's own (nothing is shared between transfers): its ID is set in place.
       for (const message of messages) {
-        message.writeUInt16BE(id & 0xffff, 0);
-        const reply = sign(message, handed);
-        bytes += reply.length;
-        records += reply.readUInt16BE(6); // ANCOUNT (RFC 1035 §4.1.1)
+        let out = message;
+        if (reply) {
+          message.writeUInt16BE(reply.id & 0xffff, 0);
+          out = reply.sign(message, handed);
+        }
+        bytes += out.length;
+        records += out.readUInt16BE(6); // ANCOUNT (RFC 1035 §4.1.1)
         handed++;
-        yield reply;
+        yield out;
       }
       complete = true;
     } finally {
@@ -634,6 +643,11 @@ function signer(tsig: VerifyResult): (message: Buffer, index: number) => Buffer 
     previousMac = signed.mac;
     return signed.message;
   };
+}
+
+/** For a transfer to a validly signed request: signs each message in the writer, as it is encoded. */
+function transferSign(tsig: VerifyResult): ((message: SignableMessage) => void) | undefined {
+  return tsig.status === "valid" ? transferSigner(tsig.key, tsig.mac) : undefined;
 }
 
 /** The client's serial from the SOA in an IXFR query's authority section (RFC 1995 §3). */

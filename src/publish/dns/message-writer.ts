@@ -3,7 +3,7 @@
 // second.
 import { NameCompressor } from "./name-compressor.ts";
 import { rdataBound, rrTypeOf, writeRdata } from "./rdata-writers.ts";
-import type { RecordToWrite } from "./record-to-write.ts";
+import type { RData, RecordToWrite } from "./record-to-write.ts";
 import { RRClass } from "./rr-type.ts";
 
 /** Header flag bits (RFC 1035 §4.1.1); the opcode is `opcode << 11` and the RCODE the low four bits. */
@@ -61,6 +61,7 @@ export class MessageWriter {
   private answers = 0;
   private additionals = 0;
   private originSet: boolean;
+  private origin: string;
 
   constructor(options: MessageWriterOptions) {
     const { maxSize, reserve = 0 } = options;
@@ -75,6 +76,7 @@ export class MessageWriter {
     this.answerLimit = maxSize - reserve;
     this.buffer = Buffer.allocUnsafe(maxSize + slack);
     this.originSet = options.origin !== undefined;
+    this.origin = options.origin === undefined ? "" : trimDot(options.origin);
     if (options.origin !== undefined) this.names.setOrigin(options.origin);
   }
 
@@ -100,7 +102,10 @@ export class MessageWriter {
     this.state = "idle";
     const question = header.question;
     if (question !== undefined) {
-      if (!this.originSet) this.names.setOrigin(question.name);
+      if (!this.originSet) {
+        this.names.setOrigin(question.name);
+        this.origin = trimDot(question.name);
+      }
       this.originSet = true;
       const end = this.names.writeOwner(message, headerOctets, question.name);
       writeUint16(message, end, question.type, "question type");
@@ -127,6 +132,41 @@ export class MessageWriter {
     let end: number;
     try {
       end = this.writeRecord(start, name, ttl, record);
+    } catch (error) {
+      this.names.rollback(mark, start);
+      throw error;
+    }
+    if (end > this.answerLimit) {
+      this.names.rollback(mark, start);
+      return false;
+    }
+    this.position = end;
+    this.answers++;
+    return true;
+  }
+
+  /**
+   * `addAnswer` for a record whose owner's labels below the origin are the first `ownerLength` characters of
+   * `owner`: a zone's records as stored, written without building their full names. `data` may be reused from
+   * one call to the next.
+   */
+  addAnswerUnderOrigin(owner: string, ownerLength: number, ttl: number, data: RData): boolean {
+    if (this.state !== "answers") {
+      throw new Error("addAnswer needs begin() first, and no additional record before it");
+    }
+    const start = this.position;
+    if (start + ownerLength + 2 + fixedRecordOctets + rdataBound(data) > this.buffer.length) return false;
+    const mark = this.names.mark();
+    const at = this.names.writeUnderOrigin(this.buffer, start, owner, ownerLength);
+    if (at < 0) {
+      // The origin is not in this message yet: once, with the full name, which places it.
+      const prefix = owner.slice(0, ownerLength);
+      const name = ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`;
+      return this.addAnswer({ name, ttl, data });
+    }
+    let end: number;
+    try {
+      end = this.writeFields(at, ttl, data);
     } catch (error) {
       this.names.rollback(mark, start);
       throw error;
@@ -183,9 +223,14 @@ export class MessageWriter {
   }
 
   private writeRecord(start: number, name: string, ttl: number, record: RecordToWrite): number {
+    const at = this.names.writeOwner(this.buffer, start, name);
+    return this.writeFields(at, ttl, record.data);
+  }
+
+  /** TYPE, CLASS, TTL, RDLENGTH and RDATA after an owner name that ends at `at`. */
+  private writeFields(at: number, ttl: number, data: RData): number {
     const message = this.buffer;
-    const at = this.names.writeOwner(message, start, name);
-    const type = rrTypeOf(record.data);
+    const type = rrTypeOf(data);
     if ((ttl & maxTtl) !== ttl) throw new Error(`TTL must be an integer from 0 to 2^31 - 1, not ${ttl}`);
     message[at] = type >>> 8;
     message[at + 1] = type;
@@ -196,7 +241,7 @@ export class MessageWriter {
     message[at + 6] = ttl >>> 8;
     message[at + 7] = ttl;
     const rdataStart = at + fixedRecordOctets;
-    const end = writeRdata(message, rdataStart, record.data, this.names);
+    const end = writeRdata(message, rdataStart, data, this.names);
     const length = end - rdataStart;
     message[at + 8] = length >>> 8;
     message[at + 9] = length;
@@ -265,4 +310,8 @@ function writeUint16(message: Buffer, position: number, value: number, what: str
   }
   message[position] = value >>> 8;
   message[position + 1] = value;
+}
+
+function trimDot(name: string): string {
+  return name.endsWith(".") ? name.slice(0, -1) : name;
 }

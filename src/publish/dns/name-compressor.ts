@@ -115,6 +115,22 @@ export class NameCompressor {
     return end;
   }
 
+  /**
+   * Writes the name whose labels below the origin are the first `length` characters of `relative` (0: the
+   * origin itself), as those labels and a pointer: the path of a zone's records, which need no full name
+   * built, nor a look for anchors. Returns -1, writing nothing, while the origin is not in the message yet
+   * (or only beyond the reach of pointers): the caller then writes the full name with `writeOwner`.
+   */
+  writeUnderOrigin(message: Uint8Array, position: number, relative: string, length: number): number {
+    const origin = this.origin;
+    if (origin.offset === 0) return -1;
+    if (length > 0 && length + 1 + origin.text.length > maxNameCharacters) {
+      throw new Error(`DNS name longer than 255 octets: ${relative.slice(0, length)}.${origin.text}`);
+    }
+    const labelCount = this.writeLabels(message, position, relative, length);
+    return this.compress(message, labelCount, origin.offset);
+  }
+
   /** The longer of the anchors the name ends with, if any. */
   private anchorFor(name: string, length: number): Anchor | undefined {
     const { previous, origin } = this;

@@ -2,8 +2,10 @@ import type { RpzPolicy } from "../rpz-policy.ts";
 import type { ZoneRecord } from "../rpz-records.ts";
 import type { ZoneStep } from "../zone-source.ts";
 import { HeaderFlag, MessageWriter, type Question, writeMessages } from "./message-writer.ts";
-import type { RecordToWrite } from "./record-to-write.ts";
+import type { RData, RecordToWrite } from "./record-to-write.ts";
 import { RRClass } from "./rr-type.ts";
+import { type ZoneView, zoneKeySeparator } from "./served-zone.ts";
+import { TransferOrder } from "./transfer-order.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
 import { nsRecord, soaRecord } from "./zone-soa.ts";
 
@@ -17,33 +19,100 @@ export const tsigReserve = 256;
 
 const responseFlags = HeaderFlag.QR | HeaderFlag.AA;
 
+export interface AxfrOptions {
+  /** The query's ID, written in every message (RFC 1035 §4.1.1). */
+  id?: number;
+  /** Signs each message once its answers are in, e.g. with TSIG in the reserve (`transferSigner`). */
+  sign?: (message: MessageWriter) => void;
+}
+
 /**
  * An AXFR's messages (RFC 5936 §2.2: SOA, NS and every record, SOA again), each encoded only when the one before
  * it has been taken: the first leaves as soon as it is full, whatever the zone's size, and a transfer holds one
- * message of its own at a time. `records` must not change meanwhile (a frozen view of one release).
+ * message of its own at a time. The view is frozen: a release applied meanwhile does not change it.
+ *
+ * The records are encoded from the view's stored keys, their owners written as labels and a pointer to the
+ * apex: no object, no full name built per record, which at a million records is most of the time.
  */
 export function* axfrMessages(
   policy: RpzPolicy,
-  serial: number,
-  records: Iterable<ZoneRecord>,
+  view: ZoneView,
   question: Question,
+  options: AxfrOptions = {},
 ): Generator<Buffer> {
-  const writer = new MessageWriter(options(policy));
-  writer.begin({ id: 0, flags: responseFlags, question });
-  const soa = soaRecord(policy, serial);
-  function* all(): Generator<RecordToWrite> {
-    yield soa;
-    yield nsRecord(policy);
-    for (const record of records) yield zoneRecordToWrite(record, policy);
-    yield soa;
-  }
-  for (const record of all()) {
+  const writer = new MessageWriter(messageOptions(policy));
+  const id = options.id ?? 0;
+  const sign = options.sign;
+  const later = { id, flags: responseFlags };
+  writer.begin({ id, flags: responseFlags, question });
+  const seal = () => {
+    sign?.(writer);
+    return writer.finish();
+  };
+  const next = () => writer.begin(later);
+  const soa = soaRecord(policy, view.serial);
+  const head = [soa, nsRecord(policy)];
+  for (const record of head) {
     if (writer.addAnswer(record)) continue;
-    yield writer.finish();
-    writer.begin({ id: 0, flags: responseFlags });
-    if (!writer.addAnswer(record)) throw new Error(`the record for ${record.name} does not fit in a message`);
+    yield seal();
+    next();
+    writer.addAnswer(record);
   }
-  yield writer.finish();
+  // One RDATA object per type, refilled for each record.
+  const cname = { type: "CNAME" as const, target: "" };
+  const a = { type: "A" as const, address: "" };
+  const aaaa = { type: "AAAA" as const, address: "" };
+  const ttl = policy.ttl;
+  const order = new TransferOrder(view.keyChunks);
+  for (let key = order.next(); key !== undefined; key = order.next()) {
+    {
+      const ownerEnd = key.indexOf(zoneKeySeparator);
+      const typeEnd = key.indexOf(zoneKeySeparator, ownerEnd + 1);
+      const rdata = key.slice(typeEnd + 1);
+      let data: RData;
+      let recordTtl = ttl;
+      switch (typeEnd - ownerEnd - 1) {
+        case 5: // CNAME
+          cname.target = rdata;
+          data = cname;
+          break;
+        case 1: // A
+          a.address = rdata;
+          data = a;
+          break;
+        case 4: // AAAA
+          aaaa.address = rdata;
+          data = aaaa;
+          break;
+        default: {
+          const record = zoneRecordToWrite(recordOfKey(key, ownerEnd, typeEnd), policy);
+          data = record.data;
+          recordTtl = record.ttl;
+        }
+      }
+      if (writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) continue;
+      yield seal();
+      next();
+      if (!writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) {
+        throw new Error(`the record for ${key.slice(0, ownerEnd)} does not fit in a message`);
+      }
+    }
+  }
+  if (!writer.addAnswer(soa)) {
+    yield seal();
+    next();
+    writer.addAnswer(soa);
+  }
+  yield seal();
+}
+
+/** A stored key's record, for the types the loop above does not take apart itself. */
+function recordOfKey(key: string, ownerEnd: number, typeEnd: number): ZoneRecord {
+  return {
+    owner: key.slice(0, ownerEnd),
+    rtype: key.slice(ownerEnd + 1, typeEnd) as ZoneRecord["rtype"],
+    rdata: key.slice(typeEnd + 1),
+  };
 }
 
 /**
@@ -63,7 +132,7 @@ export function ixfrMessages(
     ...writeMessages(
       { id: 0, flags: responseFlags, question },
       ixfrRecords(policy, serial, steps),
-      options(policy, maxSize, reserve),
+      messageOptions(policy, maxSize, reserve),
     ),
   ];
 }
@@ -85,12 +154,12 @@ export function soaOnlyMessage(policy: RpzPolicy, serial: number, question: Ques
   const [message] = writeMessages(
     { id: 0, flags: responseFlags, question },
     [soaRecord(policy, serial)],
-    options(policy),
+    messageOptions(policy),
   );
   return message!;
 }
 
-function options(policy: RpzPolicy, maxSize = transferMessageSize, reserve = tsigReserve) {
+function messageOptions(policy: RpzPolicy, maxSize = transferMessageSize, reserve = tsigReserve) {
   return { maxSize, reserve, origin: policy.zone };
 }
 
