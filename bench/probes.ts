@@ -14,7 +14,7 @@
  * sums. The stub authority's answers last an hour, and it counts the questions it gets during the rounds: none
  * means both clients measured Unbound's cache alone. Prints one JSON line.
  * Usage: node --import tsx bench/probes.ts [--names 20000] [--seconds 3] [--rounds 5] [--concurrency 64]
- *   [--threads N]
+ *   [--threads N] [--sockets N]
  */
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     // The prober's UDP threads; when not given, the built program's default (2 on a machine with more than one
     // CPU), which a prober run from the sources does not take by itself.
     threads: { type: "string" },
+    // UDP sockets per resolver, spread over the threads; the prober's default when not given.
+    sockets: { type: "string" },
   },
 });
 const count = Number(values.names);
@@ -109,6 +111,7 @@ remote-control:
   const prober = new DnsProber({
     timeoutMs: 2000,
     retries: 2,
+    ...(values.sockets === undefined ? {} : { udpSockets: Number(values.sockets) }),
     udpThreads: values.threads === undefined ? (availableParallelism() > 1 ? 2 : 0) : Number(values.threads),
   });
   await waitFor(
@@ -194,6 +197,7 @@ remote-control:
       rounds,
       concurrency,
       threads: values.threads === undefined ? "default" : Number(values.threads),
+      sockets: values.sockets === undefined ? "default" : Number(values.sockets),
       includes: {
         decree: "DnsProber.ask + classifyAnswer per question, concurrency lanes for seconds",
         sweep: "askResolvers + judgeMeasurements over every name once, run not stored",

@@ -51,7 +51,12 @@ export class DnsProber {
     let failure = "";
     for (let attempt = 1; attempt <= this.retries + 1; attempt++) {
       try {
-        const answer = await this.once(endpoint, name, qtype);
+        let answer =
+          endpoint.transport === "udp"
+            ? await this.udp.query(endpoint.host, endpoint.port, name, qtype, this.timeoutMs)
+            : await this.once(endpoint, name, qtype);
+        if (answer.truncated && endpoint.transport === "udp")
+          answer = await this.once(tcp(endpoint), name, qtype);
         if (answer.rcode !== "SERVFAIL" || attempt > this.retries) return { answer, attempts: attempt };
         failure = "SERVFAIL";
       } catch (error) {
@@ -69,11 +74,9 @@ export class DnsProber {
     this.streams.clear();
   }
 
-  private async once(endpoint: ResolverEndpoint, name: string, qtype: RecordType): Promise<DnsAnswer> {
-    if (endpoint.transport !== "udp") return this.channel(endpoint).query(name, qtype, this.timeoutMs);
-    const answer = await this.udp.query(endpoint.host, endpoint.port, name, qtype, this.timeoutMs);
-    if (!answer.truncated) return answer;
-    return this.channel({ ...endpoint, transport: "tcp" }).query(name, qtype, this.timeoutMs);
+  /** A question over a stream or HTTPS; UDP, the hot path, is awaited in `ask` itself, with no frame of its own. */
+  private once(endpoint: ResolverEndpoint, name: string, qtype: RecordType): Promise<DnsAnswer> {
+    return this.channel(endpoint).query(name, qtype, this.timeoutMs);
   }
 
   private channel(endpoint: ResolverEndpoint): StreamChannel | HttpsChannel {
@@ -98,6 +101,10 @@ export class DnsProber {
     }
     return channel;
   }
+}
+
+function tcp(endpoint: ResolverEndpoint): ResolverEndpoint {
+  return { ...endpoint, transport: "tcp" };
 }
 
 function pause(ms: number): Promise<void> {

@@ -21,7 +21,7 @@ interface Pending {
 interface Lane {
   socket: Socket;
   connected: boolean;
-  /** Queries asked while the socket connects, sent once it has. */
+  /** Queries asked while the socket connects, or in this turn of the event loop: sent together. */
   queued: Buffer[];
   pending: Map<number, Pending>;
   failed?: string;
@@ -45,12 +45,19 @@ const headerLength = 12;
  */
 export class UdpLanes {
   private readonly lanes = new Map<string, Lane[]>();
+  /** The last resolver asked, whose lanes the next question most likely wants: no key built per question. */
+  private lastHost = "";
+  private lastPort = -1;
+  private lastLanes: Lane[] = [];
   private readonly all: Lane[] = [];
   private next = 0;
   private ids = randomBytes(0);
   private idAt = 0;
   private inFlight = 0;
   private readonly sweeper: NodeJS.Timeout;
+  /** Connected lanes with queries queued this turn. */
+  private readonly outbox: Lane[] = [];
+  private flushing = false;
 
   constructor(
     private readonly socketsPerResolver: number,
@@ -91,10 +98,12 @@ export class UdpLanes {
     lane.pending.set(id, { token, query, sentAt, deadline: sentAt + timeoutMs });
     // The process waits for questions in flight, and only for them.
     if (this.inFlight++ === 0) this.sweeper.ref();
-    // Without a callback Node tries the send at once (uv_udp_try_send) instead of queueing a request per
-    // datagram; a failed send surfaces as the socket's error and the question times out and is asked again.
-    if (lane.connected) lane.socket.send(query);
-    else lane.queued.push(query);
+    if (lane.connected && lane.queued.length === 0) this.outbox.push(lane);
+    lane.queued.push(query);
+    if (!this.flushing) {
+      this.flushing = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   close(message = "the prober was closed"): void {
@@ -102,12 +111,36 @@ export class UdpLanes {
     for (const lane of this.all) {
       const pending = [...lane.pending.values()];
       lane.pending.clear();
+      lane.queued.length = 0;
+      lane.failed = message;
       for (const question of pending) this.listener(question.token, { kind: "network", message });
       lane.socket.close();
     }
     this.inFlight = 0;
+    this.outbox.length = 0;
     this.all.length = 0;
     this.lanes.clear();
+    this.lastHost = "";
+    this.lastPort = -1;
+    this.lastLanes = [];
+  }
+
+  /**
+   * Sends the queries of this turn of the event loop back to back, after the answers read in it: on loopback a
+   * datagram sent to a resolver asleep costs a wake-up, one sent while it works through a burst costs little.
+   */
+  private flush(): void {
+    this.flushing = false;
+    for (const lane of this.outbox) this.sendQueued(lane);
+    this.outbox.length = 0;
+  }
+
+  // Without a callback Node tries the send at once (uv_udp_try_send) instead of queueing a request per
+  // datagram; a failed send surfaces as the socket's error and the question times out and is asked again.
+  private sendQueued(lane: Lane): void {
+    if (lane.failed) return;
+    for (const query of lane.queued) lane.socket.send(query);
+    lane.queued.length = 0;
   }
 
   /** 16 random bits from a buffer refilled now and then: one CSPRNG call per 32,768 IDs. */
@@ -122,11 +155,18 @@ export class UdpLanes {
   }
 
   private pick(host: string, port: number): Lane | undefined {
-    const key = `${host} ${port}`;
-    let lanes = this.lanes.get(key);
-    if (!lanes) {
-      lanes = [];
-      this.lanes.set(key, lanes);
+    let lanes = this.lastLanes;
+    if (host !== this.lastHost || port !== this.lastPort) {
+      const key = `${host} ${port}`;
+      let found = this.lanes.get(key);
+      if (!found) {
+        found = [];
+        this.lanes.set(key, found);
+      }
+      lanes = found;
+      this.lastHost = host;
+      this.lastPort = port;
+      this.lastLanes = lanes;
     }
     if (lanes.length < this.socketsPerResolver) {
       const lane = this.open(host, port);
@@ -192,8 +232,7 @@ export class UdpLanes {
       }
       socket.unref();
       lane.connected = true;
-      for (const query of lane.queued) socket.send(query);
-      lane.queued.length = 0;
+      this.sendQueued(lane);
     });
     return lane;
   }

@@ -45,16 +45,19 @@ function startWorker(socketsPerResolver: number): Worker {
 /**
  * The UDP side of the prober (the sockets themselves are UdpLanes'): on this thread, or spread over `threads`
  * threads of their own. In Node a datagram's send and receive cost several times what the rest of a probe
- * does, and a thread runs on one CPU; with threads, this one packs each turn's questions into one message per
- * thread and reads their answers back the same way, and the datagrams are sent and matched elsewhere.
+ * does, and a thread runs on one CPU; with threads, this one packs each turn's questions into one message to
+ * one thread and reads their answers back the same way, and the datagrams are sent and matched elsewhere.
  */
 export class UdpPool {
   private local: UdpLanes | undefined;
   private readonly localWaiters = new Map<number, Waiter>();
   private readonly threads: UdpThread[] = [];
   private readonly endpoints = new Map<string, number>();
+  private lastHost = "";
+  private lastPort = -1;
+  private lastEndpoint = -1;
   private token = 0;
-  private turn = 0;
+  private current: UdpThread | undefined;
   private flushing = false;
   private closed = false;
 
@@ -74,7 +77,7 @@ export class UdpPool {
     const questionEnd = headerLength + questionLength(name);
     if (this.threadCount === 0) {
       this.local ??= new UdpLanes(this.socketsPerResolver, (done, outcome) =>
-        settle(this.localWaiters, done, outcome, false),
+        settle(this.localWaiters, done, outcome),
       );
       const local = this.local;
       return new Promise<DnsAnswer>((resolve, reject) => {
@@ -84,7 +87,10 @@ export class UdpPool {
         local.ask(token, host, port, question, timeoutMs);
       });
     }
-    const thread = this.pick();
+    // A turn's questions go to one thread, the least busy when the turn began: one message per turn, not one
+    // per thread, on either side.
+    if (!this.flushing || !this.current) this.current = this.pick();
+    const thread = this.current;
     const endpoint = this.endpointIndex(host, port, thread);
     return new Promise<DnsAnswer>((resolve, reject) => {
       if (thread.waiters.size === 0) thread.worker.ref();
@@ -118,15 +124,24 @@ export class UdpPool {
       this.threads.push(thread);
       return thread;
     }
-    return this.threads[this.turn++ % this.threads.length]!;
+    let least = this.threads[0]!;
+    for (const thread of this.threads) if (thread.waiters.size < least.waiters.size) least = thread;
+    return least;
   }
 
   private endpointIndex(host: string, port: number, thread: UdpThread): number {
-    const key = `${host} ${port}`;
-    let index = this.endpoints.get(key);
-    if (index === undefined) {
-      index = this.endpoints.size;
-      this.endpoints.set(key, index);
+    let index = this.lastEndpoint;
+    if (host !== this.lastHost || port !== this.lastPort) {
+      const key = `${host} ${port}`;
+      let found = this.endpoints.get(key);
+      if (found === undefined) {
+        found = this.endpoints.size;
+        this.endpoints.set(key, found);
+      }
+      index = found;
+      this.lastHost = host;
+      this.lastPort = port;
+      this.lastEndpoint = index;
     }
     if (!thread.known.has(index)) {
       thread.known.add(index);
@@ -135,7 +150,7 @@ export class UdpPool {
     return index;
   }
 
-  // The questions of one turn of the event loop go together, one message per thread.
+  // The questions of one turn of the event loop go together, in one message.
   private flush(): void {
     this.flushing = false;
     for (const thread of this.threads) {
@@ -161,7 +176,7 @@ export class UdpPool {
     };
     worker.unref();
     worker.on("message", (message: FromUdpThread) => {
-      readOutcomes(message.outcomes, (token, outcome) => settle(thread.waiters, token, outcome, true));
+      readOutcomes(message.outcomes, (token, outcome) => settle(thread.waiters, token, outcome));
       if (thread.waiters.size === 0) thread.worker.unref();
     });
     const fail = (why: string) => {
@@ -170,6 +185,7 @@ export class UdpPool {
       thread.waiters.clear();
       const at = this.threads.indexOf(thread);
       if (at >= 0) this.threads.splice(at, 1);
+      if (this.current === thread) this.current = undefined;
     };
     worker.on("error", (error) => fail(error.message));
     worker.on("exit", (code) => fail(`exit ${code}`));
@@ -177,8 +193,11 @@ export class UdpPool {
   }
 }
 
-/** Gives a question's waiter its outcome; an answer crossing from a thread is copied out of its batch. */
-function settle(waiters: Map<number, Waiter>, token: number, outcome: LaneOutcome, copy: boolean): void {
+/**
+ * Gives a question's waiter its outcome. An answer from a thread stays a view of its batch, not a copy: a batch
+ * is a few kilobytes, answers that arrived together, and is kept while one of them is.
+ */
+function settle(waiters: Map<number, Waiter>, token: number, outcome: LaneOutcome): void {
   const waiter = waiters.get(token);
   if (!waiter) return;
   waiters.delete(token);
@@ -186,8 +205,7 @@ function settle(waiters: Map<number, Waiter>, token: number, outcome: LaneOutcom
     waiter.reject(new ProbeFailure(outcome.kind, outcome.message));
     return;
   }
-  const raw = copy ? Buffer.from(outcome.raw) : outcome.raw;
-  const answer = readAnswer(raw, waiter.questionEnd, outcome.rttMs);
+  const answer = readAnswer(outcome.raw, waiter.questionEnd, outcome.rttMs);
   if (answer) waiter.resolve(answer);
   else waiter.reject(new ProbeFailure("network", "an answer cut short"));
 }
