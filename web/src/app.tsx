@@ -3,6 +3,7 @@ import { Link, Route, Switch, useLocation } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary.tsx";
 import { useT } from "./i18n.tsx";
 import { SearchPage } from "./pages/search-page.tsx";
+import { preloadablePage } from "./preloadable-page.ts";
 import { deskOf, useSession } from "./session.tsx";
 
 // Every page but the search, the portal's front page, is loaded on demand: the first load of a page carries
@@ -20,7 +21,10 @@ const ScorecardsPage = lazy(() =>
   import("./pages/scorecards-page.tsx").then((page) => ({ default: page.ScorecardsPage })),
 );
 const LoginPage = lazy(() => import("./pages/login-page.tsx"));
-const AuthorityDesk = lazy(() => import("./pages/authority-desk.tsx"));
+const authorityDesk = preloadablePage(() => import("./pages/authority-desk.tsx"));
+const AuthorityDesk = authorityDesk.Page;
+/** Loads the authority's desk ahead of the first render (main.tsx does, on its path). */
+export const preloadAuthorityDesk = authorityDesk.preload;
 const ApplicantDesk = lazy(() => import("./pages/applicant-desk.tsx"));
 const OperatorDesk = lazy(() => import("./pages/operator-desk.tsx"));
 const AdminDesk = lazy(() => import("./pages/admin-desk.tsx"));
