@@ -2,17 +2,29 @@ import { lazy, Suspense } from "react";
 import { Link, Route, Switch, useLocation } from "wouter";
 import { ErrorBoundary } from "./components/error-boundary.tsx";
 import { useT } from "./i18n.tsx";
-import { LogPage } from "./pages/log-page.tsx";
-import { OrderPage } from "./pages/order-page.tsx";
-import { OrdersPage } from "./pages/orders-page.tsx";
-import { ScorecardsPage } from "./pages/scorecards-page.tsx";
 import { SearchPage } from "./pages/search-page.tsx";
-import { StatisticsPage } from "./pages/statistics-page.tsx";
+import { preloadablePage } from "./preloadable-page.ts";
 import { deskOf, useSession } from "./session.tsx";
 
-// The desks are loaded on demand: the public's first load carries the portal only.
+// Every page but the search, the portal's front page, is loaded on demand: the first load of a page carries
+// React, the frame and that page, not the code of all the others (a desk's reviewer does not load the portal's
+// charts, nor the public the desks).
+const OrdersPage = lazy(() =>
+  import("./pages/orders-page.tsx").then((page) => ({ default: page.OrdersPage })),
+);
+const OrderPage = lazy(() => import("./pages/order-page.tsx").then((page) => ({ default: page.OrderPage })));
+const StatisticsPage = lazy(() =>
+  import("./pages/statistics-page.tsx").then((page) => ({ default: page.StatisticsPage })),
+);
+const LogPage = lazy(() => import("./pages/log-page.tsx").then((page) => ({ default: page.LogPage })));
+const ScorecardsPage = lazy(() =>
+  import("./pages/scorecards-page.tsx").then((page) => ({ default: page.ScorecardsPage })),
+);
 const LoginPage = lazy(() => import("./pages/login-page.tsx"));
-const AuthorityDesk = lazy(() => import("./pages/authority-desk.tsx"));
+const authorityDesk = preloadablePage(() => import("./pages/authority-desk.tsx"));
+const AuthorityDesk = authorityDesk.Page;
+/** Loads the authority's desk ahead of the first render (main.tsx does, on its path). */
+export const preloadAuthorityDesk = authorityDesk.preload;
 const ApplicantDesk = lazy(() => import("./pages/applicant-desk.tsx"));
 const OperatorDesk = lazy(() => import("./pages/operator-desk.tsx"));
 const AdminDesk = lazy(() => import("./pages/admin-desk.tsx"));

@@ -10,7 +10,7 @@ const dictionaries: Record<Language, Record<MessageKey, string>> = { fr, en };
 const storageKey = "decree.language";
 
 /** French first: the first users are French; English when the browser prefers it and nothing was chosen. */
-function initialLanguage(): Language {
+export function initialLanguage(): Language {
   const stored = localStorage.getItem(storageKey);
   if (stored === "fr" || stored === "en") return stored;
   const preferred = navigator.languages?.[0] ?? navigator.language ?? "fr";

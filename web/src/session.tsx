@@ -1,5 +1,6 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useState } from "react";
 import { ApiError, api } from "./api.ts";
+import { forgetEarly, takeEarly } from "./early-requests.ts";
 import type { User } from "./types.ts";
 import type { Role } from "./vocabulary.ts";
 
@@ -16,7 +17,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
   useEffect(() => {
     // The session cookie is HttpOnly: only the server can say whether it still holds.
-    api<{ user: User }>("/me")
+    (takeEarly<{ user: User }>("/me") ?? api<{ user: User }>("/me"))
       .then((me) => setUser(me.user))
       .catch((error: unknown) => {
         if (!(error instanceof ApiError)) console.error(error);
@@ -25,11 +26,13 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   const login = useCallback(async (email: string, password: string) => {
     const answer = await api<{ user: User }>("/auth/login", { body: { email, password } });
+    forgetEarly();
     setUser(answer.user);
     return answer.user;
   }, []);
   const logout = useCallback(async () => {
     await api("/auth/logout", { method: "POST" });
+    forgetEarly();
     setUser(null);
   }, []);
   return <SessionContext.Provider value={{ user, login, logout }}>{children}</SessionContext.Provider>;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api.ts";
+import { takeEarly, takeEarlyAnswer } from "../early-requests.ts";
 import type { QueuedTarget, ReviewQueuePage, WorstSeverity } from "../types.ts";
 import type { FindingCode, TargetKind } from "../vocabulary.ts";
 
@@ -35,6 +36,12 @@ export function filterBody(filter: ReviewFilter) {
 const firstPageSize = 50;
 const pageSize = 200;
 
+/** GET /review/queue for a filter's query string: its first page (`after` null), or the page after a target. */
+export function queuePageUrl(query: string, after: number | null): string {
+  const size = after === null ? firstPageSize : pageSize;
+  return `/review/queue?${query}${query ? "&" : ""}limit=${size}${after === null ? "" : `&after=${after}`}`;
+}
+
 export interface QueuePages {
   /** The query string these rows answer; changes with the filter, once the first page is in. */
   key: string | null;
@@ -53,27 +60,39 @@ export interface QueuePages {
  */
 export function useReviewQueue(filter: ReviewFilter): QueuePages {
   const query = filterQuery(filter);
+  // The first page may be in already, asked as the page loaded: then the first render draws its rows.
+  const [first] = useState(() => takeEarlyAnswer<ReviewQueuePage>(queuePageUrl(query, null)));
   const [state, setState] = useState<{
     key: string | null;
     targets: QueuedTarget[];
     more: boolean;
     error: unknown;
-  }>({ key: null, targets: [], more: true, error: null });
+  }>(() =>
+    first
+      ? { key: query, targets: first.targets, more: first.targets.length === firstPageSize, error: null }
+      : { key: null, targets: [], more: true, error: null },
+  );
   const [round, setRound] = useState(0);
   const loading = useRef<AbortController | null>(null);
   const cursor = useRef<{ query: string; after: number | null; more: boolean }>({
     query,
-    after: null,
-    more: true,
+    after: first?.next?.after ?? null,
+    more: first ? first.targets.length === firstPageSize : true,
   });
+  const drawnFirst = useRef(first !== undefined);
 
   const fetchPage = useCallback((pageQuery: string, after: number | null, replace: boolean) => {
     loading.current?.abort();
     const controller = new AbortController();
     loading.current = controller;
     const size = after === null ? firstPageSize : pageSize;
-    const url = `/review/queue?${pageQuery}${pageQuery ? "&" : ""}limit=${size}${after === null ? "" : `&after=${after}`}`;
-    api<ReviewQueuePage>(url, { signal: controller.signal }).then(
+    const url = queuePageUrl(pageQuery, after);
+    // Asked as the page loaded, perhaps before the sign-in: refused, it is asked again.
+    const early = after === null ? takeEarly<ReviewQueuePage>(url) : undefined;
+    const request = early
+      ? early.catch(() => api<ReviewQueuePage>(url, { signal: controller.signal }))
+      : api<ReviewQueuePage>(url, { signal: controller.signal });
+    request.then(
       (page) => {
         if (controller.signal.aborted) return;
         loading.current = null;
@@ -100,6 +119,10 @@ export function useReviewQueue(filter: ReviewFilter): QueuePages {
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter, or a reload, starts from the first page
   useEffect(() => {
+    if (drawnFirst.current) {
+      drawnFirst.current = false;
+      return;
+    }
     cursor.current = { query, after: null, more: true };
     fetchPage(query, null, true);
     return () => loading.current?.abort();
