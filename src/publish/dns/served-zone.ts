@@ -6,33 +6,57 @@ export interface ZoneView extends ZoneVersion {
   /** How many records, apex SOA and NS aside. */
   readonly size: number;
   records(): Generator<ZoneRecord>;
-  /**
-   * The same records as stored, in order, chunk by chunk: one string each, owner (relative to the apex), type
-   * and data joined by `zoneKeySeparator`. For encoders that go through a million records without making an
-   * object of each.
-   */
-  readonly keyChunks: readonly (readonly string[])[];
+  /** The same records as stored, in order, one key string at a time: for encoders that go through a million
+   * records without making an object of each. */
+  readonly keys: ZoneKeys;
 }
 
-// Records are kept as one string each, owner, type and data joined by a separator below any character a name,
-// a type or an address holds, so that comparing two keys as strings orders them by owner, then type, then data:
-// a third of the memory of an object per record, and lookups by binary search.
+/**
+ * A view's stored keys, chunk by chunk: owner (relative to the apex), type and data joined by
+ * `zoneKeySeparator`. Each key is decoded when asked for, so a transfer holds one chunk's strings at a time,
+ * short-lived, never the whole zone's.
+ */
+export interface ZoneKeys {
+  readonly chunks: number;
+  length(chunk: number): number;
+  key(chunk: number, index: number): string;
+}
+
+// Records are kept as one key each, owner, type and data joined by a separator below any character a name, a
+// type or an address holds, so that comparing two keys orders them by owner, then type, then data, and lookups
+// are binary searches. The keys live outside the JavaScript heap, packed in chunks of UTF-8 octets: at a million
+// entries the heap holds a few thousand objects instead of 1.5 million strings, so that the garbage collector of
+// the primary's thread has next to nothing to mark or copy and no answer waits behind it.
 const separator = "\u0001";
-/** What joins a stored record's owner, type and data (`ZoneView.keyChunks`). */
+/** What joins a stored record's owner, type and data (`ZoneView.keys`). */
 export const zoneKeySeparator = separator;
-/** Chunks are split past this many keys, so that a release copies little: only the chunks it changes. */
-const maxChunk = 2048;
-/** A change bigger than this share of the zone (and than `bulkFloor`) is merged in one pass rather than key by key. */
-const bulkShare = 8;
-const bulkFloor = 50_000;
+/**
+ * Chunks are split past this many keys, so that a release copies little: only the chunks it changes, some
+ * 25 kB each. What a release copies is memory outside the heap that the collector counts towards its next
+ * full collection: the less, the rarer those.
+ */
+const maxChunk = 512;
+
+/**
+ * Sorted keys packed end to end: key `i` spans `ends[i - 1]` (0 for the first) to `ends[i]` in `bytes`, in
+ * UTF-8, whose octet order is the order of code points. Never changed once built: a release builds new chunks
+ * for those it touches, so views and forks share the others.
+ */
+interface Chunk {
+  readonly bytes: Buffer;
+  readonly ends: Uint32Array;
+}
+
+const emptyChunk: Chunk = { bytes: Buffer.alloc(0), ends: new Uint32Array(0) };
 
 function keyOf(record: ZoneRecord): string {
-  // join, not a template: `+` makes a rope that keeps its parts alive, join one flat string, which at a million
-  // entries takes a third of the memory (~70 octets a record instead of ~220).
   return [record.owner, record.rtype, record.rdata].join(separator);
 }
 
-function recordOf(key: string): ZoneRecord {
+const startOf = (chunk: Chunk, index: number): number => (index === 0 ? 0 : chunk.ends[index - 1]!);
+
+function recordAt(chunk: Chunk, index: number): ZoneRecord {
+  const key = chunk.bytes.toString("utf8", startOf(chunk, index), chunk.ends[index]);
   const first = key.indexOf(separator);
   const second = key.indexOf(separator, first + 1);
   return {
@@ -42,46 +66,192 @@ function recordOf(key: string): ZoneRecord {
   };
 }
 
-/** Plain code-unit order, the one binary search relies on (PostgreSQL's collation may order otherwise). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/** Key `i` of `a` against key `j` of `b`, in octet order. */
+function compareKeys(a: Chunk, i: number, b: Chunk, j: number): number {
+  return a.bytes.compare(b.bytes, startOf(b, j), b.ends[j], startOf(a, i), a.ends[i]);
 }
 
-/** The first index in `keys` whose key is not below `key`. */
-function lowerBound(keys: readonly string[], key: string): number {
+/** Key `i` of `chunk` against the octets `probe`. */
+function compareProbe(chunk: Chunk, i: number, probe: Buffer): number {
+  return chunk.bytes.compare(probe, 0, probe.length, startOf(chunk, i), chunk.ends[i]);
+}
+
+/** The first index in `chunk` whose key is not below `probe`. */
+function lowerBound(chunk: Chunk, probe: Buffer): number {
   let low = 0;
-  let high = keys.length;
+  let high = chunk.ends.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    if (keys[middle]! < key) low = middle + 1;
+    if (compareProbe(chunk, middle, probe) < 0) low = middle + 1;
     else high = middle;
   }
   return low;
 }
 
-function chunked(keys: string[]): string[][] {
-  const chunks: string[][] = [];
-  const size = maxChunk / 2;
-  for (let at = 0; at < keys.length; at += size) chunks.push(keys.slice(at, at + size));
-  return chunks;
+/** The chunk that holds `probe`, or would: the last one whose first key is not above it (0 if none). */
+function chunkIndex(chunks: readonly Chunk[], probe: Buffer): number {
+  let low = 0;
+  let high = chunks.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareProbe(chunks[middle]!, 0, probe) <= 0) low = middle + 1;
+    else high = middle;
+  }
+  return Math.max(0, low - 1);
+}
+
+/** Where writers build a chunk before it is copied out at its size: one for the whole thread, reused. */
+const scratch = { bytes: Buffer.allocUnsafeSlow(64 * 1024), ends: new Uint32Array(maxChunk * 2) };
+
+/**
+ * Packs keys into chunks of at most `perChunk`, copying octets from other chunks or encoding strings. Builds in
+ * the shared scratch space unless `own`: one writer at a time, but for a load, which spans awaits.
+ */
+class ChunkWriter {
+  readonly chunks: Chunk[] = [];
+  private bytes: Buffer;
+  private ends: Uint32Array;
+  private count = 0;
+  private used = 0;
+
+  constructor(
+    private readonly perChunk: number,
+    private readonly own = false,
+  ) {
+    this.bytes = own ? Buffer.allocUnsafeSlow(64 * 1024) : scratch.bytes;
+    this.ends = own ? new Uint32Array(maxChunk) : scratch.ends;
+  }
+
+  /** Keys written into the chunk not yet closed. */
+  get pending(): number {
+    return this.count;
+  }
+
+  private room(octets: number): void {
+    if (this.used + octets <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.bytes.length * 2, this.used + octets));
+    this.bytes.copy(grown, 0, 0, this.used);
+    this.bytes = grown;
+    if (!this.own) scratch.bytes = grown;
+  }
+
+  copy(from: Chunk, index: number): void {
+    this.copyRange(from, index, index + 1);
+  }
+
+  /** Keys `first` to `end` (excluded) of `from`, in as few copies of octets as the chunks' size allows. */
+  copyRange(from: Chunk, first: number, end: number): void {
+    let at = first;
+    while (at < end) {
+      const upTo = Math.min(end, at + (this.perChunk - this.count));
+      const base = startOf(from, at);
+      const octets = from.ends[upTo - 1]! - base;
+      this.room(octets);
+      from.bytes.copy(this.bytes, this.used, base, base + octets);
+      if (this.count + (upTo - at) > this.ends.length) this.growEnds(this.count + (upTo - at));
+      const shift = this.used - base;
+      for (let i = at; i < upTo; i++) this.ends[this.count++] = from.ends[i]! + shift;
+      this.used += octets;
+      at = upTo;
+      if (this.count === this.perChunk) this.flush();
+    }
+  }
+
+  private growEnds(needed: number): void {
+    const grown = new Uint32Array(Math.max(this.ends.length * 2, needed));
+    grown.set(this.ends.subarray(0, this.count));
+    this.ends = grown;
+    if (!this.own) scratch.ends = grown;
+  }
+
+  /** Writes `key`; whether it is above the key written before it (true for the first). */
+  write(key: string): boolean {
+    this.room(key.length * 3);
+    const start = this.used;
+    this.used += this.bytes.write(key, start, "utf8");
+    let ascending = true;
+    if (this.count > 0) {
+      const before = this.count >= 2 ? this.ends[this.count - 2]! : 0;
+      ascending = this.bytes.compare(this.bytes, before, start, start, this.used) > 0;
+    } else {
+      const last = this.chunks.at(-1);
+      if (last)
+        ascending = compareProbe(last, last.ends.length - 1, this.bytes.subarray(start, this.used)) < 0;
+    }
+    this.close();
+    return ascending;
+  }
+
+  private close(): void {
+    if (this.count === this.ends.length) this.growEnds(this.count + 1);
+    this.ends[this.count++] = this.used;
+    if (this.count === this.perChunk) this.flush();
+  }
+
+  /** Ends the chunk being written, if it holds a key. */
+  flush(): void {
+    if (this.count === 0) return;
+    // Copied out at their size: the writer's own buffers are reused for the next chunk.
+    const bytes = Buffer.allocUnsafeSlow(this.used);
+    this.bytes.copy(bytes, 0, 0, this.used);
+    this.chunks.push({ bytes, ends: this.ends.slice(0, this.count) });
+    this.count = 0;
+    this.used = 0;
+  }
+}
+
+/** Records as one chunk of sorted keys without repeats, in octet order. */
+function packed(records: readonly ZoneRecord[]): Chunk {
+  if (records.length === 0) return emptyChunk;
+  // Code-unit order, cheap on strings, is octet order but around surrogates: checked, and sorted again if not.
+  const keys = records.map(keyOf).sort(compare);
+  const writer = new ChunkWriter(Number.POSITIVE_INFINITY);
+  let sorted = true;
+  let previous: string | undefined;
+  for (const key of keys) {
+    if (key === previous) continue;
+    previous = key;
+    if (!writer.write(key)) sorted = false;
+  }
+  writer.flush();
+  const chunk = writer.chunks[0] ?? emptyChunk;
+  if (sorted) return chunk;
+  const order = Array.from(chunk.ends, (_, i) => i).sort((i, j) => compareKeys(chunk, i, chunk, j));
+  const again = new ChunkWriter(Number.POSITIVE_INFINITY);
+  for (const index of order) again.copy(chunk, index);
+  again.flush();
+  return again.chunks[0]!;
+}
+
+/** One packed chunk of any size cut into chunks of the size the zone keeps. */
+function cut(chunk: Chunk): Chunk[] {
+  const writer = new ChunkWriter(maxChunk / 2);
+  for (let i = 0; i < chunk.ends.length; i++) writer.copy(chunk, i);
+  writer.flush();
+  return writer.chunks;
+}
+
+/** Plain code-unit order. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
  * The zone as the DNS primary serves it, held in memory and moved from release to release by each release's
  * journal (what it deleted and added) instead of being read again from the store. A release is applied in one
  * synchronous step, so no answer ever sees half of one, and only a later release is ever applied, so the
- * serial only goes up. Chunks are copied on write: a view taken for a transfer keeps the release it began
- * with while later releases are applied beside it.
+ * serial only goes up. Chunks are never changed once built: a view taken for a transfer keeps the release it
+ * began with while later releases are applied beside it.
  */
 export class ServedZone {
-  private chunks: string[][];
+  private chunks: readonly Chunk[];
   private count: number;
   private current: ZoneVersion;
 
-  private constructor(version: ZoneVersion, keys: string[]) {
+  private constructor(version: ZoneVersion, chunks: readonly Chunk[]) {
     this.current = version;
-    this.chunks = chunked(keys);
-    this.count = keys.length;
+    this.chunks = chunks;
+    this.count = chunks.reduce((sum, chunk) => sum + chunk.ends.length, 0);
   }
 
   /** An empty zone at release 0, before the first release. */
@@ -96,19 +266,30 @@ export class ServedZone {
   static async load(source: ZoneSource): Promise<ServedZone> {
     for (;;) {
       const before = await source.version();
-      const keys: string[] = [];
+      // The store hands the records in its own order, which is octet order but for a collation of its own
+      // (PostgreSQL's): packed as they come while it holds, sorted once at the end if it did not.
+      const writer = new ChunkWriter(maxChunk / 2, true);
       let sorted = true;
+      const records: ZoneRecord[] = [];
       for await (const page of source.pages(50_000)) {
         for (const record of page) {
-          const key = keyOf(record);
-          if (sorted && keys.length > 0 && keys[keys.length - 1]! >= key) sorted = false;
-          keys.push(key);
+          if (!sorted) {
+            records.push(record);
+            continue;
+          }
+          if (writer.write(keyOf(record))) continue;
+          sorted = false;
+          writer.flush();
+          for (const chunk of writer.chunks)
+            for (let i = 0; i < chunk.ends.length; i++) records.push(recordAt(chunk, i));
+          writer.chunks.length = 0;
         }
       }
       const after = await source.version();
       if (after.releaseId !== before.releaseId) continue;
-      if (!sorted) keys.sort(compare);
-      return new ServedZone(before, keys);
+      writer.flush();
+      if (sorted) return new ServedZone(before, writer.chunks);
+      return new ServedZone(before, cut(packed(records)));
     }
   }
 
@@ -121,12 +302,12 @@ export class ServedZone {
   }
 
   /**
-   * A second zone sharing this one's chunks: either may then move on its own (chunks are copied on write), so
-   * that the release canaries get and the one everyone else gets cost only the chunks they differ in.
+   * A second zone sharing this one's chunks: either may then move on its own (chunks are never changed), so that
+   * the release canaries get and the one everyone else gets cost only the chunks they differ in.
    */
   fork(): ServedZone {
     const copy = new ServedZone(this.current, []);
-    copy.chunks = this.chunks.slice();
+    copy.chunks = this.chunks;
     copy.count = this.count;
     return copy;
   }
@@ -146,14 +327,17 @@ export class ServedZone {
 
   /** The records at one owner (relative to the apex). */
   lookup(owner: string): ZoneRecord[] {
-    const prefix = `${owner}${separator}`;
+    const probe = Buffer.from(`${owner}${separator}`);
     const found: ZoneRecord[] = [];
-    let index = this.chunkFor(prefix);
-    for (; index < this.chunks.length; index++) {
-      const chunk = this.chunks[index]!;
-      for (let at = lowerBound(chunk, prefix); at < chunk.length; at++) {
-        if (!chunk[at]!.startsWith(prefix)) return found;
-        found.push(recordOf(chunk[at]!));
+    const chunks = this.chunks;
+    for (let index = chunkIndex(chunks, probe); index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      for (let at = lowerBound(chunk, probe); at < chunk.ends.length; at++) {
+        const start = startOf(chunk, at);
+        const end = chunk.ends[at]!;
+        if (end - start < probe.length) return found;
+        if (chunk.bytes.compare(probe, 0, probe.length, start, start + probe.length) !== 0) return found;
+        found.push(recordAt(chunk, at));
       }
     }
     return found;
@@ -165,9 +349,16 @@ export class ServedZone {
     return {
       ...this.current,
       size: this.count,
-      keyChunks: chunks,
       *records() {
-        for (const chunk of chunks) for (const key of chunk) yield recordOf(key);
+        for (const chunk of chunks) for (let i = 0; i < chunk.ends.length; i++) yield recordAt(chunk, i);
+      },
+      keys: {
+        chunks: chunks.length,
+        length: (chunk) => chunks[chunk]!.ends.length,
+        key: (chunk, index) => {
+          const at = chunks[chunk]!;
+          return at.bytes.toString("utf8", startOf(at, index), at.ends[index]);
+        },
       },
     };
   }
@@ -179,96 +370,127 @@ export class ServedZone {
   apply(steps: readonly ReleaseStep[]): void {
     const fresh = steps.filter((step) => step.releaseId > this.current.releaseId);
     if (fresh.length === 0) return;
-    const changed = fresh.reduce((sum, step) => sum + step.added.length + step.removed.length, 0);
-    if (changed > bulkFloor && changed * bulkShare > this.count) this.merge(fresh);
-    else this.patch(fresh);
+    this.patch(fresh);
     const last = fresh[fresh.length - 1]!;
     this.current = { releaseId: last.releaseId, serial: last.serial };
   }
 
-  /** Key by key, copying each chunk it touches once. */
+  /** Step by step, building again only the chunks a step touches; the zone moves once all are built. */
   private patch(steps: readonly ReleaseStep[]): void {
-    const chunks = this.chunks.slice();
-    const copied = new Set<string[]>();
-    const writable = (index: number): string[] => {
-      const chunk = chunks[index]!;
-      if (copied.has(chunk)) return chunk;
-      const copy = chunk.slice();
-      copied.add(copy);
-      chunks[index] = copy;
-      return copy;
-    };
-    let count = this.count;
-    for (const step of steps) {
-      for (const record of step.removed) {
-        const key = keyOf(record);
-        const index = chunkIndex(chunks, key);
-        const chunk = chunks[index];
-        if (!chunk) continue;
-        const at = lowerBound(chunk, key);
-        if (chunk[at] !== key) continue;
-        const own = writable(index);
-        own.splice(at, 1);
-        count--;
-        if (own.length === 0 && chunks.length > 1) chunks.splice(index, 1);
-      }
-      for (const record of step.added) {
-        const key = keyOf(record);
-        if (chunks.length === 0) chunks.push([]);
-        const index = chunkIndex(chunks, key);
-        const own = writable(index);
-        const at = lowerBound(own, key);
-        if (own[at] === key) continue;
-        own.splice(at, 0, key);
-        count++;
-        if (own.length > maxChunk) {
-          const half = own.splice(own.length >>> 1);
-          copied.add(half);
-          chunks.splice(index + 1, 0, half);
-        }
-      }
-    }
+    let chunks = this.chunks;
+    for (const step of steps) chunks = rebuilt(packed(step.added), packed(step.removed), chunks);
     this.chunks = chunks;
-    this.count = count;
-  }
-
-  /** A change as big as a good part of the zone: one sorted merge, linear in the zone. */
-  private merge(steps: readonly ReleaseStep[]): void {
-    const keys: string[] = [];
-    for (const chunk of this.chunks) for (const key of chunk) keys.push(key);
-    let current = keys;
-    for (const step of steps) {
-      const removed = new Set(step.removed.map(keyOf));
-      const added = step.added.map(keyOf).sort(compare);
-      const next: string[] = [];
-      let a = 0;
-      for (const key of current) {
-        if (removed.has(key)) continue;
-        while (a < added.length && added[a]! < key) next.push(added[a++]!);
-        if (a < added.length && added[a] === key) a++;
-        next.push(key);
-      }
-      while (a < added.length) next.push(added[a++]!);
-      current = next.filter((key, index) => index === 0 || key !== next[index - 1]);
-    }
-    this.chunks = chunked(current);
-    this.count = current.length;
-  }
-
-  private chunkFor(key: string): number {
-    return chunkIndex(this.chunks, key);
+    this.count = chunks.reduce((sum, chunk) => sum + chunk.ends.length, 0);
   }
 }
 
-/** The chunk that holds `key`, or would: the last one whose first key is not above it (0 if none). */
-function chunkIndex(chunks: readonly string[][], key: string): number {
+/** The first index in `chunk` whose key is not below key `j` of `other`. */
+function lowerBoundOf(chunk: Chunk, other: Chunk, j: number): number {
   let low = 0;
-  let high = chunks.length;
+  let high = chunk.ends.length;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    const first = chunks[middle]![0];
-    if (first !== undefined && first <= key) low = middle + 1;
+    if (compareKeys(chunk, middle, other, j) < 0) low = middle + 1;
     else high = middle;
   }
-  return Math.max(0, low - 1);
+  return low;
+}
+
+/** For each key of `changes`, the chunk of `list` it falls in (see `chunkIndex`). */
+function chunksOf(changes: Chunk, list: readonly Chunk[]): Uint32Array {
+  const at = new Uint32Array(changes.ends.length);
+  for (let j = 0; j < changes.ends.length; j++) {
+    let low = j > 0 ? at[j - 1]! : 0;
+    let high = list.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareKeys(list[middle]!, 0, changes, j) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    at[j] = Math.max(j > 0 ? at[j - 1]! : 0, low - 1);
+  }
+  return at;
+}
+
+/**
+ * `list` with the keys of `added` put in and those of `removed` taken out (a key in both stays: a step deletes
+ * before it adds, RFC 1995 §4), as new chunks for those touched and the same ones for the others. Each change
+ * is found by binary search and the keys between changes are copied as runs of octets, so that a release
+ * costs what it changes, not what the chunks it touches hold.
+ */
+function rebuilt(added: Chunk, removed: Chunk, list: readonly Chunk[]): readonly Chunk[] {
+  const addedCount = added.ends.length;
+  const removedCount = removed.ends.length;
+  if (addedCount === 0 && removedCount === 0) return list;
+  const addedAt = chunksOf(added, list);
+  const removedAt = chunksOf(removed, list);
+  const out: Chunk[] = [];
+  let a = 0;
+  let r = 0;
+  let next = 0;
+  while (a < addedCount || r < removedCount) {
+    const c = Math.min(
+      a < addedCount ? addedAt[a]! : Number.POSITIVE_INFINITY,
+      r < removedCount ? removedAt[r]! : Number.POSITIVE_INFINITY,
+    );
+    for (; next < c; next++) out.push(list[next]!);
+    let aEnd = a;
+    while (aEnd < addedCount && addedAt[aEnd] === c) aEnd++;
+    let rEnd = r;
+    while (rEnd < removedCount && removedAt[rEnd] === c) rEnd++;
+    out.push(...changedChunk(list[c] ?? emptyChunk, added, a, aEnd, removed, r, rEnd));
+    a = aEnd;
+    r = rEnd;
+    next = c + 1;
+  }
+  for (; next < list.length; next++) out.push(list[next]!);
+  return out;
+}
+
+/** One chunk with keys `a`–`aEnd` of `added` put in and `r`–`rEnd` of `removed` taken out. */
+function changedChunk(
+  chunk: Chunk,
+  added: Chunk,
+  a: number,
+  aEnd: number,
+  removed: Chunk,
+  r: number,
+  rEnd: number,
+): Chunk[] {
+  const length = chunk.ends.length;
+  // Cut only past the limit, so that a release adding a key or two copies one chunk, not a split of it.
+  const into = new ChunkWriter(length + (aEnd - a) > maxChunk ? maxChunk / 2 : Number.POSITIVE_INFINITY);
+  let copied = 0;
+  let addAt = a < aEnd ? lowerBoundOf(chunk, added, a) : length;
+  let removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
+  while (a < aEnd || r < rEnd) {
+    if (a < aEnd && addAt <= removeAt) {
+      into.copyRange(chunk, copied, addAt);
+      copied = addAt;
+      // The run of added keys that fall before the same key of the chunk, unless the first is that key.
+      if (addAt < length && compareKeys(added, a, chunk, addAt) === 0) {
+        into.copy(chunk, addAt);
+        copied = addAt + 1;
+        a++;
+        // A key both removed and added stays: its removal is passed over.
+        while (r < rEnd && compareKeys(removed, r, chunk, addAt) <= 0) r++;
+        removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
+      } else {
+        let run = a + 1;
+        while (run < aEnd && (addAt === length || compareKeys(added, run, chunk, addAt) < 0)) run++;
+        into.copyRange(added, a, run);
+        a = run;
+      }
+      addAt = a < aEnd ? lowerBoundOf(chunk, added, a) : length;
+      continue;
+    }
+    into.copyRange(chunk, copied, removeAt);
+    copied = removeAt;
+    if (removeAt < length && compareKeys(removed, r, chunk, removeAt) === 0) copied = removeAt + 1;
+    r++;
+    removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
+  }
+  into.copyRange(chunk, copied, length);
+  into.flush();
+  return into.chunks;
 }

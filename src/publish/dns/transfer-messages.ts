@@ -63,7 +63,7 @@ export function* axfrMessages(
   const a = { type: "A" as const, address: "" };
   const aaaa = { type: "AAAA" as const, address: "" };
   const ttl = policy.ttl;
-  const order = new TransferOrder(view.keyChunks);
+  const order = new TransferOrder(view.keys);
   for (let key = order.next(); key !== undefined; key = order.next()) {
     {
       const ownerEnd = key.indexOf(zoneKeySeparator);

@@ -6,7 +6,11 @@ import { TransferOrder } from "./transfer-order.ts";
 const key = (owner: string, type = "CNAME", data = ".") => [owner, type, data].join(zoneKeySeparator);
 
 function inOrder(chunks: string[][]): string[] {
-  const order = new TransferOrder(chunks);
+  const order = new TransferOrder({
+    chunks: chunks.length,
+    length: (chunk) => chunks[chunk]!.length,
+    key: (chunk, index) => chunks[chunk]![index]!,
+  });
   const out: string[] = [];
   for (let next = order.next(); next !== undefined; next = order.next()) out.push(next);
   return out;

@@ -3,7 +3,7 @@
 // `name`, so a wildcard could not point to its parent's name (RFC 1035 §4.1.4) and repeated it. Sending each
 // `*.name` right after `name` makes its owner two octets and a pointer, as in DNSSEC's canonical order
 // (RFC 4034 §6.1) that NSD and BIND send, and the transfer about a seventh smaller for an RPZ zone.
-import { zoneKeySeparator } from "./served-zone.ts";
+import { type ZoneKeys, zoneKeySeparator } from "./served-zone.ts";
 
 const star = 0x2a;
 const dot = 0x2e;
@@ -11,7 +11,7 @@ const separator = zoneKeySeparator.charCodeAt(0);
 
 /** One pass over sorted keys: each once, `*.name` keys just after the first key of `name` when there is one. */
 export class TransferOrder {
-  private readonly chunks: readonly (readonly string[])[];
+  private readonly keys: ZoneKeys;
   /** Where the main pass is, and where the block of `*.` keys starts and ends: chunk and index in it. */
   private chunk = 0;
   private index = 0;
@@ -21,10 +21,10 @@ export class TransferOrder {
   private lastKey = "";
   private lastOwnerEnd = -1;
 
-  constructor(chunks: readonly (readonly string[])[]) {
-    this.chunks = chunks;
-    const start = findBlock(chunks, false);
-    const end = findBlock(chunks, true);
+  constructor(keys: ZoneKeys) {
+    this.keys = keys;
+    const start = findBlock(keys, false);
+    const end = findBlock(keys, true);
     this.wildcards = { chunk: start.chunk, index: start.index };
     this.blockEnd = end;
   }
@@ -52,12 +52,14 @@ export class TransferOrder {
     if (chunk > this.blockEnd.chunk || (chunk === this.blockEnd.chunk && index >= this.blockEnd.index)) {
       return undefined;
     }
-    return this.chunks[chunk]?.[index];
+    return chunk < this.keys.chunks && index < this.keys.length(chunk)
+      ? this.keys.key(chunk, index)
+      : undefined;
   }
 
   private takeWildcard(key: string): string {
     const cursor = this.wildcards;
-    if (++cursor.index >= this.chunks[cursor.chunk]!.length) {
+    if (++cursor.index >= this.keys.length(cursor.chunk)) {
       cursor.chunk++;
       cursor.index = 0;
     }
@@ -67,14 +69,13 @@ export class TransferOrder {
   /** The main pass's key, the wildcard block skipped. */
   private main(): string | undefined {
     for (;;) {
-      const chunk = this.chunks[this.chunk];
-      if (chunk === undefined) return undefined;
-      if (this.index >= chunk.length) {
+      if (this.chunk >= this.keys.chunks) return undefined;
+      if (this.index >= this.keys.length(this.chunk)) {
         this.chunk++;
         this.index = 0;
         continue;
       }
-      const key = chunk[this.index]!;
+      const key = this.keys.key(this.chunk, this.index);
       if (isWildcard(key)) {
         // Jump past the block, which is contiguous since the keys are sorted.
         this.chunk = this.blockEnd.chunk;
@@ -103,27 +104,25 @@ function isWildcard(key: string): boolean {
  * Where the block of `*.` keys starts (`after` false: the first key not below "*.") or ends (`after` true:
  * the first key past every "*." one), by binary search over the sorted chunks.
  */
-function findBlock(chunks: readonly (readonly string[])[], after: boolean): Cursor {
+function findBlock(keys: ZoneKeys, after: boolean): Cursor {
   const belowBound = (key: string) => {
     if (after) return key < "*." || isWildcard(key);
     return key < "*.";
   };
   let low = 0;
-  let high = chunks.length;
+  let high = keys.chunks;
   while (low < high) {
     const middle = (low + high) >>> 1;
-    const chunk = chunks[middle]!;
-    const last = chunk[chunk.length - 1];
-    if (last !== undefined && belowBound(last)) low = middle + 1;
+    const length = keys.length(middle);
+    if (length > 0 && belowBound(keys.key(middle, length - 1))) low = middle + 1;
     else high = middle;
   }
-  const chunk = chunks[low];
-  if (chunk === undefined) return { chunk: low, index: 0 };
+  if (low >= keys.chunks) return { chunk: low, index: 0 };
   let lo = 0;
-  let hi = chunk.length;
+  let hi = keys.length(low);
   while (lo < hi) {
     const middle = (lo + hi) >>> 1;
-    if (belowBound(chunk[middle]!)) lo = middle + 1;
+    if (belowBound(keys.key(low, middle))) lo = middle + 1;
     else hi = middle;
   }
   return { chunk: low, index: lo };

@@ -35,7 +35,7 @@ export function answerQuery(
     questions: query.questions ?? [],
   };
   if (name === policy.zone) {
-    if (type === RRType.SOA) return dnsPacket.encode({ ...base, answers: [soa] });
+    if (type === RRType.SOA) return soaAnswer(policy, version.serial, base, soa);
     if (type === RRType.NS) {
       return dnsPacket.encode({
         ...base,
@@ -58,6 +58,37 @@ export function answerQuery(
       }),
     );
   return dnsPacket.encode(answers.length > 0 ? { ...base, answers } : { ...base, authorities: [soa] });
+}
+
+/** The last SOA answer encoded: secondaries ask it again and again between releases, alike but for the ID. */
+let lastSoa:
+  | { serial: number; flags: number; question: string; policy: RpzPolicy; message: Buffer }
+  | undefined;
+
+/**
+ * The apex SOA answer, encoded once per serial and question (its case and class are echoed, RFC 1035 §4.1.1);
+ * the caller copies it to set the ID, so the one kept is never handed out.
+ */
+function soaAnswer(
+  policy: RpzPolicy,
+  serial: number,
+  base: { flags: number; questions: dnsPacket.Question[] } & Record<string, unknown>,
+  soa: dnsPacket.Answer,
+): Buffer {
+  const [question] = base.questions;
+  const asked = question ? `${question.name}\u0000${question.class}\u0000${base.questions.length}` : "";
+  const kept = lastSoa;
+  if (
+    kept &&
+    kept.serial === serial &&
+    kept.flags === base.flags &&
+    kept.question === asked &&
+    kept.policy === policy
+  )
+    return kept.message;
+  const message = dnsPacket.encode({ ...base, type: "response", answers: [soa] });
+  lastSoa = { serial, flags: base.flags, question: asked, policy, message };
+  return message;
 }
 
 /** The records at an owner, or those of the nearest wildcard above it (`*.allostreaming.com` for `www.…`). */
