@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/database.ts";
 import type { EventAction, SubjectType } from "../vocabulary/vocabulary.ts";
+import { eventColumns } from "./event-columns.ts";
 
 /** One event of an order's history: the row, and the target's name when it is about one of its targets. */
 export interface HistoryEvent {
@@ -26,18 +27,7 @@ export async function orderHistory(
   orderId: number,
   limit: number,
 ): Promise<HistoryEvent[]> {
-  const columns = [
-    "events.id",
-    "events.at",
-    "events.actor",
-    "events.subject_type",
-    "events.subject_id",
-    "events.action",
-    "events.from_state",
-    "events.to_state",
-    "events.reason",
-    "events.data",
-  ] as const;
+  const columns = eventColumns;
   const [own, ofTargets] = await Promise.all([
     db
       .selectFrom("events")

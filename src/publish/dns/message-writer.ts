@@ -128,10 +128,17 @@ export class MessageWriter {
     const { name, ttl, data } = record;
     const start = this.position;
     if (start + name.length + 2 + fixedRecordOctets + rdataBound(data) > this.buffer.length) return false;
-    const mark = this.names.mark();
+    return this.place(start, this.names.mark(), () => this.writeRecord(start, name, ttl, record));
+  }
+
+  /**
+   * Keeps the record `write` encodes at `start` when it ends within the answer limit; otherwise, or when it
+   * throws, leaves the message and its compression table as they were before it.
+   */
+  private place(start: number, mark: ReturnType<NameCompressor["mark"]>, write: () => number): boolean {
     let end: number;
     try {
-      end = this.writeRecord(start, name, ttl, record);
+      end = write();
     } catch (error) {
       this.names.rollback(mark, start);
       throw error;
@@ -164,20 +171,7 @@ export class MessageWriter {
       const name = ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`;
       return this.addAnswer({ name, ttl, data });
     }
-    let end: number;
-    try {
-      end = this.writeFields(at, ttl, data);
-    } catch (error) {
-      this.names.rollback(mark, start);
-      throw error;
-    }
-    if (end > this.answerLimit) {
-      this.names.rollback(mark, start);
-      return false;
-    }
-    this.position = end;
-    this.answers++;
-    return true;
+    return this.place(start, mark, () => this.writeFields(at, ttl, data));
   }
 
   /**

@@ -1,20 +1,12 @@
 import type { Kysely } from "kysely";
 import { arrayRows } from "../../store/array-rows.ts";
 import type { Database } from "../../store/database.ts";
+import { eventColumns } from "../event-columns.ts";
 import type { SubjectFacts } from "./event-disclosure.ts";
 import { type LoggedEvent, loggedSubjects } from "./event-leaf.ts";
 
 const columns = [
-  "events.id",
-  "events.at",
-  "events.actor",
-  "events.subject_type",
-  "events.subject_id",
-  "events.action",
-  "events.from_state",
-  "events.to_state",
-  "events.reason",
-  "events.data",
+  ...eventColumns,
   "targets.kind as target_kind",
   "targets.value as target_value",
   "targets.order_id as target_order_id",
