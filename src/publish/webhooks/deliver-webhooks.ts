@@ -48,8 +48,8 @@ export const webhookDefaults = {
  */
 export async function deliverWebhooks(store: Store, options: DeliverWebhooksOptions): Promise<DeliveryRun> {
   const settings = { ...webhookDefaults, ...definedOnly(options) };
-  const queued = await queueNewReleases(store, options.now);
   const canaries = await canaryOrganisations(store.db);
+  const queued = await queueNewReleases(store, options.now, canaries);
   const due = await Promise.all(
     (await dueDeliveries(store.db, options.now, settings.batch)).map((delivery) =>
       canaries.has(Number(delivery.organisation_id)) ? delivery : previousForEveryone(store.db, delivery),
@@ -102,13 +102,12 @@ function definedOnly<T extends object>(options: T): Partial<T> {
  * release is built, staged or not; any other's as each goes to all (staged releases are skipped until promoted,
  * so `last_release_id` stops below the first one still staged, and one that never goes to all never comes).
  */
-async function queueNewReleases(store: Store, now: Date): Promise<number> {
+async function queueNewReleases(store: Store, now: Date, canaries: ReadonlySet<number>): Promise<number> {
   const hooks = await store.db
     .selectFrom("webhooks")
     .select(["id", "organisation_id", "last_release_id"])
     .where("disabled_at", "is", null)
     .execute();
-  const canaries = await canaryOrganisations(store.db);
   let queued = 0;
   for (const hook of hooks) {
     queued += await inTransaction(store.db, async (trx) => {
