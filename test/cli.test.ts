@@ -210,4 +210,14 @@ describe("the decree command", () => {
     const listed = await runCli(["--data", join(dir, "data"), "targets", "list"], { LANG: "fr_FR.UTF-8" });
     assert.match(listed.stdout, /^ID +DÉCISION +ÉTAT/);
   });
+  it("refuses a release serial that is not a whole number before it reads the store", async () => {
+    for (const args of [
+      ["releases", "rollout", "zz"],
+      ["releases", "proceed", "0x1", "--reason", "checked"],
+    ]) {
+      const result = await cli(...args);
+      assert.equal(result.code, 2, args.join(" "));
+      assert.match(result.stderr, /NUMBER_INVALID/);
+    }
+  });
 });

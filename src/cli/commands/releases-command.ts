@@ -8,6 +8,7 @@ import { actorOf, globalOptions, withStore } from "../cli-context.ts";
 import { localeOf } from "../cli-locale.ts";
 import { cliText } from "../cli-texts.ts";
 import { output } from "../output.ts";
+import { positiveInteger } from "../parse-options.ts";
 
 /** `decree releases rollout|proceed|withdraw|staging`: the staged rollout, and a person's decisions on it. */
 export function releasesCommand(): Command {
@@ -21,7 +22,7 @@ export function releasesCommand(): Command {
       "show the staged release (or the rollout of SERIAL, open or ended): its state, why it halted, and the " +
         "control-name answers at the canaries it rested on",
     )
-    .argument("[serial]", "a staged release's serial; by default the open rollout", (value) => Number(value))
+    .argument("[serial]", "a staged release's serial; by default the open rollout", positiveInteger)
     .action(async (serial: number | undefined, _options: unknown, command: Command) => {
       const found = await withStore(command, async (store) => {
         const rollout =
@@ -67,7 +68,7 @@ export function releasesCommand(): Command {
           ? "release the staged release to every operator, halted or not"
           : "take the staged release's entries back (suspended): a new, higher release without them",
       )
-      .argument("<serial>", "the staged release's serial", (value) => Number(value))
+      .argument("<serial>", "the staged release's serial", positiveInteger)
       .requiredOption("--reason <text>", "why, for the log")
       .action(async (serial: number, options: { reason: string }, command: Command) => {
         const rollout = await withStore(command, (store) =>
