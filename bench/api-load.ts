@@ -29,6 +29,7 @@ import { decideTargets } from "../src/registry/decide-targets.ts";
 import type { Store } from "../src/store/database.ts";
 import { openStore } from "../src/store/open-store.ts";
 import { sampleOrder } from "../test/support/sample-order.ts";
+import { firstJsonValue } from "./support/first-json-value.ts";
 import { startJsonServe } from "./support/json-serve.ts";
 
 const { values } = parseArgs({
@@ -301,8 +302,8 @@ async function startBare(
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { port: number }).port);
+      const value = firstJsonValue<{ port: number }>(output);
+      if (value) resolve(value.port);
     });
     child.once("exit", (code) => reject(new Error(`the bare server exited with ${code}: ${output}`)));
   });

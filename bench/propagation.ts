@@ -45,6 +45,7 @@ import {
 import { Rcode, rcodeOf, startLocalAuthority, UdpClient } from "../test/support/dns-wire.ts";
 import { freePorts } from "../test/support/free-port.ts";
 import { rssMb, type Server, stopAll, stopProcess, versionOf } from "../test/support/processes.ts";
+import { firstJsonValue } from "./support/first-json-value.ts";
 import { buildRegistry, writeZoneFile } from "./support/registry.ts";
 
 const { values } = parseArgs({
@@ -245,10 +246,9 @@ async function startDecree(dataDir: string, dir: string, token: string): Promise
     );
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
-      if (!line) return;
+      const listening = firstJsonValue<{ http: { port: number } }>(output);
+      if (!listening) return;
       clearTimeout(timer);
-      const listening = JSON.parse(line) as { http: { port: number } };
       resolveHttp(`http://127.0.0.1:${listening.http.port}`);
     });
     child.once("exit", (code) => {

@@ -1,6 +1,7 @@
 /** `decree --json serve` as a user starts it, on ports the system picks, for the benches that load its HTTP API. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { firstJsonValue } from "./first-json-value.ts";
 
 export interface JsonServe {
   child: ChildProcess;
@@ -36,8 +37,8 @@ function listening(child: ChildProcess): Promise<JsonServe["addresses"]> {
     let output = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk.toString();
-      const line = output.split("\n").find((candidate) => candidate.startsWith("{"));
-      if (line) resolve(JSON.parse(line));
+      const value = firstJsonValue<JsonServe["addresses"]>(output);
+      if (value) resolve(value);
     });
     child.once("exit", (code) => reject(new Error(`decree serve exited with ${code}: ${output}`)));
   });
