@@ -56,6 +56,22 @@ const en = {
   "verify.failed": "!!! VERIFICATION FAILED: {what}: {count, plural, one {# problem} other {# problems}}",
   "history.header": "AT|WHO|WHAT",
   "history.none": "order {id} has no events yet",
+  "commander.unknownOption": "error: unknown option ''{flag}''",
+  "commander.unknownCommand": "error: unknown command ''{name}''",
+  "commander.didYouMean": "(Did you mean {suggestion}?)",
+  "commander.missingArgument": "error: missing required argument ''{name}''",
+  "commander.optionMissingArgument": "error: option ''{flags}'' argument missing",
+  "commander.missingMandatoryOption": "error: required option ''{flags}'' not specified",
+  "commander.excessArguments":
+    "error: too many arguments{command, select, none {} other { for ''{command}''}}. Expected {expected, plural, one {# argument} other {# arguments}} but got {got}.",
+  "commander.invalidOptionValue": "error: option ''{flags}'' argument ''{value}'' is invalid.",
+  "commander.invalidArgumentValue":
+    "error: command-argument value ''{value}'' is invalid for argument ''{name}''.",
+  "commander.choices": "Allowed choices are {choices}.",
+  "commander.conflictingOptions": "error: option ''{first}'' cannot be used with option ''{second}''",
+  "commander.numberNotDecimal":
+    'NUMBER_INVALID: "{text}" is not a whole number in plain decimal digits (no sign, leading zero, exponent or prefix).',
+  "commander.numberOutOfRange": "NUMBER_INVALID: {text} is out of range: from {min} to {max}.",
 } as const;
 
 export type CliTextKey = keyof typeof en;
@@ -115,6 +131,23 @@ const fr: Record<CliTextKey, string> = {
     "!!! ÉCHEC DE LA VÉRIFICATION : {what} : {count, plural, one {# problème} other {# problèmes}}",
   "history.header": "QUAND|QUI|QUOI",
   "history.none": "la décision {id} n’a encore aucun événement",
+  "commander.unknownOption": "erreur : option inconnue « {flag} »",
+  "commander.unknownCommand": "erreur : commande inconnue « {name} »",
+  "commander.didYouMean": "(Vouliez-vous dire {suggestion} ?)",
+  "commander.missingArgument": "erreur : il manque l’argument obligatoire « {name} »",
+  "commander.optionMissingArgument": "erreur : il manque la valeur de l’option « {flags} »",
+  "commander.missingMandatoryOption": "erreur : l’option obligatoire « {flags} » n’a pas été donnée",
+  "commander.excessArguments":
+    "erreur : trop d’arguments{command, select, none {} other { pour « {command} »}}. {expected, plural, =0 {Aucun argument attendu} one {# argument attendu} other {# arguments attendus}}, {got, plural, one {# reçu} other {# reçus}}.",
+  "commander.invalidOptionValue": "erreur : la valeur « {value} » de l’option « {flags} » n’est pas valable.",
+  "commander.invalidArgumentValue":
+    "erreur : la valeur « {value} » de l’argument « {name} » n’est pas valable.",
+  "commander.choices": "Valeurs possibles : {choices}.",
+  "commander.conflictingOptions":
+    "erreur : l’option « {first} » ne peut pas être employée avec l’option « {second} »",
+  "commander.numberNotDecimal":
+    "NUMBER_INVALID : « {text} » n’est pas un nombre entier écrit en chiffres décimaux simples (sans signe, zéro initial, exposant ni préfixe).",
+  "commander.numberOutOfRange": "NUMBER_INVALID : {text} est hors limites : de {min} à {max}.",
 };
 
 /** The words of the vocabulary a person reads in the tables: states, kinds. Absent words print as they are. */

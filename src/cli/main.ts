@@ -6,6 +6,7 @@ import { type Locale, locales } from "../locale/locale.ts";
 import { cliLocale } from "./cli-locale.ts";
 import { cliText } from "./cli-texts.ts";
 import { commandIndex, commandNameOf } from "./command-index.ts";
+import { commanderMessage } from "./commander-message.ts";
 import { packageVersion } from "./package-version.ts";
 
 /**
@@ -41,7 +42,13 @@ export async function buildProgram(args?: string[]): Promise<Command> {
       args === undefined || name === running ? await entry.load() : new Command(name).allowUnknownOption();
     program.addCommand(command.description(entry.summary));
   }
-  for (const command of allCommands(program)) command.exitOverride();
+  // commander parses before any action runs, so the language of its errors comes from the words typed.
+  const locale = cliLocale(args === undefined ? undefined : langArgument(args));
+  const output = {
+    outputError: (text: string, write: (text: string) => void) => write(commanderMessage(text, locale)),
+  };
+  program.configureOutput(output);
+  for (const command of allCommands(program)) command.exitOverride().configureOutput(output);
   return program;
 }
 

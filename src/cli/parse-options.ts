@@ -14,3 +14,5 @@ function integerOption(range: IntegerRange): (value: string) => number {
 }
 
 export const positiveInteger = integerOption(idRange);
+/** How many rows a listing prints at most: the same bound as the HTTP API's `limit`. */
+export const listLimit = integerOption({ min: 1, max: 1000 });

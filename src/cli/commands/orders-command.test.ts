@@ -84,6 +84,16 @@ describe("decree orders history", () => {
       ["target.proposed"],
     );
   });
+
+  it("refuses a history limit past a thousand events, in the person's language, and exits 2", async () => {
+    const english = await cli("orders", "history", String(orderId), "--limit", "5000");
+    assert.equal(english.code, 2);
+    assert.match(english.stderr, /NUMBER_INVALID: 5000 is out of range: from 1 to 1000/);
+    const french = await cli("--lang", "fr", "orders", "history", String(orderId), "--limit", "5000");
+    assert.equal(french.code, 2);
+    assert.match(french.stderr, /^erreur : la valeur « 5000 » de l’option « --limit <n> » n’est pas valable/);
+    assert.match(french.stderr, /NUMBER_INVALID : 5000 est hors limites : de 1 à 1000/);
+  });
 });
 
 describe("decree orders windows", () => {

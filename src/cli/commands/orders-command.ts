@@ -25,7 +25,7 @@ import { actAs, withIdentityOptions } from "../cli-identity.ts";
 import { localeOf } from "../cli-locale.ts";
 import { type CliTextKey, cliText, cliWord } from "../cli-texts.ts";
 import { dateOnly, output, table } from "../output.ts";
-import { positiveInteger } from "../parse-options.ts";
+import { listLimit, positiveInteger } from "../parse-options.ts";
 
 export function ordersCommand(): Command {
   const orders = new Command("orders");
@@ -133,7 +133,7 @@ export function ordersCommand(): Command {
     .command("history")
     .description("an order's events and its targets', each told in a sentence, oldest first")
     .argument("<id>", "the order id")
-    .option("--limit <n>", "the latest n events (default 50)", positiveInteger)
+    .option("--limit <n>", "the latest n events, 1 to 1000 (default 50)", listLimit)
     .action(async (id: string, options: { limit?: number }, command: Command) => {
       const locale = localeOf(command);
       const events = await withStore(command, async (store) => {
