@@ -89,7 +89,7 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
     );
     const importSeconds = seconds(started);
     started = performance.now();
-    await activateAll(store, order.id, now);
+    await activateAllProposed(store, now);
     const activateSeconds = seconds(started);
     const pending = await addPending(store, options.pending, now);
     for (const operator of options.operators ?? []) {
@@ -128,17 +128,25 @@ const builtFile = "bench-registry.json";
  * last bench left it: its serial and records are its latest release's, its pending targets those still
  * proposed, topped up to `pending` on an order of their own.
  */
-export async function reuseOrBuildRegistry(options: RegistryOptions): Promise<RegistrySetup & { reused: boolean }> {
+export async function reuseOrBuildRegistry(
+  options: RegistryOptions,
+): Promise<RegistrySetup & { reused: boolean }> {
   const marker = join(options.dataDir, builtFile);
   if (!existsSync(marker)) {
     const setup = await buildRegistry(options);
-    const built: BuiltRegistry = { entries: setup.entries, probeName: setup.probeName, seconds: setup.seconds };
+    const built: BuiltRegistry = {
+      entries: setup.entries,
+      probeName: setup.probeName,
+      seconds: setup.seconds,
+    };
     writeFileSync(marker, `${JSON.stringify(built)}\n`);
     return { ...setup, reused: false };
   }
   const built = JSON.parse(readFileSync(marker, "utf8")) as BuiltRegistry;
   if (built.entries !== options.entries) {
-    throw new Error(`${options.dataDir} holds a registry of ${built.entries} entries, not ${options.entries}`);
+    throw new Error(
+      `${options.dataDir} holds a registry of ${built.entries} entries, not ${options.entries}`,
+    );
   }
   const store = await openStore({ dataDir: options.dataDir });
   try {
@@ -177,24 +185,23 @@ export async function reuseOrBuildRegistry(options: RegistryOptions): Promise<Re
 
 /**
  * decideTargets resolves and updates targets one by one, which for a million approvals is a setup of its own;
- * the same change is made here in two statements: every target becomes active, and each gets the `proposed →
- * active` event that buildRelease reads to find the owners that changed.
+ * the same change is made here in two statements: every proposed target becomes active, and each gets the
+ * `proposed → active` event that buildRelease reads to find the owners that changed.
  */
-async function activateAll(store: Store, orderId: number, now: Date): Promise<void> {
+export async function activateAllProposed(store: Store, now: Date): Promise<void> {
   const at = now.toISOString();
   await inTransaction(store.db, async (trx) => {
-    await sql`update targets set state = 'active', updated_at = ${at}
-      where order_id = ${orderId} and state = 'proposed'`.execute(trx);
     await sql`insert into events
         (at, actor, subject_type, subject_id, action, from_state, to_state, reason, data)
       select ${at}, 'bench', 'target', id, 'target.approved', 'proposed', 'active', 'bench: bulk approval',
         '{}'
-      from targets where order_id = ${orderId} and state = 'active' order by id`.execute(trx);
+      from targets where state = 'proposed' order by id`.execute(trx);
+    await sql`update targets set state = 'active', updated_at = ${at} where state = 'proposed'`.execute(trx);
   });
 }
 
 /** The targets the benchmark approves one at a time, on an order of their own. */
-async function addPending(store: Store, count: number, now: Date): Promise<AddedTarget[]> {
+export async function addPending(store: Store, count: number, now: Date): Promise<AddedTarget[]> {
   if (count === 0) return [];
   const { order } = await recordOrder(store, orderInForce("changes"), { actor: "bench", now });
   const stamp = `${process.pid}-${now.getTime()}`;
