@@ -164,6 +164,7 @@ async function main() {
     await sleep(3000);
     asker.postMessage("stop");
     const { answers, lost } = await result;
+    await asker.terminate();
     await store.close();
     const during = (from: number, to: number) => answers.filter(([at]) => at >= from && at < to);
     const applying = during(toldAt, servedAt);
