@@ -12,14 +12,14 @@
  * releasing, quiet, releasing (`--phase-seconds` each) so that noise from other work falls on both. A question
  * unanswered after a second counts as lost. Prints one JSON line.
  * Usage: node --import tsx bench/serve-latency.ts [--entries 1000000] [--phase-seconds 10] [--release-ms 50]
- *   [--rounds 2] [--no-bind] [--registry DIR]
+ *   [--rounds 2] [--no-bind] [--registry DIR] [--cpu-prof-dir DIR]
  * With --registry, the registry is built in DIR and kept, or reused if a bench built it there before (its
  * setup is the longest part of a run at 10 M entries).
  */
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import dnsPacket from "dns-packet";
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     "release-ms": { type: "string", default: "50" },
     rounds: { type: "string", default: "2" },
     "no-bind": { type: "boolean", default: false },
+    "cpu-prof-dir": { type: "string" },
   },
 });
 const entries = Number(values.entries);
@@ -132,6 +133,7 @@ async function main() {
     decree = await DecreeProcess.start({
       dataDir,
       log: join(dir, "decree.log"),
+      cpuProfileDir: values["cpu-prof-dir"] ? resolve(values["cpu-prof-dir"]) : undefined,
       readyTimeoutMs: loadTimeoutMs,
     });
     const decreeStartSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
