@@ -12,12 +12,14 @@
  * releasing, quiet, releasing (`--phase-seconds` each) so that noise from other work falls on both. A question
  * unanswered after a second counts as lost. Prints one JSON line.
  * Usage: node --import tsx bench/serve-latency.ts [--entries 1000000] [--phase-seconds 10] [--release-ms 50]
- *   [--rounds 2] [--no-bind]
+ *   [--rounds 2] [--no-bind] [--registry DIR] [--cpu-prof-dir DIR]
+ * With --registry, the registry is built in DIR and kept, or reused if a bench built it there before (its
+ * setup is the longest part of a run at 10 M entries).
  */
 import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { parseArgs } from "node:util";
 import dnsPacket from "dns-packet";
@@ -27,16 +29,18 @@ import { startBindPrimary, waitForSoa } from "../test/support/dns-servers.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { resetPeakRss, rssMb, stopAll, versionOf } from "../test/support/processes.ts";
 import { DecreeProcess } from "./support/decree-process.ts";
-import { buildRegistry, writeZoneFile } from "./support/registry.ts";
+import { reuseOrBuildRegistry, writeZoneFile } from "./support/registry.ts";
 import { ensurePackages } from "./support/system-packages.ts";
 
 const { values } = parseArgs({
   options: {
     entries: { type: "string", default: "1000000" },
+    registry: { type: "string" },
     "phase-seconds": { type: "string", default: "10" },
     "release-ms": { type: "string", default: "50" },
     rounds: { type: "string", default: "2" },
     "no-bind": { type: "boolean", default: false },
+    "cpu-prof-dir": { type: "string" },
   },
 });
 const entries = Number(values.entries);
@@ -99,9 +103,9 @@ async function main() {
   let decree: DecreeProcess | undefined;
   try {
     const load = { before: loadavg().map((n) => Number(n.toFixed(2))) };
-    const dataDir = join(dir, "decree");
+    const dataDir = values.registry ?? join(dir, "decree");
     const releasesWanted = Math.ceil((phaseMs * rounds) / releaseMs) + 10;
-    const registry = await buildRegistry({ dataDir, entries, pending: releasesWanted, policy });
+    const registry = await reuseOrBuildRegistry({ dataDir, entries, pending: releasesWanted, policy });
     const name = `${registry.probeName}.${zone}`;
 
     let bind: { pid: number; port: number; peakRssMb: number; loadSeconds: number } | undefined;
@@ -129,6 +133,7 @@ async function main() {
     decree = await DecreeProcess.start({
       dataDir,
       log: join(dir, "decree.log"),
+      cpuProfileDir: values["cpu-prof-dir"] ? resolve(values["cpu-prof-dir"]) : undefined,
       readyTimeoutMs: loadTimeoutMs,
     });
     const decreeStartSeconds = Number(((performance.now() - started) / 1000).toFixed(2));
@@ -171,6 +176,8 @@ async function main() {
       records: registry.records,
       phaseSeconds: phaseMs / 1000,
       rounds,
+      registryReused: registry.reused,
+      setupSeconds: registry.seconds,
       releaseEveryMs: releaseMs,
       releasesBuilt: releases,
       approvalsSent: pending,

@@ -3,7 +3,8 @@
  * (addTargets in one transaction), then approved in bulk with the events buildRelease reads, and published as
  * a first release. Also writes the published zone as a master file for the peers (BIND, NSD, Knot).
  */
-import { createWriteStream } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { sql } from "kysely";
 import type { AddedTarget, TargetRequest } from "../../src/intake/add-targets.ts";
 import { addTargets } from "../../src/intake/add-targets.ts";
@@ -88,7 +89,7 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
     );
     const importSeconds = seconds(started);
     started = performance.now();
-    await activateAll(store, order.id, now);
+    await activateAllProposed(store, now);
     const activateSeconds = seconds(started);
     const pending = await addPending(store, options.pending, now);
     for (const operator of options.operators ?? []) {
@@ -112,30 +113,100 @@ export async function buildRegistry(options: RegistryOptions): Promise<RegistryS
   }
 }
 
+/** What a built registry directory remembers of its build, so that another bench can reuse it. */
+interface BuiltRegistry {
+  entries: number;
+  probeName: string;
+  seconds: RegistrySetup["seconds"];
+}
+
+const builtFile = "bench-registry.json";
+
+/**
+ * The registry in `dataDir` if a bench built it there before with as many entries (its setup is the longest
+ * part of a run at 10 M entries, so it is paid once), or a new one built there. A reused registry is as the
+ * last bench left it: its serial and records are its latest release's, its pending targets those still
+ * proposed, topped up to `pending` on an order of their own.
+ */
+export async function reuseOrBuildRegistry(
+  options: RegistryOptions,
+): Promise<RegistrySetup & { reused: boolean }> {
+  const marker = join(options.dataDir, builtFile);
+  if (!existsSync(marker)) {
+    const setup = await buildRegistry(options);
+    const built: BuiltRegistry = {
+      entries: setup.entries,
+      probeName: setup.probeName,
+      seconds: setup.seconds,
+    };
+    writeFileSync(marker, `${JSON.stringify(built)}\n`);
+    return { ...setup, reused: false };
+  }
+  const built = JSON.parse(readFileSync(marker, "utf8")) as BuiltRegistry;
+  if (built.entries !== options.entries) {
+    throw new Error(
+      `${options.dataDir} holds a registry of ${built.entries} entries, not ${options.entries}`,
+    );
+  }
+  const store = await openStore({ dataDir: options.dataDir });
+  try {
+    const latest = await store.db
+      .selectFrom("releases")
+      .select(["soa_serial", "record_count"])
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    // Pending targets are named decree-bench-change-…, on orders of their own (see addPending).
+    const proposed = await store.db
+      .selectFrom("targets")
+      .select(["id", "value", "kind", "state"])
+      .where("state", "=", "proposed")
+      .where("value", "like", "decree-bench-change-%")
+      .orderBy("id")
+      .limit(options.pending)
+      .execute();
+    let pending = proposed as unknown as AddedTarget[];
+    if (pending.length < options.pending) {
+      pending = [...pending, ...(await addPending(store, options.pending - pending.length, new Date()))];
+    }
+    return {
+      entries: built.entries,
+      records: Number(latest.record_count),
+      serial: Number(latest.soa_serial),
+      pending,
+      probeName: built.probeName,
+      seconds: built.seconds,
+      reused: true,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
 /**
  * decideTargets resolves and updates targets one by one, which for a million approvals is a setup of its own;
- * the same change is made here in two statements: every target becomes active, and each gets the `proposed →
- * active` event that buildRelease reads to find the owners that changed.
+ * the same change is made here in two statements: every proposed target becomes active, and each gets the
+ * `proposed → active` event that buildRelease reads to find the owners that changed.
  */
-async function activateAll(store: Store, orderId: number, now: Date): Promise<void> {
+export async function activateAllProposed(store: Store, now: Date): Promise<void> {
   const at = now.toISOString();
   await inTransaction(store.db, async (trx) => {
-    await sql`update targets set state = 'active', updated_at = ${at}
-      where order_id = ${orderId} and state = 'proposed'`.execute(trx);
     await sql`insert into events
         (at, actor, subject_type, subject_id, action, from_state, to_state, reason, data)
       select ${at}, 'bench', 'target', id, 'target.approved', 'proposed', 'active', 'bench: bulk approval',
         '{}'
-      from targets where order_id = ${orderId} and state = 'active' order by id`.execute(trx);
+      from targets where state = 'proposed' order by id`.execute(trx);
+    await sql`update targets set state = 'active', updated_at = ${at} where state = 'proposed'`.execute(trx);
   });
 }
 
 /** The targets the benchmark approves one at a time, on an order of their own. */
-async function addPending(store: Store, count: number, now: Date): Promise<AddedTarget[]> {
+export async function addPending(store: Store, count: number, now: Date): Promise<AddedTarget[]> {
   if (count === 0) return [];
   const { order } = await recordOrder(store, orderInForce("changes"), { actor: "bench", now });
+  const stamp = `${process.pid}-${now.getTime()}`;
   const requests = Array.from({ length: count }, (_, i) => ({
-    input: `decree-bench-change-${i}-${process.pid}.com`,
+    input: `decree-bench-change-${i}-${stamp}.com`,
     kind: "domain",
     line: i + 1,
   }));

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../store/database.ts";
 import type { ZoneRecord } from "./rpz-records.ts";
 
@@ -37,6 +37,8 @@ export interface ReleaseStep {
 }
 
 const page = 5000;
+/** Journal rows read at once when the reader pauses between reads (`releasesAfter`). */
+const journalPage = 5000;
 
 /** The published zone as the DNS primary and the feeds read it: always whole releases. */
 export class ZoneSource {
@@ -223,9 +225,15 @@ export class ZoneSource {
   /**
    * Each release after `releaseId`, with its journal, up to the newest; null when they change more than
    * `maxRecords` records, for which reading the zone again costs less. Both reads are ranges of the primary
-   * key and of the journal's release index, so they cost what changed, never the zone's history.
+   * key and of the journal's release index, so they cost what changed, never the zone's history. With a
+   * `pause`, a journal is read in pages with the pause between them: SQLite answers on the caller's thread,
+   * and a release of a million names read at once would hold that thread for seconds.
    */
-  async releasesAfter(releaseId: number, maxRecords: number): Promise<ReleaseStep[] | null> {
+  async releasesAfter(
+    releaseId: number,
+    maxRecords: number,
+    pause?: () => Promise<void>,
+  ): Promise<ReleaseStep[] | null> {
     const releases = await this.db
       .selectFrom("releases")
       .select(["id", `${this.column} as serial`, "added", "removed"])
@@ -235,13 +243,6 @@ export class ZoneSource {
     if (releases.length === 0) return [];
     const size = releases.reduce((sum, r) => sum + Number(r.added) + Number(r.removed), 0);
     if (size > maxRecords) return null;
-    const last = Number(releases[releases.length - 1]!.id);
-    const changes = await this.db
-      .selectFrom("release_changes")
-      .selectAll()
-      .where("release_id", ">", releaseId)
-      .where("release_id", "<=", last)
-      .execute();
     const byRelease = new Map<number, ReleaseStep>();
     const steps = releases.map((release) => {
       const step: ReleaseStep = {
@@ -253,11 +254,59 @@ export class ZoneSource {
       byRelease.set(step.releaseId, step);
       return step;
     });
-    for (const change of changes) {
+    const collect = (change: {
+      release_id: number | bigint | string;
+      op: string;
+      owner: string;
+      rtype: string;
+      rdata: string;
+    }) => {
       const step = byRelease.get(Number(change.release_id));
       (change.op === "del" ? step?.removed : step?.added)?.push(toRecord(change));
+    };
+    // PostgreSQL's client reads a large result as it arrives, between other events: only SQLite needs pages.
+    if (pause && !this.db.getExecutor().adapter.constructor.name.startsWith("Postgres")) {
+      for (const step of steps) await this.journalInPages(step.releaseId, collect, pause);
+      return steps;
     }
+    const last = Number(releases[releases.length - 1]!.id);
+    const changes = await this.db
+      .selectFrom("release_changes")
+      .selectAll()
+      .where("release_id", ">", releaseId)
+      .where("release_id", "<=", last)
+      .execute();
+    for (const change of changes) collect(change);
     return steps;
+  }
+
+  /** One release's journal, page by page along its index (release, then rowid), `pause` between pages. */
+  private async journalInPages(
+    releaseId: number,
+    collect: (change: {
+      release_id: number;
+      op: string;
+      owner: string;
+      rtype: string;
+      rdata: string;
+    }) => void,
+    pause: () => Promise<void>,
+  ): Promise<void> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("release_changes")
+        .select([sql<number>`rowid`.as("row"), "release_id", "op", "owner", "rtype", "rdata"])
+        .where("release_id", "=", releaseId)
+        .where(sql<number>`rowid`, ">", after)
+        .orderBy(sql`rowid`)
+        .limit(journalPage)
+        .execute();
+      for (const row of rows) collect(row);
+      if (rows.length < journalPage) return;
+      after = Number(rows[rows.length - 1]!.row);
+      await pause();
+    }
   }
 
   /** The records at one owner, for ordinary queries into the zone. */

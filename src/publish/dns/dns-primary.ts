@@ -132,6 +132,9 @@ const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as
  * IXFR (RFC 1995) over TCP, each transfer authorised by TSIG (RFC 8945) or by address. Whatever arrives, it
  * answers or drops; a malformed packet never ends the process.
  */
+/** Lets the datagrams and connections waiting on this thread be served between slices of a release. */
+const yieldToAnswers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class DnsPrimary extends EventEmitter<{
   transfer: [TransferLog];
   refused: [RefusalLog];
@@ -272,17 +275,24 @@ export class DnsPrimary extends EventEmitter<{
   private async catchUp(): Promise<void> {
     const { zone } = this.options;
     const served = this.served;
-    const before = this.released.version.releaseId;
+    const released = this.released;
+    const before = released.version.releaseId;
     // Read before the steps: a release it names is then among them.
     const releasedVersion = await zone.releasedVersion();
     // Beyond a quarter of the zone, reading it whole costs less than replaying the journal.
-    const steps = await zone.releasesAfter(served.version.releaseId, Math.max(100_000, served.size / 4));
+    const steps = await zone.releasesAfter(
+      served.version.releaseId,
+      Math.max(100_000, served.size / 4),
+      yieldToAnswers,
+    );
     if (steps === null) {
-      const loaded = await ServedZone.load(zone);
+      const loaded = await ServedZone.load(zone, yieldToAnswers);
       if (loaded.version.releaseId > this.served.version.releaseId) {
-        const released = await this.releasedOf(loaded);
+        const releasedOfLoaded = await this.releasedOf(loaded);
         this.served = loaded;
-        if (released.version.releaseId >= this.released.version.releaseId) this.released = released;
+        if (releasedOfLoaded.version.releaseId >= this.released.version.releaseId) {
+          this.released = releasedOfLoaded;
+        }
       }
       this.announceReleased(before);
       return;
@@ -296,12 +306,20 @@ export class DnsPrimary extends EventEmitter<{
           (step) => step.releaseId <= target,
         ) ?? [];
     }
-    // From here on one synchronous step: no answer sees one zone moved and not the other.
-    served.apply(steps);
-    if (target > this.released.version.releaseId) {
-      if (target === served.version.releaseId) this.released = served.fork();
-      else this.released.apply(releasedSteps);
+    // Both zones are built beside those served, in slices between which answers go on from the old ones (a
+    // release of a million names would otherwise hold every answer until it is applied)...
+    const nextServed = await served.applied(steps, yieldToAnswers);
+    let nextReleased = released;
+    if (target > before) {
+      nextReleased =
+        target === nextServed.version.releaseId
+          ? nextServed.fork()
+          : await released.applied(releasedSteps, yieldToAnswers);
     }
+    // ...then switched to in one synchronous step: no answer sees one zone moved and not the other. Catch-ups
+    // run one after the other (`invalidate`), so the zones are still those the new ones were built from.
+    this.served = nextServed;
+    this.released = nextReleased;
     this.announceReleased(before);
   }
 

@@ -115,4 +115,32 @@ describe("the zone as served from memory", () => {
     assert.deepEqual(owners, [...owners].sort());
     assert.deepEqual(zone.lookup(records[1234]!.owner), [records[1234]]);
   });
+
+  it("builds a release far larger than a slice beside the zone, with pauses, to the zone applied at once", async () => {
+    const first = names(40_000, "kept");
+    const zone = ServedZone.empty();
+    zone.apply([{ releaseId: 1, serial: 1, removed: [], added: first }]);
+    const shuffled = names(70_000, "bulk").reverse();
+    const step = {
+      releaseId: 2,
+      serial: 2,
+      // Out of order and repeated, as a journal may hand them.
+      added: [...shuffled, ...shuffled.slice(0, 500)],
+      removed: first.filter((_, i) => i % 3 === 0),
+    };
+    let pauses = 0;
+    const built = await zone.applied([step], async () => {
+      pauses++;
+    });
+    assert.ok(pauses > 1, "the work was cut in slices");
+    assert.deepEqual(zone.version, { releaseId: 1, serial: 1 }, "the zone served is left as it was");
+    assert.equal(zone.size, 40_000);
+    const once = ServedZone.empty();
+    once.apply([{ releaseId: 1, serial: 1, removed: [], added: first }]);
+    once.apply([step]);
+    assert.deepEqual(built.version, { releaseId: 2, serial: 2 });
+    assert.equal(built.size, once.size);
+    assert.deepEqual([...built.view().records()], [...once.view().records()]);
+    assert.equal(await built.applied([step], async () => {}), built, "a release already served is skipped");
+  });
 });

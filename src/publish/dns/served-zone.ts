@@ -37,6 +37,41 @@ export const zoneKeySeparator = separator;
  */
 const maxChunk = 512;
 
+/** Hands the thread back to its event loop for a while: answers, transfers and timers run meanwhile. */
+export type Pause = () => Promise<void>;
+
+/**
+ * Keys a release may cost between two pauses when it is built in slices (`applied`): a few milliseconds of
+ * one core, so that a release of a million names holds no answer longer than that.
+ */
+const sliceKeys = 4096;
+/** Records sorted at once when a change is packed in slices: runs then merged two by two. */
+const runKeys = 8192;
+/** Added keys copied into one chunk between two yields of the work done. */
+const runAdded = 1024;
+
+/** Runs a generator that yields the keys it went through to the end, in one synchronous go. */
+function drain<T>(work: Generator<number, T>): T {
+  for (;;) {
+    const next = work.next();
+    if (next.done) return next.value;
+  }
+}
+
+/** Runs a generator that yields the keys it went through, pausing each time some `sliceKeys` were spent. */
+async function sliced<T>(work: Generator<number, T>, pause: Pause): Promise<T> {
+  let spent = 0;
+  for (;;) {
+    const next = work.next();
+    if (next.done) return next.value;
+    spent += next.value;
+    if (spent >= sliceKeys) {
+      spent = 0;
+      await pause();
+    }
+  }
+}
+
 /**
  * Sorted keys packed end to end: key `i` spans `ends[i - 1]` (0 for the first) to `ends[i]` in `bytes`, in
  * UTF-8, whose octet order is the order of code points. Never changed once built: a release builds new chunks
@@ -223,6 +258,56 @@ function packed(records: readonly ZoneRecord[]): Chunk {
   return again.chunks[0]!;
 }
 
+/**
+ * `packed`, for any number of records, a slice at a time: runs of `runKeys` records are each sorted, then
+ * merged two by two, so that no single sort or merge holds the thread for the whole change.
+ */
+function* packing(records: readonly ZoneRecord[]): Generator<number, Chunk> {
+  if (records.length <= runKeys) {
+    yield records.length;
+    return packed(records);
+  }
+  let runs: Chunk[] = [];
+  for (let at = 0; at < records.length; at += runKeys) {
+    runs.push(packed(records.slice(at, at + runKeys)));
+    yield runKeys;
+  }
+  while (runs.length > 1) {
+    const next: Chunk[] = [];
+    for (let i = 0; i + 1 < runs.length; i += 2) next.push(yield* merging(runs[i]!, runs[i + 1]!));
+    if (runs.length % 2 === 1) next.push(runs.at(-1)!);
+    runs = next;
+  }
+  return runs[0]!;
+}
+
+/** Two sorted chunks as one, a key in both kept once. */
+function* merging(a: Chunk, b: Chunk): Generator<number, Chunk> {
+  // Its own buffers: the merge spans pauses, in which another writer may use the shared scratch space.
+  const into = new ChunkWriter(Number.POSITIVE_INFINITY, true);
+  const aLength = a.ends.length;
+  const bLength = b.ends.length;
+  let i = 0;
+  let j = 0;
+  let since = 0;
+  while (i < aLength && j < bLength) {
+    const order = compareKeys(a, i, b, j);
+    if (order <= 0) {
+      into.copy(a, i++);
+      if (order === 0) j++;
+    } else into.copy(b, j++);
+    if (++since === 1024) {
+      since = 0;
+      yield 1024;
+    }
+  }
+  into.copyRange(a, i, aLength);
+  into.copyRange(b, j, bLength);
+  into.flush();
+  yield since + (aLength - i) + (bLength - j);
+  return into.chunks[0] ?? emptyChunk;
+}
+
 /** One packed chunk of any size cut into chunks of the size the zone keeps. */
 function cut(chunk: Chunk): Chunk[] {
   const writer = new ChunkWriter(maxChunk / 2);
@@ -239,8 +324,8 @@ function compare(a: string, b: string): number {
 /**
  * The zone as the DNS primary serves it, held in memory and moved from release to release by each release's
  * journal (what it deleted and added) instead of being read again from the store. A release is applied in one
- * synchronous step, so no answer ever sees half of one, and only a later release is ever applied, so the
- * serial only goes up. Chunks are never changed once built: a view taken for a transfer keeps the release it
+ * synchronous step, or built beside the zone in slices and switched to at once (`applied`), so no answer ever
+ * sees half of one, and only a later release is ever applied, so the serial only goes up. Chunks are never changed once built: a view taken for a transfer keeps the release it
  * began with while later releases are applied beside it.
  */
 export class ServedZone {
@@ -263,7 +348,7 @@ export class ServedZone {
    * The whole zone at the store's newest release, read once (at start, or when the journal cannot bridge the
    * gap); read again from the start if a release lands meanwhile, so that it never mixes two releases.
    */
-  static async load(source: ZoneSource): Promise<ServedZone> {
+  static async load(source: ZoneSource, pause?: Pause): Promise<ServedZone> {
     for (;;) {
       const before = await source.version();
       // The store hands the records in its own order, which is octet order but for a collation of its own
@@ -271,7 +356,8 @@ export class ServedZone {
       const writer = new ChunkWriter(maxChunk / 2, true);
       let sorted = true;
       const records: ZoneRecord[] = [];
-      for await (const page of source.pages(50_000)) {
+      // Pages as long as a slice when answers wait between them, as long as cheap at start, before any does.
+      for await (const page of source.pages(pause ? 5000 : 50_000)) {
         for (const record of page) {
           if (!sorted) {
             records.push(record);
@@ -284,6 +370,8 @@ export class ServedZone {
             for (let i = 0; i < chunk.ends.length; i++) records.push(recordAt(chunk, i));
           writer.chunks.length = 0;
         }
+        // A store's driver may answer without ever leaving the thread: the pause is what lets answers in.
+        await pause?.();
       }
       const after = await source.version();
       if (after.releaseId !== before.releaseId) continue;
@@ -375,13 +463,41 @@ export class ServedZone {
     this.current = { releaseId: last.releaseId, serial: last.serial };
   }
 
+  /**
+   * A new zone, this one with the releases after it applied, built in slices with a `pause` between them:
+   * this zone is untouched and may be served until the caller switches to the new one, in one assignment, so
+   * no answer waits for a release of a million names nor sees half of one. Steps already served are skipped.
+   */
+  async applied(steps: readonly ReleaseStep[], pause: Pause): Promise<ServedZone> {
+    const fresh = steps.filter((step) => step.releaseId > this.current.releaseId);
+    if (fresh.length === 0) return this;
+    const last = fresh[fresh.length - 1]!;
+    return new ServedZone(
+      { releaseId: last.releaseId, serial: last.serial },
+      await sliced(patching(fresh, this.chunks), pause),
+    );
+  }
+
   /** Step by step, building again only the chunks a step touches; the zone moves once all are built. */
   private patch(steps: readonly ReleaseStep[]): void {
-    let chunks = this.chunks;
-    for (const step of steps) chunks = rebuilt(packed(step.added), packed(step.removed), chunks);
+    const chunks = drain(patching(steps, this.chunks));
     this.chunks = chunks;
     this.count = chunks.reduce((sum, chunk) => sum + chunk.ends.length, 0);
   }
+}
+
+/** `chunks` with each step applied in turn, yielding the keys gone through as it goes. */
+function* patching(
+  steps: readonly ReleaseStep[],
+  chunks: readonly Chunk[],
+): Generator<number, readonly Chunk[]> {
+  let list = chunks;
+  for (const step of steps) {
+    const added = yield* packing(step.added);
+    const removed = yield* packing(step.removed);
+    list = yield* rebuilding(added, removed, list);
+  }
+  return list;
 }
 
 /** The first index in `chunk` whose key is not below key `j` of `other`. */
@@ -397,9 +513,10 @@ function lowerBoundOf(chunk: Chunk, other: Chunk, j: number): number {
 }
 
 /** For each key of `changes`, the chunk of `list` it falls in (see `chunkIndex`). */
-function chunksOf(changes: Chunk, list: readonly Chunk[]): Uint32Array {
+function* chunksOf(changes: Chunk, list: readonly Chunk[]): Generator<number, Uint32Array> {
   const at = new Uint32Array(changes.ends.length);
   for (let j = 0; j < changes.ends.length; j++) {
+    if (j % 1024 === 1023) yield 1024;
     let low = j > 0 ? at[j - 1]! : 0;
     let high = list.length;
     while (low < high) {
@@ -418,12 +535,16 @@ function chunksOf(changes: Chunk, list: readonly Chunk[]): Uint32Array {
  * is found by binary search and the keys between changes are copied as runs of octets, so that a release
  * costs what it changes, not what the chunks it touches hold.
  */
-function rebuilt(added: Chunk, removed: Chunk, list: readonly Chunk[]): readonly Chunk[] {
+function* rebuilding(
+  added: Chunk,
+  removed: Chunk,
+  list: readonly Chunk[],
+): Generator<number, readonly Chunk[]> {
   const addedCount = added.ends.length;
   const removedCount = removed.ends.length;
   if (addedCount === 0 && removedCount === 0) return list;
-  const addedAt = chunksOf(added, list);
-  const removedAt = chunksOf(removed, list);
+  const addedAt = yield* chunksOf(added, list);
+  const removedAt = yield* chunksOf(removed, list);
   const out: Chunk[] = [];
   let a = 0;
   let r = 0;
@@ -438,7 +559,9 @@ function rebuilt(added: Chunk, removed: Chunk, list: readonly Chunk[]): readonly
     while (aEnd < addedCount && addedAt[aEnd] === c) aEnd++;
     let rEnd = r;
     while (rEnd < removedCount && removedAt[rEnd] === c) rEnd++;
-    out.push(...changedChunk(list[c] ?? emptyChunk, added, a, aEnd, removed, r, rEnd));
+    out.push(...(yield* changingChunk(list[c] ?? emptyChunk, added, a, aEnd, removed, r, rEnd)));
+    // One chunk at a time: what a slice may hold up is the chunk's keys and the changes falling in it.
+    yield (list[c]?.ends.length ?? 0) + (aEnd - a) + (rEnd - r);
     a = aEnd;
     r = rEnd;
     next = c + 1;
@@ -447,8 +570,12 @@ function rebuilt(added: Chunk, removed: Chunk, list: readonly Chunk[]): readonly
   return out;
 }
 
-/** One chunk with keys `a`–`aEnd` of `added` put in and `r`–`rEnd` of `removed` taken out. */
-function changedChunk(
+/**
+ * One chunk with keys `a`–`aEnd` of `added` put in and `r`–`rEnd` of `removed` taken out, yielding the keys
+ * gone through every run of at most `runAdded` added keys: a bulk of names next to each other in key order
+ * falls in one chunk.
+ */
+function* changingChunk(
   chunk: Chunk,
   added: Chunk,
   a: number,
@@ -456,10 +583,14 @@ function changedChunk(
   removed: Chunk,
   r: number,
   rEnd: number,
-): Chunk[] {
+): Generator<number, Chunk[]> {
   const length = chunk.ends.length;
-  // Cut only past the limit, so that a release adding a key or two copies one chunk, not a split of it.
-  const into = new ChunkWriter(length + (aEnd - a) > maxChunk ? maxChunk / 2 : Number.POSITIVE_INFINITY);
+  // Cut only past the limit, so that a release adding a key or two copies one chunk, not a split of it. A
+  // change big enough to be paused in writes into buffers of its own, not the shared scratch space.
+  const into = new ChunkWriter(
+    length + (aEnd - a) > maxChunk ? maxChunk / 2 : Number.POSITIVE_INFINITY,
+    aEnd - a + (rEnd - r) > runAdded,
+  );
   let copied = 0;
   let addAt = a < aEnd ? lowerBoundOf(chunk, added, a) : length;
   let removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
@@ -477,8 +608,10 @@ function changedChunk(
         removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
       } else {
         let run = a + 1;
-        while (run < aEnd && (addAt === length || compareKeys(added, run, chunk, addAt) < 0)) run++;
+        const most = Math.min(aEnd, a + runAdded);
+        while (run < most && (addAt === length || compareKeys(added, run, chunk, addAt) < 0)) run++;
         into.copyRange(added, a, run);
+        if (run - a === runAdded) yield runAdded;
         a = run;
       }
       addAt = a < aEnd ? lowerBoundOf(chunk, added, a) : length;
@@ -489,6 +622,7 @@ function changedChunk(
     if (removeAt < length && compareKeys(removed, r, chunk, removeAt) === 0) copied = removeAt + 1;
     r++;
     removeAt = r < rEnd ? lowerBoundOf(chunk, removed, r) : length;
+    if ((rEnd - r) % runAdded === 0 && r < rEnd) yield runAdded;
   }
   into.copyRange(chunk, copied, length);
   into.flush();
