@@ -127,14 +127,14 @@ export interface LimitLog {
 const opcodeQuery = 0;
 const rcode = { formErr: 1, servFail: 2, nxDomain: 3, notImp: 4, refused: 5 } as const;
 
+/** Lets the datagrams and connections waiting on this thread be served between slices of a release. */
+const yieldToAnswers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
  * decree's built-in DNS primary for the RPZ zone: SOA and ordinary queries over UDP and TCP, AXFR (RFC 5936) and
  * IXFR (RFC 1995) over TCP, each transfer authorised by TSIG (RFC 8945) or by address. Whatever arrives, it
  * answers or drops; a malformed packet never ends the process.
  */
-/** Lets the datagrams and connections waiting on this thread be served between slices of a release. */
-const yieldToAnswers = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export class DnsPrimary extends EventEmitter<{
   transfer: [TransferLog];
   refused: [RefusalLog];
