@@ -6,7 +6,8 @@
  * into a one-column table, bare and with an index on the name. Peak memory is the decree process's own high
  * water mark (VmHWM of /proc/PID/status, read until it exits). One run of each (an import of a million takes
  * tens of seconds; the figure is that run's, not a median). Prints one JSON line.
- * Usage: flock /tmp/bench.lock node --import tsx bench/import.ts [--names 1000000]
+ * Usage: flock /tmp/bench.lock node --import tsx bench/import.ts [--names 1000000] [--stores sqlite,postgres]
+ * (`--stores sqlite` for a run of ten million, whose PostgreSQL half would take a quarter of an hour more).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -21,9 +22,11 @@ import { ensurePackages } from "./support/system-packages.ts";
 const { values } = parseArgs({
   options: {
     names: { type: "string", default: "1000000" },
+    stores: { type: "string", default: "sqlite,postgres" },
   },
 });
 const count = Number(values.names);
+const stores = new Set(values.stores.split(","));
 const decree = fileURLToPath(new URL("../bin/decree.js", import.meta.url));
 
 /** Names shaped like a real blocklist: mirror-style second-level names and some hosts below them. */
@@ -148,20 +151,27 @@ try {
   const load = () => readFileSync("/proc/loadavg", "utf8").trim();
   const loadBefore = load();
 
-  const sqliteEngine = { bare: await sqlitePeer(file, false), indexed: await sqlitePeer(file, true) };
-  const sqlite = await decreeImport(["--data", join(work, "data")], file);
+  const sqliteEngine = stores.has("sqlite")
+    ? { bare: await sqlitePeer(file, false), indexed: await sqlitePeer(file, true) }
+    : undefined;
+  const sqlite = stores.has("sqlite") ? await decreeImport(["--data", join(work, "data")], file) : undefined;
 
-  const peerDatabase = await createTestDatabase();
-  databases.push(peerDatabase);
-  const postgresEngine = {
-    bare: await postgresPeer(peerDatabase, file, false),
-    indexed: await postgresPeer(peerDatabase, file, true),
-  };
-  const decreeDatabase = await createTestDatabase();
-  databases.push(decreeDatabase);
-  const postgres = await decreeImport(["--database-url", decreeDatabase.url], file);
+  let postgres: Awaited<ReturnType<typeof decreeImport>> | undefined;
+  let postgresEngine: { bare: ReturnType<typeof rate>; indexed: ReturnType<typeof rate> } | undefined;
+  if (stores.has("postgres")) {
+    const peerDatabase = await createTestDatabase();
+    databases.push(peerDatabase);
+    postgresEngine = {
+      bare: await postgresPeer(peerDatabase, file, false),
+      indexed: await postgresPeer(peerDatabase, file, true),
+    };
+    const decreeDatabase = await createTestDatabase();
+    databases.push(decreeDatabase);
+    postgres = await decreeImport(["--database-url", decreeDatabase.url], file);
+  }
 
-  const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined ? undefined : Number((a / b).toFixed(3));
   process.stdout.write(
     `${JSON.stringify({
       bench: "import",
@@ -175,10 +185,10 @@ try {
       postgres,
       peers: { sqlite3Import: sqliteEngine, postgresCopy: postgresEngine },
       ratios: {
-        sqliteToImport: ratio(sqlite.namesPerSecond, sqliteEngine.bare.namesPerSecond),
-        sqliteToIndexedImport: ratio(sqlite.namesPerSecond, sqliteEngine.indexed.namesPerSecond),
-        postgresToCopy: ratio(postgres.namesPerSecond, postgresEngine.bare.namesPerSecond),
-        postgresToIndexedCopy: ratio(postgres.namesPerSecond, postgresEngine.indexed.namesPerSecond),
+        sqliteToImport: ratio(sqlite?.namesPerSecond, sqliteEngine?.bare.namesPerSecond),
+        sqliteToIndexedImport: ratio(sqlite?.namesPerSecond, sqliteEngine?.indexed.namesPerSecond),
+        postgresToCopy: ratio(postgres?.namesPerSecond, postgresEngine?.bare.namesPerSecond),
+        postgresToIndexedCopy: ratio(postgres?.namesPerSecond, postgresEngine?.indexed.namesPerSecond),
       },
       load: { before: loadBefore, after: load() },
     })}\n`,

@@ -45,7 +45,12 @@ const defaultSharedAddressSites = 5;
 export function dnsSnapshot(settings: DnsSnapshotSettings): (run: CheckRun) => Promise<Check> {
   return async (run) => {
     const { resolver } = settings;
-    if (resolver === undefined) return { name, run: () => [skipped()] };
+    if (resolver === undefined) {
+      // The same finding for every target of the batch: one object, so its message and its stored evidence
+      // are made once a batch rather than once a name (findings are never changed once made).
+      const same = [skipped()];
+      return { name, run: () => same };
+    }
     const hosts = run.targets.map(targetHost).filter((host): host is string => host !== null);
     const addressTargets = run.targets.some((target) => targetAddress(target) !== null);
     // Names of the order already stored count too: the address may be what an earlier target resolved to.

@@ -7,11 +7,20 @@ import type { Finding } from "./finding.ts";
  */
 const paramsKey = "@params";
 
+/**
+ * The last finding encoded: one a check gives every target of a batch (findings are never changed once made)
+ * is stored as many times over and encoded once.
+ */
+let last: { finding: object; column: string } | undefined;
+
 /** The evidence column of a finding: its evidence, and its message values when it has any. */
 export function storedEvidence(finding: Pick<Finding, "evidence" | "params">): string {
-  return JSON.stringify(
+  if (last?.finding === finding) return last.column;
+  const column = JSON.stringify(
     finding.params ? { ...finding.evidence, [paramsKey]: finding.params } : finding.evidence,
   );
+  last = { finding, column };
+  return column;
 }
 
 /** A stored evidence column read back: the evidence as the check gave it, and the message values apart. */
