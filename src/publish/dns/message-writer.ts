@@ -175,6 +175,37 @@ export class MessageWriter {
   }
 
   /**
+   * `addAnswerUnderOrigin` for an owner whose labels below the origin are the octets
+   * `source[start..start + ownerLength)`: a zone's records written from where they are stored, with no
+   * string per record.
+   */
+  addAnswerUnderOriginOctets(
+    source: Uint8Array,
+    start: number,
+    ownerLength: number,
+    ttl: number,
+    data: RData,
+  ): boolean {
+    if (this.state !== "answers") {
+      throw new Error("addAnswer needs begin() first, and no additional record before it");
+    }
+    const at0 = this.position;
+    if (at0 + ownerLength + 2 + fixedRecordOctets + rdataBound(data) > this.buffer.length) return false;
+    const mark = this.names.mark();
+    const at = this.names.writeUnderOriginOctets(this.buffer, at0, source, start, ownerLength);
+    if (at < 0) {
+      // The origin is not in this message yet: once a message, with the full name, which places it.
+      const prefix = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
+        "utf8",
+        start,
+        start + ownerLength,
+      );
+      return this.addAnswer({ name: ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`, ttl, data });
+    }
+    return this.place(at0, mark, () => this.writeFields(at, ttl, data));
+  }
+
+  /**
    * Appends an encoded record to the additional section as is, e.g. TSIG (RFC 8945 §4.2), which comes last.
    * It may use the `reserve`; throws if the message would exceed `maxSize`.
    */

@@ -31,8 +31,9 @@ export interface AxfrOptions {
  * it has been taken: the first leaves as soon as it is full, whatever the zone's size, and a transfer holds one
  * message of its own at a time. The view is frozen: a release applied meanwhile does not change it.
  *
- * The records are encoded from the view's stored keys, their owners written as labels and a pointer to the
- * apex: no object, no full name built per record, which at a million records is most of the time.
+ * The records are encoded from the view's stored keys where they lie, as octets: each owner's labels are
+ * copied from them and end in a pointer to the apex, with no string, object or full name made per record,
+ * which at a million records is most of the time.
  */
 export function* axfrMessages(
   policy: RpzPolicy,
@@ -58,44 +59,54 @@ export function* axfrMessages(
     next();
     writer.addAnswer(record);
   }
-  // One RDATA object per type, refilled for each record.
+  // One RDATA object per type, refilled for each record; its text decoded only when the octets differ from
+  // the record before of that type (a zone holds a handful of CNAME targets and addresses).
   const cname = { type: "CNAME" as const, target: "" };
   const a = { type: "A" as const, address: "" };
   const aaaa = { type: "AAAA" as const, address: "" };
+  const cnameText = new LastText();
+  const aText = new LastText();
+  const aaaaText = new LastText();
   const ttl = policy.ttl;
   const order = new TransferOrder(view.keys);
-  for (let key = order.next(); key !== undefined; key = order.next()) {
-    {
-      const ownerEnd = key.indexOf(zoneKeySeparator);
-      const typeEnd = key.indexOf(zoneKeySeparator, ownerEnd + 1);
-      const rdata = key.slice(typeEnd + 1);
-      let data: RData;
-      let recordTtl = ttl;
-      switch (typeEnd - ownerEnd - 1) {
-        case 5: // CNAME
-          cname.target = rdata;
-          data = cname;
-          break;
-        case 1: // A
-          a.address = rdata;
-          data = a;
-          break;
-        case 4: // AAAA
-          aaaa.address = rdata;
-          data = aaaa;
-          break;
-        default: {
-          const record = zoneRecordToWrite(recordOfKey(key, ownerEnd, typeEnd), policy);
-          data = record.data;
-          recordTtl = record.ttl;
-        }
+  while (order.advance()) {
+    const { octets, start, end } = order;
+    let ownerEnd = start;
+    while (octets[ownerEnd] !== separator) ownerEnd++;
+    let typeEnd = ownerEnd + 1;
+    while (octets[typeEnd] !== separator) typeEnd++;
+    const ownerLength = ownerEnd - start;
+    let data: RData;
+    let recordTtl = ttl;
+    switch (typeEnd - ownerEnd - 1) {
+      case 5: // CNAME
+        cname.target = cnameText.of(octets, typeEnd + 1, end);
+        data = cname;
+        break;
+      case 1: // A
+        a.address = aText.of(octets, typeEnd + 1, end);
+        data = a;
+        break;
+      case 4: // AAAA
+        aaaa.address = aaaaText.of(octets, typeEnd + 1, end);
+        data = aaaa;
+        break;
+      default: {
+        const key = textOf(octets, start, end);
+        const first = key.indexOf(zoneKeySeparator);
+        const record = zoneRecordToWrite(
+          recordOfKey(key, first, key.indexOf(zoneKeySeparator, first + 1)),
+          policy,
+        );
+        data = record.data;
+        recordTtl = record.ttl;
       }
-      if (writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) continue;
-      yield seal();
-      next();
-      if (!writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) {
-        throw new Error(`the record for ${key.slice(0, ownerEnd)} does not fit in a message`);
-      }
+    }
+    if (writer.addAnswerUnderOriginOctets(octets, start, ownerLength, recordTtl, data)) continue;
+    yield seal();
+    next();
+    if (!writer.addAnswerUnderOriginOctets(octets, start, ownerLength, recordTtl, data)) {
+      throw new Error(`the record for ${textOf(octets, start, ownerEnd)} does not fit in a message`);
     }
   }
   if (!writer.addAnswer(soa)) {
@@ -104,6 +115,33 @@ export function* axfrMessages(
     writer.addAnswer(soa);
   }
   yield seal();
+}
+
+const separator = zoneKeySeparator.charCodeAt(0);
+
+function textOf(octets: Uint8Array, start: number, end: number): string {
+  return Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString("utf8", start, end);
+}
+
+/** The text of the octets last asked for, decoded again only when they change. */
+class LastText {
+  private octets = new Uint8Array(256);
+  private length = -1;
+  private text = "";
+
+  of(source: Uint8Array, start: number, end: number): string {
+    const length = end - start;
+    if (length === this.length) {
+      let at = 0;
+      while (at < length && source[start + at] === this.octets[at]) at++;
+      if (at === length) return this.text;
+    }
+    if (length > this.octets.length) this.octets = new Uint8Array(length);
+    this.octets.set(source.subarray(start, end));
+    this.length = length;
+    this.text = textOf(source, start, end);
+    return this.text;
+  }
 }
 
 /** A stored key's record, for the types the loop above does not take apart itself. */
