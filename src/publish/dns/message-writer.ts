@@ -200,7 +200,11 @@ export class MessageWriter {
         start,
         start + ownerLength,
       );
-      return this.addAnswer({ name: ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`, ttl, data });
+      return this.addAnswer({
+        name: ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`,
+        ttl,
+        data,
+      });
     }
     return this.place(at0, mark, () => this.writeFields(at, ttl, data));
   }

@@ -314,7 +314,11 @@ function checkedLength(name: string): number {
 
 /** A name's octets as text, for an error message. */
 function textOf(source: Uint8Array, start: number, length: number): string {
-  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString("utf8", start, start + length);
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
+    "utf8",
+    start,
+    start + length,
+  );
 }
 
 function trimDot(name: string): string {
