@@ -152,6 +152,30 @@ export class MessageWriter {
     return true;
   }
 
+  /** `place` for a record whose owner ends at `at`: the same, with no closure made per record. */
+  private placeFields(
+    start: number,
+    mark: ReturnType<NameCompressor["mark"]>,
+    at: number,
+    ttl: number,
+    data: RData,
+  ): boolean {
+    let end: number;
+    try {
+      end = this.writeFields(at, ttl, data);
+    } catch (error) {
+      this.names.rollback(mark, start);
+      throw error;
+    }
+    if (end > this.answerLimit) {
+      this.names.rollback(mark, start);
+      return false;
+    }
+    this.position = end;
+    this.answers++;
+    return true;
+  }
+
   /**
    * `addAnswer` for a record whose owner's labels below the origin are the first `ownerLength` characters of
    * `owner`: a zone's records as stored, written without building their full names. `data` may be reused from
@@ -171,7 +195,7 @@ export class MessageWriter {
       const name = ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`;
       return this.addAnswer({ name, ttl, data });
     }
-    return this.place(start, mark, () => this.writeFields(at, ttl, data));
+    return this.placeFields(start, mark, at, ttl, data);
   }
 
   /**
@@ -206,7 +230,7 @@ export class MessageWriter {
         data,
       });
     }
-    return this.place(at0, mark, () => this.writeFields(at, ttl, data));
+    return this.placeFields(at0, mark, at, ttl, data);
   }
 
   /**

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import dnsPacket from "dns-packet";
 import { defaultRpzPolicy, type RpzPolicy } from "../rpz-policy.ts";
@@ -8,6 +9,8 @@ import type { RData } from "./record-to-write.ts";
 import { RRType } from "./rr-type.ts";
 import { ServedZone, zoneKeySeparator } from "./served-zone.ts";
 import { axfrMessages, transferMessageSize, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
+import { transferSigner } from "./transfer-signer.ts";
+import { signMessage, type TsigKey, verifyMessage } from "./tsig.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
 import { nsRecord, soaRecord } from "./zone-soa.ts";
 
@@ -178,6 +181,33 @@ describe("an AXFR's messages encoded from the stored octets", () => {
     for (const owner of ["a..b", `${"x".repeat(64)}.com`, "sp ace.com", "back\\slash.com", "été.fr"]) {
       const zone = await servedZone([{ owner, rtype: "CNAME", rdata: "." }]);
       assert.throws(() => [...axfrMessages(policy, zone.view(), question)], /DNS (name|label)/, owner);
+    }
+  });
+});
+
+describe("an AXFR's messages signed as they are encoded", () => {
+  it("each verify in the chain of MACs, from the request's (RFC 8945 §5.3.1)", async () => {
+    const key: TsigKey = { name: "k.xfer.decree", algorithm: "hmac-sha256", secret: randomBytes(32) };
+    const keys = (name: string) => (name === key.name ? key : undefined);
+    const zone = await servedZone(zoneRecords(5000));
+    const request = signMessage(
+      dnsPacket.encode({
+        type: "query",
+        id: 7,
+        questions: [{ name: policy.zone, type: "AXFR", class: "IN" }],
+      }),
+      key,
+    );
+    const messages = [
+      ...axfrMessages(policy, zone.view(), question, { id: 7, sign: transferSigner(key, request.mac) }),
+    ];
+    assert.ok(messages.length > 3);
+    let previousMac: Buffer | undefined;
+    for (const [index, message] of messages.entries()) {
+      const options = index === 0 ? { keys, requestMac: request.mac } : { keys, previousMac };
+      const verified = verifyMessage(message, options);
+      assert.equal(verified.status, "valid", `message ${index}`);
+      if (verified.status === "valid") previousMac = verified.mac;
     }
   });
 });

@@ -59,14 +59,14 @@ export function* axfrMessages(
     next();
     writer.addAnswer(record);
   }
-  // One RDATA object per type, refilled for each record; its text decoded only when the octets differ from
-  // the record before of that type (a zone holds a handful of CNAME targets and addresses).
+  // One RDATA object per type, refilled for each record; its text decoded only when its octets are none of the
+  // last few of that type.
   const cname = { type: "CNAME" as const, target: "" };
   const a = { type: "A" as const, address: "" };
   const aaaa = { type: "AAAA" as const, address: "" };
-  const cnameText = new LastText();
-  const aText = new LastText();
-  const aaaaText = new LastText();
+  const cnameText = new RecentTexts();
+  const aText = new RecentTexts();
+  const aaaaText = new RecentTexts();
   const ttl = policy.ttl;
   const order = new TransferOrder(view.keys);
   while (order.advance()) {
@@ -123,26 +123,32 @@ function textOf(octets: Uint8Array, start: number, end: number): string {
   return Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString("utf8", start, end);
 }
 
-/** The text of the octets last asked for, decoded again only when they change. */
-class LastText {
-  private octets = new Uint8Array(256);
-  private length = -1;
-  private text = "";
+/** Texts of the last few distinct octet strings asked for, decoded again only when none matches. */
+class RecentTexts {
+  private readonly octets: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
 
   of(source: Uint8Array, start: number, end: number): string {
     const length = end - start;
-    if (length === this.length) {
+    for (let slot = 0; slot < this.octets.length; slot++) {
+      const known = this.octets[slot]!;
+      if (known.length !== length) continue;
       let at = 0;
-      while (at < length && source[start + at] === this.octets[at]) at++;
-      if (at === length) return this.text;
+      while (at < length && source[start + at] === known[at]) at++;
+      if (at === length) return this.texts[slot]!;
     }
-    if (length > this.octets.length) this.octets = new Uint8Array(length);
-    this.octets.set(source.subarray(start, end));
-    this.length = length;
-    this.text = textOf(source, start, end);
-    return this.text;
+    const text = textOf(source, start, end);
+    const slot = this.next;
+    this.next = (slot + 1) % recentTexts;
+    this.octets[slot] = source.slice(start, end);
+    this.texts[slot] = text;
+    return text;
   }
 }
+
+/** A zone holds a handful of CNAME targets and stop-page addresses: a few of each are enough. */
+const recentTexts = 4;
 
 /** A stored key's record, for the types the loop above does not take apart itself. */
 function recordOfKey(key: string, ownerEnd: number, typeEnd: number): ZoneRecord {

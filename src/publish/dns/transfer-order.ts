@@ -12,6 +12,7 @@ const star = 0x2a;
 const dot = 0x2e;
 const separator = zoneKeySeparator.charCodeAt(0);
 const emptyOctets = new Uint8Array(0);
+const emptyEnds = new Uint32Array(0);
 
 /**
  * One pass over sorted keys: each once, `*.name` keys just after the first key of `name` when there is one.
@@ -22,6 +23,9 @@ export class TransferOrder {
   /** Where the main pass is, and where the block of `*.` keys starts and ends: chunk and index in it. */
   private chunk = 0;
   private index = 0;
+  /** The main pass's chunk, as stored; empty until the first key is asked for, and past the last. */
+  private mainBytes: Uint8Array = emptyOctets;
+  private mainEnds: Uint32Array = emptyEnds;
   private readonly wildcards: Cursor;
   private readonly blockEnd: Cursor;
   /** The key the main pass gave last, for its wildcards to follow; its owner's length, or -1 for none. */
@@ -30,6 +34,8 @@ export class TransferOrder {
   private lastOwnerLength = -1;
   /** The key the wildcard cursor stands on, when there is one. */
   private wOctets: Uint8Array = emptyOctets;
+  private wEnds: Uint32Array = emptyEnds;
+  private wChunk = -1;
   private wStart = 0;
   private wEnd = 0;
   octets: Uint8Array = emptyOctets;
@@ -76,9 +82,15 @@ export class TransferOrder {
     if (chunk > this.blockEnd.chunk || (chunk === this.blockEnd.chunk && index >= this.blockEnd.index)) {
       return false;
     }
-    if (chunk >= this.keys.chunks || index >= this.keys.length(chunk)) return false;
-    const { bytes, ends } = this.keys.octets(chunk);
-    this.wOctets = bytes;
+    if (chunk !== this.wChunk) {
+      if (chunk >= this.keys.chunks) return false;
+      const { bytes, ends } = this.keys.octets(chunk);
+      this.wOctets = bytes;
+      this.wEnds = ends;
+      this.wChunk = chunk;
+    }
+    const ends = this.wEnds;
+    if (index >= ends.length) return false;
     this.wStart = index === 0 ? 0 : ends[index - 1]!;
     this.wEnd = ends[index]!;
     return true;
@@ -89,7 +101,7 @@ export class TransferOrder {
     this.start = this.wStart;
     this.end = this.wEnd;
     const cursor = this.wildcards;
-    if (++cursor.index >= this.keys.length(cursor.chunk)) {
+    if (++cursor.index >= this.wEnds.length) {
       cursor.chunk++;
       cursor.index = 0;
     }
@@ -100,24 +112,41 @@ export class TransferOrder {
   private main(): boolean {
     for (;;) {
       if (this.chunk >= this.keys.chunks) return false;
-      if (this.index >= this.keys.length(this.chunk)) {
-        this.chunk++;
-        this.index = 0;
+      if (this.index >= this.mainEnds.length) {
+        if (this.index >= this.keys.length(this.chunk)) {
+          this.chunk++;
+          this.index = 0;
+        }
+        this.enterMainChunk();
         continue;
       }
-      const { bytes, ends } = this.keys.octets(this.chunk);
-      const start = this.index === 0 ? 0 : ends[this.index - 1]!;
+      const bytes = this.mainBytes;
+      const index = this.index;
+      const start = index === 0 ? 0 : this.mainEnds[index - 1]!;
       if (bytes[start] === star && bytes[start + 1] === dot) {
         // Jump past the block, which is contiguous since the keys are sorted.
         this.chunk = this.blockEnd.chunk;
         this.index = this.blockEnd.index;
+        this.enterMainChunk();
         continue;
       }
       this.octets = bytes;
       this.start = start;
-      this.end = ends[this.index]!;
+      this.end = this.mainEnds[index]!;
       return true;
     }
+  }
+
+  /** Takes the octets of the main pass's chunk, or none past the last. */
+  private enterMainChunk(): void {
+    if (this.chunk >= this.keys.chunks) {
+      this.mainBytes = emptyOctets;
+      this.mainEnds = emptyEnds;
+      return;
+    }
+    const { bytes, ends } = this.keys.octets(this.chunk);
+    this.mainBytes = bytes;
+    this.mainEnds = ends;
   }
 
   /** Whether the wildcard key is `*.` and the owner of the key the main pass gave last. */
