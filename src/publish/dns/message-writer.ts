@@ -54,7 +54,9 @@ export class MessageWriter {
   private readonly buffer: Buffer;
   private readonly names = new NameCompressor();
   private readonly maxSize: number;
-  private readonly answerLimit: number;
+  private readonly reserve: number;
+  /** Where this message's answers must end: `maxSize - reserve`, or less when `begin` was given a size. */
+  private answerLimit: number;
   private state: State = "idle";
   private position = 0;
   private questions = 0;
@@ -73,6 +75,7 @@ export class MessageWriter {
       throw new Error(`reserve must be an integer from 0 to ${maxSize - minMessageSize / 2}, not ${reserve}`);
     }
     this.maxSize = maxSize;
+    this.reserve = reserve;
     this.answerLimit = maxSize - reserve;
     this.buffer = Buffer.allocUnsafe(maxSize + slack);
     this.originSet = options.origin !== undefined;
@@ -89,9 +92,13 @@ export class MessageWriter {
     return this.answers;
   }
 
-  /** Starts a new message, forgetting the previous one. Throws if the question cannot be encoded. */
-  begin(header: MessageHeader): void {
+  /**
+   * Starts a new message, forgetting the previous one; `size`, when given, caps this one below `maxSize` (the
+   * reserve kept all the same). Throws if the question cannot be encoded.
+   */
+  begin(header: MessageHeader, size = this.maxSize): void {
     const message = this.buffer;
+    this.answerLimit = Math.max(minMessageSize, Math.min(size, this.maxSize)) - this.reserve;
     writeUint16(message, 0, header.id, "message id");
     writeUint16(message, 2, header.flags, "header flags");
     this.names.reset();

@@ -8,7 +8,13 @@ import { HeaderFlag, MessageWriter } from "./message-writer.ts";
 import type { RData } from "./record-to-write.ts";
 import { RRType } from "./rr-type.ts";
 import { ServedZone, zoneKeySeparator } from "./served-zone.ts";
-import { axfrMessages, transferMessageSize, tsigReserve, zoneQuestion } from "./transfer-messages.ts";
+import {
+  axfrMessages,
+  firstMessageSize,
+  transferMessageSize,
+  tsigReserve,
+  zoneQuestion,
+} from "./transfer-messages.ts";
 import { transferSigner } from "./transfer-signer.ts";
 import { signMessage, type TsigKey, verifyMessage } from "./tsig.ts";
 import { zoneRecordToWrite } from "./zone-record-to-write.ts";
@@ -76,7 +82,7 @@ function referenceMessages(records: ZoneRecord[], serial: number, id: number): B
     origin: policy.zone,
   });
   const out: Buffer[] = [];
-  writer.begin({ id, flags: HeaderFlag.QR | HeaderFlag.AA, question });
+  writer.begin({ id, flags: HeaderFlag.QR | HeaderFlag.AA, question }, firstMessageSize);
   const soa = soaRecord(policy, serial);
   const add = (write: () => boolean) => {
     if (write()) return;
@@ -148,6 +154,15 @@ describe("an AXFR's messages encoded from the stored octets", () => {
         assert.ok(message.equals(expected[index]!), `${count} entries: message ${index} is the same`);
       }
     }
+  });
+
+  it("start with a small message, which leaves at once, then fill messages of the full size", async () => {
+    const zone = await servedZone(zoneRecords(20_000));
+    const messages = [...axfrMessages(policy, zone.view(), question)];
+    assert.ok(messages[0]!.length <= firstMessageSize - tsigReserve, `${messages[0]!.length} octets first`);
+    assert.equal(dnsPacket.decode(messages[0]!).answers?.[0]?.type, "SOA");
+    assert.ok(messages[1]!.length > firstMessageSize, `${messages[1]!.length} octets second`);
+    assert.ok(messages.every((message) => message.length <= transferMessageSize - tsigReserve));
   });
 
   it("give every record once, wildcards after their name, across message boundaries", async () => {

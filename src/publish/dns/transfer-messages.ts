@@ -14,6 +14,13 @@ import { nsRecord, soaRecord } from "./zone-soa.ts";
  * larger ones compress worse; this is also about the size NSD sends.
  */
 export const transferMessageSize = 16_384;
+/**
+ * The first message is small, so that it leaves at once and the secondary learns the serial within
+ * milliseconds, even while the encoder still runs in V8's interpreter (the first transfer after start-up)
+ * and whatever the zone's size; the rest fill `transferMessageSize`. RFC 5936 §2.2 leaves the number of records
+ * a message holds to the server.
+ */
+export const firstMessageSize = 2048;
 /** Room for the TSIG record each message may carry (RFC 8945 §4.2: ~100 octets for hmac-sha256). */
 export const tsigReserve = 256;
 
@@ -45,7 +52,7 @@ export function* axfrMessages(
   const id = options.id ?? 0;
   const sign = options.sign;
   const later = { id, flags: responseFlags };
-  writer.begin({ id, flags: responseFlags, question });
+  writer.begin({ id, flags: responseFlags, question }, firstMessageSize);
   const seal = () => {
     sign?.(writer);
     return writer.finish();
