@@ -26,6 +26,7 @@ import {
   zoneQuestion,
 } from "./transfer-messages.ts";
 import { type SignableMessage, transferSigner } from "./transfer-signer.ts";
+import { warmUpTransfers } from "./transfer-warm-up.ts";
 import { signMessage, type TsigKey, type VerifyResult, verifyMessage } from "./tsig.ts";
 import { tsigErrorResponse } from "./tsig-error-response.ts";
 import { answerQuery } from "./zone-query.ts";
@@ -188,6 +189,7 @@ export class DnsPrimary extends EventEmitter<{
     // The whole zone before the first answer: never a half-loaded zone on the wire.
     this.served = await ServedZone.load(this.options.zone);
     this.released = await this.releasedOf(this.served);
+    warmUpTransfers(this.options.policy, this.served.view());
     this.tcp = createServer((socket) => void this.serveTcp(socket));
     await new Promise<void>((resolve, reject) => {
       this.tcp!.once("error", reject);

@@ -54,7 +54,9 @@ export class MessageWriter {
   private readonly buffer: Buffer;
   private readonly names = new NameCompressor();
   private readonly maxSize: number;
-  private readonly answerLimit: number;
+  private readonly reserve: number;
+  /** Where this message's answers must end: `maxSize - reserve`, or less when `begin` was given a size. */
+  private answerLimit: number;
   private state: State = "idle";
   private position = 0;
   private questions = 0;
@@ -73,6 +75,7 @@ export class MessageWriter {
       throw new Error(`reserve must be an integer from 0 to ${maxSize - minMessageSize / 2}, not ${reserve}`);
     }
     this.maxSize = maxSize;
+    this.reserve = reserve;
     this.answerLimit = maxSize - reserve;
     this.buffer = Buffer.allocUnsafe(maxSize + slack);
     this.originSet = options.origin !== undefined;
@@ -89,9 +92,13 @@ export class MessageWriter {
     return this.answers;
   }
 
-  /** Starts a new message, forgetting the previous one. Throws if the question cannot be encoded. */
-  begin(header: MessageHeader): void {
+  /**
+   * Starts a new message, forgetting the previous one; `size`, when given, caps this one below `maxSize` (the
+   * reserve kept all the same). Throws if the question cannot be encoded.
+   */
+  begin(header: MessageHeader, size = this.maxSize): void {
     const message = this.buffer;
+    this.answerLimit = Math.max(minMessageSize, Math.min(size, this.maxSize)) - this.reserve;
     writeUint16(message, 0, header.id, "message id");
     writeUint16(message, 2, header.flags, "header flags");
     this.names.reset();
@@ -152,6 +159,30 @@ export class MessageWriter {
     return true;
   }
 
+  /** `place` for a record whose owner ends at `at`: the same, with no closure made per record. */
+  private placeFields(
+    start: number,
+    mark: ReturnType<NameCompressor["mark"]>,
+    at: number,
+    ttl: number,
+    data: RData,
+  ): boolean {
+    let end: number;
+    try {
+      end = this.writeFields(at, ttl, data);
+    } catch (error) {
+      this.names.rollback(mark, start);
+      throw error;
+    }
+    if (end > this.answerLimit) {
+      this.names.rollback(mark, start);
+      return false;
+    }
+    this.position = end;
+    this.answers++;
+    return true;
+  }
+
   /**
    * `addAnswer` for a record whose owner's labels below the origin are the first `ownerLength` characters of
    * `owner`: a zone's records as stored, written without building their full names. `data` may be reused from
@@ -171,7 +202,42 @@ export class MessageWriter {
       const name = ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`;
       return this.addAnswer({ name, ttl, data });
     }
-    return this.place(start, mark, () => this.writeFields(at, ttl, data));
+    return this.placeFields(start, mark, at, ttl, data);
+  }
+
+  /**
+   * `addAnswerUnderOrigin` for an owner whose labels below the origin are the octets
+   * `source[start..start + ownerLength)`: a zone's records written from where they are stored, with no
+   * string per record.
+   */
+  addAnswerUnderOriginOctets(
+    source: Uint8Array,
+    start: number,
+    ownerLength: number,
+    ttl: number,
+    data: RData,
+  ): boolean {
+    if (this.state !== "answers") {
+      throw new Error("addAnswer needs begin() first, and no additional record before it");
+    }
+    const at0 = this.position;
+    if (at0 + ownerLength + 2 + fixedRecordOctets + rdataBound(data) > this.buffer.length) return false;
+    const mark = this.names.mark();
+    const at = this.names.writeUnderOriginOctets(this.buffer, at0, source, start, ownerLength);
+    if (at < 0) {
+      // The origin is not in this message yet: once a message, with the full name, which places it.
+      const prefix = Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
+        "utf8",
+        start,
+        start + ownerLength,
+      );
+      return this.addAnswer({
+        name: ownerLength === 0 ? this.origin : `${prefix}.${this.origin}`,
+        ttl,
+        data,
+      });
+    }
+    return this.placeFields(at0, mark, at, ttl, data);
   }
 
   /**

@@ -131,6 +131,26 @@ export class NameCompressor {
     return this.compress(message, labelCount, origin.offset);
   }
 
+  /**
+   * `writeUnderOrigin` for labels given as the octets `source[start..start + length)`, e.g. where a zone's keys
+   * are stored: the same octets on the wire, with no string decoded first.
+   */
+  writeUnderOriginOctets(
+    message: Uint8Array,
+    position: number,
+    source: Uint8Array,
+    start: number,
+    length: number,
+  ): number {
+    const origin = this.origin;
+    if (origin.offset === 0) return -1;
+    if (length > 0 && length + 1 + origin.text.length > maxNameCharacters) {
+      throw new Error(`DNS name longer than 255 octets: ${textOf(source, start, length)}.${origin.text}`);
+    }
+    const labelCount = this.writeLabelsFrom(message, position, source, start, length);
+    return this.compress(message, labelCount, origin.offset);
+  }
+
   /** The longer of the anchors the name ends with, if any. */
   private anchorFor(name: string, length: number): Anchor | undefined {
     const { previous, origin } = this;
@@ -174,6 +194,51 @@ export class NameCompressor {
       const size = out - labelStart - 1;
       if (size === 0) throw new Error(`DNS name has an empty label: ${name}`);
       if (size > maxLabelOctets) throw new Error(`DNS label longer than 63 octets in: ${name}`);
+      message[labelStart] = size;
+      this.labelStarts[count] = labelStart;
+      this.labelHashes[count] = hash;
+      count++;
+    }
+    this.labelStarts[count] = out;
+    message[out] = 0;
+    return count;
+  }
+
+  /** `writeLabels` from octets: the same checks, the same labels and hashes. */
+  private writeLabelsFrom(
+    message: Uint8Array,
+    position: number,
+    source: Uint8Array,
+    start: number,
+    length: number,
+  ): number {
+    const end = start + length;
+    if (length > 0 && source[end - 1] === dot) {
+      throw new Error(`DNS name has an empty label: ${textOf(source, start, length)}`);
+    }
+    let count = 0;
+    let out = position;
+    let index = start;
+    while (index < end) {
+      const labelStart = out++;
+      let hash = fnvOffset;
+      for (; index < end; index++) {
+        const octet = source[index]!;
+        if (octet === dot) break;
+        if (octet < 0x21 || octet > 0x7e || octet === 0x5c) {
+          throw new Error(
+            `DNS name must be printable ASCII without escapes (A-labels): ${textOf(source, start, length)}`,
+          );
+        }
+        message[out++] = octet;
+        hash = Math.imul(hash ^ lower[octet]!, fnvPrime);
+      }
+      index++;
+      const size = out - labelStart - 1;
+      if (size === 0) throw new Error(`DNS name has an empty label: ${textOf(source, start, length)}`);
+      if (size > maxLabelOctets) {
+        throw new Error(`DNS label longer than 63 octets in: ${textOf(source, start, length)}`);
+      }
       message[labelStart] = size;
       this.labelStarts[count] = labelStart;
       this.labelHashes[count] = hash;
@@ -245,6 +310,15 @@ function checkedLength(name: string): number {
   const length = name.length > 0 && name.charCodeAt(name.length - 1) === dot ? name.length - 1 : name.length;
   if (length > maxNameCharacters) throw new Error(`DNS name longer than 255 octets: ${name}`);
   return length;
+}
+
+/** A name's octets as text, for an error message. */
+function textOf(source: Uint8Array, start: number, length: number): string {
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString(
+    "utf8",
+    start,
+    start + length,
+  );
 }
 
 function trimDot(name: string): string {

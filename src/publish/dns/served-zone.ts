@@ -20,6 +20,11 @@ export interface ZoneKeys {
   readonly chunks: number;
   length(chunk: number): number;
   key(chunk: number, index: number): string;
+  /**
+   * A chunk's keys as stored, read-only: key `i` is `bytes` from `ends[i - 1]` (0 for the first) to `ends[i]`,
+   * in UTF-8. For encoders that copy names from them without a string per key.
+   */
+  octets(chunk: number): { readonly bytes: Uint8Array; readonly ends: Uint32Array };
 }
 
 // Records are kept as one key each, owner, type and data joined by a separator below any character a name, a
@@ -447,6 +452,7 @@ export class ServedZone {
           const at = chunks[chunk]!;
           return at.bytes.toString("utf8", startOf(at, index), at.ends[index]);
         },
+        octets: (chunk) => chunks[chunk]!,
       },
     };
   }

@@ -14,6 +14,13 @@ import { nsRecord, soaRecord } from "./zone-soa.ts";
  * larger ones compress worse; this is also about the size NSD sends.
  */
 export const transferMessageSize = 16_384;
+/**
+ * The first message is small, so that it leaves at once and the secondary learns the serial within
+ * milliseconds, even while the encoder still runs in V8's interpreter (the first transfer after start-up)
+ * and whatever the zone's size; the rest fill `transferMessageSize`. RFC 5936 §2.2 leaves the number of records
+ * a message holds to the server.
+ */
+export const firstMessageSize = 2048;
 /** Room for the TSIG record each message may carry (RFC 8945 §4.2: ~100 octets for hmac-sha256). */
 export const tsigReserve = 256;
 
@@ -31,8 +38,9 @@ export interface AxfrOptions {
  * it has been taken: the first leaves as soon as it is full, whatever the zone's size, and a transfer holds one
  * message of its own at a time. The view is frozen: a release applied meanwhile does not change it.
  *
- * The records are encoded from the view's stored keys, their owners written as labels and a pointer to the
- * apex: no object, no full name built per record, which at a million records is most of the time.
+ * The records are encoded from the view's stored keys where they lie, as octets: each owner's labels are
+ * copied from them and end in a pointer to the apex, with no string, object or full name made per record,
+ * which at a million records is most of the time.
  */
 export function* axfrMessages(
   policy: RpzPolicy,
@@ -44,7 +52,7 @@ export function* axfrMessages(
   const id = options.id ?? 0;
   const sign = options.sign;
   const later = { id, flags: responseFlags };
-  writer.begin({ id, flags: responseFlags, question });
+  writer.begin({ id, flags: responseFlags, question }, firstMessageSize);
   const seal = () => {
     sign?.(writer);
     return writer.finish();
@@ -58,44 +66,54 @@ export function* axfrMessages(
     next();
     writer.addAnswer(record);
   }
-  // One RDATA object per type, refilled for each record.
+  // One RDATA object per type, refilled for each record; its text decoded only when its octets are none of the
+  // last few of that type.
   const cname = { type: "CNAME" as const, target: "" };
   const a = { type: "A" as const, address: "" };
   const aaaa = { type: "AAAA" as const, address: "" };
+  const cnameText = new RecentTexts();
+  const aText = new RecentTexts();
+  const aaaaText = new RecentTexts();
   const ttl = policy.ttl;
   const order = new TransferOrder(view.keys);
-  for (let key = order.next(); key !== undefined; key = order.next()) {
-    {
-      const ownerEnd = key.indexOf(zoneKeySeparator);
-      const typeEnd = key.indexOf(zoneKeySeparator, ownerEnd + 1);
-      const rdata = key.slice(typeEnd + 1);
-      let data: RData;
-      let recordTtl = ttl;
-      switch (typeEnd - ownerEnd - 1) {
-        case 5: // CNAME
-          cname.target = rdata;
-          data = cname;
-          break;
-        case 1: // A
-          a.address = rdata;
-          data = a;
-          break;
-        case 4: // AAAA
-          aaaa.address = rdata;
-          data = aaaa;
-          break;
-        default: {
-          const record = zoneRecordToWrite(recordOfKey(key, ownerEnd, typeEnd), policy);
-          data = record.data;
-          recordTtl = record.ttl;
-        }
+  while (order.advance()) {
+    const { octets, start, end } = order;
+    let ownerEnd = start;
+    while (octets[ownerEnd] !== separator) ownerEnd++;
+    let typeEnd = ownerEnd + 1;
+    while (octets[typeEnd] !== separator) typeEnd++;
+    const ownerLength = ownerEnd - start;
+    let data: RData;
+    let recordTtl = ttl;
+    switch (typeEnd - ownerEnd - 1) {
+      case 5: // CNAME
+        cname.target = cnameText.of(octets, typeEnd + 1, end);
+        data = cname;
+        break;
+      case 1: // A
+        a.address = aText.of(octets, typeEnd + 1, end);
+        data = a;
+        break;
+      case 4: // AAAA
+        aaaa.address = aaaaText.of(octets, typeEnd + 1, end);
+        data = aaaa;
+        break;
+      default: {
+        const key = textOf(octets, start, end);
+        const first = key.indexOf(zoneKeySeparator);
+        const record = zoneRecordToWrite(
+          recordOfKey(key, first, key.indexOf(zoneKeySeparator, first + 1)),
+          policy,
+        );
+        data = record.data;
+        recordTtl = record.ttl;
       }
-      if (writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) continue;
-      yield seal();
-      next();
-      if (!writer.addAnswerUnderOrigin(key, ownerEnd, recordTtl, data)) {
-        throw new Error(`the record for ${key.slice(0, ownerEnd)} does not fit in a message`);
-      }
+    }
+    if (writer.addAnswerUnderOriginOctets(octets, start, ownerLength, recordTtl, data)) continue;
+    yield seal();
+    next();
+    if (!writer.addAnswerUnderOriginOctets(octets, start, ownerLength, recordTtl, data)) {
+      throw new Error(`the record for ${textOf(octets, start, ownerEnd)} does not fit in a message`);
     }
   }
   if (!writer.addAnswer(soa)) {
@@ -105,6 +123,39 @@ export function* axfrMessages(
   }
   yield seal();
 }
+
+const separator = zoneKeySeparator.charCodeAt(0);
+
+function textOf(octets: Uint8Array, start: number, end: number): string {
+  return Buffer.from(octets.buffer, octets.byteOffset, octets.byteLength).toString("utf8", start, end);
+}
+
+/** Texts of the last few distinct octet strings asked for, decoded again only when none matches. */
+class RecentTexts {
+  private readonly octets: Uint8Array[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
+
+  of(source: Uint8Array, start: number, end: number): string {
+    const length = end - start;
+    for (let slot = 0; slot < this.octets.length; slot++) {
+      const known = this.octets[slot]!;
+      if (known.length !== length) continue;
+      let at = 0;
+      while (at < length && source[start + at] === known[at]) at++;
+      if (at === length) return this.texts[slot]!;
+    }
+    const text = textOf(source, start, end);
+    const slot = this.next;
+    this.next = (slot + 1) % recentTexts;
+    this.octets[slot] = source.slice(start, end);
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
+/** A zone holds a handful of CNAME targets and stop-page addresses: a few of each are enough. */
+const recentTexts = 4;
 
 /** A stored key's record, for the types the loop above does not take apart itself. */
 function recordOfKey(key: string, ownerEnd: number, typeEnd: number): ZoneRecord {

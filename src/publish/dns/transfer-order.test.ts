@@ -6,10 +6,17 @@ import { TransferOrder } from "./transfer-order.ts";
 const key = (owner: string, type = "CNAME", data = ".") => [owner, type, data].join(zoneKeySeparator);
 
 function inOrder(chunks: string[][]): string[] {
+  // Each chunk packed as the served zone stores it: UTF-8 octets end to end, and where each key ends.
+  const packed = chunks.map((keys) => {
+    const parts = keys.map((k) => Buffer.from(k));
+    let end = 0;
+    return { bytes: Buffer.concat(parts), ends: Uint32Array.from(parts, (part) => (end += part.length)) };
+  });
   const order = new TransferOrder({
     chunks: chunks.length,
     length: (chunk) => chunks[chunk]!.length,
     key: (chunk, index) => chunks[chunk]![index]!,
+    octets: (chunk) => packed[chunk]!,
   });
   const out: string[] = [];
   for (let next = order.next(); next !== undefined; next = order.next()) out.push(next);
