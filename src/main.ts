@@ -327,8 +327,9 @@ async function startPublication(
     now,
     windowMs: config.releaseWindowMs,
     pollMs: options.releasePollMs ?? 5,
-    // The DNS primary answers on this event loop: the secondaries' IXFR after a NOTIFY goes before the log.
-    checkpointDelayMs: 20,
+    // The DNS primary answers, and NOTIFYs, on its own thread: the checkpoint may follow a release at once, and a
+    // change that comes meanwhile waits the less for the build after it.
+    checkpointDelayMs: 0,
     staged: config.releases.staged,
     onError,
     logOrigin: config.logOrigin,
