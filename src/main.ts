@@ -327,9 +327,9 @@ async function startPublication(
     now,
     windowMs: config.releaseWindowMs,
     pollMs: options.releasePollMs ?? 5,
-    // The DNS primary answers, and NOTIFYs, on its own thread: the checkpoint may follow a release at once, and a
-    // change that comes meanwhile waits the less for the build after it.
-    checkpointDelayMs: 0,
+    // The DNS primary answers on its own thread, but the machine's CPUs are shared: the checkpoint's signing
+    // comes after the secondaries' IXFR. A change that comes meanwhile is built at once, not after the wait.
+    checkpointDelayMs: 20,
     staged: config.releases.staged,
     onError,
     logOrigin: config.logOrigin,
