@@ -206,7 +206,11 @@ describe("a change while a release waits for its checkpoint", () => {
         undefined,
         "the second release went out before the first one's checkpoint",
       );
-      assert.equal(await started, release1, "the start ended with its release, its checkpoint left to the next");
+      assert.equal(
+        await started,
+        release1,
+        "the start ended with its release, its checkpoint left to the next",
+      );
       // The second release waits for its checkpoint in turn; a third change finds the first one owed one: the
       // second build signs both before the third is built.
       await approve("third.hurry-checkpoint.org");

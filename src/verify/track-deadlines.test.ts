@@ -172,7 +172,10 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     const order: string[] = [];
     // A request that arrives while the job reads: it is served between two transactions, not after the run.
     setImmediate(() => order.push("a decision's request"));
-    const run = await trackDeadlines(store(), at(minutes(121)), { eventBudget: 100, eventsPerTransaction: 2 });
+    const run = await trackDeadlines(store(), at(minutes(121)), {
+      eventBudget: 100,
+      eventsPerTransaction: 2,
+    });
     order.push("the deadline run");
     assert.deepEqual(order, ["a decision's request", "the deadline run"]);
     assert.equal(run.opened, 1, "one deadline for the order, read across transactions");
