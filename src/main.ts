@@ -327,7 +327,8 @@ async function startPublication(
     now,
     windowMs: config.releaseWindowMs,
     pollMs: options.releasePollMs ?? 5,
-    // The DNS primary answers on this event loop: the secondaries' IXFR after a NOTIFY goes before the log.
+    // The DNS primary answers on its own thread, but the machine's CPUs are shared: the checkpoint's signing
+    // comes after the secondaries' IXFR. A change that comes meanwhile is built at once, not after the wait.
     checkpointDelayMs: 20,
     staged: config.releases.staged,
     onError,

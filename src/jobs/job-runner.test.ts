@@ -123,4 +123,59 @@ describe("the scheduler's job runner", () => {
     assert.ok(runs[1]! >= dueAt, "not before it is due");
     assert.ok(runs[1]! - dueAt < 200, `woken ${runs[1]! - dueAt} ms after it was due`);
   });
+  it("runs a kick's jobs after what the same turn of the event loop queued before it, such as the release a decision poked", async () => {
+    const order: string[] = [];
+    let ran: () => void = () => {};
+    const runner = new JobRunner({
+      leadership: soleLeadership(),
+      intervalMs: 60_000,
+      jobs: [
+        {
+          name: "clock",
+          run: async () => {
+            order.push("jobs");
+            ran();
+            return false;
+          },
+        },
+      ],
+    });
+    await runner.start();
+    order.length = 0;
+    const kickedRun = new Promise<void>((resolve) => (ran = resolve));
+    setImmediate(() => order.push("release build"));
+    runner.kick();
+    await kickedRun;
+    await runner.stop();
+    assert.deepEqual(order, ["release build", "jobs"]);
+  });
+
+  it("lets the event loop turn between two jobs of a run: what came during one goes before the next", async () => {
+    const order: string[] = [];
+    const runner = new JobRunner({
+      leadership: soleLeadership(),
+      intervalMs: 60_000,
+      jobs: [
+        {
+          name: "deadlines",
+          run: async () => {
+            order.push("deadlines");
+            // A request that arrives while this job holds the event loop.
+            setImmediate(() => order.push("a decision's request"));
+            return false;
+          },
+        },
+        {
+          name: "webhooks",
+          run: async () => {
+            order.push("webhooks");
+            return false;
+          },
+        },
+      ],
+    });
+    await runner.start();
+    await runner.stop();
+    assert.deepEqual(order, ["deadlines", "a decision's request", "webhooks"]);
+  });
 });

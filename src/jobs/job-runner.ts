@@ -56,9 +56,15 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     this.timer.unref();
   }
 
-  /** Something happened (a release): run soon rather than at the next interval. */
+  /**
+   * Something happened (a release): run soon rather than at the next interval. Soon is after what this turn of
+   * the event loop already queued: the release a decision poked is built before the run its change kicks.
+   */
   kick(): void {
-    if (!this.stopped) void this.tick();
+    if (this.stopped) return;
+    setImmediate(() => {
+      if (!this.stopped) void this.tick();
+    });
   }
 
   async stop(): Promise<void> {
@@ -100,6 +106,10 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     if (!leading || this.stopped) return;
     let changed = false;
     for (const job of this.options.jobs) {
+      // Each job after what came meanwhile (on SQLite a run holds the event loop for as long as it chains
+      // queries): a decision's request and the release it pokes wait for one job, never the whole run.
+      await yieldToEventLoop();
+      if (this.stopped) break;
       const started = performance.now();
       try {
         const changedNow = await job.run((this.options.now ?? (() => new Date()))());
@@ -144,4 +154,8 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     }, delay);
     this.wake.unref();
   }
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

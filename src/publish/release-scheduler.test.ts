@@ -6,6 +6,7 @@ import { type StoreUnderTest, storeEngines } from "../../test/support/stores.ts"
 import { createOrganisation } from "../accounts/organisations.ts";
 import { recordOrder } from "../intake/record-order.ts";
 import { decideTargets } from "../registry/decide-targets.ts";
+import { checkpointOfRelease } from "../registry/log/log-checkpoints.ts";
 import { reportTarget } from "../verify/report-target.ts";
 import type { ReleaseSummary } from "./build-release.ts";
 import { ReleaseScheduler } from "./release-scheduler.ts";
@@ -158,6 +159,74 @@ describe("the release scheduler", () => {
       releases.at(-1)!.eventId,
       "the cursor is past the release's event",
     );
+  });
+});
+
+describe("a change while a release waits for its checkpoint", () => {
+  it("is built at once, before that checkpoint, and its build signs both checkpoints, oldest first", async () => {
+    const opened = await storeEngines[0]!.open();
+    const keepAlive = setInterval(() => {}, 1000);
+    // A wait no test outlasts: the second release can only come while the first waits for its checkpoint.
+    const scheduler = new ReleaseScheduler({
+      db: opened.store.db,
+      dialect: opened.store.dialect,
+      policy: defaultRpzPolicy,
+      now: () => duringOrder,
+      windowMs: 0,
+      pollMs: 60_000,
+      checkpointDelayMs: 3_600_000,
+      logOrigin: "hurry.test/log",
+    });
+    try {
+      const approve = async (name: string) => {
+        const { targets } = await recordOrder(opened.store, sampleOrder({ targets: [name] }), {
+          actor: "test",
+          now: duringOrder,
+        });
+        await decideTargets(opened.store, {
+          decision: "approve",
+          refs: (targets?.added ?? []).map((t) => String(t.id)),
+          reason: "t",
+          actor: "cli",
+          now: duringOrder,
+        });
+      };
+      await approve("first.hurry-checkpoint.org");
+      const first = once(scheduler, "release");
+      const started = scheduler.start();
+      const [release1] = (await first) as [ReleaseSummary];
+      await approve("second.hurry-checkpoint.org");
+      const second = once(scheduler, "release");
+      const checkpoints: number[] = [];
+      scheduler.on("checkpoint", (release) => checkpoints.push(release.id));
+      scheduler.poke();
+      const [release2] = (await second) as [ReleaseSummary];
+      assert.equal(
+        await checkpointOfRelease(opened.store.db, release1.id),
+        undefined,
+        "the second release went out before the first one's checkpoint",
+      );
+      assert.equal(
+        await started,
+        release1,
+        "the start ended with its release, its checkpoint left to the next",
+      );
+      // The second release waits for its checkpoint in turn; a third change finds the first one owed one: the
+      // second build signs both before the third is built.
+      await approve("third.hurry-checkpoint.org");
+      const third = once(scheduler, "release");
+      scheduler.poke();
+      const [release3] = (await third) as [ReleaseSummary];
+      assert.ok(await checkpointOfRelease(opened.store.db, release1.id), "the first release's checkpoint");
+      assert.ok(await checkpointOfRelease(opened.store.db, release2.id), "the second release's checkpoint");
+      assert.deepEqual(checkpoints, [release2.id]);
+      await scheduler.stop();
+      assert.ok(await checkpointOfRelease(opened.store.db, release3.id), "signed at stop, without its wait");
+    } finally {
+      clearInterval(keepAlive);
+      await scheduler.stop();
+      await opened.dispose();
+    }
   });
 });
 

@@ -164,6 +164,23 @@ describeEachEngine("deadlines: addressees that do not acknowledge in time", (sto
     assert.equal((await trackDeadlines(store(), at(minutes(112)), { eventBudget: 2 })).opened, 0);
   });
 
+  it("reads a run's events in short transactions and lets the event loop turn between them", async () => {
+    await trackDeadlines(store(), at(minutes(120)));
+    const names = Array.from({ length: 8 }, (_, i) => `short-tx${i}.example-films.com`);
+    await approveTargets(store(), names, { deadline: "PT10M" });
+    await release(store(), at(minutes(121)));
+    const order: string[] = [];
+    // A request that arrives while the job reads: it is served between two transactions, not after the run.
+    setImmediate(() => order.push("a decision's request"));
+    const run = await trackDeadlines(store(), at(minutes(121)), {
+      eventBudget: 100,
+      eventsPerTransaction: 2,
+    });
+    order.push("the deadline run");
+    assert.deepEqual(order, ["a decision's request", "the deadline run"]);
+    assert.equal(run.opened, 1, "one deadline for the order, read across transactions");
+  });
+
   it("opens a windowed order's deadline when its window opens, and breaches it only inside a window", async () => {
     await trackDeadlines(store(), at(minutes(190)));
     const window = (from: number, until: number) => ({

@@ -23,6 +23,12 @@ const eventCursorName = "deadlines.event";
 const batch = 500;
 /** Events read per run: some 20 ms of SQLite's time, so a run never holds the store long. */
 const defaultEventBudget = 20_000;
+/**
+ * Events read per transaction: on SQLite a transaction holds the event loop from its first query to its commit,
+ * so a run's budget is read in short ones with the event loop free between them (a decision's request, the
+ * release it pokes) rather than in one that held it for a run's whole budget.
+ */
+const eventsPerTransaction = 1_000;
 
 /**
  * The deadline job. A release that first publishes entries of an order (events moving a target to `active`:
@@ -35,9 +41,19 @@ const defaultEventBudget = 20_000;
 export async function trackDeadlines(
   store: Store,
   now: Date,
-  options: { eventBudget?: number } = {},
+  options: { eventBudget?: number; eventsPerTransaction?: number } = {},
 ): Promise<DeadlineRun> {
-  const opened = await openDeadlines(store, options.eventBudget ?? defaultEventBudget);
+  let budget = options.eventBudget ?? defaultEventBudget;
+  let opened = 0;
+  while (budget > 0) {
+    const share = Math.min(budget, options.eventsPerTransaction ?? eventsPerTransaction);
+    const run = await openDeadlines(store, share);
+    opened += run.opened;
+    budget -= run.read;
+    // Fewer than asked: the releases read so far are done (the rest, if any, at the next run).
+    if (run.read < share) break;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   const { settled, breaches } = await settleDueDeadlines(store, now);
   return { opened, settled, breaches };
 }
@@ -48,7 +64,7 @@ export async function trackDeadlines(
  * them: the release that first publishes a million imported entries spreads over runs instead of holding the
  * store (and, on SQLite, the event loop) for the length of its history. A page read twice opens nothing twice.
  */
-async function openDeadlines(store: Store, eventBudget: number): Promise<number> {
+async function openDeadlines(store: Store, eventBudget: number): Promise<{ opened: number; read: number }> {
   return inTransaction(store.db, async (trx) => {
     const cursor = await readCursor(trx, cursorName);
     const eventCursor = await readCursor(trx, eventCursorName);
@@ -99,7 +115,7 @@ async function openDeadlines(store: Store, eventBudget: number): Promise<number>
     }
     if (done !== undefined) await writeCursor(trx, cursorName, done);
     if (fromEvent !== eventCursor) await writeCursor(trx, eventCursorName, fromEvent);
-    return opened;
+    return { opened, read: eventBudget - budget };
   });
 }
 
