@@ -8,9 +8,10 @@
  *   feed in memory (http/feed-fast-path.ts); the figure includes parsing the URL, finding the release and the
  *   feed's bytes, the ETag check and the metrics,
  * - the same read with a canary operator's API token (`Authorization: Bearer`, a token of each of many users, as
- *   the API limits each to 600 requests a minute), beside the same bare server sent the same request: the
- *   figure includes Fastify's routing, validation, hooks, the rate limit, the token's check in the store,
- *   telling the canary organisation, and the release (no release is staged: the canary gets everyone's),
+ *   the API limits each to 600 requests a minute), beside bare node:http sent the same requests and answering
+ *   the same bytes and headers: answered before the router too, the figure includes the token's check in the
+ *   store, reading the canary organisations, counting the request against the token's rate limit, and the
+ *   release and bytes in memory (no release is staged: the canary gets everyone's),
  * - submitting targets through the checks (POST /orders/{id}/targets as an authority, one new name a request:
  *   the names module's refusals and the order's checks run on each),
  * - the stop page (a blocked name's 451 page).
@@ -136,7 +137,7 @@ try {
   if (!tokenBody.equals(body) || tokenWarm.headers.get("etag") !== warm.headers.get("etag")) {
     throw new Error(`a canary's token is not answered the same feed: ${tokenWarm.status}`);
   }
-  // The router's answer carries the app's headers (security-headers.ts) too: the peer sends those.
+  // A token's answer says its rate limit too (rate-limits.ts): the peer sends those headers as well.
   bareForToken = await startBare(dataDir, tokenBody, tokenWarm.headers, "token");
   const bareTokenUrl = `http://127.0.0.1:${bareForToken.port}${feedPath}`;
   const bareTokenPid = bareForToken.pid!;
@@ -202,7 +203,7 @@ try {
         ...tokenFeed,
         tokens: setup.canaryTokens.length,
         includes:
-          "Fastify routing, validation, hooks, rate limit, the token checked in the store, the canary organisations, the release",
+          "token checked in the store, canary organisations read, rate limit counted, release and bytes in memory, ETag check, metrics",
       },
       bare_node_http_same_requests: tokenBare,
       canary_token_feed_vs_bare_node_http: Number(
