@@ -4,7 +4,14 @@
  * - reading a feed diff (GET /feeds/json?since=S: the operators' poll, 1,000 entries added since S), side by
  *   side with bare node:http serving the same bytes and headers from memory in a process of its own (the peer:
  *   what any Node server pays for the request and the socket), in ABBA order so that drift in the machine's
- *   load falls on both; the figure includes Fastify's routing, validation, hooks, and finding the release,
+ *   load falls on both; anonymous, as a resolver's poll comes, it is answered before the router from the
+ *   feed in memory (http/feed-fast-path.ts); the figure includes parsing the URL, finding the release and the
+ *   feed's bytes, the ETag check and the metrics,
+ * - the same read with a canary operator's API token (`Authorization: Bearer`, a token of each of many users, as
+ *   the API limits each to 600 requests a minute), beside bare node:http sent the same requests and answering
+ *   the same bytes and headers: answered before the router too, the figure includes the token's check in the
+ *   store, reading the canary organisations, counting the request against the token's rate limit, and the
+ *   release and bytes in memory (no release is staged: the canary gets everyone's),
  * - submitting targets through the checks (POST /orders/{id}/targets as an authority, one new name a request:
  *   the names module's refusals and the order's checks run on each),
  * - the stop page (a blocked name's 451 page).
@@ -24,7 +31,9 @@ import { issueToken } from "../src/accounts/tokens.ts";
 import { createUser } from "../src/accounts/users.ts";
 import { recordOrder } from "../src/intake/record-order.ts";
 import { buildRelease } from "../src/publish/build-release.ts";
+import { addOperator } from "../src/publish/operators.ts";
 import { defaultRpzPolicy } from "../src/publish/rpz-policy.ts";
+import { updateOperator } from "../src/publish/update-operator.ts";
 import { decideTargets } from "../src/registry/decide-targets.ts";
 import type { Store } from "../src/store/database.ts";
 import { openStore } from "../src/store/open-store.ts";
@@ -64,10 +73,13 @@ const added = 1000;
  * order's live targets, so one order taking every submission measures that order's growth, not the API.
  */
 const clients = 256;
+/** Users of the canary operator's organisation, each with a token: enough that none reaches its limit. */
+const canaryReaders = 400;
 
 const dataDir = mkdtempSync(join(tmpdir(), "decree-api-load-"));
 let server: ChildProcess | undefined;
 let bare: (ChildProcess & { port: number }) | undefined;
+let bareForToken: (ChildProcess & { port: number }) | undefined;
 try {
   const setup = await prepare(dataDir);
   const profile = values["cpu-prof-dir"]
@@ -103,6 +115,43 @@ try {
   ];
   const feed = combine(halves[0]!, halves[3]!);
   const bareFeed = combine(halves[1]!, halves[2]!);
+
+  let reader = 0;
+  const byToken = (url: string): autocannon.Options => ({
+    url,
+    requests: [
+      {
+        method: "GET",
+        setupRequest: (request) => {
+          reader += 1;
+          const token = setup.canaryTokens[reader % setup.canaryTokens.length]!;
+          return { ...request, headers: { authorization: `Bearer ${token}` } };
+        },
+      },
+    ],
+  });
+  const tokenWarm = await fetch(`${http}${feedPath}`, {
+    headers: { authorization: `Bearer ${setup.canaryTokens[0]}` },
+  });
+  const tokenBody = Buffer.from(await tokenWarm.arrayBuffer());
+  if (!tokenBody.equals(body) || tokenWarm.headers.get("etag") !== warm.headers.get("etag")) {
+    throw new Error(`a canary's token is not answered the same feed: ${tokenWarm.status}`);
+  }
+  // A token's answer says its rate limit too (rate-limits.ts): the peer sends those headers as well.
+  bareForToken = await startBare(dataDir, tokenBody, tokenWarm.headers, "token");
+  const bareTokenUrl = `http://127.0.0.1:${bareForToken.port}${feedPath}`;
+  const bareTokenPid = bareForToken.pid!;
+  await load({ ...byToken(`${http}${feedPath}`), duration: 1 });
+  await load({ ...byToken(bareTokenUrl), duration: 1 });
+  await quiet(decreePid);
+  const tokenHalves = [
+    await withCpu(decreePid, () => load({ ...byToken(`${http}${feedPath}`), duration: seconds / 2 })),
+    await withCpu(bareTokenPid, () => load({ ...byToken(bareTokenUrl), duration: seconds / 2 })),
+    await withCpu(bareTokenPid, () => load({ ...byToken(bareTokenUrl), duration: seconds / 2 })),
+    await withCpu(decreePid, () => load({ ...byToken(`${http}${feedPath}`), duration: seconds / 2 })),
+  ];
+  const tokenFeed = combine(tokenHalves[0]!, tokenHalves[3]!);
+  const tokenBare = combine(tokenHalves[1]!, tokenHalves[2]!);
   const loadAfterFeeds = readFileSync("/proc/loadavg", "utf8").trim();
 
   const stopPage = await load({ url: `${stop}/`, headers: { host: "www.bench-00001.fr" } }, 451);
@@ -149,6 +198,17 @@ try {
       cpu_per_request_bare_vs_feed: Number(
         (bareFeed.cpu_us_per_request / feed.cpu_us_per_request).toFixed(2),
       ),
+      feed_diff_read_includes: "anonymous poll: URL, release and bytes in memory, ETag check, metrics",
+      feed_diff_read_canary_token: {
+        ...tokenFeed,
+        tokens: setup.canaryTokens.length,
+        includes:
+          "token checked in the store, canary organisations read, rate limit counted, release and bytes in memory, ETag check, metrics",
+      },
+      bare_node_http_same_requests: tokenBare,
+      canary_token_feed_vs_bare_node_http: Number(
+        (tokenFeed.requests_per_s / tokenBare.requests_per_s).toFixed(2),
+      ),
       loadavg_after_feeds: loadAfterFeeds,
       target_submission: { ...submissions, path: "/orders/{id}/targets", targets_per_request: 1 },
       stop_page: { ...stopPage, status: 451 },
@@ -156,6 +216,8 @@ try {
       met: {
         feed_diff_reads: feed.requests_per_s >= goals.feed_diff_reads_per_s,
         feed_vs_bare_node_http: feed.requests_per_s >= goals.feed_vs_bare_node_http * bareFeed.requests_per_s,
+        canary_token_feed_vs_bare_node_http:
+          tokenFeed.requests_per_s >= goals.feed_vs_bare_node_http * tokenBare.requests_per_s,
         target_submissions: submissions.requests_per_s >= goals.target_submissions_per_s,
       },
       peer,
@@ -163,6 +225,7 @@ try {
   );
 } finally {
   bare?.kill("SIGTERM");
+  bareForToken?.kill("SIGTERM");
   server?.kill("SIGTERM");
   if (server && server.exitCode === null) await new Promise((resolve) => server?.once("exit", resolve));
   rmSync(dataDir, { recursive: true, force: true });
@@ -225,7 +288,22 @@ async function prepare(dir: string) {
       const recorded = await order([], { measures: ["dns-block"] });
       submitters.push({ token, orderId: recorded.order.id });
     }
-    return { firstSerial: first!.serial, clients: submitters };
+    // A canary operator and its organisation (which bears its name, publish/canary-organisations.ts).
+    await addOperator(store.db, { name: "Bench canary ISP", tsig: false }, { actor, now });
+    await updateOperator(store.db, "Bench canary ISP", { canary: true }, { actor, now });
+    const isp = await createOrganisation(store.db, { name: "Bench canary ISP" }, { actor, now });
+    const canaryTokens = [];
+    for (let index = 0; index < canaryReaders; index += 1) {
+      const user = await createUser(
+        store.db,
+        { organisationId: isp.id, email: `resolver-${index}@isp.bench.example`, role: "operator" },
+        { actor, now },
+      );
+      canaryTokens.push(
+        (await issueToken(store.db, { userId: user.id, label: "bench" }, { actor, now })).token,
+      );
+    }
+    return { firstSerial: first!.serial, clients: submitters, canaryTokens };
   } finally {
     await store.close();
   }
@@ -287,15 +365,16 @@ async function startBare(
   dir: string,
   body: Buffer,
   headers: Headers,
+  name = "bare",
 ): Promise<ChildProcess & { port: number }> {
   const perConnection = new Set(["date", "connection", "keep-alive", "transfer-encoding"]);
   const kept = Object.fromEntries([...headers].filter(([name]) => !perConnection.has(name)));
-  writeFileSync(join(dir, "bare-body"), body);
-  writeFileSync(join(dir, "bare-headers.json"), JSON.stringify(kept));
+  writeFileSync(join(dir, `${name}-body`), body);
+  writeFileSync(join(dir, `${name}-headers.json`), JSON.stringify(kept));
   const script = fileURLToPath(new URL("./support/bare-http-server.ts", import.meta.url));
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", script, join(dir, "bare-body"), join(dir, "bare-headers.json")],
+    ["--import", "tsx", script, join(dir, `${name}-body`), join(dir, `${name}-headers.json`)],
     { stdio: ["ignore", "pipe", "inherit"] },
   );
   const port = await new Promise<number>((resolve, reject) => {

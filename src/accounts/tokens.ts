@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from "kysely";
 import { DecreeError } from "../errors/decree-error.ts";
 import { appendEvents } from "../store/append-events.ts";
+import { compiledOnce } from "../store/compiled-once.ts";
 import type { ApiTokensTable, Database } from "../store/database.ts";
 import { inTransaction } from "../store/in-transaction.ts";
 import type { ChangeContext } from "./change-context.ts";
@@ -146,13 +147,9 @@ export async function revokeToken(
   });
 }
 
-/**
- * Who a presented token belongs to. Refusals carry a precise code (invalid, expired, revoked, account disabled)
- * for the log; the HTTP layer answers them all alike.
- */
-export async function principalForToken(db: Kysely<Database>, token: string, now: Date): Promise<Principal> {
-  // Looked up by digest through a unique index: comparing digests leaks nothing useful about the token itself.
-  const row = await db
+/** Every request presenting a token runs it (auth-plugin.ts, and the feeds' hot poll): compiled once. */
+const tokenByDigest = compiledOnce((db: Kysely<Database>) =>
+  db
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
     .innerJoin("organisations", "organisations.id", "users.organisation_id")
@@ -167,8 +164,16 @@ export async function principalForToken(db: Kysely<Database>, token: string, now
       "organisations.id as organisation_id",
       "organisations.name as organisation_name",
     ])
-    .where("api_tokens.token_hash", "=", digestSecret(token))
-    .executeTakeFirst();
+    .where("api_tokens.token_hash", "=", ""),
+);
+
+/**
+ * Who a presented token belongs to. Refusals carry a precise code (invalid, expired, revoked, account disabled)
+ * for the log; the HTTP layer answers them all alike.
+ */
+export async function principalForToken(db: Kysely<Database>, token: string, now: Date): Promise<Principal> {
+  // Looked up by digest through a unique index: comparing digests leaks nothing useful about the token itself.
+  const [row] = (await db.executeQuery(tokenByDigest(db, [digestSecret(token)]))).rows;
   if (!row) throw new DecreeError("AUTH_TOKEN_INVALID", "No such token.");
   if (row.revoked_at !== null) throw new DecreeError("AUTH_TOKEN_REVOKED", `Token ${row.id} was revoked.`);
   if (row.expires_at <= now.toISOString()) {

@@ -97,6 +97,7 @@ import { webhookRoutes } from "./routes/webhook-routes.ts";
 import { windowRoutes } from "./routes/window-routes.ts";
 import { securityHeaders } from "./security-headers.ts";
 import type { SecureCookies } from "./session-cookie.ts";
+import { tokenPolls } from "./token-polls.ts";
 
 export interface AppOptions {
   store: Store;
@@ -174,6 +175,7 @@ const feedVersionMaxAgeMs = 5;
 /** Builds the HTTP app without listening, so that tests drive it with `inject()`. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let fastPath: ((request: IncomingMessage, response: ServerResponse) => boolean) | undefined;
+  let router: ((request: IncomingMessage, response: ServerResponse) => void) | undefined;
   const app = Fastify({
     // Fastify's own server, with one thing first: hot feed polls answered from memory (feed-fast-path.ts).
     serverFactory: (handler, options) => {
@@ -182,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         "keepAliveTimeout" | "requestTimeout" | "connectionTimeout" | "maxRequestsPerSocket",
         number
       >;
+      router = handler;
       const server = createServer((request, response) => {
         if (!fastPath?.(request, response)) handler(request, response);
       });
@@ -270,8 +273,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   options.releases?.on("release", () => feeds.released());
   await app.register(feedRoutes, { store: options.store, feeds, zone });
   await app.register(testListRoutes, { store: options.store, feeds, publicUrl: options.publicUrl });
-  fastPath = feedFastPath(feeds, (status, startedNs) =>
-    countAnswer("GET", "/feeds/:format", status, Number(process.hrtime.bigint() - startedNs) / 1e9),
+  fastPath = feedFastPath(
+    feeds,
+    (status, startedNs) =>
+      countAnswer("GET", "/feeds/:format", status, Number(process.hrtime.bigint() - startedNs) / 1e9),
+    tokenPolls(app, options.store.db, now),
+    (request, response) => router?.(request, response),
   );
   await app.register(delistingRoutes, { store: options.store, dataDir, publicUrl: options.publicUrl });
   await app.register(appealRoutes, {

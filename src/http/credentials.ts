@@ -20,11 +20,16 @@ const bearerPattern = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 export function credentialOf(request: FastifyRequest): Credential {
   const header = request.headers.authorization;
   if (header !== undefined) {
-    const token = bearerPattern.exec(header)?.[1];
-    if (token?.startsWith(tokenPrefix)) return { kind: "token", token };
-    return { kind: "foreign-bearer" };
+    const token = decreeToken(header);
+    return token === undefined ? { kind: "foreign-bearer" } : { kind: "token", token };
   }
   const sessionId = request.cookies?.[sessionCookie];
   if (sessionId) return { kind: "session", sessionId };
   return { kind: "none" };
+}
+
+/** The decree token an `Authorization` header presents, if that is what it presents. */
+export function decreeToken(header: string): string | undefined {
+  const token = bearerPattern.exec(header)?.[1];
+  return token?.startsWith(tokenPrefix) ? token : undefined;
 }

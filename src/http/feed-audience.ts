@@ -1,21 +1,18 @@
-import type { FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
+import type { Principal } from "../accounts/principal.ts";
 import type { Audience } from "../publish/audience-zone.ts";
-import type { Store } from "../store/database.ts";
+import { canaryOrganisations } from "../publish/canary-organisations.ts";
+import type { Database } from "../store/database.ts";
 
 /**
- * Who a feed request is for: a canary operator presenting its token (an account of the operator's
- * organisation, whose name is the operator's) gets the newest release, staged or not; anyone else, the public
- * and the portal included, the last release that went to all (publish/rollout/).
+ * Who a feed request is for: a token of a canary organisation (publish/canary-organisations.ts, the rule the
+ * webhooks follow too) gets the newest release, staged or not; anyone else, the public and the portal
+ * included, the last release that went to all (publish/rollout/).
  */
-export async function feedAudience(store: Store, request: FastifyRequest): Promise<Audience> {
-  const principal = request.principal;
+export async function feedAudience(
+  db: Kysely<Database>,
+  principal: Principal | undefined,
+): Promise<Audience> {
   if (principal?.via !== "token") return "everyone";
-  const canary = await store.db
-    .selectFrom("operators")
-    .select("id")
-    .where("name", "=", principal.organisationName)
-    .where("canary", "=", 1)
-    .where("removed_at", "is", null)
-    .executeTakeFirst();
-  return canary ? "canaries" : "everyone";
+  return (await canaryOrganisations(db)).has(principal.organisationId) ? "canaries" : "everyone";
 }

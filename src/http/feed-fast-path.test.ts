@@ -6,10 +6,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { tokenFor } from "../../test/support/accounts.ts";
 import { approveTargets, publish } from "../../test/support/published-zone.ts";
+import { duringOrder } from "../../test/support/sample-order.ts";
 import { type StoreUnderTest, storeEngines } from "../../test/support/stores.ts";
+import { buildRelease } from "../publish/build-release.ts";
 import { FeedCache } from "../publish/feeds/feed-cache.ts";
+import { addOperator } from "../publish/operators.ts";
 import { defaultRpzPolicy } from "../publish/rpz-policy.ts";
+import { updateOperator } from "../publish/update-operator.ts";
 import { buildApp } from "./build-app.ts";
 import { feedFastPath } from "./feed-fast-path.ts";
 
@@ -128,6 +133,73 @@ describe("hot feed polls answered before the router", () => {
       releases.emit("release");
       const after = await seen(await fetch(`${base}${path}`));
       assert.equal(after.headers["decree-serial"], String(serial), "told of a release, the next poll has it");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("answers a canary organisation's token with the staged release and any other with everyone's, as the app does, each counted against its limit", async () => {
+    const context = { actor: "test", now: duringOrder };
+    await addOperator(opened.store.db, { name: "Small", tsig: false }, context);
+    await addOperator(opened.store.db, { name: "Big", tsig: false }, context);
+    await updateOperator(opened.store.db, "Small", { canary: true }, context);
+    const canary = await tokenFor(opened.store, "operator", "Small");
+    const other = await tokenFor(opened.store, "operator", "Big");
+    const everyones = await publish(opened.store);
+    await approveTargets(opened.store, ["staged.fifostream.org"]);
+    const staged = await buildRelease(opened.store.db, opened.store.dialect, defaultRpzPolicy, duringOrder, {
+      staged: true,
+    });
+    assert.equal(staged?.staged, true);
+    const releases = Object.assign(new EventEmitter<{ release: [] }>(), { everyRelease: true });
+    const app: FastifyInstance = await buildApp({
+      store: opened.store,
+      dataDir: join(dataDir, "tokens"),
+      releases,
+      rateLimits: { perCredential: 4 },
+    });
+    try {
+      await app.listen({ host: "127.0.0.1", port: 0 });
+      const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+      const poll = async (token?: string) =>
+        seen(
+          await fetch(`${base}/feeds/json`, token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+        );
+      // The first of each is rendered by the app's route; the next ones come from memory, the same answer.
+      const canaryCold = await poll(canary.token);
+      const canaryHot = await poll(canary.token);
+      const otherCold = await poll(other.token);
+      const otherHot = await poll(other.token);
+      assert.equal(canaryCold.headers["decree-serial"], String(staged!.serial));
+      assert.equal(otherCold.headers["decree-serial"], String(everyones));
+      assert.equal((await poll()).headers["decree-serial"], String(everyones), "the public's is everyone's");
+      assert.ok(canaryHot.body.toString().includes("staged.fifostream.org"));
+      assert.ok(!otherHot.body.toString().includes("staged.fifostream.org"));
+      const but = (answer: Awaited<ReturnType<typeof seen>>) => {
+        const { "x-ratelimit-remaining": remaining, ...rest } = answer.headers;
+        return { ...answer, headers: rest, remaining };
+      };
+      for (const [cold, hot] of [
+        [canaryCold, canaryHot],
+        [otherCold, otherHot],
+      ] as const) {
+        assert.deepEqual({ ...but(hot), remaining: undefined }, { ...but(cold), remaining: undefined });
+        assert.deepEqual(
+          [cold.headers["x-ratelimit-remaining"], hot.headers["x-ratelimit-remaining"]],
+          ["3", "2"],
+        );
+      }
+      await poll(canary.token);
+      await poll(canary.token);
+      const limited = await poll(canary.token);
+      assert.equal(limited.status, 429, "the fifth in the minute is over the limit of four");
+      assert.equal(JSON.parse(limited.body.toString()).code, "RATE_LIMITED");
+      const unknown = await poll("dct_not-a-token");
+      assert.equal(unknown.status, 401);
+
+      // Made a canary, an operator's token gets the staged release at once, hot feed or not.
+      await updateOperator(opened.store.db, "Big", { canary: true }, context);
+      assert.equal((await poll(other.token)).headers["decree-serial"], String(staged!.serial));
     } finally {
       await app.close();
     }

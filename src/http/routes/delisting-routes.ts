@@ -55,7 +55,7 @@ export async function delistingRoutes(fastify: FastifyInstance, deps: DelistingR
       },
     },
     async (request) => {
-      const audience = await feedAudience(deps.store, request);
+      const audience = await feedAudience(deps.store.db, request.principal);
       const [release, key] = await Promise.all([lists.current(audience), lists.signingKey()]);
       return {
         serial: release.serial,
@@ -90,7 +90,7 @@ export async function delistingRoutes(fastify: FastifyInstance, deps: DelistingR
     async (request, reply) => {
       const { since } = request.query;
       const { format } = request.params;
-      const audience = await feedAudience(deps.store, request);
+      const audience = await feedAudience(deps.store.db, request.principal);
       if (format.endsWith(".sig")) {
         return sendSignature(reply, await lists.feed(format.slice(0, -4), since, audience));
       }

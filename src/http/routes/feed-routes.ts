@@ -40,7 +40,7 @@ const piracyShieldGenres = ["fqdn", "ipv4", "ipv6"] as const;
  */
 export async function feedRoutes(app: FastifyInstance, { store, feeds, zone }: FeedRouteDeps) {
   app.get("/feeds", { config: { access: "public" }, schema: { tags: ["feeds"] } }, async (request, reply) => {
-    const audience = await feedAudience(store, request);
+    const audience = await feedAudience(store.db, request.principal);
     const [version, key] = await Promise.all([feeds.version(audience), feeds.signingKey()]);
     // The formats' descriptions are for people: in the language they ask for (RFC 9110 §12.5.4).
     const locale = requestLocale(request);
@@ -85,7 +85,7 @@ export async function feedRoutes(app: FastifyInstance, { store, feeds, zone }: F
     async (request, reply) => {
       const { since } = request.query;
       const { format } = request.params;
-      const audience = await feedAudience(store, request);
+      const audience = await feedAudience(store.db, request.principal);
       if (format.endsWith(".sig")) {
         return sendSignature(reply, await feeds.feed(format.slice(0, -4), since, audience));
       }
@@ -98,12 +98,20 @@ export async function feedRoutes(app: FastifyInstance, { store, feeds, zone }: F
       sendFeed(
         request,
         reply,
-        await feeds.open(`piracy-shield-${genre}`, undefined, await feedAudience(store, request)),
+        await feeds.open(
+          `piracy-shield-${genre}`,
+          undefined,
+          await feedAudience(store.db, request.principal),
+        ),
       ),
     );
     // The platform answers the hex digest alone, as text (its get_all_checksum_txt handlers).
     app.get(`/api/v1/${genre}/get/all/txt/checksum`, publicFeed, async (request, reply) => {
-      const feed = await feeds.feed(`piracy-shield-${genre}`, undefined, await feedAudience(store, request));
+      const feed = await feeds.feed(
+        `piracy-shield-${genre}`,
+        undefined,
+        await feedAudience(store.db, request.principal),
+      );
       return releaseHeaders(reply, feed).type("text/plain; charset=UTF-8").send(feed.sha256);
     });
   }

@@ -95,7 +95,7 @@ export async function testListRoutes(
     const answer = async (request: FastifyRequest, reply: FastifyReply, list: List) => {
       // An unknown order is a 404 problem before anything is rendered.
       if (list.orderId !== undefined) await assertOrderExists(store.db, list.orderId);
-      const audience = await feedAudience(store, request);
+      const audience = await feedAudience(store.db, request.principal);
       if (signed) return sendSignature(reply, await feeds.rendered(list.target, list.chunks, audience));
       return sendFeed(request, reply, await feeds.openRendered(list.target, list.chunks, audience));
     };

@@ -52,11 +52,13 @@ export interface RenderedFeed {
   extension: string;
 }
 
-/** A read of the current release: when it started, and its value once it came. */
+/** A read of the current releases, everyone's and the newest (canaries'): when it started, and their values. */
 interface Reading {
   at: number;
   version: Promise<ZoneVersion>;
+  newest: Promise<ZoneVersion>;
   value?: ZoneVersion;
+  newestValue?: ZoneVersion;
   /** A release was staged above it: a promotion moves everyone's release with no new release to announce it. */
   staged?: boolean;
 }
@@ -107,33 +109,38 @@ export class FeedCache {
    * `versionMaxAgeMs` ago.
    */
   version(audience: Audience = "everyone"): Promise<ZoneVersion> {
-    if (audience === "canaries") return this.zones.canaries.version();
     const maxAge = this.options.versionMaxAgeMs ?? 0;
-    if (maxAge <= 0) return this.zones.everyone.version();
+    if (maxAge <= 0) return this.zones[audience].version();
     const now = performance.now();
-    if (this.current && now - this.current.at < this.maxAgeOf(this.current)) return this.current.version;
-    this.current = this.read(now);
-    return this.current.version;
+    if (!this.current || now - this.current.at >= this.maxAgeOf(this.current)) this.current = this.read(now);
+    // Both releases come from one read: the newest is what a canary gets (audience-zone.ts), and it moves only
+    // with a release, which `released()` hears of (or, built elsewhere, the next read sees).
+    return audience === "canaries" ? this.current.newest : this.current.version;
   }
 
   /**
-   * Everyone's current feed in `format` (or its diff since `since`) when its bytes are in memory and the
-   * current release was read less than `versionMaxAgeMs` ago: answered without a read, a render or a wait.
-   * Undefined otherwise (the caller takes the usual path, `open`); a stale read is refreshed meanwhile.
+   * The current feed of `audience` in `format` (or its diff since `since`) when its bytes are in memory and
+   * the current releases were read less than `versionMaxAgeMs` ago: answered without a read, a render or a
+   * wait. Undefined otherwise (the caller takes the usual path, `open`); a stale read is refreshed meanwhile.
    */
-  inMemory(format: string, since?: number): { feed: CachedFeed; bytes: Buffer } | undefined {
+  inMemory(
+    format: string,
+    since?: number,
+    audience: Audience = "everyone",
+  ): { feed: CachedFeed; bytes: Buffer } | undefined {
     const maxAge = this.options.versionMaxAgeMs ?? 0;
     if (maxAge <= 0) return undefined;
     const now = performance.now();
     const current = this.current;
     const age = current ? this.maxAgeOf(current) : maxAge;
-    if (!current?.value || now - current.at >= age) {
+    const value = audience === "canaries" ? current?.newestValue : current?.value;
+    if (!current || !value || now - current.at >= age) {
       this.version().catch(() => {});
       return undefined;
     }
     // Read again before this reading is too old, so that a steady stream of polls never finds it stale.
     if (now - current.at >= age / 2 && !this.refreshing) this.refreshing = this.read(now);
-    return this.files.inMemory(current.value.serial, feedBaseName(format, since ?? null));
+    return this.files.inMemory(value.serial, feedBaseName(format, since ?? null));
   }
 
   /** A release was committed: the next request reads the current one from the store. */
@@ -149,17 +156,20 @@ export class FeedCache {
   }
 
   private read(now: number): Reading {
-    const reading: Reading = { at: now, version: Promise.resolve({ releaseId: 0, serial: 0 }) };
-    const version = Promise.all([this.zones.everyone.version(), this.source.version()]).then(
+    const both = Promise.all([this.zones.everyone.version(), this.zones.canaries.version()]);
+    const reading: Reading = {
+      at: now,
+      version: both.then(([released]) => released),
+      newest: both.then(([, newest]) => newest),
+    };
+    // A caller waits for one of the two; the other's failure is the same one, already seen there.
+    reading.version.catch(() => {});
+    reading.newest.catch(() => {});
+    both.then(
       ([released, newest]) => {
         reading.staged = released.releaseId !== newest.releaseId;
-        return released;
-      },
-    );
-    reading.version = version;
-    version.then(
-      (value) => {
-        reading.value = value;
+        reading.value = released;
+        reading.newestValue = newest;
         if (this.refreshing === reading) {
           this.current = reading;
           this.refreshing = undefined;

@@ -2,14 +2,14 @@ import type { Kysely } from "kysely";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Database } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
-import { canaryOrganisations } from "../webhooks/canary-organisations.ts";
+import { canaryOrganisations } from "../canary-organisations.ts";
 import type { OpenRollout, RolloutHalt } from "./open-rollout.ts";
 
 /**
  * A canary over-blocks a control name: the rollout stops where it is (canaries keep the staged release, no one
  * else gets it, every entry approved meanwhile joins it) until a person proceeds or withdraws. Recorded as an
  * event, and announced to the canary operators' webhooks as a `release.halted` delivery, retried like a
- * release's (webhooks/canary-organisations.ts).
+ * release's (../canary-organisations.ts).
  */
 export async function haltRollout(
   db: Kysely<Database>,

@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import { eventText } from "../../locale/event-text.ts";
 import type { Database, Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
+import { canaryOrganisations } from "../canary-organisations.ts";
 import { ZoneSource } from "../zone-source.ts";
-import { canaryOrganisations } from "./canary-organisations.ts";
 import { privateDestination } from "./webhook-destination.ts";
 import { deliveryHeader, signatureHeader, timestampHeader, webhookSignature } from "./webhook-signature.ts";
 

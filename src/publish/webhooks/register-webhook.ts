@@ -4,7 +4,7 @@ import { defaultLocale, type Locale } from "../../locale/locale.ts";
 import { appendEvents } from "../../store/append-events.ts";
 import type { Store } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
-import { canaryOrganisations } from "./canary-organisations.ts";
+import { canaryOrganisations } from "../canary-organisations.ts";
 import { refuseLiteralPrivateDestination } from "./webhook-destination.ts";
 
 export interface WebhookContext {
