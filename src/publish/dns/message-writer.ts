@@ -150,13 +150,7 @@ export class MessageWriter {
       this.names.rollback(mark, start);
       throw error;
     }
-    if (end > this.answerLimit) {
-      this.names.rollback(mark, start);
-      return false;
-    }
-    this.position = end;
-    this.answers++;
-    return true;
+    return this.keep(start, mark, end);
   }
 
   /** `place` for a record whose owner ends at `at`: the same, with no closure made per record. */
@@ -174,6 +168,11 @@ export class MessageWriter {
       this.names.rollback(mark, start);
       throw error;
     }
+    return this.keep(start, mark, end);
+  }
+
+  /** The record written from `start` to `end` kept when it ends within the answer limit, else taken back. */
+  private keep(start: number, mark: ReturnType<NameCompressor["mark"]>, end: number): boolean {
     if (end > this.answerLimit) {
       this.names.rollback(mark, start);
       return false;

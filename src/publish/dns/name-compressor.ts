@@ -191,17 +191,10 @@ export class NameCompressor {
         hash = Math.imul(hash ^ lower[char]!, fnvPrime);
       }
       index++;
-      const size = out - labelStart - 1;
-      if (size === 0) throw new Error(`DNS name has an empty label: ${name}`);
-      if (size > maxLabelOctets) throw new Error(`DNS label longer than 63 octets in: ${name}`);
-      message[labelStart] = size;
-      this.labelStarts[count] = labelStart;
-      this.labelHashes[count] = hash;
-      count++;
+      const size = this.closeLabel(message, labelStart, out, hash, count++);
+      if (size === 0 || size > maxLabelOctets) throw labelSizeError(size, name);
     }
-    this.labelStarts[count] = out;
-    message[out] = 0;
-    return count;
+    return this.closeName(message, out, count);
   }
 
   /** `writeLabels` from octets: the same checks, the same labels and hashes. */
@@ -234,16 +227,29 @@ export class NameCompressor {
         hash = Math.imul(hash ^ lower[octet]!, fnvPrime);
       }
       index++;
-      const size = out - labelStart - 1;
-      if (size === 0) throw new Error(`DNS name has an empty label: ${textOf(source, start, length)}`);
-      if (size > maxLabelOctets) {
-        throw new Error(`DNS label longer than 63 octets in: ${textOf(source, start, length)}`);
-      }
-      message[labelStart] = size;
-      this.labelStarts[count] = labelStart;
-      this.labelHashes[count] = hash;
-      count++;
+      const size = this.closeLabel(message, labelStart, out, hash, count++);
+      if (size === 0 || size > maxLabelOctets) throw labelSizeError(size, textOf(source, start, length));
     }
+    return this.closeName(message, out, count);
+  }
+
+  /** Writes the length octet of the label begun at `labelStart` and notes it as label `count`; its size. */
+  private closeLabel(
+    message: Uint8Array,
+    labelStart: number,
+    out: number,
+    hash: number,
+    count: number,
+  ): number {
+    const size = out - labelStart - 1;
+    message[labelStart] = size;
+    this.labelStarts[count] = labelStart;
+    this.labelHashes[count] = hash;
+    return size;
+  }
+
+  /** Ends the name with the root's zero octet after its `count` labels; the count. */
+  private closeName(message: Uint8Array, out: number, count: number): number {
     this.labelStarts[count] = out;
     message[out] = 0;
     return count;
@@ -360,4 +366,11 @@ function sameLabel(message: Uint8Array, a: number, b: number): boolean {
     if (x !== y && lower[x] !== lower[y]) return false;
   }
   return true;
+}
+
+/** A label of no octets, or of more than 63 (RFC 1035 §2.3.4), in `name`. */
+function labelSizeError(size: number, name: string): Error {
+  return new Error(
+    size === 0 ? `DNS name has an empty label: ${name}` : `DNS label longer than 63 octets in: ${name}`,
+  );
 }
