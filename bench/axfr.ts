@@ -21,7 +21,9 @@
  * Prints one JSON line.
  * Usage: node --import tsx bench/axfr.ts [--entries 1000000] [--rounds 3] [--concurrent 4]
  *   [--peers bind,nsd,knot] [--modes signed,unsigned] [--cpu-prof-dir DIR]
- *   [--keep (leave the servers' files and logs)]
+ *   [--keep (leave the servers' files and logs)] [--registry DIR]
+ * With --registry, the registry is built in DIR and kept, or reused if a bench built it there before
+ * (bench/support/registry.ts): at 10 M entries its setup is most of a run. Each run adds its own operator.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -43,7 +45,7 @@ import { freePort } from "../test/support/free-port.ts";
 import { resetPeakRss, rssMb, type Server, stopAll, versionOf } from "../test/support/processes.ts";
 import { type AxfrResult, axfr, stalledAxfr } from "./support/axfr-client.ts";
 import { DecreeProcess } from "./support/decree-process.ts";
-import { buildRegistry, writeZoneFile } from "./support/registry.ts";
+import { reuseOrBuildRegistry, writeZoneFile } from "./support/registry.ts";
 import { ensurePackages } from "./support/system-packages.ts";
 
 const { values } = parseArgs({
@@ -55,6 +57,7 @@ const { values } = parseArgs({
     modes: { type: "string", default: "signed,unsigned" },
     "cpu-prof-dir": { type: "string" },
     keep: { type: "boolean", default: false },
+    registry: { type: "string" },
   },
 });
 const entries = Number(values.entries);
@@ -135,13 +138,13 @@ async function main() {
   try {
     const setupStarted = performance.now();
     const since = (started: number) => Number(((performance.now() - started) / 1000).toFixed(2));
-    const dataDir = join(dir, "decree");
-    const registry = await buildRegistry({ dataDir, entries, pending: modes.length, policy });
+    const dataDir = values.registry ? resolve(values.registry) : join(dir, "decree");
+    const registry = await reuseOrBuildRegistry({ dataDir, entries, pending: modes.length, policy });
     // One operator's key, registered in decree as `decree operators add` does, given to every peer as well.
     const store = await openStore({ dataDir });
     const added = await addOperator(
       store.db,
-      { name: "bench secondary" },
+      { name: `bench secondary ${process.pid}` },
       { actor: "bench", now: new Date() },
     ).finally(() => store.close());
     const secret = added.secret!;
@@ -303,6 +306,7 @@ async function main() {
       entries: registry.entries,
       records: expected,
       rounds,
+      registryReused: registry.reused,
       // What the top-level figures are: TSIG-signed transfers (every signed message verified by the client)
       // or transfers authorised by address.
       tsig:
