@@ -62,6 +62,9 @@ interface Samples {
   lost: number;
 }
 
+/** How long the bench waits for the deadline job's catch-up before it gives up: ten times 10 M's. */
+const catchUpTimeoutMs = 3_600_000;
+
 /**
  * Seconds until the deadline job's cursor stands at the newest release, read from the store beside the
  * service (read-only): every activation of the registry's history has then been looked at once.
@@ -75,6 +78,12 @@ async function deadlinesCaughtUp(dataDir: string): Promise<number> {
     for (;;) {
       const at = (cursor.get() as { value: number } | undefined)?.value ?? 0;
       if (at >= newest) break;
+      // A service that stopped reading its history would otherwise keep the bench waiting for ever.
+      if (performance.now() - started > catchUpTimeoutMs) {
+        throw new Error(
+          `the deadline job stood at release ${at} of ${newest} after ${catchUpTimeoutMs / 1000} s`,
+        );
+      }
       await sleep(500);
     }
   } finally {

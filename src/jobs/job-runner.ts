@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { recordJobRun } from "../observability/record-job-run.ts";
 import type { Leadership } from "./leadership.ts";
 
@@ -108,7 +109,7 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     for (const job of this.options.jobs) {
       // Each job after what came meanwhile (on SQLite a run holds the event loop for as long as it chains
       // queries): a decision's request and the release it pokes wait for one job, never the whole run.
-      await yieldToEventLoop();
+      await nextTurn();
       if (this.stopped) break;
       const started = performance.now();
       try {
@@ -154,8 +155,4 @@ export class JobRunner extends EventEmitter<JobRunnerEvents> {
     }, delay);
     this.wake.unref();
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

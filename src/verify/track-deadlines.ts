@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Kysely } from "kysely";
 import type { Addressee } from "../intake/order.ts";
 import { entriesInZoneNow } from "../registry/in-zone-now.ts";
@@ -52,7 +53,7 @@ export async function trackDeadlines(
     budget -= run.read;
     // Fewer than asked: the releases read so far are done (the rest, if any, at the next run).
     if (run.read < share) break;
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
   const { settled, breaches } = await settleDueDeadlines(store, now);
   return { opened, settled, breaches };

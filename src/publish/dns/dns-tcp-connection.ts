@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { TcpConnectionLimits } from "./tcp-connection-limits.ts";
 
 export type TcpCloseReason =
@@ -162,7 +163,7 @@ export class DnsTcpConnection {
           // A transfer the kernel takes as fast as it is encoded never waits for 'drain': the thread's other
           // clients get a turn every few milliseconds all the same.
           if (!next.done && performance.now() - lastYield > yieldEveryMs) {
-            await new Promise<void>((resolve) => setImmediate(resolve));
+            await nextTurn();
             lastYield = performance.now();
           }
         }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { type Kysely, sql } from "kysely";
 import type { Database, Dialect } from "../../store/database.ts";
 import { inTransaction } from "../../store/in-transaction.ts";
@@ -52,7 +53,7 @@ export async function sequenceEvents(
       sequenceBatch(trx, dialect, options, batchSize),
     );
     if (complete) return state;
-    await new Promise((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
 }
 
